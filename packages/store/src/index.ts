@@ -1,0 +1,22 @@
+/// <reference path="../types/ready-resource.d.ts" preserve="true" />
+/// <reference path="../types/compact-encoding.d.ts" preserve="true" />
+/// <reference path="../types/hypercore.d.ts" preserve="true" />
+/// <reference path="../types/hypercore-crypto.d.ts" preserve="true" />
+/// <reference path="../types/corestore.d.ts" preserve="true" />
+/// <reference path="../types/protomux.d.ts" preserve="true" />
+/// <reference path="../types/z32.d.ts" preserve="true" />
+/// <reference path="../types/b4a.d.ts" preserve="true" />
+export { Store, type StoreOptions, type CoreRef, type StoredCore } from './store.js'
+export { Store as default } from './store.js'
+export { parseRef, toKey, toHex, toZ32, toURL, type KeyLike, type Ref } from './keys.js'
+export { DatSdkError, ErrorCodes, isDatSdkError, type ErrorCode } from './errors.js'
+export {
+  resolveEncoding,
+  type Encoding,
+  type AbstractEncoding,
+  type MessageCodec,
+  type Codec
+} from './encoding.js'
+export { defaultStorageDir } from './storage.js'
+export type { default as Hypercore, HypercoreOptions, HypercorePeer, KeyPair } from 'hypercore'
+export type { default as Corestore } from 'corestore'

@@ -1,0 +1,261 @@
+import fs from 'node:fs'
+import type { Duplex } from 'node:stream'
+import b4a from 'b4a'
+import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import type { HypercoreOptions } from 'hypercore'
+import crypto from 'hypercore-crypto'
+import ReadyResource from 'ready-resource'
+import { DatSdkError } from './errors.js'
+import { parseRef, toKey, type KeyLike } from './keys.js'
+import { defaultStorageDir, isLockError, makeTempDir } from './storage.js'
+
+export interface StoreOptions {
+  /** The primary key from which named cores derive their key pairs (the store's own by default). */
+  primaryKey?: Uint8Array
+}
+
+/** What `Store.get()` accepts: a name or key in any spelling, or either one spelled out. */
+export type CoreRef = KeyLike | { name: string } | { key: KeyLike } | null | undefined
+
+export interface StoredCore {
+  key: Uint8Array
+  discoveryKey: Uint8Array
+}
+
+interface Entry {
+  id: string
+  sessions: Map<Hypercore<unknown>, Store>
+  announced: boolean
+}
+
+interface Shared {
+  registry: Map<string, Entry>
+}
+
+// Set by `namespace()` just before it constructs the child, read by the constructor.
+let pendingChild: { parent: Store; corestore: Corestore } | null = null
+
+function isCorestore(value: unknown): value is Corestore {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.get === 'function' &&
+    typeof v.replicate === 'function' &&
+    typeof v.namespace === 'function'
+  )
+}
+
+/**
+ * A Corestore with the SDK's defaults: a storage directory chosen for you, cores by name or by
+ * key in any spelling, namespaces, a list of what is open, and events when cores open and close.
+ */
+export class Store extends ReadyResource {
+  /** The Corestore (or namespace session of one) behind this store. */
+  readonly corestore: Corestore
+  /** The storage directory, or null when an existing Corestore was handed in. */
+  readonly directory: string | null
+  readonly parent: Store | null
+
+  private readonly _shared: Shared
+  private readonly _ownsCorestore: boolean
+  private _temp = false
+  private readonly _children = new Set<Store>()
+  private readonly _sessions = new Set<Hypercore<unknown>>()
+
+  constructor(storage?: string | Corestore, opts: StoreOptions = {}) {
+    super()
+    const child = pendingChild
+    pendingChild = null
+    if (child) {
+      this.corestore = child.corestore
+      this.directory = child.parent.directory
+      this.parent = child.parent
+      this._shared = child.parent._shared
+      this._ownsCorestore = true
+      child.parent._children.add(this)
+      this.ready().catch(noop)
+      return
+    }
+    if (isCorestore(storage)) {
+      this.corestore = storage
+      this.directory = null
+      this._ownsCorestore = false
+    } else {
+      if (storage !== undefined && typeof storage !== 'string') {
+        throw new TypeError('Store storage must be a directory path or a Corestore')
+      }
+      this.directory = storage ?? defaultStorageDir()
+      fs.mkdirSync(this.directory, { recursive: true })
+      this.corestore = new Corestore(
+        this.directory,
+        opts.primaryKey ? { primaryKey: opts.primaryKey, unsafe: true } : {}
+      )
+      this._ownsCorestore = true
+    }
+    this.parent = null
+    this._shared = { registry: new Map() }
+    this.ready().catch(noop)
+  }
+
+  /** A store in a fresh temporary directory, removed on `close()` (hypercore 11 has no memory storage). */
+  static temp(opts: StoreOptions = {}): Store {
+    const store = new Store(makeTempDir(), opts)
+    store._temp = true
+    return store
+  }
+
+  protected async _open(): Promise<void> {
+    if (this.parent && !this.parent.opened) await this.parent.ready()
+    try {
+      await this.corestore.ready()
+    } catch (err) {
+      if (isLockError(err)) {
+        throw new DatSdkError(
+          'STORAGE_LOCKED',
+          `Storage ${this.directory} is in use by another store (in this or another process)`,
+          { cause: err }
+        )
+      }
+      throw err
+    }
+  }
+
+  protected async _close(): Promise<void> {
+    await Promise.allSettled([...this._children].map((c) => c.close()))
+    await Promise.allSettled([...this._sessions].map((s) => s.close()))
+    if (this._ownsCorestore) await this.corestore.close().catch(noop)
+    if (this.parent) this.parent._children.delete(this)
+    if (this._temp && this.directory) {
+      await fs.promises.rm(this.directory, { recursive: true, force: true })
+    }
+  }
+
+  private _checkOpen(): void {
+    if (this.closing || (this.parent && this.parent.closing)) {
+      throw new DatSdkError('CLOSED', 'The store is closed')
+    }
+  }
+
+  /**
+   * Opens a core: a name gives a writable core derived from the primary key (same name, same
+   * key, across restarts); a key in any spelling gives that core; nothing gives a fresh writable core.
+   */
+  get<T = Uint8Array>(ref?: CoreRef, opts: HypercoreOptions = {}): Hypercore<T> {
+    this._checkOpen()
+    let getOpts: Record<string, unknown>
+    if (ref === null || ref === undefined) {
+      getOpts = { ...opts, keyPair: opts.keyPair ?? crypto.keyPair() }
+    } else if (typeof ref === 'object' && !(ref instanceof Uint8Array)) {
+      if ('name' in ref && typeof ref.name === 'string' && ref.name !== '') {
+        getOpts = { ...opts, name: ref.name }
+      } else if ('key' in ref) {
+        getOpts = { ...opts, key: toKey(ref.key) }
+      } else {
+        throw new DatSdkError('INVALID_KEY', 'A core ref object needs a non-empty name or a key')
+      }
+    } else {
+      const parsed = parseRef(ref)
+      if (parsed && 'key' in parsed) getOpts = { ...opts, key: parsed.key }
+      else if (parsed && 'name' in parsed) getOpts = { ...opts, name: parsed.name }
+      else {
+        throw new DatSdkError(
+          'INVALID_KEY',
+          `Store.get() takes a name or a key, not ${JSON.stringify(ref)} (resolve domains and folders first)`
+        )
+      }
+    }
+    const core = this.corestore.get<T>(getOpts)
+    this._track(core as Hypercore<unknown>)
+    return core
+  }
+
+  /** The store's default core (name `"default"`): its key identifies the store. */
+  default<T = Uint8Array>(opts: HypercoreOptions = {}): Hypercore<T> {
+    return this.get<T>({ name: 'default' }, opts)
+  }
+
+  /** A store whose names live apart from this one's; it shares storage and connections. */
+  namespace(name: string): Store {
+    this._checkOpen()
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError('A namespace name must be a non-empty string')
+    }
+    pendingChild = { parent: this, corestore: this.corestore.namespace(name) }
+    return new Store()
+  }
+
+  /** The cores opened through this store and its namespaces, not yet closed (one session each). */
+  cores(): Hypercore[] {
+    const out: Hypercore[] = []
+    for (const entry of this._shared.registry.values()) {
+      for (const [session, owner] of entry.sessions) {
+        if (this._isAncestorOf(owner) && !session.closing) {
+          out.push(session as Hypercore)
+          break
+        }
+      }
+    }
+    return out
+  }
+
+  /** Every core stored under this store (and namespace), opened or not. */
+  async *list(): AsyncIterable<StoredCore> {
+    await this.ready()
+    const stream = this.parent ? this.corestore.list(this.corestore.ns) : this.corestore.list()
+    for await (const discoveryKey of stream) {
+      const auth = await this.corestore.getAuth(discoveryKey)
+      if (auth && auth.key) yield { key: auth.key, discoveryKey }
+    }
+  }
+
+  /** All-to-all replication of every core the two sides share. */
+  replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
+    this._checkOpen()
+    return this.corestore.replicate(isInitiatorOrStream, opts)
+  }
+
+  private _isAncestorOf(store: Store | null): boolean {
+    for (let s = store; s; s = s.parent) if (s === this) return true
+    return false
+  }
+
+  private _emitUp(event: 'core' | 'core-close', core: Hypercore<unknown>, owner: Store): void {
+    for (let s: Store | null = owner; s; s = s.parent) s.emit(event, core)
+  }
+
+  private _track(session: Hypercore<unknown>): void {
+    this._sessions.add(session)
+    session.once('close', () => {
+      this._sessions.delete(session)
+      if (!session.id) return
+      const entry = this._shared.registry.get(session.id)
+      if (!entry) return
+      entry.sessions.delete(session)
+      if (entry.sessions.size === 0) {
+        this._shared.registry.delete(session.id)
+        if (entry.announced) this._emitUp('core-close', session, this)
+      }
+    })
+    session.ready().then(
+      () => {
+        if (session.closing || !session.id) return
+        let entry = this._shared.registry.get(session.id)
+        if (!entry) {
+          entry = { id: session.id, sessions: new Map(), announced: false }
+          this._shared.registry.set(session.id, entry)
+        }
+        entry.sessions.set(session, this)
+        if (!entry.announced) {
+          entry.announced = true
+          this._emitUp('core', session, this)
+        }
+      },
+      () => this._sessions.delete(session)
+    )
+  }
+}
+
+function noop(): void {}
+

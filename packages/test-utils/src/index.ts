@@ -1,0 +1,5 @@
+export { createTestnet, type LoopbackTestnet } from './testnet.js'
+export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
+export { Teardown, teardown } from './teardown.js'
+export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
+export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'

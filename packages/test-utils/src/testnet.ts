@@ -1,0 +1,37 @@
+import createDHTTestnet, { type DHTNode } from 'hyperdht/testnet.js'
+import Hyperswarm from 'hyperswarm'
+
+export interface LoopbackTestnet {
+  /** Bootstrap addresses, all on 127.0.0.1. */
+  bootstrap: Array<{ host: string; port: number }>
+  /** A DHT node bound to 127.0.0.1 on this testnet (destroyed with the testnet). */
+  createNode(opts?: object): DHTNode
+  /** A Hyperswarm on a fresh DHT node of this testnet; destroyed with the testnet unless destroyed first. */
+  swarm(opts?: object): Hyperswarm
+  destroy(): Promise<void>
+}
+
+/**
+ * A local HyperDHT testnet of `size` bootstrap nodes bound to 127.0.0.1: no traffic leaves the
+ * machine. Nodes are not firewalled, so swarms in separate processes can reach each other too.
+ */
+export async function createTestnet(size = 3): Promise<LoopbackTestnet> {
+  const testnet = await createDHTTestnet(size, { host: '127.0.0.1' })
+  const swarms = new Set<Hyperswarm>()
+  const createNode = (opts: object = {}) =>
+    testnet.createNode({ host: '127.0.0.1', firewalled: false, ...opts })
+  return {
+    bootstrap: testnet.bootstrap,
+    createNode,
+    swarm(opts: object = {}) {
+      const swarm = new Hyperswarm({ dht: createNode(), ...opts })
+      swarms.add(swarm)
+      swarm.once('close', () => swarms.delete(swarm))
+      return swarm
+    },
+    async destroy() {
+      await Promise.allSettled([...swarms].map((s) => s.destroy()))
+      await testnet.destroy()
+    }
+  }
+}

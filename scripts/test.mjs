@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Runs every package's uvu suites, one child process per test file, and prints one closing line
+// `N passed, N failed[, N skipped]`. A file fails when a test fails, when it crashes, when it runs
+// no test, when it leaves a temporary directory behind, or when its process does not exit on its
+// own after the last test (a leaked handle: something was not closed).
+// Usage: node scripts/test.mjs [package-or-file-filter ...]
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '..')
+const FILE_TIMEOUT = Number(process.env.TEST_FILE_TIMEOUT_MS || 300_000)
+const EXIT_GRACE = 5_000
+const TMP_PREFIX = 'dat-sdk-' // test-utils' dirs and Store.temp() dirs alike
+const filters = process.argv.slice(2)
+
+const files = []
+for (const pkg of fs.readdirSync(path.join(root, 'packages')).sort()) {
+  const dir = path.join(root, 'packages', pkg, 'test')
+  if (!fs.existsSync(dir)) continue
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (!f.endsWith('.test.ts')) continue
+    const rel = `packages/${pkg}/test/${f}`
+    if (filters.length && !filters.some((x) => rel.includes(x))) continue
+    files.push({ pkg, rel })
+  }
+}
+
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+const tmpLeftovers = () =>
+  new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(TMP_PREFIX)))
+
+function runFile({ pkg, rel }) {
+  return new Promise((resolve) => {
+    const started = Date.now()
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, rel)], {
+      cwd: path.join(root, 'packages', pkg),
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    let summaryAt = 0
+    let verdict = null
+    const onData = (d) => {
+      out += d
+      if (!summaryAt && /Duration:/.test(strip(out))) {
+        summaryAt = Date.now()
+        setTimeout(() => {
+          if (child.exitCode === null) {
+            verdict = `did not exit within ${EXIT_GRACE / 1000}s of its last test (a handle was left open)`
+            child.kill('SIGKILL')
+          }
+        }, EXIT_GRACE).unref()
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    const timer = setTimeout(() => {
+      verdict = `timed out after ${FILE_TIMEOUT / 1000}s`
+      child.kill('SIGKILL')
+    }, FILE_TIMEOUT)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      const text = strip(out)
+      const num = (label) => {
+        const m = text.match(new RegExp(`${label}:\\s+(\\d+)`))
+        return m ? Number(m[1]) : 0
+      }
+      const total = num('Total')
+      const passed = num('Passed')
+      const skipped = num('Skipped')
+      let failed = Math.max(0, total - passed - skipped)
+      if (!verdict && total === 0) verdict = 'ran no test'
+      if (!verdict && code !== 0 && failed === 0) verdict = `exited with ${signal || code}`
+      if (verdict) failed += 1
+      resolve({ rel, passed, failed, skipped, verdict, text, ms: Date.now() - started })
+    })
+  })
+}
+
+const before = tmpLeftovers()
+let passed = 0
+let failed = 0
+let skipped = 0
+for (const f of files) {
+  const r = await runFile(f)
+  passed += r.passed
+  failed += r.failed
+  skipped += r.skipped
+  const status = r.failed ? 'FAIL' : 'ok  '
+  console.log(`${status} ${r.rel}  ${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)}s)`)
+  if (r.failed) {
+    console.log(r.text.split('\n').map((l) => '    ' + l).join('\n'))
+    if (r.verdict) console.log(`    -> ${r.verdict}`)
+  }
+}
+const leaked = [...tmpLeftovers()].filter((n) => !before.has(n))
+if (leaked.length) {
+  failed += 1
+  console.log(`FAIL temporary directories left behind: ${leaked.join(', ')}`)
+  for (const n of leaked) fs.rmSync(path.join(os.tmpdir(), n), { recursive: true, force: true })
+}
+if (files.length === 0) {
+  failed += 1
+  console.log('FAIL no test files found')
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exitCode = failed || passed === 0 ? 1 : 0
