@@ -51,8 +51,8 @@ export function report(file: string, rows: BenchRow[]): void {
       ratio: round(r.ratio),
       target: `>= ${r.target}`,
       pass: r.pass ? 'yes' : 'NO',
-      ...(r.extra || {})
-    }))
+      ...(r.extra || {}),
+    })),
   )
 }
 

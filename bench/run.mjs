@@ -18,14 +18,17 @@ fs.rmSync(results, { recursive: true, force: true })
 const failed = []
 for (const f of files) {
   console.log(`\n## ${f}`)
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit' })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], {
+    stdio: 'inherit',
+  })
   if (r.status !== 0) failed.push(f)
 }
 const rows = []
 if (fs.existsSync(results)) {
   for (const f of fs.readdirSync(results).sort()) {
     if (f === 'all.json') continue
-    for (const row of JSON.parse(fs.readFileSync(path.join(results, f), 'utf8'))) rows.push({ file: f, ...row })
+    for (const row of JSON.parse(fs.readFileSync(path.join(results, f), 'utf8')))
+      rows.push({ file: f, ...row })
   }
 }
 console.log('\n# All benchmarks: ratio = how we compare with the baseline (>= target passes)')
@@ -34,8 +37,8 @@ console.table(
     benchmark: r.name,
     ratio: Math.round(r.ratio * 1000) / 1000,
     target: `>= ${r.target}`,
-    pass: r.pass ? 'yes' : 'NO'
-  }))
+    pass: r.pass ? 'yes' : 'NO',
+  })),
 )
 fs.mkdirSync(results, { recursive: true })
 fs.writeFileSync(path.join(results, 'all.json'), JSON.stringify(rows, null, 2) + '\n')

@@ -10,8 +10,8 @@ const pkgsDir = path.join(root, 'packages')
 const problems = []
 const rootRefs = new Set(
   JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8')).references.map((r) =>
-    path.resolve(root, r.path)
-  )
+    path.resolve(root, r.path),
+  ),
 )
 for (const name of fs.readdirSync(pkgsDir).sort()) {
   const dir = path.join(pkgsDir, name)
@@ -27,11 +27,15 @@ for (const name of fs.readdirSync(pkgsDir).sort()) {
   const have = (tsconfig.references || []).map((r) => path.resolve(dir, r.path)).sort()
   const show = (list) => list.map((p) => path.relative(pkgsDir, p)).join(', ') || '(none)'
   if (want.join() !== have.join()) {
-    problems.push(`${name}: references [${show(have)}] but workspace dependencies are [${show(want)}]`)
+    problems.push(
+      `${name}: references [${show(have)}] but workspace dependencies are [${show(want)}]`,
+    )
   }
   if (!rootRefs.has(dir)) problems.push(`${name}: missing from the root tsconfig.json references`)
 }
 if (problems.length) {
-  console.error('tsconfig references do not match workspace dependencies:\n  ' + problems.join('\n  '))
+  console.error(
+    'tsconfig references do not match workspace dependencies:\n  ' + problems.join('\n  '),
+  )
   process.exit(1)
 }

@@ -37,7 +37,7 @@ function runFile({ pkg, rel }) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, rel)], {
       cwd: path.join(root, 'packages', pkg),
       env: { ...process.env, FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
     let summaryAt = 0
@@ -89,9 +89,16 @@ for (const f of files) {
   failed += r.failed
   skipped += r.skipped
   const status = r.failed ? 'FAIL' : 'ok  '
-  console.log(`${status} ${r.rel}  ${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)}s)`)
+  console.log(
+    `${status} ${r.rel}  ${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ''}  (${(r.ms / 1000).toFixed(1)}s)`,
+  )
   if (r.failed) {
-    console.log(r.text.split('\n').map((l) => '    ' + l).join('\n'))
+    console.log(
+      r.text
+        .split('\n')
+        .map((l) => '    ' + l)
+        .join('\n'),
+    )
     if (r.verdict) console.log(`    -> ${r.verdict}`)
   }
 }

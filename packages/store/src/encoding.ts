@@ -13,12 +13,7 @@ export interface AbstractEncoding<M> {
 
 /** Every way a message encoding can be named: a string, a compact-encoding codec or an abstract-encoding. */
 export type Encoding<M = unknown> =
-  | 'binary'
-  | 'utf-8'
-  | 'utf8'
-  | 'json'
-  | Codec<M>
-  | AbstractEncoding<M>
+  'binary' | 'utf-8' | 'utf8' | 'json' | Codec<M> | AbstractEncoding<M>
 
 /** Bytes in, bytes out: what every extension layer of the SDK puts on the wire. */
 export interface MessageCodec<M> {
@@ -60,7 +55,7 @@ const CODECS = {
       if (typeof m !== 'string') throw new TypeError('A utf-8 message must be a string')
       return b4a.from(m, 'utf-8')
     },
-    decode: (bytes: Uint8Array) => utf8Decoder.decode(bytes)
+    decode: (bytes: Uint8Array) => utf8Decoder.decode(bytes),
   },
   json: {
     encode: (m: unknown) => {
@@ -68,8 +63,8 @@ const CODECS = {
       if (text === undefined) throw new TypeError('A json message must be JSON-serialisable')
       return b4a.from(text, 'utf-8')
     },
-    decode: (bytes: Uint8Array): unknown => JSON.parse(utf8Decoder.decode(bytes))
-  }
+    decode: (bytes: Uint8Array): unknown => JSON.parse(utf8Decoder.decode(bytes)),
+  },
 } as const
 
 /**
@@ -77,7 +72,9 @@ const CODECS = {
  * underlying encoding throws (bad UTF-8, bad JSON, a truncated codec message) becomes a
  * `DatSdkError` with code `BAD_MESSAGE`.
  */
-export function resolveEncoding<M = Uint8Array>(encoding: Encoding<M> | undefined): MessageCodec<M> {
+export function resolveEncoding<M = Uint8Array>(
+  encoding: Encoding<M> | undefined,
+): MessageCodec<M> {
   let base: { encode(m: unknown): Uint8Array; decode(b: Uint8Array): unknown }
   if (encoding === undefined || encoding === 'binary') base = CODECS.binary
   else if (encoding === 'utf-8' || encoding === 'utf8') base = CODECS['utf-8']
@@ -89,14 +86,14 @@ export function resolveEncoding<M = Uint8Array>(encoding: Encoding<M> | undefine
       decode: (bytes) => {
         const state = c.state(0, bytes.byteLength, bytes)
         return codec.decode(state)
-      }
+      },
     }
   } else if (typeof encoding === 'object' && encoding !== null && isAbstract(encoding)) {
     const abs = encoding as AbstractEncoding<unknown>
     base = { encode: (m) => abs.encode(m), decode: (bytes) => abs.decode(bytes) }
   } else {
     throw new TypeError(
-      `Unknown encoding ${String(encoding)}: use 'binary', 'utf-8', 'json', a compact-encoding codec or an abstract-encoding`
+      `Unknown encoding ${String(encoding)}: use 'binary', 'utf-8', 'json', a compact-encoding codec or an abstract-encoding`,
     )
   }
   return {
@@ -108,6 +105,6 @@ export function resolveEncoding<M = Uint8Array>(encoding: Encoding<M> | undefine
         const why = err instanceof Error ? err.message : String(err)
         throw new DatSdkError('BAD_MESSAGE', `Message failed to decode: ${why}`, { cause: err })
       }
-    }
+    },
   }
 }

@@ -12,7 +12,7 @@ export const ErrorCodes = [
   'ERR_VERSION_MISMATCH',
   'ERR_CLIENT_MISMATCH',
   'KEY_MISMATCH',
-  'TOO_MANY_FEEDS'
+  'TOO_MANY_FEEDS',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]
@@ -32,5 +32,7 @@ export class DatSdkError extends Error {
 export function isDatSdkError(err: unknown, code?: ErrorCode): err is DatSdkError {
   if (typeof err !== 'object' || err === null) return false
   const c = (err as { code?: unknown }).code
-  return typeof c === 'string' && (ErrorCodes as readonly string[]).includes(c) && (!code || c === code)
+  return (
+    typeof c === 'string' && (ErrorCodes as readonly string[]).includes(c) && (!code || c === code)
+  )
 }

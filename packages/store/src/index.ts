@@ -15,7 +15,7 @@ export {
   type Encoding,
   type AbstractEncoding,
   type MessageCodec,
-  type Codec
+  type Codec,
 } from './encoding.js'
 export { defaultStorageDir } from './storage.js'
 export type { default as Hypercore, HypercoreOptions, HypercorePeer, KeyPair } from 'hypercore'

@@ -6,10 +6,7 @@ import { DatSdkError } from './errors.js'
 export type KeyLike = Uint8Array | string
 
 export type Ref =
-  | { key: Uint8Array }
-  | { name: string }
-  | { domain: string; path: string }
-  | { folder: string }
+  { key: Uint8Array } | { name: string } | { domain: string; path: string } | { folder: string }
 
 const HEX = /^[0-9a-f]{64}$/i
 const Z32 = /^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/

@@ -10,7 +10,8 @@ import path from 'node:path'
 export function defaultStorageDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DAT_SDK_STORAGE) return path.resolve(env.DAT_SDK_STORAGE)
   const home = os.homedir()
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'dat-sdk')
+  if (process.platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'dat-sdk')
   if (process.platform === 'win32') {
     return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'dat-sdk')
   }
@@ -26,6 +27,6 @@ export function makeTempDir(): string {
 export function isLockError(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err)
   return /could not be locked|lock hold|LOCK:|Resource temporarily unavailable|IO error: lock/i.test(
-    message
+    message,
   )
 }

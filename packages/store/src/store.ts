@@ -90,7 +90,7 @@ export class Store extends ReadyResource {
       fs.mkdirSync(this.directory, { recursive: true })
       this.corestore = new Corestore(
         this.directory,
-        opts.primaryKey ? { primaryKey: opts.primaryKey, unsafe: true } : {}
+        opts.primaryKey ? { primaryKey: opts.primaryKey, unsafe: true } : {},
       )
       this._ownsCorestore = true
     }
@@ -115,7 +115,7 @@ export class Store extends ReadyResource {
         throw new DatSdkError(
           'STORAGE_LOCKED',
           `Storage ${this.directory} is in use by another store (in this or another process)`,
-          { cause: err }
+          { cause: err },
         )
       }
       throw err
@@ -162,7 +162,7 @@ export class Store extends ReadyResource {
       else {
         throw new DatSdkError(
           'INVALID_KEY',
-          `Store.get() takes a name or a key, not ${JSON.stringify(ref)} (resolve domains and folders first)`
+          `Store.get() takes a name or a key, not ${JSON.stringify(ref)} (resolve domains and folders first)`,
         )
       }
     }
@@ -252,10 +252,9 @@ export class Store extends ReadyResource {
           this._emitUp('core', session, this)
         }
       },
-      () => this._sessions.delete(session)
+      () => this._sessions.delete(session),
     )
   }
 }
 
 function noop(): void {}
-

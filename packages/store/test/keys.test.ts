@@ -37,7 +37,7 @@ test('every spelling of a key gives the same key', () => {
     `dat://${HEX}`,
     `dat://${Z}/x`,
     `HYPER://${HEX}/`,
-    `hyper://${Z}+12/`
+    `hyper://${Z}+12/`,
   ]
   for (const s of spellings) assert.is(keyOf(parseRef(s)), HEX, String(s))
 })
@@ -58,7 +58,11 @@ test('domains, folders, names and null', () => {
   assert.equal(parseRef('/abs/dir'), { folder: '/abs/dir' })
   assert.equal(parseRef('my-feed'), { name: 'my-feed' })
   assert.equal(parseRef('g'.repeat(64)), { name: 'g'.repeat(64) }, '64 non-hex chars is a name')
-  assert.equal(parseRef('a1'.repeat(31) + 'a'), { name: 'a1'.repeat(31) + 'a' }, '63 hex chars is a name')
+  assert.equal(
+    parseRef('a1'.repeat(31) + 'a'),
+    { name: 'a1'.repeat(31) + 'a' },
+    '63 hex chars is a name',
+  )
   assert.is(parseRef(null), null)
   assert.is(parseRef(undefined), null)
 })
@@ -78,7 +82,7 @@ test('malformed keys and URLs are INVALID_KEY', () => {
     new Uint8Array(31),
     new Uint8Array(33),
     42,
-    {}
+    {},
   ]
   for (const input of bad) throwsCode(() => parseRef(input as string), 'INVALID_KEY')
   throwsCode(() => toURL('not-a-key'), 'INVALID_KEY')

@@ -132,7 +132,7 @@ declare module 'hypercore' {
     replicate(isInitiator: boolean | Duplex, opts?: object): Duplex
     registerExtension<M = Uint8Array>(
       name: string,
-      handlers?: ExtensionHandlers<M>
+      handlers?: ExtensionHandlers<M>,
     ): HypercoreExtension<M>
     setUserData(key: string, value: Uint8Array | string | null): Promise<void>
     getUserData(key: string): Promise<Uint8Array | null>

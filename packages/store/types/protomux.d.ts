@@ -47,7 +47,10 @@ declare module 'protomux' {
     isIdle(): boolean
     cork(): void
     uncork(): void
-    pair(opts: { protocol: string; id?: Uint8Array | null }, notify: (id: Uint8Array | null) => void): void
+    pair(
+      opts: { protocol: string; id?: Uint8Array | null },
+      notify: (id: Uint8Array | null) => void,
+    ): void
     unpair(opts: { protocol: string; id?: Uint8Array | null }): void
     opened(opts: { protocol: string; id?: Uint8Array | null }): boolean
     createChannel<H = unknown>(opts: ChannelOptions<H>): Channel | null

@@ -13,7 +13,7 @@ export interface EventuallyOptions {
  */
 export async function eventually<T>(
   fn: () => T | Promise<T>,
-  opts: EventuallyOptions = {}
+  opts: EventuallyOptions = {},
 ): Promise<T> {
   const { timeout = 10_000, interval = 20 } = opts
   const deadline = Date.now() + timeout
@@ -29,7 +29,7 @@ export async function eventually<T>(
     if (Date.now() > deadline) {
       const why = last instanceof Error ? `: ${last.message}` : ''
       throw new Error(`${opts.message ?? 'Condition not met'} within ${timeout} ms${why}`, {
-        cause: last
+        cause: last,
       })
     }
     await sleep(interval)
@@ -42,9 +42,12 @@ export function sleep(ms: number): Promise<void> {
 
 /** Resolves with the arguments of the next `event` on `emitter`, or rejects after `timeout`. */
 export function once<T extends unknown[] = unknown[]>(
-  emitter: { once(event: string, fn: (...args: never[]) => void): unknown; off?(event: string, fn: (...args: never[]) => void): unknown },
+  emitter: {
+    once(event: string, fn: (...args: never[]) => void): unknown
+    off?(event: string, fn: (...args: never[]) => void): unknown
+  },
   event: string,
-  timeout = 10_000
+  timeout = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

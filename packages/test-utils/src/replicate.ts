@@ -24,7 +24,7 @@ export function replicatePair(a: Replicable, b: Replicable, opts?: object): Repl
     b: sb,
     async close() {
       await Promise.all([closed(sa), closed(sb), Promise.resolve().then(() => sa.destroy())])
-    }
+    },
   }
 }
 

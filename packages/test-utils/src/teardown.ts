@@ -22,7 +22,8 @@ export class Teardown {
     const r = resource as { close?: () => unknown; destroy?: () => unknown }
     if (typeof r.close === 'function') this._closers.push(() => r.close!())
     else if (typeof r.destroy === 'function') this._closers.push(() => r.destroy!())
-    else throw new TypeError('teardown.add() takes a function or something with close() or destroy()')
+    else
+      throw new TypeError('teardown.add() takes a function or something with close() or destroy()')
     return resource
   }
 

@@ -32,6 +32,6 @@ export async function createTestnet(size = 3): Promise<LoopbackTestnet> {
     async destroy() {
       await Promise.allSettled([...swarms].map((s) => s.destroy()))
       await testnet.destroy()
-    }
+    },
   }
 }

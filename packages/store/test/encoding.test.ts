@@ -1,0 +1,89 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import b4a from 'b4a'
+import c from 'compact-encoding'
+import { resolveEncoding, type AbstractEncoding } from '@dat-sdk/store'
+
+const test = suite('resolveEncoding')
+
+function decodeCode(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (err) {
+    return (err as { code?: string }).code ?? 'no code'
+  }
+  return 'no error'
+}
+
+const point = {
+  preencode(state: { end: number }, p: { x: number; y: number }) {
+    c.uint.preencode(state as never, p.x)
+    c.uint.preencode(state as never, p.y)
+  },
+  encode(state: never, p: { x: number; y: number }) {
+    c.uint.encode(state, p.x)
+    c.uint.encode(state, p.y)
+  },
+  decode(state: never) {
+    return { x: c.uint.decode(state), y: c.uint.decode(state) }
+  },
+}
+
+const abstract: AbstractEncoding<{ n: number }> = {
+  encode: (m) => b4a.from([m.n]),
+  decode: (buf) => {
+    if (buf.byteLength !== 1) throw new Error('one byte expected')
+    return { n: buf[0] }
+  },
+  encodingLength: () => 1,
+}
+
+test('every encoding round-trips', () => {
+  const bin = resolveEncoding(undefined)
+  assert.equal(bin.decode(bin.encode(b4a.from([1, 2]))), b4a.from([1, 2]))
+  const utf = resolveEncoding<string>('utf-8')
+  assert.is(utf.decode(utf.encode('héllo')), 'héllo')
+  assert.is(resolveEncoding<string>('utf8').decode(b4a.from('x')), 'x')
+  const json = resolveEncoding<unknown>('json')
+  assert.equal(json.decode(json.encode({ a: [1, 'b'] })), { a: [1, 'b'] })
+  const codec = resolveEncoding(point)
+  assert.equal(codec.decode(codec.encode({ x: 3, y: 300 })), { x: 3, y: 300 })
+  const abs = resolveEncoding(abstract)
+  assert.equal(abs.decode(abs.encode({ n: 7 })), { n: 7 })
+})
+
+test('bad remote bytes are BAD_MESSAGE for every encoding', () => {
+  assert.is(
+    decodeCode(() => resolveEncoding('utf-8').decode(b4a.from([0xff, 0xfe]))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    decodeCode(() => resolveEncoding('json').decode(b4a.from('{"a":'))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    decodeCode(() => resolveEncoding('json').decode(b4a.from([0xc3]))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    decodeCode(() => resolveEncoding(point).decode(b4a.from([0xfd]))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    decodeCode(() => resolveEncoding(point).decode(b4a.alloc(0))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    decodeCode(() => resolveEncoding(abstract).decode(b4a.alloc(3))),
+    'BAD_MESSAGE',
+  )
+})
+
+test('what cannot be encoded is a TypeError at the caller', () => {
+  assert.throws(() => resolveEncoding<string>('utf-8').encode(42 as unknown as string), TypeError)
+  assert.throws(() => resolveEncoding('binary').encode({} as unknown as Uint8Array), TypeError)
+  assert.throws(() => resolveEncoding('json').encode(undefined), TypeError)
+  assert.throws(() => resolveEncoding('nope' as 'json'), TypeError)
+})
+
+test.run()

@@ -1,0 +1,259 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import b4a from 'b4a'
+import { Store, toHex, toURL } from '@dat-sdk/store'
+import { eventually, replicatePair, teardown, type Teardown } from '@dat-sdk/test-utils'
+
+const test = suite('Store')
+let t: Teardown
+test.before.each(() => {
+  t = teardown()
+})
+test.after.each(async () => {
+  await t.run()
+})
+
+async function rejectsCode(p: Promise<unknown>, code: string): Promise<void> {
+  try {
+    await p
+  } catch (err) {
+    assert.is((err as { code?: string }).code, code)
+    return
+  }
+  assert.unreachable(`expected ${code}`)
+}
+
+test('a name gives the same writable key after a restart', async () => {
+  const dir = t.tmpDir()
+  const first = new Store(dir)
+  const core = first.get('log')
+  await core.ready()
+  assert.ok(core.writable)
+  await core.append(b4a.from('hello'))
+  const key = core.key!
+  await first.close()
+
+  const second = t.add(new Store(dir))
+  const again = second.get({ name: 'log' })
+  await again.ready()
+  assert.equal(again.key, key)
+  assert.ok(again.writable)
+  assert.equal(await again.get(0), b4a.from('hello'))
+
+  const byUrl = second.get(toURL(key))
+  await byUrl.ready()
+  assert.ok(byUrl.writable, 'a named core reopened by its URL is still writable')
+  await byUrl.append(b4a.from('more'))
+  assert.is(again.length, 2)
+})
+
+test('every key spelling opens the same core', async () => {
+  const store = t.add(Store.temp())
+  const core = store.get('x')
+  await core.ready()
+  for (const ref of [core.key!, toHex(core.key!), toURL(core.key!), { key: toHex(core.key!) }]) {
+    const s = store.get(ref)
+    await s.ready()
+    assert.equal(s.key, core.key)
+  }
+})
+
+test('no ref gives a fresh writable core that stays writable after a restart', async () => {
+  const dir = t.tmpDir()
+  const first = new Store(dir)
+  const a = first.get()
+  const b = first.get(null)
+  await Promise.all([a.ready(), b.ready()])
+  assert.ok(a.writable && b.writable)
+  assert.not.equal(a.key, b.key)
+  await a.append(b4a.from('x'))
+  const key = a.key!
+  await first.close()
+  const second = t.add(new Store(dir))
+  const again = second.get(key)
+  await again.ready()
+  assert.ok(again.writable)
+  assert.is(again.length, 1)
+})
+
+test('default() identifies the store and is stable', async () => {
+  const dir = t.tmpDir()
+  const first = new Store(dir)
+  const d = first.default()
+  await d.ready()
+  const key = d.key!
+  await first.close()
+  const second = t.add(new Store(dir))
+  const d2 = second.default()
+  await d2.ready()
+  assert.equal(d2.key, key)
+})
+
+test('namespaces keep names apart and list only their own cores', async () => {
+  const store = t.add(Store.temp())
+  const a = store.namespace('a')
+  const b = store.namespace('b')
+  const ca = a.get('same')
+  const cb = b.get('same')
+  const root = store.get('same')
+  await Promise.all([ca.ready(), cb.ready(), root.ready()])
+  assert.not.equal(ca.key, cb.key)
+  assert.not.equal(ca.key, root.key)
+
+  const inA = []
+  for await (const c of a.list()) inA.push(toHex(c.key))
+  assert.equal(inA, [toHex(ca.key!)])
+  const all = []
+  for await (const c of store.list()) all.push(toHex(c.key))
+  assert.equal(all.sort(), [ca.key!, cb.key!, root.key!].map((k) => toHex(k)).sort())
+
+  assert.is(store.cores().length, 3, 'cores() includes the namespaces')
+  assert.is(a.cores().length, 1)
+  await a.close()
+  assert.ok(ca.closed, 'closing a namespace closes its cores')
+  assert.not.ok(root.closed)
+  assert.is(store.cores().length, 2)
+})
+
+test('the same namespace name gives the same keys after a restart', async () => {
+  const dir = t.tmpDir()
+  const first = new Store(dir)
+  const c1 = first.namespace('app').get('feed')
+  await c1.ready()
+  const key = c1.key!
+  await first.close()
+  const second = t.add(new Store(dir))
+  const c2 = second.namespace('app').get('feed')
+  await c2.ready()
+  assert.equal(c2.key, key)
+})
+
+test("'core' and 'core-close' fire once per core, across sessions and namespaces", async () => {
+  const store = t.add(Store.temp())
+  const opened: string[] = []
+  const closed: string[] = []
+  store.on('core', (c) => opened.push(toHex(c.key)))
+  store.on('core-close', (c) => closed.push(toHex(c.key)))
+  const one = store.get('one')
+  const again = store.get('one')
+  const ns = store.namespace('n').get('two')
+  await Promise.all([one.ready(), again.ready(), ns.ready()])
+  await eventually(() => opened.length === 2)
+  assert.equal(opened.sort(), [toHex(one.key!), toHex(ns.key!)].sort())
+  await one.close()
+  assert.equal(closed, [], 'another session of the core is still open')
+  await again.close()
+  await eventually(() => closed.length === 1)
+  assert.equal(closed, [toHex(one.key!)])
+  assert.equal(
+    store.cores().map((c) => toHex(c.key!)),
+    [toHex(ns.key!)],
+  )
+})
+
+test('replicate() moves blocks between two stores', async () => {
+  const a = t.add(Store.temp())
+  const b = t.add(Store.temp())
+  const writer = a.get('w')
+  await writer.ready()
+  await writer.append([b4a.from('one'), b4a.from('two')])
+  const reader = b.get(writer.key!)
+  await reader.ready()
+  const pair = replicatePair(a, b)
+  t.add(() => pair.close())
+  assert.equal(await reader.get(1), b4a.from('two'))
+  assert.is(reader.writable, false)
+})
+
+test('Store.temp() removes its directory on close, and close() is idempotent', async () => {
+  const store = Store.temp()
+  const core = store.get('x')
+  await core.ready()
+  const dir = store.directory!
+  assert.ok(fs.existsSync(dir))
+  await Promise.all([store.close(), store.close()])
+  await store.close()
+  assert.ok(store.closed)
+  assert.ok(core.closed, 'the store closed the cores it opened')
+  assert.not.ok(fs.existsSync(dir))
+})
+
+test('close() while opening waits for the open', async () => {
+  const store = Store.temp()
+  const closing = store.close()
+  await closing
+  assert.ok(store.closed)
+  assert.not.ok(fs.existsSync(store.directory!))
+})
+
+test('calls on a closed store are CLOSED', async () => {
+  const store = Store.temp()
+  await store.close()
+  let code = ''
+  try {
+    store.get('x')
+  } catch (err) {
+    code = (err as { code: string }).code
+  }
+  assert.is(code, 'CLOSED')
+})
+
+test('bad refs are INVALID_KEY', async () => {
+  const store = t.add(Store.temp())
+  for (const ref of ['hyper://xyz', new Uint8Array(3), 'hyper://example.com/', './folder', '']) {
+    let code = ''
+    try {
+      store.get(ref)
+    } catch (err) {
+      code = (err as { code: string }).code
+    }
+    assert.is(code, 'INVALID_KEY', String(ref))
+  }
+})
+
+test('a Corestore handed in is used as is and not closed', async () => {
+  const owner = t.add(Store.temp())
+  const store = new Store(owner.corestore)
+  const core = store.get('shared')
+  await core.ready()
+  await store.close()
+  assert.ok(core.closed)
+  assert.not.ok(owner.corestore.closed, 'the given corestore stays open')
+  const again = owner.get('shared')
+  await again.ready()
+  assert.equal(again.key, core.key)
+})
+
+test('a second process opening the same directory gets STORAGE_LOCKED', async () => {
+  const dir = t.tmpDir()
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, 'fixtures/hold-storage.mjs'), dir],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  t.add(async () => {
+    child.stdin.end()
+    await exited
+  })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('ready') && resolve())
+    child.once('exit', () => reject(new Error('the holder exited early')))
+  })
+  const second = new Store(dir)
+  await rejectsCode(second.ready(), 'STORAGE_LOCKED')
+  await second.close()
+
+  const inProcess = t.add(new Store(t.tmpDir()))
+  await inProcess.ready()
+  const twin = new Store(inProcess.directory!)
+  await rejectsCode(twin.ready(), 'STORAGE_LOCKED')
+  await twin.close()
+})
+
+test.run()
