@@ -1,0 +1,112 @@
+import { DatSdkError, isDatSdkError, resolveEncoding, type Encoding } from '@dat-sdk/store'
+import type { MessageCodec } from '@dat-sdk/store'
+import type { NetworkPeer } from './peer.js'
+
+/** Handlers of a connection-level extension; every one is optional. */
+export interface StreamExtensionHandlers<M> {
+  /** How messages are encoded on the wire: 'binary' (default), 'utf-8', 'json' or a codec. */
+  encoding?: Encoding<M>
+  /** A decoded message from `peer`. Runs synchronously; a returned promise is not awaited. */
+  onmessage?(message: M, peer: NetworkPeer): void | Promise<void>
+  /** A message from `peer` that failed to decode, or an `onmessage` that threw (code `BAD_MESSAGE`). */
+  onerror?(err: DatSdkError, peer: NetworkPeer): void
+}
+
+/** What a `StreamExtension` needs from its networker (kept narrow so the two stay decoupled). */
+export interface ExtensionTransport {
+  _sendExtension(name: string, bytes: Uint8Array, peer: NetworkPeer | null): void
+  _destroyExtension(ext: StreamExtension<never>): void
+  _reportExtensionError(err: DatSdkError, peer: NetworkPeer): void
+}
+
+/**
+ * A named message channel on every connection of a networker, independent of any core. Made by
+ * `networker.registerExtension(name, handlers)`.
+ */
+export class StreamExtension<M = Uint8Array> {
+  readonly name: string
+  private readonly _transport: ExtensionTransport
+  private readonly _codec: MessageCodec<M>
+  private readonly _handlers: StreamExtensionHandlers<M>
+  private _destroyed = false
+
+  /** @internal Use `networker.registerExtension()`. */
+  constructor(transport: ExtensionTransport, name: string, handlers: StreamExtensionHandlers<M>) {
+    this.name = name
+    this._transport = transport
+    this._codec = resolveEncoding<M>(handlers.encoding)
+    this._handlers = handlers
+  }
+
+  get destroyed(): boolean {
+    return this._destroyed
+  }
+
+  /** Sends `message` to one connected peer; throws `UNKNOWN_PEER` when it is not connected. */
+  send(message: M, peer: NetworkPeer): void {
+    this._checkOpen()
+    this._transport._sendExtension(this.name, this._codec.encode(message), peer)
+  }
+
+  /** Sends `message` to every connected peer. */
+  broadcast(message: M): void {
+    this._checkOpen()
+    this._transport._sendExtension(this.name, this._codec.encode(message), null)
+  }
+
+  /** Stops receiving; the channel closes on every connection once no registration of the name is left. */
+  destroy(): void {
+    if (this._destroyed) return
+    this._destroyed = true
+    this._transport._destroyExtension(this as unknown as StreamExtension<never>)
+  }
+
+  /** @internal Bytes from `peer` on this extension's channel: decode, deliver, never throw. */
+  _receive(bytes: Uint8Array, peer: NetworkPeer): void {
+    if (this._destroyed) return
+    let message: M
+    try {
+      message = this._codec.decode(bytes)
+    } catch (err) {
+      this._fail(err, peer)
+      return
+    }
+    try {
+      const result = this._handlers.onmessage?.(message, peer)
+      if (isPromiseLike(result)) result.then(undefined, (err: unknown) => this._fail(err, peer))
+    } catch (err) {
+      this._fail(err, peer)
+    }
+  }
+
+  private _fail(cause: unknown, peer: NetworkPeer): void {
+    const err =
+      isDatSdkError(cause, 'BAD_MESSAGE')
+        ? cause
+        : new DatSdkError('BAD_MESSAGE', `Extension '${this.name}' failed on a message: ${why(cause)}`, {
+            cause
+          })
+    try {
+      this._handlers.onerror?.(err, peer)
+    } catch {
+      // A throwing error handler must not take the connection down with it.
+    }
+    this._transport._reportExtensionError(err, peer)
+  }
+
+  private _checkOpen(): void {
+    if (this._destroyed) {
+      throw new DatSdkError('CLOSED', `Extension '${this.name}' was destroyed`)
+    }
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+  )
+}
+
+function why(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,60 @@
+import type { Duplex } from 'node:stream'
+
+/** A Noise key pair: the swarm's identity, seen by peers as their connection's `remotePublicKey`. */
+export interface SwarmKeyPair {
+  publicKey: Uint8Array
+  secretKey: Uint8Array
+}
+
+/**
+ * One connection from a swarm: an encrypted duplex stream (Hyperswarm gives an
+ * `@hyperswarm/secret-stream` NoiseSecretStream). Protomux and corestore replication run on it.
+ */
+export interface SwarmSocket extends Duplex {
+  /** The remote's public key; may be null until the handshake is done (see `opened`). */
+  readonly remotePublicKey: Uint8Array | null
+  /** True on the side that dialled. Used to pick the same connection on both ends of a duplicate. */
+  readonly isInitiator?: boolean
+  /** Resolves true once the handshake is done, false when the stream closed before it. */
+  readonly opened?: Promise<boolean>
+  /** The transport under the encryption (a UDX stream for Hyperswarm), when there is one. */
+  readonly rawStream?: { remoteHost?: string; remotePort?: number } | null
+  /** Where Protomux keeps the connection's mux (`Protomux.from(socket)`). */
+  userData: unknown
+}
+
+/** What a swarm says about the peer of a new connection (Hyperswarm's `PeerInfo`). */
+export interface SwarmPeerInfo {
+  publicKey?: Uint8Array | null
+  /** A transport name for `NetworkPeer.type` (Hyperswarm gives none: its connections are `'udx'`). */
+  type?: string
+}
+
+/** A joined topic: what `SwarmLike.join()` returns (Hyperswarm's `PeerDiscoverySession`). */
+export interface SwarmDiscovery {
+  /** Resolves once the topic has been announced and / or looked up once. */
+  flushed(): Promise<unknown>
+  /** Leaves the topic for this session (the swarm leaves it when no session is left). */
+  destroy(): Promise<unknown>
+}
+
+/** Listener of a swarm's `'connection'` event. */
+export type SwarmConnectionListener = (socket: SwarmSocket, info: SwarmPeerInfo) => void
+
+/**
+ * The structural subset of Hyperswarm the networker uses. Anything that has these members can
+ * stand in for Hyperswarm (`opts.swarm`), e.g. an in-memory swarm in tests.
+ */
+export interface SwarmLike {
+  readonly keyPair: SwarmKeyPair
+  /** Announces (`server`) and / or looks up (`client`) `topic`; connections arrive as `'connection'`. */
+  join(topic: Uint8Array, opts: { server: boolean; client: boolean }): SwarmDiscovery
+  /** Resolves once every topic was flushed and every connection attempt so far has settled. */
+  flush(): Promise<unknown>
+  /** Starts accepting connections. */
+  listen(): Promise<unknown>
+  on(event: 'connection', listener: SwarmConnectionListener): unknown
+  off(event: 'connection', listener: SwarmConnectionListener): unknown
+  /** Leaves every topic, ends every connection and frees the swarm's resources. */
+  destroy(): Promise<unknown>
+}

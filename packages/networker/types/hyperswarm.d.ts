@@ -1,0 +1,103 @@
+// Hand-written declarations for `hyperswarm` 4 and `hyperdht` 6 (they ship no types), typed as far
+// as this project uses them.
+declare module 'hyperdht' {
+  import { EventEmitter } from 'node:events'
+
+  export interface DHTKeyPair {
+    publicKey: Uint8Array
+    secretKey: Uint8Array
+  }
+
+  export interface DHTOptions {
+    bootstrap?: Array<{ host: string; port: number } | string>
+    /** The address the UDP socket binds (0.0.0.0 by default). */
+    host?: string
+    port?: number
+    firewalled?: boolean
+    keyPair?: DHTKeyPair
+    ephemeral?: boolean
+  }
+
+  export default class HyperDHT extends EventEmitter {
+    constructor(opts?: DHTOptions)
+    static keyPair(seed?: Uint8Array): DHTKeyPair
+    readonly destroyed: boolean
+    ready(): Promise<void>
+    address(): { host: string; port: number }
+    destroy(opts?: { force?: boolean }): Promise<void>
+  }
+}
+
+declare module 'hyperswarm' {
+  import { EventEmitter } from 'node:events'
+  import type { Duplex } from 'node:stream'
+  import type HyperDHT from 'hyperdht'
+  import type { DHTKeyPair } from 'hyperdht'
+
+  /** A Noise-encrypted connection (an `@hyperswarm/secret-stream` NoiseSecretStream). */
+  export interface SwarmConnection extends Duplex {
+    readonly isInitiator: boolean
+    readonly publicKey: Uint8Array
+    readonly remotePublicKey: Uint8Array
+    readonly handshakeHash: Uint8Array | null
+    /** Resolves true once the handshake is done, false when destroyed before it. */
+    readonly opened: Promise<boolean>
+    readonly rawStream: { remoteHost?: string; remotePort?: number } | null
+    userData: unknown
+    rawBytesRead: number
+    rawBytesWritten: number
+    sendKeepAlive(): void
+  }
+
+  export interface PeerInfo {
+    publicKey: Uint8Array
+    topics: Uint8Array[]
+    client: boolean
+    readonly server: boolean
+    explicit: boolean
+    banned: boolean
+  }
+
+  export interface PeerDiscoverySession {
+    readonly topic: Uint8Array
+    readonly isClient: boolean
+    readonly isServer: boolean
+    readonly destroyed: boolean
+    refresh(opts?: { client?: boolean; server?: boolean }): Promise<boolean>
+    flushed(): Promise<boolean>
+    destroy(): Promise<void>
+  }
+
+  export interface HyperswarmOptions {
+    keyPair?: DHTKeyPair
+    seed?: Uint8Array
+    dht?: HyperDHT
+    bootstrap?: Array<{ host: string; port: number } | string>
+    maxPeers?: number
+    maxParallel?: number
+    firewall?(remotePublicKey: Uint8Array, payload: unknown): boolean
+  }
+
+  export default class Hyperswarm extends EventEmitter {
+    constructor(opts?: HyperswarmOptions)
+    readonly keyPair: DHTKeyPair
+    readonly dht: HyperDHT
+    readonly destroyed: boolean
+    readonly connections: Set<SwarmConnection>
+    readonly peers: Map<string, PeerInfo>
+    readonly listening: Promise<void> | null
+    join(topic: Uint8Array, opts?: { server?: boolean; client?: boolean; limit?: number }): PeerDiscoverySession
+    leave(topic: Uint8Array): Promise<void>
+    joinPeer(publicKey: Uint8Array): void
+    leavePeer(publicKey: Uint8Array): void
+    status(topic: Uint8Array): unknown
+    listen(): Promise<void>
+    flush(): Promise<boolean>
+    destroy(opts?: { force?: boolean }): Promise<void>
+    on(event: 'connection', listener: (conn: SwarmConnection, info: PeerInfo) => void): this
+    on(event: 'update' | 'close', listener: () => void): this
+    on(event: string, listener: (...args: unknown[]) => void): this
+    off(event: 'connection', listener: (conn: SwarmConnection, info: PeerInfo) => void): this
+    off(event: string, listener: (...args: unknown[]) => void): this
+  }
+}
