@@ -1,0 +1,119 @@
+// Fixtures for this package's tests and its benchmark: real Corestores in temp dirs holding the
+// same raw hypercore 11 core, linked by in-process replication streams (no network).
+import { createHash } from 'node:crypto'
+import Corestore from 'corestore'
+import { replicatePair, type Teardown } from '@dat-sdk/test-utils'
+
+// Tests are not type-checked; these are the few shapes they touch.
+export interface RawPeer {
+  remotePublicKey: Uint8Array
+}
+export interface RawExtension {
+  send(message: unknown, peer: RawPeer): void
+  broadcast(message: unknown): void
+  destroy(): void
+}
+export interface RawCore {
+  key: Uint8Array
+  peers: RawPeer[]
+  ready(): Promise<void>
+  registerExtension(name: string, handlers: object): RawExtension
+  on(event: string, fn: (...args: never[]) => void): unknown
+  off(event: string, fn: (...args: never[]) => void): unknown
+  removeListener(event: string, fn: (...args: never[]) => void): unknown
+  emit(event: string, ...args: unknown[]): boolean
+}
+
+export interface Node {
+  store: Corestore
+  core: RawCore
+}
+
+/** `n` Corestores, each holding the same core (the first one's), none connected yet. */
+export async function makeNodes(t: Teardown, n: number): Promise<Node[]> {
+  const nodes: Node[] = []
+  let key: Uint8Array | null = null
+  for (let i = 0; i < n; i++) {
+    const dir = t.tmpDir('gossip')
+    const store = t.add(new Corestore(dir))
+    const core = (key ? store.get({ key }) : store.get({ name: 'gossip' })) as unknown as RawCore
+    await core.ready()
+    key ??= core.key
+    nodes.push({ store, core })
+  }
+  return nodes
+}
+
+/** Replicates two nodes' stores over an in-process stream pair; returns a function that cuts it. */
+export function link(t: Teardown, a: Node, b: Node): () => Promise<void> {
+  const pair = replicatePair(a.store, b.store)
+  t.add(() => pair.close())
+  return () => pair.close()
+}
+
+export interface Traffic {
+  messages: number
+  bytes: number
+}
+
+/**
+ * A host that passes everything through to `core` and counts what the extensions registered on it
+ * send: bytes as given (gossip sends bytes), or the JSON text of an object (dat-gossip sends
+ * objects through hypercore's 'json' encoding, which writes exactly that text). A broadcast counts
+ * once per peer, as it goes out once per peer.
+ */
+export function countingHost(core: RawCore, traffic: Traffic = { messages: 0, bytes: 0 }) {
+  const count = (message: unknown, copies: number) => {
+    const bytes =
+      message instanceof Uint8Array
+        ? message.byteLength
+        : Buffer.byteLength(JSON.stringify(message), 'utf8')
+    traffic.messages += copies
+    traffic.bytes += bytes * copies
+  }
+  const host = {
+    traffic,
+    core,
+    get peers() {
+      return core.peers
+    },
+    on: (event: string, fn: (...args: never[]) => void) => (core.on(event, fn), host),
+    off: (event: string, fn: (...args: never[]) => void) => (core.off(event, fn), host),
+    removeListener: (event: string, fn: (...args: never[]) => void) => (core.off(event, fn), host),
+    registerExtension(name: string, handlers: object): RawExtension {
+      const ext = core.registerExtension(name, handlers)
+      return {
+        send(message, peer) {
+          count(message, 1)
+          ext.send(message, peer)
+        },
+        broadcast(message) {
+          count(message, core.peers.length)
+          ext.broadcast(message)
+        },
+        destroy() {
+          ext.destroy()
+        }
+      }
+    }
+  }
+  return host
+}
+
+/** What dat-gossip@1.0.0 needs from hypercore 11: its `'peer-open'` is hypercore 11's `'peer-add'`. */
+export function peerOpenShim(core: RawCore): void {
+  core.on('peer-add', (peer: never) => core.emit('peer-open', peer))
+}
+
+/** 32 random-looking bytes, distinct per `(label, i)` and the same in every run. */
+export function key(label: string, i = 0): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(`${label}:${i}`).digest())
+}
+
+export function hex(data: Uint8Array): string {
+  return Buffer.from(data).toString('hex')
+}
+
+export function hexList(list: Uint8Array[]): string[] {
+  return list.map(hex)
+}
