@@ -1,0 +1,12 @@
+export {
+  Core,
+  type CoreOptions,
+  type CoreEvents,
+  type CoreSource,
+  type Extension,
+  type ExtensionHandlers
+} from './core.js'
+export { Core as default } from './core.js'
+export { Peer } from './peer.js'
+export { READY_EXTENSION } from './messages.js'
+export type { Encoding, DatSdkError, ErrorCode, Hypercore, HypercorePeer } from '@dat-sdk/store'

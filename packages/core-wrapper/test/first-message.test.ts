@@ -1,0 +1,165 @@
+// A message sent from a 'peer-add' handler must reach that peer, also when the remote registers
+// its extension only after the connection was made (where the raw stack drops it; see core.ts).
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import b4a from 'b4a'
+import { Store, type HypercorePeer } from '@dat-sdk/store'
+import { teardown, eventually, replicatePair, sleep } from '@dat-sdk/test-utils'
+import { Core, type Peer } from '@dat-sdk/core-wrapper'
+import { corePair, connectPair, collector } from './helpers.js'
+
+const test = suite('first message')
+
+test('sent from peer-add on both sides, both arrive', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['x'] })
+    const gotA = collector<[string, Peer]>()
+    const gotB = collector<[string, Peer]>()
+    const extA = pair.a.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: gotA.fn })
+    const extB = pair.b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: gotB.fn })
+    pair.a.on('peer-add', (peer) => extA.send('from a', peer))
+    pair.b.on('peer-add', (peer) => extB.send('from b', peer))
+    connectPair(t, pair)
+    await eventually(() => gotA.calls.length === 1 && gotB.calls.length === 1)
+    assert.is(gotA.calls[0][0], 'from b')
+    assert.is(gotB.calls[0][0], 'from a')
+  } finally {
+    await t.run()
+  }
+})
+
+test('raw stack control: the message is lost when the remote registers after the connection', async () => {
+  const t = teardown()
+  try {
+    const storeA = t.add(Store.temp())
+    const storeB = t.add(Store.temp())
+    const a = storeA.get({ name: 'x' })
+    await a.ready()
+    await a.append(b4a.from('x'))
+    const extA = a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    let sent = 0
+    a.on('peer-add', (peer: HypercorePeer) => {
+      extA.send('from a', peer)
+      sent++
+    })
+    const b = storeB.get(a.key!)
+    await b.ready()
+    const streams = replicatePair(storeA, storeB)
+    t.add(() => streams.close())
+    await b.update({ wait: true })
+    const got: string[] = []
+    b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: (m) => void got.push(m) })
+    await eventually(() => sent === 1)
+    await sleep(300)
+    assert.equal(got, [], 'hypercore drops a message for a name the receiver has not registered yet')
+  } finally {
+    await t.run()
+  }
+})
+
+test('the same late registration through Core: the message arrives', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['x'] })
+    const extA = pair.a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    pair.a.on('peer-add', (peer) => extA.send('from a', peer))
+    connectPair(t, pair)
+    await pair.b.update({ wait: true })
+    await eventually(() => pair.a.peers().length === 1)
+    await sleep(100)
+    const got = collector<[string, Peer]>()
+    pair.b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })
+    await eventually(() => got.calls.length === 1)
+    assert.is(got.calls[0][0], 'from a')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a Core made later on an already replicating session gets what was sent to it', async () => {
+  const t = teardown()
+  try {
+    const storeA = t.add(Store.temp())
+    const storeB = t.add(Store.temp())
+    const a = t.add(Core.from(storeA, { name: 'x' }))
+    await a.ready()
+    await a.append(b4a.from('x'))
+    const extA = a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    a.on('peer-add', (peer) => extA.send('from a', peer))
+    // B replicates with a raw session first; its Core comes later.
+    const rawB = t.add(storeB.get(a.key!))
+    await rawB.ready()
+    const streams = replicatePair(storeA, storeB)
+    t.add(() => streams.close())
+    await eventually(() => a.peers().length === 1)
+    await sleep(200)
+    const got = collector<[string, Peer]>()
+    const b = t.add(new Core(rawB.session()))
+    b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })
+    await eventually(() => got.calls.length === 1)
+    assert.is(got.calls[0][0], 'from a')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a raw hypercore peer (no handshake) gets the message after handshakeTimeout', async () => {
+  const t = teardown()
+  try {
+    const storeA = t.add(Store.temp())
+    const storeB = t.add(Store.temp())
+    const a = t.add(Core.from(storeA, { name: 'x' }, { handshakeTimeout: 200 }))
+    await a.ready()
+    await a.append(b4a.from('x'))
+    const got: string[] = []
+    const gotA = collector<[string, Peer]>()
+    const extA = a.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: gotA.fn })
+    a.on('peer-add', (peer) => extA.send('from a', peer))
+    const b = t.add(storeB.get(a.key!))
+    const extB = b.registerExtension<string>('hi', {
+      encoding: 'utf-8',
+      onmessage: (m: string) => void got.push(m)
+    })
+    b.on('peer-add', (peer: HypercorePeer) => extB.send('from raw b', peer))
+    await b.ready()
+    const streams = replicatePair(storeA, storeB)
+    t.add(() => streams.close())
+    await eventually(() => got.length === 1 && gotA.calls.length === 1)
+    assert.equal(got, ['from a'])
+    assert.is(gotA.calls[0][0], 'from raw b')
+    extA.broadcast('second')
+    await eventually(() => got.length === 2)
+    assert.is(got[1], 'second')
+  } finally {
+    await t.run()
+  }
+})
+
+test('messages wait in order for a late registration, and other names are not held up', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['x'] })
+    const now = collector<[string, Peer]>()
+    pair.b.registerExtension<string>('now', { encoding: 'utf-8', onmessage: now.fn })
+    const later = pair.a.registerExtension<string>('later', { encoding: 'utf-8' })
+    const soon = pair.a.registerExtension<string>('now', { encoding: 'utf-8' })
+    pair.a.on('peer-add', (peer) => {
+      for (let i = 0; i < 5; i++) later.send(`m${i}`, peer)
+      soon.send('now', peer)
+    })
+    connectPair(t, pair)
+    await eventually(() => now.calls.length === 1)
+    const got = collector<[string, Peer]>()
+    pair.b.registerExtension<string>('later', { encoding: 'utf-8', onmessage: got.fn })
+    await eventually(() => got.calls.length === 5)
+    assert.equal(
+      got.calls.map((c) => c[0]),
+      ['m0', 'm1', 'm2', 'm3', 'm4']
+    )
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
