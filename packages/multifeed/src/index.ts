@@ -1,0 +1,13 @@
+export {
+  Multifeed,
+  type MultifeedOptions,
+  type WriterOptions,
+  type ReplicateOptions,
+  type JoinableNetworker,
+  type JoinablePeer,
+  type MultifeedPeer,
+  type ValueEncoding,
+  type VersionMismatchError,
+  type ClientMismatchError
+} from './multifeed.js'
+export { Multifeed as default } from './multifeed.js'

@@ -1,0 +1,435 @@
+import type { Duplex } from 'node:stream'
+import b4a from 'b4a'
+import ReadyResource from 'ready-resource'
+import {
+  DatSdkError,
+  Store,
+  toKey,
+  type Corestore,
+  type Hypercore,
+  type HypercoreOptions,
+  type KeyLike,
+  type KeyPair
+} from '@dat-sdk/store'
+import { FeedIndex, type IndexEntry } from './feed-index.js'
+import { DEFAULT_ROOT_KEY, channelId, type ManifestEntry } from './messages.js'
+import {
+  Session,
+  type MultifeedPeer,
+  type NoiseStreamLike,
+  type SessionHost,
+  type SessionOptions
+} from './session.js'
+
+export type { MultifeedPeer }
+
+export type ValueEncoding = NonNullable<HypercoreOptions['valueEncoding']>
+
+export interface MultifeedOptions {
+  /** The value encoding of every feed (hypercore's: 'binary', 'utf-8', 'json' or a codec). */
+  valueEncoding?: ValueEncoding
+  /**
+   * The shared root key: only peers with the same key exchange feeds. It is never written to
+   * disk and never sent. Without it a public default key is used.
+   */
+  encryptionKey?: KeyLike
+  /** How many remote feeds a remote can make us open, in all (default 1,024): `TOO_MANY_FEEDS`. */
+  maxFeeds?: number
+  /** Chooses which remote feeds to download (default: all of them). */
+  accept?(key: Uint8Array): boolean
+}
+
+export interface WriterOptions {
+  /** Make the writer with this key pair instead of one derived from its name. */
+  keyPair?: KeyPair
+}
+
+export interface ReplicateOptions {
+  /** Keep replicating, and announce feeds created later (default false: end once in sync). */
+  live?: boolean
+  /** Sent to the remote in the handshake; it arrives as the remote's `'handshake'` event. */
+  userData?: Uint8Array
+}
+
+/** A connection of a networker: what `join()` needs of it. */
+export interface JoinablePeer {
+  stream: Duplex
+  remotePublicKey: Uint8Array
+}
+
+/**
+ * What `join()` needs of a networker (`Networker` from `@dat-sdk/networker` is one): its
+ * connections, their `'peer-add'` events, and `configure()` to join the root key's topic.
+ */
+export interface JoinableNetworker {
+  readonly peers: Iterable<JoinablePeer>
+  configure(
+    discoveryKey: Uint8Array,
+    opts: { announce?: boolean; lookup?: boolean; flush?: boolean }
+  ): Promise<unknown>
+  on(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
+  off(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
+}
+
+/** `ERR_VERSION_MISMATCH`: the remote speaks another major version of the exchange. */
+export interface VersionMismatchError extends DatSdkError {
+  code: 'ERR_VERSION_MISMATCH'
+  usVersion: string
+  themVersion: string
+}
+
+/** `ERR_CLIENT_MISMATCH`: the remote is not a multifeed. */
+export interface ClientMismatchError extends DatSdkError {
+  code: 'ERR_CLIENT_MISMATCH'
+  usClient: string
+  themClient: string
+}
+
+const DEFAULT_MAX_FEEDS = 1024
+const NAMESPACE = 'multifeed'
+const INDEX_NAME = 'index'
+const WRITER_PREFIX = 'writer/'
+
+/**
+ * Many hypercores by many authors, stored together: local writers by name, remote feeds as they
+ * arrive, and replication that first swaps manifests so each side learns the other's feeds.
+ *
+ * Events: `'feed' (feed, name)` for every feed added, loaded ones included (name is null for a
+ * remote feed); `'remote-feeds' ()` when a remote's manifest has been taken in (also emitted on
+ * the replication stream); `'handshake' (userData, peer)`; `'extension-error' (err, peer)`.
+ */
+export class Multifeed<T = Uint8Array> extends ReadyResource {
+  /** The root key's discovery key: the channel id of the exchange and `join()`'s swarm topic. */
+  readonly discoveryKey: Uint8Array
+  readonly maxFeeds: number
+  /** The store namespace the feeds live in. */
+  readonly store: Store
+
+  private readonly _rootKey: Uint8Array
+  private readonly _storage: Store
+  private readonly _ownsStorage: boolean
+  private readonly _valueEncoding: ValueEncoding | undefined
+  private readonly _accept: ((key: Uint8Array) => boolean) | null
+  private _index: FeedIndex | null = null
+  private readonly _feeds: Array<Hypercore<T>> = []
+  private readonly _byKey = new Map<string, Hypercore<T>>()
+  private readonly _byName = new Map<string, Hypercore<T>>()
+  private readonly _local = new Set<string>()
+  private readonly _writers = new Map<string, Promise<Hypercore<T>>>()
+  private readonly _adding = new Map<string, Promise<void>>()
+  private readonly _reserved = new Map<string, number>()
+  private readonly _downloads: Array<{ destroy(): void }> = []
+  private readonly _sessions = new Set<Session>()
+  private readonly _networkers = new Map<JoinableNetworker, (peer: JoinablePeer) => void>()
+  private readonly _host: SessionHost
+
+  constructor(storage: string | Store | Corestore, opts: MultifeedOptions = {}) {
+    super()
+    if (typeof storage === 'string') {
+      this._storage = new Store(storage)
+      this._ownsStorage = true
+    } else if (isStore(storage)) {
+      this._storage = storage
+      this._ownsStorage = false
+    } else if (isCorestore(storage)) {
+      // A wrapper of ours around the user's Corestore: closing it leaves their Corestore open.
+      this._storage = new Store(storage)
+      this._ownsStorage = true
+    } else {
+      throw new TypeError('Multifeed storage must be a directory, a Store or a Corestore')
+    }
+    const maxFeeds = opts.maxFeeds ?? DEFAULT_MAX_FEEDS
+    if (!Number.isInteger(maxFeeds) || maxFeeds < 0) {
+      throw new TypeError('maxFeeds must be a non-negative integer')
+    }
+    this.maxFeeds = maxFeeds
+    this._rootKey = opts.encryptionKey === undefined ? DEFAULT_ROOT_KEY : b4a.from(toKey(opts.encryptionKey))
+    this.discoveryKey = channelId(this._rootKey)
+    this._valueEncoding = opts.valueEncoding
+    this._accept = opts.accept ?? null
+    this.store = this._storage.namespace(NAMESPACE)
+    this._host = this._makeHost()
+    this.ready().catch(noop)
+  }
+
+  protected async _open(): Promise<void> {
+    await this.store.ready()
+    this._index = new FeedIndex(this.store.get<Uint8Array>({ name: INDEX_NAME }))
+    const entries = await this._index.load()
+    const cores = entries.map((e) => this._openFeed(e.key))
+    await Promise.all(cores.map((core) => core.ready()))
+    entries.forEach((e, i) => this._addFeed(cores[i], e.name))
+  }
+
+  protected async _close(): Promise<void> {
+    await Promise.allSettled(
+      [...this._networkers].map(([networker, onpeer]) => {
+        networker.off('peer-add', onpeer)
+        return networker.configure(this.discoveryKey, { announce: false, lookup: false })
+      })
+    )
+    this._networkers.clear()
+    for (const session of [...this._sessions]) session.close()
+    for (const download of this._downloads) download.destroy()
+    // Writers still being made finish (or fail) before their cores are closed under them.
+    await Promise.allSettled([...this._writers.values(), ...this._adding.values()])
+    await this.store.close()
+    if (this._ownsStorage) await this._storage.close()
+  }
+
+  /**
+   * The local feed named `name`, made on first use: the same name gives the same feed across
+   * restarts, and concurrent calls for one name give one feed.
+   */
+  writer(name = 'default', opts: WriterOptions = {}): Promise<Hypercore<T>> {
+    if (this.closing) return Promise.reject(closedError())
+    if (typeof name !== 'string' || name === '') {
+      return Promise.reject(new TypeError('A writer name must be a non-empty string'))
+    }
+    let writer = this._writers.get(name)
+    if (!writer) {
+      writer = this._makeWriter(name, opts)
+      this._writers.set(name, writer)
+      writer.catch(() => this._writers.delete(name))
+    }
+    return writer
+  }
+
+  /** Every feed, local and remote, in the order they were added (the same after a restart). */
+  feeds(): Array<Hypercore<T>> {
+    return [...this._feeds]
+  }
+
+  /** The feed with this key (bytes, hex or any key spelling), if we have it. */
+  feed(key: KeyLike): Hypercore<T> | undefined {
+    return this._byKey.get(b4a.toString(toKey(key), 'hex'))
+  }
+
+  /**
+   * A replication stream: exchanges manifests, downloads the remote feeds it accepts and, unless
+   * `live`, ends once both sides hold every block of every feed present at the exchange. Pass an
+   * existing replication stream (or a Hyperswarm connection) to run the exchange on it instead.
+   */
+  replicate(isInitiator: boolean | Duplex, opts: ReplicateOptions = {}): Duplex {
+    if (this.closing) throw closedError()
+    const owns = typeof isInitiator === 'boolean'
+    const stream = owns ? this.store.replicate(isInitiator) : isInitiator
+    this._attach(stream, {
+      live: !!opts.live,
+      userData: opts.userData ?? null,
+      mode: 'replicate',
+      ownsStream: owns
+    })
+    return stream
+  }
+
+  /**
+   * Runs the exchange, live, on every connection of `networker` (present and future), and joins
+   * the root key's discovery key as a topic so peers with the same root key find each other.
+   */
+  async join(networker: JoinableNetworker): Promise<void> {
+    if (this.closing) throw closedError()
+    await this.ready()
+    if (this._networkers.has(networker)) return
+    const onpeer = (peer: JoinablePeer): void => {
+      if (this.closing) return
+      this._attach(peer.stream, { live: true, userData: null, mode: 'join', ownsStream: false })
+    }
+    this._networkers.set(networker, onpeer)
+    networker.on('peer-add', onpeer)
+    for (const peer of networker.peers) onpeer(peer)
+    await networker.configure(this.discoveryKey, { announce: true, lookup: true })
+  }
+
+  private _attach(stream: Duplex, opts: SessionOptions): void {
+    const noise = (stream as Duplex & { noiseStream?: NoiseStreamLike }).noiseStream
+    if (!noise) throw new TypeError('replicate() takes a boolean or a replication stream')
+    if (!noise.userData) {
+      // A bare Noise stream (a Hyperswarm connection nobody replicated on yet): give it a muxer
+      // the way hypercore would, by letting our store replicate on it.
+      this.store.replicate(stream)
+    }
+    const session = new Session(this._host, stream, noise, opts)
+    this._sessions.add(session)
+    if (this.opened) this._replicateFeeds(session, this._feeds)
+    session.start().catch(noop)
+  }
+
+  private _replicateFeeds(session: Session, feeds: Array<Hypercore<T>>): void {
+    // hypercore ignores a core already attached to this connection (by corestore or by us).
+    for (const core of feeds) if (!core.closing) core.replicate(session.noise)
+  }
+
+  private async _makeWriter(name: string, opts: WriterOptions): Promise<Hypercore<T>> {
+    await this.ready()
+    const existing = this._byName.get(name)
+    if (existing) return existing
+    const core = opts.keyPair
+      ? this.store.get<T>(null, { keyPair: opts.keyPair, valueEncoding: this._valueEncoding })
+      : this.store.get<T>({ name: WRITER_PREFIX + name }, { valueEncoding: this._valueEncoding })
+    await core.ready()
+    if (this.closing) throw closedError()
+    const hex = b4a.toString(core.key!, 'hex')
+    if (this._byKey.has(hex)) {
+      // The key pair gave a feed we already have (as a remote feed): it becomes this name's writer.
+      await core.close()
+      const known = this._byKey.get(hex)!
+      this._byName.set(name, known)
+      return known
+    }
+    await this._index!.add([{ key: core.key!, name }])
+    this._addFeed(core, name)
+    this._announce([core], null)
+    return core
+  }
+
+  private _openFeed(key: Uint8Array): Hypercore<T> {
+    return this.store.get<T>({ key }, { valueEncoding: this._valueEncoding })
+  }
+
+  private _addFeed(core: Hypercore<T>, name: string | null): void {
+    const hex = b4a.toString(core.key!, 'hex')
+    this._feeds.push(core)
+    this._byKey.set(hex, core)
+    if (name !== null) {
+      this._byName.set(name, core)
+      this._local.add(hex)
+    } else {
+      // A multifeed holds all of every feed it accepted: keep downloading whatever appears.
+      this._downloads.push(core.download({ start: 0, end: -1 }))
+    }
+    for (const session of this._sessions) this._replicateFeeds(session, [core])
+    this.emit('feed', core, name)
+  }
+
+  private async _addRemoteFeeds(keys: Uint8Array[], from: Session): Promise<void> {
+    await this.ready()
+    const fresh: Uint8Array[] = []
+    const waits: Array<Promise<void>> = []
+    for (const key of keys) {
+      const hex = b4a.toString(key, 'hex')
+      if (this._byKey.has(hex)) continue
+      const adding = this._adding.get(hex)
+      if (adding) waits.push(adding)
+      else fresh.push(key)
+    }
+    if (fresh.length > 0) {
+      const batch = this._openRemoteFeeds(fresh, from)
+      for (const key of fresh) this._adding.set(b4a.toString(key, 'hex'), batch)
+      batch
+        .finally(() => {
+          for (const key of fresh) this._adding.delete(b4a.toString(key, 'hex'))
+        })
+        .catch(noop)
+      waits.push(batch)
+    }
+    await Promise.all(waits)
+  }
+
+  private async _openRemoteFeeds(keys: Uint8Array[], from: Session): Promise<void> {
+    if (this.closing) return
+    const cores = keys.map((key) => this._openFeed(key))
+    await Promise.all(cores.map((core) => core.ready()))
+    if (this.closing) return
+    const entries: IndexEntry[] = cores.map((core) => ({ key: core.key!, name: null }))
+    await this._index!.add(entries)
+    for (const core of cores) this._addFeed(core, null)
+    this._announce(cores, from)
+  }
+
+  /** Tells every live connection but `from` about feeds that appeared after its exchange. */
+  private _announce(cores: Array<Hypercore<T>>, from: Session | null): void {
+    const entries = cores.map((core) => ({ key: core.key!, length: core.contiguousLength }))
+    for (const session of this._sessions) if (session !== from) session.announce(entries)
+  }
+
+  private _remoteCount(): number {
+    return this._feeds.length - this._local.size
+  }
+
+  private _makeHost(): SessionHost {
+    return {
+      rootKey: this._rootKey,
+      channelId: this.discoveryKey,
+      ready: () => this.ready(),
+      manifest: (): ManifestEntry[] =>
+        this._feeds.map((core) => ({ key: core.key!, length: core.contiguousLength })),
+      want: (entries) => {
+        const keys: Uint8Array[] = []
+        const fresh: string[] = []
+        const seen = new Set<string>()
+        for (const { key, length } of entries) {
+          const hex = b4a.toString(key, 'hex')
+          if (seen.has(hex)) continue
+          seen.add(hex)
+          const core = this._byKey.get(hex)
+          if (core) {
+            // Ours to write: the remote cannot hold more of it than we do.
+            if (this._local.has(hex) || core.contiguousLength >= length) continue
+          } else if (!this._adding.has(hex) && !this._reserved.has(hex)) {
+            if (this._accept && !this._accept(b4a.from(key))) continue
+            fresh.push(hex)
+          }
+          keys.push(b4a.from(key))
+        }
+        if (this._remoteCount() + this._reserved.size + fresh.length > this.maxFeeds) {
+          throw new DatSdkError(
+            'TOO_MANY_FEEDS',
+            `The remote offered more feeds than maxFeeds (${this.maxFeeds}) allows`
+          )
+        }
+        for (const hex of fresh) this._reserved.set(hex, (this._reserved.get(hex) ?? 0) + 1)
+        return { keys, reserved: fresh }
+      },
+      release: (reserved) => {
+        for (const hex of reserved) {
+          const n = (this._reserved.get(hex) ?? 0) - 1
+          if (n > 0) this._reserved.set(hex, n)
+          else this._reserved.delete(hex)
+        }
+      },
+      have: (keys) => keys.filter((key) => this._byKey.has(b4a.toString(key, 'hex'))),
+      addRemoteFeeds: (keys, from) => this._addRemoteFeeds(keys, from),
+      feed: (key) => this._byKey.get(b4a.toString(key, 'hex')) as Hypercore<unknown> | undefined,
+      report: (err, peer) => this.emit('extension-error', err, peer),
+      onhandshake: (userData, peer) => this.emit('handshake', userData, peer),
+      onremotefeeds: (session) => {
+        session.stream.emit('remote-feeds')
+        this.emit('remote-feeds')
+      },
+      onopen: () => {},
+      onclose: (session) => {
+        this._sessions.delete(session)
+      }
+    }
+  }
+}
+
+function closedError(): DatSdkError {
+  return new DatSdkError('CLOSED', 'The multifeed is closed')
+}
+
+function isStore(value: unknown): value is Store {
+  if (value instanceof Store) return true
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.corestore === 'object' &&
+    typeof v.namespace === 'function' &&
+    typeof v.replicate === 'function'
+  )
+}
+
+function isCorestore(value: unknown): value is Corestore {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.get === 'function' &&
+    typeof v.replicate === 'function' &&
+    typeof v.namespace === 'function'
+  )
+}
+
+function noop(): void {}
