@@ -47,8 +47,11 @@ export async function makeNodes(t: Teardown, n: number): Promise<Node[]> {
 /** Replicates two nodes' stores over an in-process stream pair; returns a function that cuts it. */
 export function link(t: Teardown, a: Node, b: Node): () => Promise<void> {
   const pair = replicatePair(a.store, b.store)
-  t.add(() => pair.close())
-  return () => pair.close()
+  // Memoised: a second ReplicatedPair.close() on streamx streams waits for a 'close' already gone.
+  let closing: Promise<void> | null = null
+  const cut = () => (closing ??= pair.close())
+  t.add(cut)
+  return cut
 }
 
 export interface Traffic {
