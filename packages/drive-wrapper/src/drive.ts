@@ -1,0 +1,433 @@
+import crypto from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  DatSdkError,
+  parseRef,
+  resolveEncoding,
+  toURL,
+  type Corestore,
+  type Encoding,
+  type KeyLike,
+  type Store
+} from '@dat-sdk/store'
+import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
+import Hyperdrive from 'hyperdrive'
+import type {
+  DownloadHandle,
+  HyperdriveDiffEntry,
+  HyperdriveEntry,
+  HyperdriveWatcher,
+  PutOptions,
+  ReadStreamOptions,
+  StreamxReadable,
+  StreamxWritable
+} from 'hyperdrive'
+import ReadyResource from 'ready-resource'
+import { DAT_FILE } from './ignore.js'
+import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
+
+export interface DriveOptions {
+  /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
+  extensions?: string[]
+  /** Encrypts the drive's blocks at rest and on the wire (both sides need it). */
+  encryptionKey?: Uint8Array
+}
+
+export interface ListOptions {
+  /** Everything below `path` (default), or only its direct children. */
+  recursive?: boolean
+}
+
+/** One file (or symlink) of a drive: `key` is its path, `value.blob` where its bytes live. */
+export type DriveEntry = HyperdriveEntry
+/** A change between two versions: `left` in the newer one, `right` in the older (null: absent). */
+export type DriveDiffEntry = HyperdriveDiffEntry
+/** Yields `[current, previous]` snapshots (raw hyperdrive checkouts, closed by the watcher) on every change. */
+export type DriveWatcher = HyperdriveWatcher
+export type DriveReadStream = StreamxReadable<Uint8Array>
+export type DriveWriteStream = StreamxWritable<Uint8Array>
+export type { PutOptions, ReadStreamOptions }
+
+// Named drives live in their own namespace, apart from named cores: `Drive(store, 'x')` and
+// `store.get('x')` are different things with different keys.
+const DRIVE_NAMESPACE = '@dat-sdk/drive/'
+
+// Checkouts made by `Drive.checkout()`, with the Core of the drive they came from: the Drive
+// wrapped around one closes it, and borrows that Core for peers and extensions.
+const snapshotParents = new WeakMap<Hyperdrive, Core>()
+
+/** The Core events a Drive passes on. */
+const FORWARDED = ['peer-add', 'peer-remove', 'extension', 'extension-error', 'append'] as const
+
+/** A Drive's events: the same as a `Core`'s, for the drive's db core. */
+export interface DriveEvents {
+  'peer-add': (peer: Peer) => void
+  'peer-remove': (peer: Peer) => void
+  extension: (name: string, message: Uint8Array, peer: Peer) => void
+  'extension-error': (err: DatSdkError, peer?: Peer) => void
+  /** The drive has a new version. */
+  append: () => void
+  ready: () => void
+  close: () => void
+}
+
+function isHyperdrive(value: unknown): value is Hyperdrive {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.getBlobs === 'function' &&
+    typeof v.createWriteStream === 'function' &&
+    typeof v.checkout === 'function' &&
+    'corestore' in v
+  )
+}
+
+function isStore(value: unknown): value is Store {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.namespace === 'function' &&
+    typeof v.get === 'function' &&
+    typeof v.corestore === 'object' &&
+    v.corestore !== null
+  )
+}
+
+function isCorestore(value: unknown): value is Corestore {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.get === 'function' &&
+    typeof v.replicate === 'function' &&
+    typeof v.namespace === 'function' &&
+    typeof v.session === 'function'
+  )
+}
+
+/** The key named in `<folder>/.dat`, or null when the folder has none yet. */
+function folderKey(folder: string): Uint8Array | null {
+  let text: string
+  try {
+    text = fs.readFileSync(path.join(folder, DAT_FILE), 'utf-8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
+  }
+  const ref = parseRef(text.trim())
+  if (ref && 'key' in ref) return ref.key
+  throw new DatSdkError('INVALID_KEY', `${path.join(folder, DAT_FILE)} does not hold a drive URL`)
+}
+
+/**
+ * A Hyperdrive with the SDK's conveniences: open it from a store by key, name or folder, typed
+ * file calls, peers and extension messages on its db core, and a folder that stays in sync.
+ */
+export class Drive extends ReadyResource {
+  /** The raw Hyperdrive, for what this wrapper does not cover. */
+  readonly hyperdrive: Hyperdrive
+  /** The folder this drive was opened from (`new Drive(store, './dir')`), or null. */
+  readonly folder: string | null
+  readonly extensions: readonly string[]
+
+  private readonly _ownsDrive: boolean
+  private readonly _syncs = new Set<FolderSync>()
+  /** Peers and extensions, on a session of the db core; a checkout borrows its drive's. */
+  private readonly _core: Core
+  private readonly _ownsCore: boolean
+
+  constructor(hyperdrive: Hyperdrive, opts?: DriveOptions)
+  constructor(store: Store | Corestore, ref?: KeyLike | null, opts?: DriveOptions)
+  constructor(
+    storeOrDrive: Store | Corestore | Hyperdrive,
+    refOrOpts?: KeyLike | null | DriveOptions,
+    maybeOpts?: DriveOptions
+  ) {
+    super()
+    let opts: DriveOptions
+    let folder: string | null = null
+    let parentCore: Core | null = null
+    if (isHyperdrive(storeOrDrive)) {
+      opts = (refOrOpts as DriveOptions | undefined) ?? {}
+      this.hyperdrive = storeOrDrive
+      parentCore = snapshotParents.get(storeOrDrive) ?? null
+      this._ownsDrive = parentCore !== null
+      snapshotParents.delete(storeOrDrive)
+    } else {
+      opts = maybeOpts ?? {}
+      let corestore: Corestore
+      if (isStore(storeOrDrive)) corestore = storeOrDrive.corestore
+      else if (isCorestore(storeOrDrive)) corestore = storeOrDrive
+      else throw new TypeError('new Drive() takes a Store, a Corestore or a Hyperdrive')
+      const ref = parseRef(refOrOpts as KeyLike | null | undefined)
+      let key: Uint8Array | null = null
+      let session: Corestore
+      if (ref && 'folder' in ref) {
+        folder = path.resolve(ref.folder)
+        key = folderKey(folder)
+      } else if (ref && 'domain' in ref) {
+        throw new DatSdkError(
+          'INVALID_KEY',
+          `hyper://${ref.domain} is a domain: resolve it to a key first (the SDK's resolveName)`
+        )
+      } else if (ref && 'key' in ref) {
+        key = ref.key
+      }
+      if (key) session = corestore.session()
+      else if (ref && 'name' in ref) session = corestore.namespace(DRIVE_NAMESPACE + ref.name)
+      else session = corestore.namespace(crypto.randomBytes(32)) // a fresh drive
+      this.hyperdrive = new Hyperdrive(session, key, {
+        encryptionKey: opts.encryptionKey ?? null
+      })
+      this._ownsDrive = true
+    }
+    this.folder = folder
+    this.extensions = [...(opts.extensions ?? [])]
+    if (parentCore) {
+      this._core = parentCore
+      this._ownsCore = false
+    } else {
+      // A session of the db core of our own, so two Drives over one hyperdrive do not collide.
+      this._core = new Core(this.hyperdrive.core.session(), { extensions: [...this.extensions] })
+      this._ownsCore = true
+      const core = this._core as unknown as EventEmitter
+      for (const event of FORWARDED) {
+        core.on(event, (...args: unknown[]) => EventEmitter.prototype.emit.call(this, event, ...args))
+      }
+    }
+    this.ready().catch(noop)
+  }
+
+  protected override async _open(): Promise<void> {
+    await this.hyperdrive.ready()
+    await this._core.ready()
+  }
+
+  protected override async _close(): Promise<void> {
+    await Promise.allSettled([...this._syncs].map((s) => s.close()))
+    if (this._ownsCore) await this._core.close().catch(noop)
+    if (this._ownsDrive) await this.hyperdrive.close()
+  }
+
+  private _check(): void {
+    if (this.closing) throw new DatSdkError('CLOSED', 'The drive is closed')
+  }
+
+  private async _ready(): Promise<void> {
+    this._check()
+    if (!this.opened) await this.ready()
+    this._check()
+  }
+
+  // ---- identity ------------------------------------------------------------------------------
+
+  /** The drive's key (its db core's), known once ready. */
+  get key(): Uint8Array | null {
+    return this.hyperdrive.key
+  }
+
+  get discoveryKey(): Uint8Array | null {
+    return this.hyperdrive.discoveryKey
+  }
+
+  /** `hyper://<z32 key>/`, known once ready. */
+  get url(): string | null {
+    return this.hyperdrive.key ? toURL(this.hyperdrive.key) : null
+  }
+
+  get writable(): boolean {
+    return this.hyperdrive.writable
+  }
+
+  get readable(): boolean {
+    return this.hyperdrive.readable
+  }
+
+  /** The version (the db core's length): pass it to `checkout()` or `diff()`. */
+  get version(): number {
+    return this.hyperdrive.version
+  }
+
+  /** The key of the core that holds the files' bytes. */
+  get contentKey(): Uint8Array | null {
+    return this.hyperdrive.contentKey ?? null
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  /** The file's bytes, or null when there is no such file. */
+  async get(path: string, opts?: { wait?: boolean; timeout?: number }): Promise<Uint8Array | null> {
+    await this._ready()
+    return this.hyperdrive.get(path, opts)
+  }
+
+  /** The file decoded with `encoding` (bytes by default), or null when there is no such file. */
+  readFile(path: string): Promise<Uint8Array | null>
+  readFile(path: string, encoding: 'utf-8' | 'utf8'): Promise<string | null>
+  readFile<M = unknown>(path: string, encoding: Encoding<M>): Promise<M | null>
+  async readFile<M>(path: string, encoding?: Encoding<M>): Promise<M | Uint8Array | null> {
+    const bytes = await this.get(path)
+    if (bytes === null) return null
+    return encoding === undefined ? bytes : resolveEncoding(encoding).decode(bytes)
+  }
+
+  /** Writes a file (a string is stored as UTF-8). */
+  async put(path: string, data: Uint8Array | string, opts?: PutOptions): Promise<void> {
+    await this._ready()
+    await this.hyperdrive.put(path, toBytes(data), opts)
+  }
+
+  /** Writes `data` encoded with `encoding` (bytes or a UTF-8 string by default). */
+  async writeFile<M = Uint8Array | string>(
+    path: string,
+    data: M,
+    encoding?: Encoding<M>,
+    opts?: PutOptions
+  ): Promise<void> {
+    const codec = resolveEncoding<M>(encoding)
+    await this.put(path, codec.encode(data), opts)
+  }
+
+  async del(path: string): Promise<void> {
+    await this._ready()
+    await this.hyperdrive.del(path)
+  }
+
+  async exists(path: string): Promise<boolean> {
+    await this._ready()
+    return this.hyperdrive.exists(path)
+  }
+
+  /** The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null. */
+  async entry(path: string, opts?: { follow?: boolean; wait?: boolean }): Promise<DriveEntry | null> {
+    await this._ready()
+    return this.hyperdrive.entry(path, opts)
+  }
+
+  /** The entries below `path`, every level deep unless `{ recursive: false }`. */
+  list(path = '/', opts: ListOptions = {}): StreamxReadable<DriveEntry> {
+    this._check()
+    if (opts.recursive !== false) return this.hyperdrive.list(path)
+    // Hyperdrive's shallow list also yields the first file of each sub-folder: keep files only.
+    const depth = Hyperdrive.normalizePath(path).split('/').filter((s) => s !== '').length + 1
+    return this.hyperdrive.list(path, {
+      recursive: false,
+      ignore: (key) => key.split('/').filter((s) => s !== '').length !== depth
+    })
+  }
+
+  /** The names (files and folders) directly inside `path`. */
+  readdir(path = '/'): StreamxReadable<string> {
+    this._check()
+    return this.hyperdrive.readdir(path)
+  }
+
+  createReadStream(path: string, opts?: ReadStreamOptions): DriveReadStream {
+    this._check()
+    return this.hyperdrive.createReadStream(path, opts)
+  }
+
+  createWriteStream(path: string, opts?: PutOptions): DriveWriteStream {
+    this._check()
+    return this.hyperdrive.createWriteStream(path, opts)
+  }
+
+  /** Symlinks `path` to `target` (a drive path). */
+  async symlink(path: string, target: string): Promise<void> {
+    await this._ready()
+    await this.hyperdrive.symlink(path, target)
+  }
+
+  // ---- versions ------------------------------------------------------------------------------
+
+  /** Yields `[current, previous]` snapshots every time something below `path` changes. */
+  watch(path = '/'): DriveWatcher {
+    this._check()
+    return this.hyperdrive.watch(path)
+  }
+
+  /** The drive as it was at `version`: a read-only Drive; close it when done. */
+  checkout(version: number): Drive {
+    this._check()
+    const snapshot = this.hyperdrive.checkout(version)
+    snapshotParents.set(snapshot, this._core)
+    return new Drive(snapshot)
+  }
+
+  /** What changed below `path` between `version` and now. */
+  diff(version: number, path = '/'): StreamxReadable<DriveDiffEntry> {
+    this._check()
+    return this.hyperdrive.diff(version, path)
+  }
+
+  /** Waits for the latest version known to peers (`{ wait: true }` waits for one to answer). */
+  async update(opts?: { wait?: boolean }): Promise<boolean> {
+    await this._ready()
+    return this.hyperdrive.update(opts)
+  }
+
+  /** Fetches every file below `path` from peers; `await drive.download('/').done()`. */
+  download(path = '/'): DownloadHandle {
+    this._check()
+    return this.hyperdrive.download(path)
+  }
+
+  // ---- peers and extensions --------------------------------------------------------------------
+
+  /** The peers replicating this drive (its db core) right now. */
+  peers(): Peer[] {
+    this._check()
+    return this._core.peers()
+  }
+
+  /**
+   * Registers an extension message type on the drive's db core: messages are encoded with
+   * `encoding` (binary by default); one that fails to decode, or an `onmessage` that throws,
+   * reaches `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
+   */
+  registerExtension<M = Uint8Array>(name: string, handlers: ExtensionHandlers<M> = {}): Extension<M> {
+    this._check()
+    return this._core.registerExtension<M>(name, handlers)
+  }
+
+  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
+  extension(name: string, message: unknown): void {
+    this._check()
+    this._core.extension(name, message)
+  }
+
+  // ---- folders -------------------------------------------------------------------------------
+
+  /**
+   * Keeps `dir` and this drive the same: a writable drive takes the folder's files and then every
+   * change made there; a read-only drive writes its files into the folder, then every change
+   * that arrives. `<dir>/.dat` records the drive's URL. `ready()` resolves after the first pass.
+   */
+  syncFolder(dir: string, opts: SyncFolderOptions = {}): FolderSync {
+    this._check()
+    const sync = new FolderSync(this.hyperdrive, dir, opts)
+    this._syncs.add(sync)
+    sync.once('close', () => this._syncs.delete(sync))
+    return sync
+  }
+}
+
+// Typed events on top of the EventEmitter methods ReadyResource brings.
+export interface Drive {
+  on<E extends keyof DriveEvents>(event: E, listener: DriveEvents[E]): this
+  once<E extends keyof DriveEvents>(event: E, listener: DriveEvents[E]): this
+  off<E extends keyof DriveEvents>(event: E, listener: DriveEvents[E]): this
+  emit<E extends keyof DriveEvents>(event: E, ...args: Parameters<DriveEvents[E]>): boolean
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf-8')
+  if (data instanceof Uint8Array) return data
+  throw new TypeError('File data must be a Uint8Array or a string')
+}
+
+function noop(): void {}

@@ -1,0 +1,158 @@
+// The two sides mirror-drive copies between, as the folder sync sees them. Both leave symbolic
+// links out (a link can point anywhere on the disk, and a link from a remote drive followed by a
+// file "inside" it would write outside the folder), and both remember which file a failed read or
+// write was about, so that one bad file is reported by name and the sync goes on with the rest.
+import type Hyperdrive from 'hyperdrive'
+import type {
+  HyperdriveEntry,
+  HyperdriveEntryValue,
+  StreamxReadable,
+  StreamxWritable
+} from 'hyperdrive'
+import Localdrive, { type LocaldriveEntry } from 'localdrive'
+
+export interface StreamFailure {
+  key: string
+  side: 'read' | 'write'
+  error: unknown
+}
+
+type Closable = { destroy(err?: Error | null): void; once(event: string, fn: () => void): unknown }
+
+/** Tracks the streams a mirror opened, so a close can stop them, and the first one that failed. */
+export class StreamTracker {
+  private _failure: StreamFailure | null = null
+  private readonly _open = new Set<Closable>()
+
+  reset(): void {
+    this._failure = null
+  }
+
+  /** The first stream failure since `reset()`. */
+  takeFailure(): StreamFailure | null {
+    const failure = this._failure
+    this._failure = null
+    return failure
+  }
+
+  track<S extends Closable & { on(event: 'error', fn: (err: unknown) => void): unknown }>(
+    stream: S,
+    key: string,
+    side: 'read' | 'write'
+  ): S {
+    this._open.add(stream)
+    stream.on('error', (error: unknown) => {
+      this._failure ??= { key: normalize(key), side, error }
+    })
+    stream.once('close', () => this._open.delete(stream))
+    return stream
+  }
+
+  destroyAll(): void {
+    for (const s of this._open) s.destroy(new Error('Folder sync closed'))
+    this._open.clear()
+  }
+}
+
+function keyOf(key: string | { key: string }): string {
+  return typeof key === 'string' ? key : key.key
+}
+
+function normalize(key: string): string {
+  return '/' + key.split('/').filter((s) => s !== '').join('/')
+}
+
+/** A folder on disk (localdrive) without symlinks, with its streams tracked. */
+export class LocalFolder extends Localdrive {
+  private readonly tracker: StreamTracker
+
+  constructor(root: string, tracker: StreamTracker) {
+    super(root)
+    this.tracker = tracker
+  }
+
+  override async entry(
+    key: string | { key: string },
+    opts?: { follow?: boolean }
+  ): Promise<LocaldriveEntry | null> {
+    const entry = await super.entry(key, opts)
+    return entry && entry.value.linkname === null ? entry : null
+  }
+
+  override async symlink(): Promise<void> {
+    // Never create links from what a drive says (see the top of this file).
+  }
+
+  override createReadStream(
+    key: string | { key: string },
+    opts?: { start?: number; end?: number; length?: number }
+  ): StreamxReadable<Uint8Array> {
+    return this.tracker.track(super.createReadStream(key, opts), keyOf(key), 'read')
+  }
+
+  override createWriteStream(
+    key: string,
+    opts?: { executable?: boolean; metadata?: unknown }
+  ): StreamxWritable<Uint8Array> {
+    return this.tracker.track(super.createWriteStream(key, opts), key, 'write')
+  }
+}
+
+/** A Hyperdrive (or a checkout of one) as mirror-drive sees it, without symlinks, streams tracked. */
+export class DriveSide {
+  readonly drive: Hyperdrive
+  private readonly tracker: StreamTracker
+
+  constructor(drive: Hyperdrive, tracker: StreamTracker) {
+    this.drive = drive
+    this.tracker = tracker
+  }
+
+  get core(): Hyperdrive['core'] {
+    return this.drive.core
+  }
+
+  get supportsMetadata(): boolean {
+    return this.drive.supportsMetadata
+  }
+
+  ready(): Promise<void> {
+    return this.drive.ready()
+  }
+
+  getBlobs(): ReturnType<Hyperdrive['getBlobs']> {
+    return this.drive.getBlobs()
+  }
+
+  list(path?: string, opts?: Parameters<Hyperdrive['list']>[1]): StreamxReadable<HyperdriveEntry> {
+    return this.drive.list(path, opts)
+  }
+
+  async entry(key: string | HyperdriveEntry): Promise<HyperdriveEntry | null> {
+    const entry = await this.drive.entry(key)
+    return entry && entry.value.linkname === null ? entry : null
+  }
+
+  del(key: string): Promise<void> {
+    return this.drive.del(key)
+  }
+
+  async symlink(): Promise<void> {
+    // Symlinks are not synced; the folder side never reports one, so this is never reached.
+  }
+
+  putEntry(key: string, value: Partial<HyperdriveEntryValue>): Promise<void> {
+    return this.drive.putEntry(key, value)
+  }
+
+  createReadStream(key: string | HyperdriveEntry): StreamxReadable<Uint8Array> {
+    return this.tracker.track(this.drive.createReadStream(key), keyOf(key), 'read')
+  }
+
+  createWriteStream(
+    key: string,
+    opts?: { executable?: boolean; metadata?: unknown }
+  ): StreamxWritable<Uint8Array> {
+    return this.tracker.track(this.drive.createWriteStream(key, opts), key, 'write')
+  }
+}
