@@ -19,6 +19,9 @@ import type {
 /** The protomux protocol of connection-level extensions; the channel id is the name in UTF-8. */
 export const EXTENSION_PROTOCOL = 'dat-sdk/ext'
 
+/** How many channels for names we have not registered a remote may open on one connection. */
+const MAX_UNREGISTERED_CHANNELS = 64
+
 export interface NetworkerOptions {
   /** A swarm to use instead of a Hyperswarm of our own. The networker does not destroy it. */
   swarm?: SwarmLike
@@ -356,10 +359,22 @@ export class Networker extends ReadyResource implements ExtensionTransport {
     return entry
   }
 
+  /**
+   * The remote opened an extension channel. We accept it whether or not we registered the name
+   * (a message for a name we have not registered is dropped on arrival), so a registration made
+   * later on either side finds the channel there and no message races a rejection. Names we have
+   * not registered are capped per connection, so a remote cannot make us hold unbounded channels.
+   */
   private _onremoteopen(conn: Connection, id: Uint8Array | null): void {
     if (!id || conn.removed) return
     const name = b4a.toString(id, 'utf-8')
-    if (this._extensions.has(name)) this._openChannel(conn, name)
+    if (name.length === 0 || !b4a.equals(b4a.from(name, 'utf-8'), id)) return // not a name: reject
+    if (!this._extensions.has(name)) {
+      let unregistered = 0
+      for (const open of conn.channels.keys()) if (!this._extensions.has(open)) unregistered++
+      if (unregistered >= MAX_UNREGISTERED_CHANNELS) return // rejected
+    }
+    this._openChannel(conn, name)
   }
 
   private _onextension(conn: Connection, name: string, bytes: Uint8Array): void {
@@ -383,13 +398,8 @@ export class Networker extends ReadyResource implements ExtensionTransport {
   _destroyExtension(ext: StreamExtension<never>): void {
     const registrations = this._extensions.get(ext.name)
     if (!registrations?.delete(ext) || registrations.size > 0) return
+    // The channels stay open (the remote may still use the name); what arrives is dropped.
     this._extensions.delete(ext.name)
-    for (const conn of this._connections.values()) {
-      const entry = conn.channels.get(ext.name)
-      if (!entry) continue
-      conn.channels.delete(ext.name)
-      entry.channel.close()
-    }
   }
 
   /** @internal */

@@ -35,9 +35,22 @@ interface SecretStreamClass {
 // through require and typed by the narrow interface above.
 const NoiseSecretStream = createRequire(import.meta.url)('@hyperswarm/secret-stream') as SecretStreamClass
 
+export interface MemorySwarmNetworkOptions {
+  /**
+   * Milliseconds before the bytes of a new connection start to flow (default 0), so the Noise
+   * handshake finishes well after `'connection'` and after `flush()`, as on a real network.
+   */
+  latency?: number
+}
+
 /** The in-process "network" MemorySwarms meet on. Swarms on different networks never connect. */
 export class MemorySwarmNetwork {
   readonly swarms = new Set<MemorySwarm>()
+  readonly latency: number
+
+  constructor(opts: MemorySwarmNetworkOptions = {}) {
+    this.latency = opts.latency ?? 0
+  }
 
   /** A new swarm on this network. */
   swarm(opts: Omit<MemorySwarmOptions, 'network'> = {}): MemorySwarm {
@@ -222,9 +235,15 @@ export class MemorySwarm extends EventEmitter {
   private _dial(server: MemorySwarm, topics: Uint8Array[]): MemorySocket {
     const client = new NoiseSecretStream(true, null, { keyPair: this.keyPair })
     const accepted = new NoiseSecretStream(false, null, { keyPair: server.keyPair })
-    client.rawStream.pipe(accepted.rawStream).pipe(client.rawStream)
+    const connect = () => client.rawStream.pipe(accepted.rawStream).pipe(client.rawStream)
+    const latency = this.network.latency
+    const timer = latency > 0 ? setTimeout(connect, latency) : null
+    if (!timer) connect()
     // A closed end closes the other, as a reset would on a real network.
-    client.once('close', () => accepted.destroy())
+    client.once('close', () => {
+      if (timer) clearTimeout(timer)
+      accepted.destroy()
+    })
     accepted.once('close', () => client.destroy())
     this._track(client, server.keyPair.publicKey)
     server._track(accepted, this.keyPair.publicKey)
