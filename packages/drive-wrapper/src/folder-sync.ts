@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { DatSdkError, parseRef, toURL, type ErrorCode } from '@dat-sdk/store'
+import { DatSdkError, isDatSdkError, parseRef, toURL, type ErrorCode } from '@dat-sdk/store'
 import type Hyperdrive from 'hyperdrive'
 import type { HyperdriveWatcher } from 'hyperdrive'
 import Localwatch from 'localwatch'
@@ -90,7 +90,7 @@ export class FolderSync extends ReadyResource {
     this.prune = opts.prune !== false
     this._ignore = compileIgnore(opts.ignore ?? [])
     this.ready().catch((err: unknown) => {
-      if (!this._aborted) this._emitError(err)
+      if (!isDatSdkError(err, 'CLOSED')) this._emitError(err)
     })
   }
 
@@ -101,6 +101,16 @@ export class FolderSync extends ReadyResource {
   }
 
   protected override async _open(): Promise<void> {
+    try {
+      await this._start()
+    } catch (err) {
+      // Whatever a close() broke on its way (a destroyed stream, a closed session) is CLOSED.
+      if (this._aborted) throw new DatSdkError('CLOSED', 'The folder sync was closed', { cause: err })
+      throw err
+    }
+  }
+
+  private async _start(): Promise<void> {
     await this._drive.ready()
     this._checkOpen()
     await fs.promises.mkdir(this.dir, { recursive: true })

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { teardown } from '@dat-sdk/test-utils'
+import { writeFiles } from './helpers.js'
+
+const test = suite('syncFolder with an unreadable file')
+
+const NOBODY = 65534
+
+function chownTree(dir: string, uid: number): void {
+  fs.chownSync(dir, uid, uid)
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    const child = path.join(dir, d.name)
+    if (d.isDirectory()) chownTree(child, uid)
+    else fs.chownSync(child, uid, uid)
+  }
+}
+
+/** Runs the fixture; as root, drops to `nobody`, for whom chmod 000 really stops a read. */
+function runChild(dir: string, storage: string): Promise<string> {
+  const root = process.getuid?.() === 0
+  if (root) {
+    chownTree(dir, NOBODY)
+    chownTree(storage, NOBODY)
+  }
+  const fixture = path.join(import.meta.dirname, 'fixtures', 'unreadable-child.ts')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir, storage], {
+      cwd: path.join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(root ? { uid: NOBODY, gid: NOBODY } : {})
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code === 0) resolve(out.trim().split('\n').pop() ?? '')
+      else reject(new Error(`the child exited with ${code}: ${err}`))
+    })
+  })
+}
+
+test('a file that cannot be read (permissions) is an error naming it; the rest syncs, the drive keeps the old version', async () => {
+  const t = teardown()
+  try {
+    const dir = t.tmpDir('unreadable')
+    const storage = t.tmpDir('unreadable-store')
+    writeFiles(dir, { 'a.txt': 'a', 'secret.txt': 'version one', 'z.txt': 'z' })
+    const result = JSON.parse(await runChild(dir, storage))
+    assert.is.not(result.uid, 0, 'the check runs unprivileged')
+    assert.is(result.before, 'version one')
+    assert.equal(result.errors, [{ code: 'FILE_UNREADABLE', path: '/secret.txt', cause: 'EACCES' }])
+    assert.is(result.after, 'version one', 'the drive keeps what it had')
+    assert.is(result.a, 'A changed')
+    assert.is(result.z, 'z')
+    assert.is(result.newFile, 'new')
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
