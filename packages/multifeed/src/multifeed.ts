@@ -125,6 +125,20 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
 
   constructor(storage: string | Store | Corestore, opts: MultifeedOptions = {}) {
     super()
+    // Options first: nothing is opened for a constructor that throws.
+    const maxFeeds = opts.maxFeeds ?? DEFAULT_MAX_FEEDS
+    if (!Number.isInteger(maxFeeds) || maxFeeds < 0) {
+      throw new TypeError('maxFeeds must be a non-negative integer')
+    }
+    if (opts.accept !== undefined && typeof opts.accept !== 'function') {
+      throw new TypeError('accept must be a function')
+    }
+    this.maxFeeds = maxFeeds
+    this._rootKey =
+      opts.encryptionKey === undefined ? DEFAULT_ROOT_KEY : b4a.from(toKey(opts.encryptionKey))
+    this.discoveryKey = channelId(this._rootKey)
+    this._valueEncoding = opts.valueEncoding
+    this._accept = opts.accept ?? null
     if (typeof storage === 'string') {
       this._storage = new Store(storage)
       this._ownsStorage = true
@@ -138,27 +152,24 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     } else {
       throw new TypeError('Multifeed storage must be a directory, a Store or a Corestore')
     }
-    const maxFeeds = opts.maxFeeds ?? DEFAULT_MAX_FEEDS
-    if (!Number.isInteger(maxFeeds) || maxFeeds < 0) {
-      throw new TypeError('maxFeeds must be a non-negative integer')
-    }
-    this.maxFeeds = maxFeeds
-    this._rootKey = opts.encryptionKey === undefined ? DEFAULT_ROOT_KEY : b4a.from(toKey(opts.encryptionKey))
-    this.discoveryKey = channelId(this._rootKey)
-    this._valueEncoding = opts.valueEncoding
-    this._accept = opts.accept ?? null
     this.store = this._storage.namespace(NAMESPACE)
     this._host = this._makeHost()
     this.ready().catch(noop)
   }
 
   protected async _open(): Promise<void> {
-    await this.store.ready()
-    this._index = new FeedIndex(this.store.get<Uint8Array>({ name: INDEX_NAME }))
-    const entries = await this._index.load()
-    const cores = entries.map((e) => this._openFeed(e.key))
-    await Promise.all(cores.map((core) => core.ready()))
-    entries.forEach((e, i) => this._addFeed(cores[i], e.name))
+    try {
+      await this.store.ready()
+      this._index = new FeedIndex(this.store.get<Uint8Array>({ name: INDEX_NAME }))
+      const entries = await this._index.load()
+      const cores = entries.map((e) => this._openFeed(e.key))
+      await Promise.all(cores.map((core) => core.ready()))
+      entries.forEach((e, i) => this._addFeed(cores[i], e.name))
+    } catch (err) {
+      // ready-resource skips _close() after a failed open: release the storage here.
+      await this._release()
+      throw err
+    }
   }
 
   protected async _close(): Promise<void> {
@@ -173,7 +184,14 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     for (const download of this._downloads) download.destroy()
     // Writers still being made finish (or fail) before their cores are closed under them.
     await Promise.allSettled([...this._writers.values(), ...this._adding.values()])
-    await this.store.close()
+    await this._release()
+  }
+
+  private async _release(): Promise<void> {
+    this._feeds.length = 0
+    this._byKey.clear()
+    this._byName.clear()
+    await this.store.close().catch(noop)
     if (this._ownsStorage) await this._storage.close()
   }
 
