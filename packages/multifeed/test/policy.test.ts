@@ -19,7 +19,7 @@ function multifeed(t: Teardown, opts: ConstructorParameters<typeof Multifeed>[1]
 function reports(m: Multifeed<unknown>): Reported {
   const list: Reported = []
   m.on('extension-error', (err: Error & { code: string }, peer: unknown) =>
-    list.push({ code: err.code, err: err as Error & Record<string, unknown>, peer })
+    list.push({ code: err.code, err: err as unknown as Error & Record<string, unknown>, peer })
   )
   return list
 }

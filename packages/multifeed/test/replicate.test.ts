@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import { Store, type Hypercore } from '@dat-sdk/store'
+import { once as onceEvent } from 'node:events'
 import { eventually, once, teardown, type Teardown } from '@dat-sdk/test-utils'
 import { Multifeed } from '@dat-sdk/multifeed'
 import { pipe, settled } from './sync.js'
@@ -30,7 +31,7 @@ test('one empty side: the other side\'s feed arrives and the stream ends', async
     await m2.ready()
     const r = m1.replicate(true)
     const s = m2.replicate(false)
-    const events = [once(r, 'remote-feeds'), once(s, 'remote-feeds')]
+    const events = [onceEvent(r, 'remote-feeds'), onceEvent(s, 'remote-feeds')]
     await pipe(r, s).done
     await Promise.all(events)
     assert.is(m1.feeds().length, 1)
@@ -134,7 +135,7 @@ test('replicating twice: the second exchange finishes too, with nothing new', as
     for (let round = 0; round < 2; round++) {
       const r = m1.replicate(true)
       const s = m2.replicate(false)
-      const seen = [once(r, 'remote-feeds'), once(s, 'remote-feeds')]
+      const seen = [onceEvent(r, 'remote-feeds'), onceEvent(s, 'remote-feeds')]
       await pipe(r, s).done
       await Promise.all(seen)
       assert.is(m1.feeds().length, 2)
@@ -301,7 +302,7 @@ test('replicating over an existing replication stream (not live): it ends once i
     const r1 = m1.replicate(p1)
     const r2 = m2.replicate(p2)
     assert.is(r1, p1, 'the stream handed in is the stream returned')
-    const seen = [once(r1, 'remote-feeds'), once(r2, 'remote-feeds')]
+    const seen = [onceEvent(r1, 'remote-feeds'), onceEvent(r2, 'remote-feeds')]
     await pipe(r1, r2).done
     await Promise.all(seen)
     assert.is(await m1.feeds()[1].get(0), 'bar')
