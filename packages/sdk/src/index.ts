@@ -1,0 +1,51 @@
+export {
+  SDK,
+  createSDK,
+  type SDKOptions,
+  type SDKRef,
+  type SDKCoreOptions,
+  type SDKDriveOptions,
+  type HypercoreFactory,
+  type HyperdriveFactory,
+  type CorestoreFactory,
+  type GossipFactory,
+  type MultifeedFactory
+} from './sdk.js'
+export { createSDK as default } from './sdk.js'
+export { SDKCore, SDKDrive } from './parts.js'
+export type {
+  NetworkerLike,
+  NetworkPeerLike,
+  NetworkConfigureOptions,
+  NetworkExtensionHandlers,
+  NetworkExtensionLike
+} from './types.js'
+export type { DnsOptions } from './dns.js'
+export type { BootstrapNode } from './options.js'
+export {
+  DatSdkError,
+  ErrorCodes,
+  isDatSdkError,
+  parseRef,
+  toKey,
+  toHex,
+  toZ32,
+  toURL,
+  type ErrorCode,
+  type KeyLike,
+  type Ref,
+  type Encoding,
+  type Store
+} from '@dat-sdk/store'
+export type { Core, Peer, Extension, ExtensionHandlers, CoreOptions } from '@dat-sdk/core-wrapper'
+export type {
+  Drive,
+  DriveOptions,
+  FolderSync,
+  SyncFolderOptions,
+  SyncProgress,
+  SyncResult
+} from '@dat-sdk/drive-wrapper'
+export type { Networker, NetworkerOptions, NetworkPeer, SwarmLike } from '@dat-sdk/networker'
+export type { Gossip, GossipOptions, ExtensionHost } from '@dat-sdk/gossip'
+export type { Multifeed, MultifeedOptions } from '@dat-sdk/multifeed'
