@@ -1,0 +1,165 @@
+// Two peers, one side holding 1,000 feeds of 10 blocks (10,000 blocks): time until the other side
+// holds everything, with Multifeed (manifest exchange, then replication; the stream ends by itself)
+// against raw corestore replication of the same cores with the keys handed over out of band. Then
+// the same 10,000 blocks in one feed, both ways, to show what a feed costs on its own. Plus the
+// manifest's bytes per feed on the wire. In-process replication streams; rounds alternate ours /
+// raw to even out noise; the clock starts after both sides are written and open.
+import type { Duplex } from 'node:stream'
+import b4a from '../packages/multifeed/node_modules/b4a/index.js'
+import Protomux from '../packages/multifeed/node_modules/protomux/index.js'
+import { Store } from '../packages/store/dist/index.js'
+import { Multifeed } from '../packages/multifeed/dist/index.js'
+import { PROTOCOL } from '../packages/multifeed/dist/messages.js'
+import { makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
+import { percentile, report, time } from './lib.ts'
+
+const FEEDS = Number(process.env.BENCH_MULTIFEED_FEEDS || 1_000)
+const BLOCKS = Number(process.env.BENCH_MULTIFEED_BLOCKS || 10)
+const ROUNDS = Number(process.env.BENCH_MULTIFEED_ROUNDS || 2)
+const BLOCK = b4a.from('a block of a multifeed benchmark, 48 bytes long.')
+// A message's framing on the wire besides its payload: protomux's channel id and message type
+// (one byte each here) and secret-stream's 3-byte length and 17-byte authentication tag.
+const FRAMING = 2 + 3 + 17
+
+// Counts what the multifeed channels send as manifests (message 0), framing included.
+const manifests = { bytes: 0, feeds: 0, messages: 0 }
+const createChannel = Protomux.prototype.createChannel
+Protomux.prototype.createChannel = function (this: Protomux, opts: Parameters<Protomux['createChannel']>[0]) {
+  const channel = createChannel.call(this, opts)
+  if (channel && opts.protocol === PROTOCOL) {
+    const manifest = channel.messages[0]
+    const send = manifest.send.bind(manifest)
+    manifest.send = (bytes: unknown) => {
+      manifests.bytes += (bytes as Uint8Array).byteLength + FRAMING
+      manifests.messages++
+      return send(bytes)
+    }
+  }
+  return channel
+}
+
+function blocks(n: number): Uint8Array[] {
+  return new Array<Uint8Array>(n).fill(BLOCK)
+}
+
+function untilClosed(a: Duplex, b: Duplex): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let closed = 0
+    for (const s of [a, b]) {
+      s.on('error', reject)
+      s.on('close', () => ++closed === 2 && resolve())
+    }
+    a.pipe(b).pipe(a)
+  })
+}
+
+/** Multifeed: `feeds` writers of `perFeed` blocks on one side; the clock runs until in sync. */
+async function ours(feeds: number, perFeed: number): Promise<{ ms: number; manifestBytes: number }> {
+  const dirs = [makeTmpDir('bench-mf'), makeTmpDir('bench-mf')]
+  const writer = new Multifeed(dirs[0])
+  const reader = new Multifeed(dirs[1], { maxFeeds: feeds })
+  try {
+    await Promise.all(
+      Array.from({ length: feeds }, async (_, i) => (await writer.writer(`w${i}`)).append(blocks(perFeed)))
+    )
+    await reader.ready()
+    const before = { ...manifests }
+    const { ms } = await time(() => untilClosed(writer.replicate(true), reader.replicate(false)))
+    const held = reader.feeds().reduce((n, f) => n + f.contiguousLength, 0)
+    if (reader.feeds().length !== feeds || held !== feeds * perFeed) {
+      throw new Error(`multifeed synced ${reader.feeds().length} feeds, ${held} blocks`)
+    }
+    return { ms, manifestBytes: manifests.bytes - before.bytes }
+  } finally {
+    await Promise.all([writer.close(), reader.close()])
+    await Promise.all(dirs.map(removeDir))
+  }
+}
+
+/** Raw corestore: the same cores, keys handed over out of band; the clock runs until downloaded. */
+async function raw(feeds: number, perFeed: number): Promise<number> {
+  const dirs = [makeTmpDir('bench-raw'), makeTmpDir('bench-raw')]
+  const a = new Store(dirs[0])
+  const b = new Store(dirs[1])
+  try {
+    const cores = await Promise.all(
+      Array.from({ length: feeds }, async (_, i) => {
+        const core = a.get({ name: `w${i}` })
+        await core.ready()
+        await core.append(blocks(perFeed))
+        return core
+      })
+    )
+    await b.ready()
+    const { ms } = await time(async () => {
+      const sa = a.replicate(true)
+      const sb = b.replicate(false)
+      sa.on('error', () => {})
+      sb.on('error', () => {})
+      sa.pipe(sb).pipe(sa)
+      const clones = cores.map((core) => b.get({ key: core.key! }))
+      await Promise.all(clones.map((clone) => clone.download({ start: 0, end: perFeed }).done()))
+      sa.destroy()
+    })
+    return ms
+  } finally {
+    await Promise.all([a.close(), b.close()])
+    await Promise.all(dirs.map(removeDir))
+  }
+}
+
+const many = { ours: [] as number[], raw: [] as number[] }
+const one = { ours: [] as number[], raw: [] as number[] }
+let manifestBytes = 0
+for (let round = 0; round < ROUNDS; round++) {
+  const first = round % 2 === 0
+  if (first) many.raw.push(await raw(FEEDS, BLOCKS))
+  const m = await ours(FEEDS, BLOCKS)
+  many.ours.push(m.ms)
+  manifestBytes = m.manifestBytes
+  if (!first) many.raw.push(await raw(FEEDS, BLOCKS))
+  if (first) one.raw.push(await raw(1, FEEDS * BLOCKS))
+  one.ours.push((await ours(1, FEEDS * BLOCKS)).ms)
+  if (!first) one.raw.push(await raw(1, FEEDS * BLOCKS))
+  console.log(
+    `round ${round + 1}: ${FEEDS} feeds ours ${Math.round(m.ms)} ms, raw ${Math.round(many.raw.at(-1)!)} ms; ` +
+      `1 feed ours ${Math.round(one.ours.at(-1)!)} ms, raw ${Math.round(one.raw.at(-1)!)} ms`
+  )
+}
+
+const median = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 50)
+const manyOurs = median(many.ours)
+const oneOurs = median(one.ours)
+// The writer's manifest to the reader: one message listing every feed.
+const bytesPerFeed = manifestBytes / FEEDS
+report('multifeed', [
+  {
+    name: `multifeed: ${FEEDS} feeds x ${BLOCKS} blocks, time to sync`,
+    ours: manyOurs,
+    baseline: median(many.raw),
+    unit: 'ms',
+    better: 'lower',
+    target: 0.5,
+    extra: { 'ms per feed': Math.round((manyOurs / FEEDS) * 100) / 100 }
+  },
+  {
+    name: `multifeed: 1 feed x ${FEEDS * BLOCKS} blocks, time to sync`,
+    ours: oneOurs,
+    baseline: median(one.raw),
+    unit: 'ms',
+    better: 'lower',
+    target: 0.8,
+    extra: {
+      'per-feed cost (ms)': Math.round(((manyOurs - oneOurs) / (FEEDS - 1)) * 100) / 100
+    }
+  },
+  {
+    name: 'multifeed: manifest bytes per feed (wire, framing included)',
+    ours: bytesPerFeed,
+    baseline: 40,
+    unit: 'B/feed',
+    better: 'lower',
+    target: 1,
+    extra: { 'manifest bytes': manifestBytes }
+  }
+])
