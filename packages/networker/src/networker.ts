@@ -22,6 +22,13 @@ export const EXTENSION_PROTOCOL = 'dat-sdk/ext'
 /** How many channels for names we have not registered a remote may open on one connection. */
 const MAX_UNREGISTERED_CHANNELS = 64
 
+/**
+ * When a joined topic is looked up again (ms after its first flush). Two peers that join at the
+ * same moment each look the topic up before the other's announcement is stored, and Hyperswarm
+ * would only look again ten minutes later; a few early refreshes let them meet within seconds.
+ */
+const REFRESH_DELAYS = [1_000, 4_000, 15_000]
+
 export interface NetworkerOptions {
   /** A swarm to use instead of a Hyperswarm of our own. The networker does not destroy it. */
   swarm?: SwarmLike
@@ -62,6 +69,8 @@ interface Topic {
   lookup: boolean
   flushed: boolean
   flushing: Promise<void> | null
+  refreshes: number
+  timer: ReturnType<typeof setTimeout> | null
 }
 
 interface ChannelEntry {
@@ -144,6 +153,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
     if (!announce && !lookup) {
       if (!prev) return
       this._topics.delete(hex)
+      stopRefreshing(prev)
       await prev.session.destroy()
       return
     }
@@ -152,9 +162,21 @@ export class Networker extends ReadyResource implements ExtensionTransport {
     if (!topic || topic.announce !== announce || topic.lookup !== lookup) {
       // Join again before leaving the old session, so the topic stays joined in between.
       const session = this.swarm.join(key, { server: announce, client: lookup })
-      topic = { discoveryKey: key, session, announce, lookup, flushed: false, flushing: null }
+      topic = {
+        discoveryKey: key,
+        session,
+        announce,
+        lookup,
+        flushed: false,
+        flushing: null,
+        refreshes: 0,
+        timer: null
+      }
       this._topics.set(hex, topic)
-      if (prev) await prev.session.destroy()
+      if (prev) {
+        stopRefreshing(prev)
+        await prev.session.destroy()
+      }
     }
 
     const flushing = this._flush(hex, topic)
@@ -202,8 +224,10 @@ export class Networker extends ReadyResource implements ExtensionTransport {
   protected override async _close(): Promise<void> {
     this.swarm.off('connection', this._onconnectionBound)
 
-    const sessions = [...this._topics.values()].map((t) => t.session)
+    const topics = [...this._topics.values()]
     this._topics.clear()
+    for (const topic of topics) stopRefreshing(topic)
+    const sessions = topics.map((t) => t.session)
     // An owned Hyperswarm leaves its topics itself when destroyed.
     if (!this._ownsSwarm) await Promise.allSettled(sessions.map((s) => s.destroy()))
 
@@ -324,9 +348,26 @@ export class Networker extends ReadyResource implements ExtensionTransport {
       }
       if (this._topics.get(hex) !== topic || this.closing !== null) return
       topic.flushed = true
+      this._refreshLater(hex, topic)
       this.emit('flushed', topic.discoveryKey)
     })()
     return topic.flushing
+  }
+
+  private _refreshLater(hex: string, topic: Topic): void {
+    const session = topic.session
+    if (!topic.lookup || typeof session.refresh !== 'function') return
+    if (topic.refreshes >= REFRESH_DELAYS.length) return
+    topic.timer = setTimeout(() => {
+      topic.timer = null
+      topic.refreshes++
+      if (this._topics.get(hex) !== topic || this.closing !== null) return
+      session.refresh!().then(
+        () => this._refreshLater(hex, topic),
+        () => {} // left or destroyed meanwhile
+      )
+    }, REFRESH_DELAYS[topic.refreshes])
+    topic.timer.unref?.()
   }
 
   // --- extensions (ExtensionTransport) ---
@@ -421,6 +462,12 @@ export class Networker extends ReadyResource implements ExtensionTransport {
   private _checkOpen(): void {
     if (this.closing !== null) throw new DatSdkError('CLOSED', 'The networker is closed')
   }
+}
+
+function stopRefreshing(topic: Topic): void {
+  if (topic.timer) clearTimeout(topic.timer)
+  topic.timer = null
+  topic.refreshes = REFRESH_DELAYS.length
 }
 
 function createSwarm(opts: NetworkerOptions): SwarmLike {

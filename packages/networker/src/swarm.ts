@@ -36,6 +36,8 @@ export interface SwarmDiscovery {
   flushed(): Promise<unknown>
   /** Leaves the topic for this session (the swarm leaves it when no session is left). */
   destroy(): Promise<unknown>
+  /** Announces / looks up again now. Optional: without it the networker relies on the swarm's own schedule. */
+  refresh?(): Promise<unknown>
 }
 
 /** Listener of a swarm's `'connection'` event. */

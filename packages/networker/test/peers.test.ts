@@ -95,6 +95,21 @@ test('two peers that share five topics have exactly one connection', async () =>
   }
 })
 
+test('two networkers that configure a topic at the same moment still meet (testnet)', async () => {
+  const t = teardown()
+  try {
+    // Both look the topic up before either announcement is stored; without an early refresh
+    // Hyperswarm would only look again ten minutes later.
+    const a = onTestnet(t)
+    const b = onTestnet(t)
+    const topic = randomBytes(32)
+    await Promise.all([a.configure(topic), b.configure(topic)])
+    await eventually(() => a.peers.length === 1 && b.peers.length === 1, { timeout: 15_000 })
+  } finally {
+    await t.run()
+  }
+})
+
 test('flushed() turns true only once the connections found have shaken hands', async () => {
   const t = teardown()
   try {
