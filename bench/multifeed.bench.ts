@@ -24,7 +24,10 @@ const FRAMING = 2 + 3 + 17
 // Counts what the multifeed channels send as manifests (message 0), framing included.
 const manifests = { bytes: 0, feeds: 0, messages: 0 }
 const createChannel = Protomux.prototype.createChannel
-Protomux.prototype.createChannel = function (this: Protomux, opts: Parameters<Protomux['createChannel']>[0]) {
+Protomux.prototype.createChannel = function (
+  this: Protomux,
+  opts: Parameters<Protomux['createChannel']>[0],
+) {
   const channel = createChannel.call(this, opts)
   if (channel && opts.protocol === PROTOCOL) {
     const manifest = channel.messages[0]
@@ -54,13 +57,18 @@ function untilClosed(a: Duplex, b: Duplex): Promise<void> {
 }
 
 /** Multifeed: `feeds` writers of `perFeed` blocks on one side; the clock runs until in sync. */
-async function ours(feeds: number, perFeed: number): Promise<{ ms: number; manifestBytes: number }> {
+async function ours(
+  feeds: number,
+  perFeed: number,
+): Promise<{ ms: number; manifestBytes: number }> {
   const dirs = [makeTmpDir('bench-mf'), makeTmpDir('bench-mf')]
   const writer = new Multifeed(dirs[0])
   const reader = new Multifeed(dirs[1], { maxFeeds: feeds })
   try {
     await Promise.all(
-      Array.from({ length: feeds }, async (_, i) => (await writer.writer(`w${i}`)).append(blocks(perFeed)))
+      Array.from({ length: feeds }, async (_, i) =>
+        (await writer.writer(`w${i}`)).append(blocks(perFeed)),
+      ),
     )
     await reader.ready()
     const before = { ...manifests }
@@ -88,7 +96,7 @@ async function raw(feeds: number, perFeed: number): Promise<number> {
         await core.ready()
         await core.append(blocks(perFeed))
         return core
-      })
+      }),
     )
     await b.ready()
     const { ms } = await time(async () => {
@@ -123,11 +131,15 @@ for (let round = 0; round < ROUNDS; round++) {
   if (!first) one.raw.push(await raw(1, FEEDS * BLOCKS))
   console.log(
     `round ${round + 1}: ${FEEDS} feeds ours ${Math.round(m.ms)} ms, raw ${Math.round(many.raw.at(-1)!)} ms; ` +
-      `1 feed ours ${Math.round(one.ours.at(-1)!)} ms, raw ${Math.round(one.raw.at(-1)!)} ms`
+      `1 feed ours ${Math.round(one.ours.at(-1)!)} ms, raw ${Math.round(one.raw.at(-1)!)} ms`,
   )
 }
 
-const median = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 50)
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((x, y) => x - y),
+    50,
+  )
 const manyOurs = median(many.ours)
 const oneOurs = median(one.ours)
 // The writer's manifest to the reader: one message listing every feed.
@@ -140,7 +152,7 @@ report('multifeed', [
     unit: 'ms',
     better: 'lower',
     target: 0.5,
-    extra: { 'ms per feed': Math.round((manyOurs / FEEDS) * 100) / 100 }
+    extra: { 'ms per feed': Math.round((manyOurs / FEEDS) * 100) / 100 },
   },
   {
     name: `multifeed: 1 feed x ${FEEDS * BLOCKS} blocks, time to sync`,
@@ -150,8 +162,8 @@ report('multifeed', [
     better: 'lower',
     target: 0.8,
     extra: {
-      'per-feed cost (ms)': Math.round(((manyOurs - oneOurs) / (FEEDS - 1)) * 100) / 100
-    }
+      'per-feed cost (ms)': Math.round(((manyOurs - oneOurs) / (FEEDS - 1)) * 100) / 100,
+    },
   },
   {
     name: 'multifeed: manifest bytes per feed (wire, framing included)',
@@ -160,6 +172,6 @@ report('multifeed', [
     unit: 'B/feed',
     better: 'lower',
     target: 1,
-    extra: { 'manifest bytes': manifestBytes }
-  }
+    extra: { 'manifest bytes': manifestBytes },
+  },
 ])

@@ -28,7 +28,7 @@ const EntryCodec: Codec<IndexEntry> = {
     const key = c.fixed32.decode(state)
     const name = flags & LOCAL ? c.string.decode(state) : null
     return { key, name }
-  }
+  },
 }
 
 export class FeedIndex {
@@ -41,7 +41,7 @@ export class FeedIndex {
   async load(): Promise<IndexEntry[]> {
     await this.core.ready()
     const blocks = await Promise.all(
-      Array.from({ length: this.core.length }, (_, i) => this.core.get(i, { wait: false }))
+      Array.from({ length: this.core.length }, (_, i) => this.core.get(i, { wait: false })),
     )
     return blocks.map((block, i) => {
       if (!block) throw new Error(`The multifeed index is missing entry ${i}: storage is damaged`)

@@ -8,6 +8,6 @@ export {
   type MultifeedPeer,
   type ValueEncoding,
   type VersionMismatchError,
-  type ClientMismatchError
+  type ClientMismatchError,
 } from './multifeed.js'
 export { Multifeed as default } from './multifeed.js'

@@ -21,7 +21,7 @@ export const PROTOCOL_VERSION = '1.0.0'
  */
 export const DEFAULT_ROOT_KEY = b4a.from(
   'bee80ff3a4ee5e727dc44197cb9d25bf8f19d50b0f3ad2984cfe5b7d14e75de7',
-  'hex'
+  'hex',
 )
 
 const MAX_CLIENT = 64
@@ -78,7 +78,8 @@ function remaining(state: State): number {
 function decodeCount(state: State, entryBytes: number, what: string): number {
   const n = c.uint.decode(state)
   // Refuse a count the rest of the message cannot hold before allocating anything for it.
-  if (n * entryBytes > remaining(state)) throw bad(`${what} claims ${n} entries, too many for its size`)
+  if (n * entryBytes > remaining(state))
+    throw bad(`${what} claims ${n} entries, too many for its size`)
   return n
 }
 
@@ -94,7 +95,7 @@ function boundedString(max: number, what: string): Codec<string> {
       const s = c.string.decode(state)
       if (s.length > max) throw bad(`${what} is longer than ${max} characters`)
       return s
-    }
+    },
   }
 }
 
@@ -115,7 +116,7 @@ const keyList: Codec<Uint8Array[]> = {
     const keys: Uint8Array[] = new Array(n)
     for (let i = 0; i < n; i++) keys[i] = c.fixed32.decode(state)
     return keys
-  }
+  },
 }
 
 export const HandshakeCodec: Codec<Handshake> = {
@@ -138,8 +139,13 @@ export const HandshakeCodec: Codec<Handshake> = {
     const userData = c.buffer.decode(state)
     if (userData && userData.byteLength > MAX_USER_DATA) throw bad('userData is too large')
     const capability = c.fixed32.decode(state)
-    return { client, version, userData: userData && userData.byteLength ? userData : null, capability }
-  }
+    return {
+      client,
+      version,
+      userData: userData && userData.byteLength ? userData : null,
+      capability,
+    }
+  },
 }
 
 export const ManifestCodec: Codec<Manifest> = {
@@ -167,7 +173,7 @@ export const ManifestCodec: Codec<Manifest> = {
       feeds[i] = { key, length }
     }
     return { feeds }
-  }
+  },
 }
 
 export const RequestCodec: Codec<Request> = {
@@ -179,7 +185,7 @@ export const RequestCodec: Codec<Request> = {
   },
   decode(state) {
     return { keys: keyList.decode(state) }
-  }
+  },
 }
 
 export const AnswerCodec: Codec<Answer> = RequestCodec
@@ -195,7 +201,7 @@ export const DoneCodec: Codec<Done> = {
     const feeds = c.uint.decode(state)
     if (!Number.isSafeInteger(feeds)) throw bad('a count is out of range')
     return { feeds }
-  }
+  },
 }
 
 export function encode<M>(codec: Codec<M>, message: M): Uint8Array {
@@ -215,7 +221,7 @@ export function decode<M>(codec: Codec<M>, bytes: Uint8Array): M {
     throw new DatSdkError(
       'BAD_MESSAGE',
       `Malformed multifeed message: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err }
+      { cause: err },
     )
   }
 }
@@ -241,7 +247,7 @@ export function channelId(rootKey: Uint8Array): Uint8Array {
 export function capability(
   rootKey: Uint8Array,
   isInitiator: boolean,
-  handshakeHash: Uint8Array
+  handshakeHash: Uint8Array,
 ): Uint8Array {
   const hmac = createHmac('sha256', rootKey)
   hmac.update(CAP_NS)
@@ -257,7 +263,7 @@ export function verifyCapability(
   rootKey: Uint8Array,
   remoteIsInitiator: boolean,
   handshakeHash: Uint8Array,
-  cap: Uint8Array
+  cap: Uint8Array,
 ): boolean {
   const expected = capability(rootKey, remoteIsInitiator, handshakeHash)
   return cap.byteLength === expected.byteLength && timingSafeEqual(cap, expected)

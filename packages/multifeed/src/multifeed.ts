@@ -9,7 +9,7 @@ import {
   type Hypercore,
   type HypercoreOptions,
   type KeyLike,
-  type KeyPair
+  type KeyPair,
 } from '@dat-sdk/store'
 import { FeedIndex, type IndexEntry } from './feed-index.js'
 import { DEFAULT_ROOT_KEY, channelId, type ManifestEntry } from './messages.js'
@@ -18,7 +18,7 @@ import {
   type MultifeedPeer,
   type NoiseStreamLike,
   type SessionHost,
-  type SessionOptions
+  type SessionOptions,
 } from './session.js'
 
 export type { MultifeedPeer }
@@ -65,10 +65,11 @@ export interface JoinableNetworker {
   readonly peers: Iterable<JoinablePeer>
   configure(
     discoveryKey: Uint8Array,
-    opts: { announce?: boolean; lookup?: boolean; flush?: boolean }
+    opts: { announce?: boolean; lookup?: boolean; flush?: boolean },
   ): Promise<unknown>
   on(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
-  off(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
+  /** Used on `close()` to stop listening; without it the listener stays but does nothing. */
+  off?(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
 }
 
 /** `ERR_VERSION_MISMATCH`: the remote speaks another major version of the exchange. */
@@ -175,9 +176,9 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   protected async _close(): Promise<void> {
     await Promise.allSettled(
       [...this._networkers].map(([networker, onpeer]) => {
-        networker.off('peer-add', onpeer)
+        networker.off?.('peer-add', onpeer)
         return networker.configure(this.discoveryKey, { announce: false, lookup: false })
-      })
+      }),
     )
     this._networkers.clear()
     for (const session of [...this._sessions]) session.close()
@@ -236,7 +237,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       live: !!opts.live,
       userData: opts.userData ?? null,
       mode: 'replicate',
-      ownsStream: owns
+      ownsStream: owns,
     })
     return stream
   }
@@ -393,7 +394,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
         if (this._remoteCount() + this._reserved.size + fresh.length > this.maxFeeds) {
           throw new DatSdkError(
             'TOO_MANY_FEEDS',
-            `The remote offered more feeds than maxFeeds (${this.maxFeeds}) allows`
+            `The remote offered more feeds than maxFeeds (${this.maxFeeds}) allows`,
           )
         }
         for (const hex of fresh) this._reserved.set(hex, (this._reserved.get(hex) ?? 0) + 1)
@@ -418,7 +419,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       onopen: () => {},
       onclose: (session) => {
         this._sessions.delete(session)
-      }
+      },
     }
   }
 }

@@ -22,7 +22,7 @@ import {
   parseMajor,
   verifyCapability,
   type Handshake,
-  type ManifestEntry
+  type ManifestEntry,
 } from './messages.js'
 
 /** Who a replication error or handshake came from. */
@@ -170,7 +170,7 @@ export class Session {
     if (this.mode !== 'replicate' || this.verified) return
     this._fail(
       'KEY_MISMATCH',
-      'The remote multifeed has a different root key (encryptionKey): no feeds were exchanged'
+      'The remote multifeed has a different root key (encryptionKey): no feeds were exchanged',
     )
   }
 
@@ -192,10 +192,10 @@ export class Session {
         { encoding: c.raw, onmessage: (m: unknown) => this._onmanifest(m as Uint8Array) },
         { encoding: c.raw, onmessage: (m: unknown) => this._onrequest(m as Uint8Array) },
         { encoding: c.raw, onmessage: (m: unknown) => this._onanswer(m as Uint8Array) },
-        { encoding: c.raw, onmessage: (m: unknown) => this._ondone(m as Uint8Array) }
+        { encoding: c.raw, onmessage: (m: unknown) => this._ondone(m as Uint8Array) },
       ],
       onopen: (handshake: unknown) => this._onopen(handshake as Uint8Array),
-      onclose: () => this._destroy()
+      onclose: () => this._destroy(),
     })
     // Another session of this root key already runs on this connection: it does the exchange.
     if (!channel) return this._destroy()
@@ -206,8 +206,8 @@ export class Session {
         client: CLIENT,
         version: PROTOCOL_VERSION,
         userData: this._userData,
-        capability: capability(this._host.rootKey, this.noise.isInitiator, handshakeHash)
-      })
+        capability: capability(this._host.rootKey, this.noise.isInitiator, handshakeHash),
+      }),
     )
   }
 
@@ -226,14 +226,14 @@ export class Session {
       return this._fail(
         'ERR_CLIENT_MISMATCH',
         `The remote runs ${JSON.stringify(hs.client)}, not ${CLIENT}`,
-        { usClient: CLIENT, themClient: hs.client }
+        { usClient: CLIENT, themClient: hs.client },
       )
     }
     if (parseMajor(hs.version) !== parseMajor(PROTOCOL_VERSION)) {
       return this._fail(
         'ERR_VERSION_MISMATCH',
         `The remote speaks multifeed protocol ${hs.version}, we speak ${PROTOCOL_VERSION}`,
-        { usVersion: PROTOCOL_VERSION, themVersion: hs.version }
+        { usVersion: PROTOCOL_VERSION, themVersion: hs.version },
       )
     }
     const handshakeHash = this.noise.handshakeHash
@@ -243,7 +243,7 @@ export class Session {
     ) {
       return this._fail(
         'KEY_MISMATCH',
-        'The remote could not prove it holds the root key (encryptionKey): no feeds were exchanged'
+        'The remote could not prove it holds the root key (encryptionKey): no feeds were exchanged',
       )
     }
     this.remote = { ...hs, userData: hs.userData ? b4a.from(hs.userData) : null }
@@ -302,7 +302,7 @@ export class Session {
     if (!pending) {
       this._host.report(
         new DatSdkError('BAD_MESSAGE', 'The remote answered a request we did not make'),
-        this.peer
+        this.peer,
       )
       return
     }
@@ -444,7 +444,7 @@ const pairings = {
     if (!sessions || !sessions.delete(session) || sessions.size > 0) return
     this.byMux.delete(session.mux)
     session.mux.unpair({ protocol: PROTOCOL, id: null })
-  }
+  },
 }
 
 function onpair(sessions: Set<Session>, id: Uint8Array | null): Promise<void> | void {

@@ -128,12 +128,17 @@ test('a name gives the same writable feed after reopening, and feeds() keeps its
 
     const again = t.add(new Multifeed<string>(dir, { valueEncoding: 'utf-8' }))
     const loaded: Array<[string, string | null]> = []
-    again.on('feed', (feed: { key: Uint8Array }, name: string | null) => loaded.push([hex(feed.key), name]))
+    again.on('feed', (feed: { key: Uint8Array }, name: string | null) =>
+      loaded.push([hex(feed.key), name]),
+    )
     await again.ready()
-    assert.equal(again.feeds().map((f) => hex(f.key)), keys)
+    assert.equal(
+      again.feeds().map((f) => hex(f.key)),
+      keys,
+    )
     assert.equal(loaded, [
       [keys[0], 'a'],
-      [keys[1], 'b']
+      [keys[1], 'b'],
     ])
     const a2 = await again.writer('a')
     assert.is(hex(a2.key), hex(a.key))
@@ -262,7 +267,11 @@ test('a Store or a Corestore handed in is used and left open', async () => {
 
     const corestore = store.corestore
     const onCorestore = new Multifeed(corestore)
-    assert.is(hex((await onCorestore.writer('x')).key), hex(w.key), 'the same storage, the same feed')
+    assert.is(
+      hex((await onCorestore.writer('x')).key),
+      hex(w.key),
+      'the same storage, the same feed',
+    )
     await onCorestore.close()
     assert.not.ok(corestore.closing, 'the Corestore is still open')
   } finally {

@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import { Store } from '@dat-sdk/store'
-import { createTestnet, eventually, teardown, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 import { Networker } from '@dat-sdk/networker'
 import { Multifeed } from '@dat-sdk/multifeed'
 
@@ -96,8 +102,14 @@ test('multifeeds with different root keys share connections, never feeds', async
 
     await eventually(() => publicA.feed(pb.key!) && secretA.feed(sb.key!), { timeout: 30_000 })
     await eventually(() => publicB.feed(pa.key!) && secretB.feed(sa.key!), { timeout: 30_000 })
-    assert.equal(publicA.feeds().map((f) => hex(f.key)), [hex(pa.key), hex(pb.key)])
-    assert.equal(secretB.feeds().map((f) => hex(f.key)), [hex(sb.key), hex(sa.key)])
+    assert.equal(
+      publicA.feeds().map((f) => hex(f.key)),
+      [hex(pa.key), hex(pb.key)],
+    )
+    assert.equal(
+      secretB.feeds().map((f) => hex(f.key)),
+      [hex(sb.key), hex(sa.key)],
+    )
     assert.is(loneA.feeds().length, 1, 'a root key nobody else has gets nothing, and no error')
     assert.is(a.networker.peers.length, 1)
     assert.equal(reported, [])

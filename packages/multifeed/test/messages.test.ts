@@ -13,7 +13,7 @@ import {
   decode,
   encode,
   parseMajor,
-  verifyCapability
+  verifyCapability,
 } from '../src/messages.js'
 
 const test = suite('multifeed wire messages')
@@ -48,18 +48,26 @@ test('Handshake: truncated, bad version, oversized fields are BAD_MESSAGE', () =
     client: 'MULTIFEED',
     version: '1.0.0',
     userData: null,
-    capability: CAP
+    capability: CAP,
   })
   badMessage(() => decode(HandshakeCodec, ok.subarray(0, ok.byteLength - 1)))
   badMessage(() => decode(HandshakeCodec, new Uint8Array(0)))
   badMessage(() =>
-    decode(HandshakeCodec, encode(HandshakeCodec, { client: 'x', version: 'one', userData: null, capability: CAP }))
+    decode(
+      HandshakeCodec,
+      encode(HandshakeCodec, { client: 'x', version: 'one', userData: null, capability: CAP }),
+    ),
   )
   badMessage(() =>
     decode(
       HandshakeCodec,
-      encode(HandshakeCodec, { client: 'x'.repeat(65), version: '1.0.0', userData: null, capability: CAP })
-    )
+      encode(HandshakeCodec, {
+        client: 'x'.repeat(65),
+        version: '1.0.0',
+        userData: null,
+        capability: CAP,
+      }),
+    ),
   )
   badMessage(() =>
     decode(
@@ -68,16 +76,16 @@ test('Handshake: truncated, bad version, oversized fields are BAD_MESSAGE', () =
         client: 'x',
         version: '1.0.0',
         userData: new Uint8Array(64 * 1024 + 1),
-        capability: CAP
-      })
-    )
+        capability: CAP,
+      }),
+    ),
   )
 })
 
 test('Manifest round-trips and costs at most 40 bytes a feed', () => {
   const feeds = [
     { key: KEY_A, length: 0 },
-    { key: KEY_B, length: 2 ** 40 }
+    { key: KEY_B, length: 2 ** 40 },
   ]
   const back = decode(ManifestCodec, encode(ManifestCodec, { feeds }))
   assert.is(back.feeds.length, 2)
@@ -96,7 +104,11 @@ test('Manifest: truncated, lying counts and out-of-range lengths are BAD_MESSAGE
   // claims a million entries in a few bytes: refused before allocating
   badMessage(() => decode(ManifestCodec, c.encode(c.uint, 1_000_000)))
   // a length of 2^64 - 1 does not fit a safe integer
-  const huge = b4a.concat([c.encode(c.uint, 1), KEY_A, b4a.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])])
+  const huge = b4a.concat([
+    c.encode(c.uint, 1),
+    KEY_A,
+    b4a.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+  ])
   badMessage(() => decode(ManifestCodec, huge))
   badMessage(() => decode(ManifestCodec, 'not bytes' as unknown as Uint8Array))
 })
@@ -106,7 +118,7 @@ test('Request and Answer round-trip', () => {
   const req = decode(RequestCodec, encode(RequestCodec, { keys }))
   assert.equal(
     req.keys.map((k) => b4a.toString(k, 'hex')),
-    keys.map((k) => b4a.toString(k, 'hex'))
+    keys.map((k) => b4a.toString(k, 'hex')),
   )
   const ans = decode(AnswerCodec, encode(AnswerCodec, { keys: [KEY_B] }))
   assert.ok(b4a.equals(ans.keys[0], KEY_B))

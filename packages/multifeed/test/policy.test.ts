@@ -12,14 +12,17 @@ const test = suite('multifeed: accept, maxFeeds, the request API and bad remotes
 
 type Reported = Array<{ code: string; err: Error & Record<string, unknown>; peer: unknown }>
 
-function multifeed(t: Teardown, opts: ConstructorParameters<typeof Multifeed>[1] = {}): Multifeed<string> {
+function multifeed(
+  t: Teardown,
+  opts: ConstructorParameters<typeof Multifeed>[1] = {},
+): Multifeed<string> {
   return t.add(new Multifeed<string>(t.tmpDir(), { valueEncoding: 'utf-8', ...opts }))
 }
 
 function reports(m: Multifeed<unknown>): Reported {
   const list: Reported = []
   m.on('extension-error', (err: Error & { code: string }, peer: unknown) =>
-    list.push({ code: err.code, err: err as unknown as Error & Record<string, unknown>, peer })
+    list.push({ code: err.code, err: err as unknown as Error & Record<string, unknown>, peer }),
   )
   return list
 }
@@ -44,12 +47,15 @@ test('accept(key) chooses which remote feeds to download', async () => {
       accept: (key) => {
         asked.push(hex(key))
         return hex(key) === hex(cat.key)
-      }
+      },
     })
     const [rat] = await writers(m2, ['rat'])
     await pipe(m1.replicate(true), m2.replicate(false)).done
     assert.equal(asked.sort(), [hex(cat.key), hex(dog.key)].sort())
-    assert.equal(m2.feeds().map((f) => hex(f.key)), [hex(rat.key), hex(cat.key)])
+    assert.equal(
+      m2.feeds().map((f) => hex(f.key)),
+      [hex(rat.key), hex(cat.key)],
+    )
     assert.is(await m2.feeds()[1].get(0), 'cat says hi')
     assert.is(m2.feed(dog.key!), undefined)
     assert.ok(m1.feed(rat.key!), 'the other way is unaffected')
@@ -69,8 +75,14 @@ test('maxFeeds: a remote offering more is TOO_MANY_FEEDS, and nothing is opened'
     const s = m2.replicate(false)
     const outcome = pipe(r, s)
     await settled(r, s)
-    assert.equal(outcome.errors[1].map((e) => (e as { code?: string }).code), ['TOO_MANY_FEEDS'])
-    assert.equal(reported.map((x) => x.code), ['TOO_MANY_FEEDS'])
+    assert.equal(
+      outcome.errors[1].map((e) => (e as { code?: string }).code),
+      ['TOO_MANY_FEEDS'],
+    )
+    assert.equal(
+      reported.map((x) => x.code),
+      ['TOO_MANY_FEEDS'],
+    )
     assert.is(m2.feeds().length, 0)
   } finally {
     await t.run()
@@ -92,7 +104,10 @@ test('maxFeeds counts remote feeds only, across exchanges', async () => {
     const s = m2.replicate(false)
     const outcome = pipe(r, s)
     await settled(r, s)
-    assert.equal(outcome.errors[1].map((e) => (e as { code?: string }).code), ['TOO_MANY_FEEDS'])
+    assert.equal(
+      outcome.errors[1].map((e) => (e as { code?: string }).code),
+      ['TOO_MANY_FEEDS'],
+    )
     assert.is(m2.feeds().length, 5)
   } finally {
     await t.run()
@@ -109,8 +124,14 @@ test('the request API: offer A, B, C; a request for A, C, X is answered A, C; A 
     await peer.opened
     await eventually(() => peer.received.manifests.length === 1)
     const offered = peer.received.manifests[0].feeds
-    assert.equal(offered.map((f) => hex(f.key)), [A, B, C].map((f) => hex(f.key)))
-    assert.equal(offered.map((f) => f.length), [1, 1, 1])
+    assert.equal(
+      offered.map((f) => hex(f.key)),
+      [A, B, C].map((f) => hex(f.key)),
+    )
+    assert.equal(
+      offered.map((f) => f.length),
+      [1, 1, 1],
+    )
 
     peer.sendRequest({ keys: [A.key!, C.key!, X] })
     await eventually(() => peer.received.answers.length === 1)
@@ -143,7 +164,10 @@ test('the request API, the other way: we ask for what we accept and open only wh
     peer.sendAnswer({ keys: [keys[1], stranger] })
     await eventually(() => multi.feeds().length === 1)
     await sleep(100)
-    assert.equal(multi.feeds().map((f) => hex(f.key)), [hex(keys[1])])
+    assert.equal(
+      multi.feeds().map((f) => hex(f.key)),
+      [hex(keys[1])],
+    )
     assert.is(multi.feed(stranger), undefined)
     // an answer nobody asked for is the remote's mistake, reported and ignored
     peer.sendAnswer({ keys: [keys[0]] })
@@ -175,7 +199,10 @@ test('malformed messages are BAD_MESSAGE, never a crash, and the exchange carrie
     peer.sendAnswer(garbage)
     peer.sendDone(b4a.from([0xfd]))
     await eventually(() => reported.length === 4)
-    assert.equal(reported.map((r) => r.code), Array(4).fill('BAD_MESSAGE'))
+    assert.equal(
+      reported.map((r) => r.code),
+      Array(4).fill('BAD_MESSAGE'),
+    )
     assert.ok(reported.every((r) => (r.peer as { stream?: unknown }).stream === peer.multiStream))
     assert.not.ok(peer.multiStream.destroyed, 'the connection lives on')
     // the garbage answer counted as an empty one: the multifeed finished its side of the exchange
@@ -200,7 +227,11 @@ test('a malformed handshake is BAD_MESSAGE and ends only the exchange', async ()
     await eventually(() => reported.length === 1)
     assert.is(reported[0].code, 'BAD_MESSAGE')
     await sleep(100)
-    assert.is(peer.received.manifests.length, 0, 'nothing offered to a peer that did not introduce itself')
+    assert.is(
+      peer.received.manifests.length,
+      0,
+      'nothing offered to a peer that did not introduce itself',
+    )
     assert.not.ok(peer.multiStream.destroyed)
   } finally {
     await t.run()
@@ -220,7 +251,10 @@ test('another major version is ERR_VERSION_MISMATCH with usVersion and themVersi
     assert.is(errors[0].code, 'ERR_VERSION_MISMATCH')
     assert.is(errors[0].usVersion, '1.0.0')
     assert.is(errors[0].themVersion, '2.0.0')
-    assert.equal(reported.map((r) => r.code), ['ERR_VERSION_MISMATCH'])
+    assert.equal(
+      reported.map((r) => r.code),
+      ['ERR_VERSION_MISMATCH'],
+    )
     assert.is(peer.received.manifests.length, 0)
   } finally {
     await t.run()
@@ -254,7 +288,10 @@ test('another client is ERR_CLIENT_MISMATCH with usClient and themClient', async
     assert.is(errors[0].code, 'ERR_CLIENT_MISMATCH')
     assert.is(errors[0].usClient, 'MULTIFEED')
     assert.is(errors[0].themClient, 'KAPPA')
-    assert.equal(reported.map((r) => r.code), ['ERR_CLIENT_MISMATCH'])
+    assert.equal(
+      reported.map((r) => r.code),
+      ['ERR_CLIENT_MISMATCH'],
+    )
   } finally {
     await t.run()
   }
@@ -270,8 +307,14 @@ test('a peer that knows the discovery key but not the root key is KEY_MISMATCH a
     const errors: Error[] = []
     peer.multiStream.on('error', (err: Error) => errors.push(err))
     await settled(peer.multiStream, peer.stream)
-    assert.equal(errors.map((e) => (e as { code?: string }).code), ['KEY_MISMATCH'])
-    assert.equal(reported.map((r) => r.code), ['KEY_MISMATCH'])
+    assert.equal(
+      errors.map((e) => (e as { code?: string }).code),
+      ['KEY_MISMATCH'],
+    )
+    assert.equal(
+      reported.map((r) => r.code),
+      ['KEY_MISMATCH'],
+    )
     assert.is(peer.received.manifests.length, 0, 'no manifest reached it')
   } finally {
     await t.run()

@@ -27,7 +27,7 @@ import {
   type Done,
   type Handshake,
   type Manifest,
-  type Request
+  type Request,
 } from '../src/messages.js'
 
 export interface RawPeerOptions {
@@ -66,7 +66,11 @@ export interface RawPeer {
   sendDone(m: Done | Uint8Array): void
 }
 
-export async function rawPeer(t: Teardown, multi: Multifeed<unknown>, opts: RawPeerOptions = {}): Promise<RawPeer> {
+export async function rawPeer(
+  t: Teardown,
+  multi: Multifeed<unknown>,
+  opts: RawPeerOptions = {},
+): Promise<RawPeer> {
   const rootKey = opts.rootKey ?? DEFAULT_ROOT_KEY
   const store = t.add(new Store(t.tmpDir('raw-peer')))
   await store.ready()
@@ -87,7 +91,7 @@ export async function rawPeer(t: Teardown, multi: Multifeed<unknown>, opts: RawP
     manifests: [],
     requests: [],
     answers: [],
-    dones: []
+    dones: [],
   }
   let markOpen: () => void = () => {}
   const opened = new Promise<void>((resolve) => (markOpen = resolve))
@@ -102,15 +106,29 @@ export async function rawPeer(t: Teardown, multi: Multifeed<unknown>, opts: RawP
     id,
     handshake: c.raw,
     messages: [
-      { encoding: c.raw, onmessage: (m: unknown) => void received.manifests.push(decode(ManifestCodec, m as Uint8Array)) },
-      { encoding: c.raw, onmessage: (m: unknown) => void received.requests.push(decode(RequestCodec, m as Uint8Array)) },
-      { encoding: c.raw, onmessage: (m: unknown) => void received.answers.push(decode(AnswerCodec, m as Uint8Array)) },
-      { encoding: c.raw, onmessage: (m: unknown) => void received.dones.push(decode(DoneCodec, m as Uint8Array)) }
+      {
+        encoding: c.raw,
+        onmessage: (m: unknown) =>
+          void received.manifests.push(decode(ManifestCodec, m as Uint8Array)),
+      },
+      {
+        encoding: c.raw,
+        onmessage: (m: unknown) =>
+          void received.requests.push(decode(RequestCodec, m as Uint8Array)),
+      },
+      {
+        encoding: c.raw,
+        onmessage: (m: unknown) => void received.answers.push(decode(AnswerCodec, m as Uint8Array)),
+      },
+      {
+        encoding: c.raw,
+        onmessage: (m: unknown) => void received.dones.push(decode(DoneCodec, m as Uint8Array)),
+      },
     ],
     onopen: (hs: unknown) => {
       received.handshake = decode(HandshakeCodec, hs as Uint8Array)
       markOpen()
-    }
+    },
   })
   if (!channel) throw new Error('could not create the raw channel')
   channel.open(
@@ -119,8 +137,12 @@ export async function rawPeer(t: Teardown, multi: Multifeed<unknown>, opts: RawP
         client: opts.client ?? CLIENT,
         version: opts.version ?? PROTOCOL_VERSION,
         userData: opts.userData ?? null,
-        capability: capability(opts.capabilityKey ?? rootKey, noise.isInitiator, noise.handshakeHash!)
-      })
+        capability: capability(
+          opts.capabilityKey ?? rootKey,
+          noise.isInitiator,
+          noise.handshakeHash!,
+        ),
+      }),
   )
   created()
 
@@ -138,7 +160,7 @@ export async function rawPeer(t: Teardown, multi: Multifeed<unknown>, opts: RawP
     sendManifest: sender<Manifest>(0, ManifestCodec),
     sendRequest: sender<Request>(1, RequestCodec),
     sendAnswer: sender<Answer>(2, AnswerCodec),
-    sendDone: sender<Done>(3, DoneCodec)
+    sendDone: sender<Done>(3, DoneCodec),
   }
 }
 

@@ -12,17 +12,24 @@ const test = suite('multifeed: replication')
 
 const hex = (key: Uint8Array | null) => b4a.toString(key!, 'hex')
 
-function multifeed(t: Teardown, opts: ConstructorParameters<typeof Multifeed>[1] = {}): Multifeed<string> {
+function multifeed(
+  t: Teardown,
+  opts: ConstructorParameters<typeof Multifeed>[1] = {},
+): Multifeed<string> {
   return t.add(new Multifeed<string>(t.tmpDir(), { valueEncoding: 'utf-8', ...opts }))
 }
 
-async function writerWith(m: Multifeed<string>, name: string, blocks: string[]): Promise<Hypercore<string>> {
+async function writerWith(
+  m: Multifeed<string>,
+  name: string,
+  blocks: string[],
+): Promise<Hypercore<string>> {
   const w = await m.writer(name)
   if (blocks.length) await w.append(blocks)
   return w
 }
 
-test('one empty side: the other side\'s feed arrives and the stream ends', async () => {
+test("one empty side: the other side's feed arrives and the stream ends", async () => {
   const t = teardown()
   try {
     const m1 = multifeed(t)
@@ -94,11 +101,25 @@ test('a 1,000-block feed against a 10-block feed: both hold everything when the 
   try {
     const m1 = multifeed(t)
     const m2 = multifeed(t)
-    await writerWith(m1, 'big', Array.from({ length: 1000 }, () => 'foo'))
-    await writerWith(m2, 'small', Array.from({ length: 10 }, () => 'bar'))
+    await writerWith(
+      m1,
+      'big',
+      Array.from({ length: 1000 }, () => 'foo'),
+    )
+    await writerWith(
+      m2,
+      'small',
+      Array.from({ length: 10 }, () => 'bar'),
+    )
     await pipe(m1.replicate(true), m2.replicate(false)).done
-    assert.equal(m1.feeds().map((f) => f.contiguousLength), [1000, 10])
-    assert.equal(m2.feeds().map((f) => f.contiguousLength), [10, 1000])
+    assert.equal(
+      m1.feeds().map((f) => f.contiguousLength),
+      [1000, 10],
+    )
+    assert.equal(
+      m2.feeds().map((f) => f.contiguousLength),
+      [10, 1000],
+    )
     assert.is(await m1.feeds()[1].get(9, { wait: false }), 'bar')
     assert.is(await m2.feeds()[1].get(999, { wait: false }), 'foo')
   } finally {
@@ -165,7 +186,10 @@ test('remote feeds are remembered: feeds() has the same order after a restart', 
     await m2.close()
     const again = t.add(new Multifeed<string>(dir, { valueEncoding: 'utf-8' }))
     await again.ready()
-    assert.equal(again.feeds().map((f) => hex(f.key)), order)
+    assert.equal(
+      again.feeds().map((f) => hex(f.key)),
+      order,
+    )
     assert.is(await again.feeds()[2].get(0), '2')
   } finally {
     await t.run()
@@ -249,7 +273,11 @@ test('different root keys: no feeds cross and both streams end with KEY_MISMATCH
   try {
     const m1 = multifeed(t, { encryptionKey: crypto.randomBytes(32) })
     const m2 = multifeed(t) // the default key
-    await writerWith(m1, 'a', Array.from({ length: 100 }, () => 'foo'))
+    await writerWith(
+      m1,
+      'a',
+      Array.from({ length: 100 }, () => 'foo'),
+    )
     await writerWith(m2, 'b', ['bar'])
     const reported: string[] = []
     m1.on('extension-error', (err: { code: string }) => reported.push(err.code))
@@ -260,7 +288,7 @@ test('different root keys: no feeds cross and both streams end with KEY_MISMATCH
     await settled(r, s)
     const first = await outcome.done.then(
       () => null,
-      (err: { code?: string }) => err.code
+      (err: { code?: string }) => err.code,
     )
     assert.is(first, 'KEY_MISMATCH')
     const codes = outcome.errors.map((list) => list.map((e) => (e as { code?: string }).code))
