@@ -391,6 +391,8 @@ export class FolderSync extends ReadyResource {
         prune: this.prune,
         includeEquals: true,
         preload: false,
+        // Into a drive: one batch per pass, so a reader sees each pass as one version.
+        batch: dst instanceof DriveSide,
         ignore: this._ignore,
         filter: (key) => !settled.has(key) && !this._ignore(key),
         entries: plan.entries
@@ -406,15 +408,17 @@ export class FolderSync extends ReadyResource {
         }
         this._checkOpen()
         if (current) finish(current)
-        return result
+        return sorted(result)
       } catch (err) {
+        // Keep what the stopped mirror already copied (its batch is not flushed on an error).
+        if (dst instanceof DriveSide) await dst.settleBatch().catch(noop)
         this._checkOpen()
         const failure = this._tracker.takeFailure()
         const key = failure?.key ?? current?.key ?? null
         if (key === null || settled.has(key)) {
           // Not one file's fault (or the same file twice): report it and end this pass.
           this._fileError(FILE_UNREADABLE, key ?? '/', err)
-          return result
+          return sorted(result)
         }
         if (current && current.key !== key) finish(current)
         settled.add(key)
@@ -448,6 +452,10 @@ export class FolderSync extends ReadyResource {
   private _emitError(err: unknown): void {
     if (this.listenerCount('error') > 0) this.emit('error', err)
   }
+}
+
+function sorted(result: SyncResult): SyncResult {
+  return { added: result.added.sort(), changed: result.changed.sort(), removed: result.removed.sort() }
 }
 
 async function lstat(filename: string): Promise<fs.Stats | null> {

@@ -108,8 +108,28 @@ export class DriveSide {
     this.tracker = tracker
   }
 
+  /** The batch a mirror is writing into, until it is flushed. */
+  private _batch: DriveSide | null = null
+
   get core(): Hyperdrive['core'] {
     return this.drive.core
+  }
+
+  /** mirror-drive with `batch: true` writes into this, then flushes it: one version per pass. */
+  batch(): DriveSide {
+    this._batch = new DriveSide(this.drive.batch(), this.tracker)
+    return this._batch
+  }
+
+  /** Flushes (or, after it was flushed, forgets) the batch of a mirror that stopped early. */
+  async settleBatch(): Promise<void> {
+    const batch = this._batch
+    this._batch = null
+    if (batch && batch.drive.closing === null) await batch.flush()
+  }
+
+  flush(): Promise<void> {
+    return this.drive.flush()
   }
 
   get supportsMetadata(): boolean {

@@ -50,15 +50,24 @@ test('a file that cannot be read (permissions) is an error naming it; the rest s
   try {
     const dir = t.tmpDir('unreadable')
     const storage = t.tmpDir('unreadable-store')
-    writeFiles(dir, { 'a.txt': 'a', 'secret.txt': 'version one', 'z.txt': 'z' })
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 9; i++) files[`file-${i}.txt`] = `version one of ${i}`
+    writeFiles(dir, files)
     const result = JSON.parse(await runChild(dir, storage))
     assert.is.not(result.uid, 0, 'the check runs unprivileged')
-    assert.is(result.before, 'version one')
-    assert.equal(result.errors, [{ code: 'FILE_UNREADABLE', path: '/secret.txt', cause: 'EACCES' }])
-    assert.is(result.after, 'version one', 'the drive keeps what it had')
-    assert.is(result.a, 'A changed')
-    assert.is(result.z, 'z')
-    assert.is(result.newFile, 'new')
+    const secret: string = result.secret
+    assert.equal(result.errors, [{ code: 'FILE_UNREADABLE', path: '/' + secret, cause: 'EACCES' }])
+    assert.is(result.contents[secret], result.before, 'the drive keeps the version it had')
+    assert.ok(result.before.startsWith('version one'))
+    for (const name of result.names as string[]) {
+      if (name === secret) continue
+      // Files listed before the unreadable one were copied in the same mirror run that then
+      // failed; those after it, in the run that went on without it. Both must be there.
+      assert.is(result.contents[name], `${name} changed, and longer`, name)
+    }
+    assert.is(result.contents['new.txt'], 'new')
+    const others = (result.names as string[]).filter((n) => n !== secret).map((n) => '/' + n)
+    assert.equal(result.synced, [{ added: ['/new.txt'], changed: others.sort(), removed: [] }])
   } finally {
     await t.run()
   }
