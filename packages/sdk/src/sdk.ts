@@ -13,6 +13,7 @@ import {
   Store,
   parseRef,
   toHex,
+  type Hypercore,
   type HypercoreOptions,
   type KeyLike
 } from '@dat-sdk/store'
@@ -93,9 +94,13 @@ interface Join {
 }
 
 interface Closable {
+  ready(): Promise<unknown>
   close(): Promise<unknown>
   once(event: 'close', fn: () => void): unknown
 }
+
+/** How long a read-only part waits, after its lookup, for a connection to offer its core. */
+const FIRST_PEER_WAIT = 3_000
 
 function closedError(): DatSdkError {
   return new DatSdkError('CLOSED', 'The SDK is closed')
@@ -134,6 +139,7 @@ export class SDK extends ReadyResource {
   private readonly _refs = new Map<object, Set<string>>()
   private readonly _parts = new Set<Closable>()
   private readonly _joins = new Map<string, Join>()
+  private readonly _flushes = new Map<object, Promise<unknown>>()
 
   constructor(opts: SDKOptions = {}) {
     super()
@@ -169,6 +175,7 @@ export class SDK extends ReadyResource {
     }
     this.ready = this.ready.bind(this)
     this.close = this.close.bind(this)
+    this.flush = this.flush.bind(this)
   }
 
   protected override async _open(): Promise<void> {
@@ -207,6 +214,19 @@ export class SDK extends ReadyResource {
     if (!this.opened) throw new TypeError('The SDK is not open yet: use `await createSDK()`')
   }
 
+  /**
+   * Resolves once `part` (a core, drive or multifeed of this SDK), or every part opened so far,
+   * has opened and its discovery key has been announced and looked up on the network. A writer
+   * awaits this before telling others its URL when they must find it at once: a lookup made
+   * before the announce went round finds nobody until the swarm looks again.
+   */
+  async flush(part?: { ready(): Promise<unknown> }): Promise<void> {
+    if (this.closing) throw closedError()
+    const parts: Array<{ ready(): Promise<unknown> }> = part ? [part] : [...this._parts]
+    await Promise.allSettled(parts.map((p) => p.ready()))
+    await Promise.allSettled(parts.map((p) => this._flushes.get(p)))
+  }
+
   // --- bookkeeping ------------------------------------------------------------------------------
 
   private _track<P extends Closable>(part: P, cache: Map<string, P> | null, refs: string[]): P {
@@ -216,6 +236,7 @@ export class SDK extends ReadyResource {
     if (cache) for (const ref of refs) this._remember(cache, ref, part)
     part.once('close', () => {
       this._parts.delete(part)
+      this._flushes.delete(part)
       if (cache) for (const ref of mine) if (cache.get(ref) === part) cache.delete(ref)
       this._refs.delete(part)
     })
@@ -271,24 +292,47 @@ export class SDK extends ReadyResource {
    */
   private async _autoJoin(
     part: Closable & { closing: Promise<void> | null },
-    core: {
-      discoveryKey: Uint8Array | null
-      writable: boolean
-      length: number
-      findingPeers(): () => void
-      update(opts?: { wait?: boolean }): Promise<boolean>
-    }
+    core: Hypercore<unknown>
   ): Promise<void> {
     if (!this.autoJoin || this.closing || !core.discoveryKey) return
     const discoveryKey = core.discoveryKey
     const writable = core.writable
-    const done = writable ? noop : core.findingPeers()
-    const joined = this._join(discoveryKey, writable).then(done, done)
     part.once('close', () => this._leave(discoveryKey))
+    // While this is held, hypercore's update() and get() wait for peers instead of giving up.
+    const done = writable ? noop : core.findingPeers()
+    const joined = this._join(discoveryKey, writable)
+      .catch(noop)
+      .then(() => this._firstPeer(core))
+      .then(async () => {
+        // Ask the peers found what they have while still "finding peers", so update() waits for
+        // their answer; with no peer it would wait for the finding to end, so skip it then.
+        if (!writable && core.peers.length > 0 && !core.closing) await core.update().catch(noop)
+      })
+      .finally(done)
+    this._flushes.set(part, joined)
     if (writable || core.length > 0) return
     await joined
-    if (part.closing || this.closing) return
-    await core.update().catch(noop)
+  }
+
+  /**
+   * After a lookup, the connections it made are open but the core's replication channel on them
+   * opens a round trip later: wait for the core's first peer (briefly, as a connection may be to
+   * a peer that does not have this core), so that `update()` asks it.
+   */
+  private async _firstPeer(core: Hypercore<unknown>): Promise<void> {
+    if (core.peers.length > 0 || this.networker.peers.length === 0 || core.closing) return
+    await new Promise<void>((resolve) => {
+      const onevent = () => {
+        clearTimeout(timer)
+        core.off('peer-add', onevent)
+        core.off('close', onevent)
+        resolve()
+      }
+      const timer = setTimeout(onevent, FIRST_PEER_WAIT)
+      timer.unref?.()
+      core.on('peer-add', onevent)
+      core.on('close', onevent)
+    })
   }
 
   // --- Hypercore --------------------------------------------------------------------------------
@@ -341,7 +385,7 @@ export class SDK extends ReadyResource {
 
   private async _coreOpened<T>(core: SDKCore<T>): Promise<void> {
     if (core.key) this._remember(this._coreCache<T>(), `key:${toHex(core.key)}`, core)
-    await this._autoJoin(core, core.hypercore)
+    await this._autoJoin(core, core.hypercore as Hypercore<unknown>)
   }
 
   // --- Hyperdrive -------------------------------------------------------------------------------
@@ -381,14 +425,7 @@ export class SDK extends ReadyResource {
 
   private async _driveOpened(drive: SDKDrive): Promise<void> {
     if (drive.key) this._remember(this._drives, `key:${toHex(drive.key)}`, drive)
-    const hd = drive.hyperdrive
-    await this._autoJoin(drive, {
-      discoveryKey: hd.discoveryKey,
-      writable: hd.writable,
-      length: hd.core.length,
-      findingPeers: () => hd.findingPeers(),
-      update: (o) => hd.update(o)
-    })
+    await this._autoJoin(drive, drive.hyperdrive.core as Hypercore<unknown>)
   }
 
   // --- Corestore, Gossip, Multifeed -------------------------------------------------------------
@@ -430,7 +467,9 @@ export class SDK extends ReadyResource {
     if (typeof ref === 'string') multifeed.once('close', () => void storage.close().catch(noop))
     if (this.autoJoin) {
       // The networker's peers carry their connection's stream (NetworkerLike says so): cast.
-      multifeed.join(this.networker as unknown as JoinableNetworker).catch(noop)
+      const joined = multifeed.join(this.networker as unknown as JoinableNetworker)
+      joined.catch(noop)
+      this._flushes.set(multifeed, joined)
     }
     return multifeed
   }

@@ -1,0 +1,130 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import b4a from 'b4a'
+import crypto from 'hypercore-crypto'
+import { createSDK, type SDK } from '@dat-sdk/sdk'
+import { createTestnet, eventually, teardown, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+
+const test = suite('two SDKs on a loopback testnet')
+
+let testnet: LoopbackTestnet
+test.before(async () => {
+  testnet = await createTestnet(3)
+})
+test.after(async () => {
+  await testnet.destroy()
+})
+
+async function pair(t: Teardown): Promise<[SDK, SDK]> {
+  const a = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
+  const b = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
+  return [a, b]
+}
+
+test('a core: the reader ready() waits for the lookup, so get(0) just works', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const writer = a.Hypercore('shared', { valueEncoding: 'utf-8' })
+    await writer.append(['one', 'two'])
+    await a.flush(writer)
+    const reader = b.Hypercore<string>(writer.url, { valueEncoding: 'utf-8' })
+    await reader.ready()
+    assert.not.ok(reader.writable)
+    assert.is(reader.length, 2, 'the length is known once ready')
+    assert.is(await reader.get(0), 'one')
+    await writer.append('three')
+    assert.is(await reader.get(2), 'three')
+    await eventually(() => reader.peers().length === 1)
+  } finally {
+    await t.run()
+  }
+})
+
+test('a drive: a file written on one is read on the other', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const drive = a.Hyperdrive()
+    await drive.ready()
+    await drive.put('/docs/readme.md', '# hello')
+    await a.flush()
+    const copy = b.Hyperdrive(drive.key)
+    await copy.ready()
+    assert.not.ok(copy.writable)
+    assert.is(b4a.toString((await copy.get('/docs/readme.md'))!), '# hello')
+    await drive.put('/later.txt', 'later')
+    await eventually(
+      async () => {
+        await copy.update()
+        return copy.exists('/later.txt')
+      },
+      { timeout: 20_000 }
+    )
+    assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a gossip set over the networker, with no shared core', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const ga = a.Gossip()
+    const gb = new b.Gossip()
+    // Bring the two networkers together on some topic; gossip then runs on the connection.
+    const topic = a.Hypercore()
+    await a.flush(topic)
+    const key1 = crypto.randomBytes(32)
+    const key2 = crypto.randomBytes(32)
+    ga.advertise(key1)
+    gb.advertise(key2)
+    await b.Hypercore(topic.key).ready()
+    await eventually(() => ga.list().length === 2 && gb.list().length === 2, { timeout: 20_000 })
+    assert.ok(gb.has(key1) && ga.has(key2))
+  } finally {
+    await t.run()
+  }
+})
+
+test('a gossip set on a shared core', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const core = a.Hypercore()
+    await a.flush(core)
+    const remote = b.Hypercore(core.key)
+    await remote.ready()
+    const ga = a.Gossip(core)
+    const gb = b.Gossip(remote)
+    const key = crypto.randomBytes(32)
+    ga.advertise(key)
+    await eventually(() => gb.has(key), { timeout: 20_000 })
+  } finally {
+    await t.run()
+  }
+})
+
+test('a multifeed joined to the network: each side gets the other side writer and data', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const ma = a.Multifeed('chat', { valueEncoding: 'json' })
+    await a.flush(ma)
+    const mb = new b.Multifeed('chat', { valueEncoding: 'json' })
+    assert.is(a.Multifeed('chat'), ma, 'same name, same multifeed')
+    const wa = await ma.writer('local')
+    const wb = await mb.writer('local')
+    await wa.append({ from: 'a' })
+    await wb.append({ from: 'b' })
+    await eventually(() => ma.feeds().length === 2 && mb.feeds().length === 2, { timeout: 30_000 })
+    const fromA = mb.feed(wa.key!)!
+    await eventually(() => fromA.length === 1, { timeout: 20_000 })
+    assert.equal(await fromA.get(0), { from: 'a' })
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
