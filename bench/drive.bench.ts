@@ -9,7 +9,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Store } from '../packages/store/dist/index.js'
 import { Drive } from '../packages/drive-wrapper/dist/index.js'
-import { createTestnet, makeTmpDir, removeDir, type LoopbackTestnet } from '../packages/test-utils/dist/index.js'
+import {
+  createTestnet,
+  makeTmpDir,
+  removeDir,
+  type LoopbackTestnet,
+} from '../packages/test-utils/dist/index.js'
 import Hyperdrive from '../packages/drive-wrapper/node_modules/hyperdrive/index.js'
 import Localdrive from '../packages/drive-wrapper/node_modules/localdrive/index.js'
 import { percentile, report, time } from './lib.ts'
@@ -23,7 +28,10 @@ function makeFolder(dir: string): number {
   let bytes = 0
   const mean = TOTAL / FILES
   for (let i = 0; i < FILES; i++) {
-    const size = i === FILES - 1 ? TOTAL - bytes : Math.round(mean * (0.2 + 1.6 * ((i * 7919) % 1000) / 1000))
+    const size =
+      i === FILES - 1
+        ? TOTAL - bytes
+        : Math.round(mean * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000))
     const file = path.join(dir, `dir${i % 10}`, `file-${String(i).padStart(4, '0')}.bin`)
     fs.mkdirSync(path.dirname(file), { recursive: true })
     fs.writeFileSync(file, crypto.randomBytes(size))
@@ -41,11 +49,15 @@ function sameFolders(a: string, b: string): boolean {
     })
   const files = walk(a).sort()
   if (files.join() !== walk(b).sort().join()) return false
-  return files.every((f) => fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))))
+  return files.every((f) =>
+    fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))),
+  )
 }
 
 /** Two stores whose swarms are connected (and replicating everything) before the clock starts. */
-async function connectedStores(testnet: LoopbackTestnet): Promise<{ a: Store; b: Store; close(): Promise<void> }> {
+async function connectedStores(
+  testnet: LoopbackTestnet,
+): Promise<{ a: Store; b: Store; close(): Promise<void> }> {
   const a = Store.temp()
   const b = Store.temp()
   await Promise.all([a.ready(), b.ready()])
@@ -66,7 +78,7 @@ async function connectedStores(testnet: LoopbackTestnet): Promise<{ a: Store; b:
     async close() {
       await Promise.allSettled([swarmA.destroy(), swarmB.destroy()])
       await Promise.allSettled([a.close(), b.close()])
-    }
+    },
   }
 }
 
@@ -105,7 +117,8 @@ try {
     const stores = await connectedStores(testnet)
     try {
       const { ms } = await time(() => (kind === 'ours' ? ours : raw)(src, dst, stores.a, stores.b))
-      if (!sameFolders(src, dst)) throw new Error(`${kind}: the reader's folder differs from the writer's`)
+      if (!sameFolders(src, dst))
+        throw new Error(`${kind}: the reader's folder differs from the writer's`)
       return ms
     } finally {
       await stores.close()
@@ -121,7 +134,11 @@ try {
     const order: Array<'ours' | 'raw'> = round % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours']
     for (const kind of order) times[kind].push(await run(kind))
   }
-  const median = (xs: number[]) => percentile([...xs].sort((x, y) => x - y), 50)
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      50,
+    )
   const o = median(times.ours)
   const r = median(times.raw)
   report('drive', [
@@ -136,9 +153,9 @@ try {
         'ours MB/s': Math.round((bytes / 1e6 / (o / 1000)) * 10) / 10,
         'raw MB/s': Math.round((bytes / 1e6 / (r / 1000)) * 10) / 10,
         'ours runs': times.ours.map(Math.round).join(' '),
-        'raw runs': times.raw.map(Math.round).join(' ')
-      }
-    }
+        'raw runs': times.raw.map(Math.round).join(' '),
+      },
+    },
   ])
 } finally {
   for (const dir of scratch) await removeDir(dir)

@@ -10,7 +10,7 @@ import {
   type Corestore,
   type Encoding,
   type KeyLike,
-  type Store
+  type Store,
 } from '@dat-sdk/store'
 import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
 import Hyperdrive from 'hyperdrive'
@@ -22,7 +22,7 @@ import type {
   PutOptions,
   ReadStreamOptions,
   StreamxReadable,
-  StreamxWritable
+  StreamxWritable,
 } from 'hyperdrive'
 import ReadyResource from 'ready-resource'
 import { DAT_FILE } from './ignore.js'
@@ -145,7 +145,7 @@ export class Drive extends ReadyResource {
   constructor(
     storeOrDrive: Store | Corestore | Hyperdrive,
     refOrOpts?: KeyLike | null | DriveOptions,
-    maybeOpts?: DriveOptions
+    maybeOpts?: DriveOptions,
   ) {
     super()
     let opts: DriveOptions
@@ -172,7 +172,7 @@ export class Drive extends ReadyResource {
       } else if (ref && 'domain' in ref) {
         throw new DatSdkError(
           'INVALID_KEY',
-          `hyper://${ref.domain} is a domain: resolve it to a key first (the SDK's resolveName)`
+          `hyper://${ref.domain} is a domain: resolve it to a key first (the SDK's resolveName)`,
         )
       } else if (ref && 'key' in ref) {
         key = ref.key
@@ -181,7 +181,7 @@ export class Drive extends ReadyResource {
       else if (ref && 'name' in ref) session = corestore.namespace(DRIVE_NAMESPACE + ref.name)
       else session = corestore.namespace(crypto.randomBytes(32)) // a fresh drive
       this.hyperdrive = new Hyperdrive(session, key, {
-        encryptionKey: opts.encryptionKey ?? null
+        encryptionKey: opts.encryptionKey ?? null,
       })
       this._ownsDrive = true
     }
@@ -196,7 +196,9 @@ export class Drive extends ReadyResource {
       this._ownsCore = true
       const core = this._core as unknown as EventEmitter
       for (const event of FORWARDED) {
-        core.on(event, (...args: unknown[]) => EventEmitter.prototype.emit.call(this, event, ...args))
+        core.on(event, (...args: unknown[]) =>
+          EventEmitter.prototype.emit.call(this, event, ...args),
+        )
       }
     }
     this.ready().catch(noop)
@@ -286,7 +288,7 @@ export class Drive extends ReadyResource {
     path: string,
     data: M,
     encoding?: Encoding<M>,
-    opts?: PutOptions
+    opts?: PutOptions,
   ): Promise<void> {
     const codec = resolveEncoding<M>(encoding)
     await this.put(path, codec.encode(data), opts)
@@ -303,7 +305,10 @@ export class Drive extends ReadyResource {
   }
 
   /** The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null. */
-  async entry(path: string, opts?: { follow?: boolean; wait?: boolean }): Promise<DriveEntry | null> {
+  async entry(
+    path: string,
+    opts?: { follow?: boolean; wait?: boolean },
+  ): Promise<DriveEntry | null> {
     await this._ready()
     return this.hyperdrive.entry(path, opts)
   }
@@ -313,10 +318,13 @@ export class Drive extends ReadyResource {
     this._check()
     if (opts.recursive !== false) return this.hyperdrive.list(path)
     // Hyperdrive's shallow list also yields the first file of each sub-folder: keep files only.
-    const depth = Hyperdrive.normalizePath(path).split('/').filter((s) => s !== '').length + 1
+    const depth =
+      Hyperdrive.normalizePath(path)
+        .split('/')
+        .filter((s) => s !== '').length + 1
     return this.hyperdrive.list(path, {
       recursive: false,
-      ignore: (key) => key.split('/').filter((s) => s !== '').length !== depth
+      ignore: (key) => key.split('/').filter((s) => s !== '').length !== depth,
     })
   }
 
@@ -389,7 +397,10 @@ export class Drive extends ReadyResource {
    * `encoding` (binary by default); one that fails to decode, or an `onmessage` that throws,
    * reaches `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
    */
-  registerExtension<M = Uint8Array>(name: string, handlers: ExtensionHandlers<M> = {}): Extension<M> {
+  registerExtension<M = Uint8Array>(
+    name: string,
+    handlers: ExtensionHandlers<M> = {},
+  ): Extension<M> {
     this._check()
     return this._core.registerExtension<M>(name, handlers)
   }

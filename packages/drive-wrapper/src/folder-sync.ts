@@ -105,7 +105,8 @@ export class FolderSync extends ReadyResource {
       await this._start()
     } catch (err) {
       // Whatever a close() broke on its way (a destroyed stream, a closed session) is CLOSED.
-      if (this._aborted) throw new DatSdkError('CLOSED', 'The folder sync was closed', { cause: err })
+      if (this._aborted)
+        throw new DatSdkError('CLOSED', 'The folder sync was closed', { cause: err })
       throw err
     }
   }
@@ -123,7 +124,7 @@ export class FolderSync extends ReadyResource {
           hidden: true,
           eagerOpen: true,
           filter: (filename) => !this._ignore(this._keyOf(filename)),
-          map: (change) => this._keyOf(change.filename)
+          map: (change) => this._keyOf(change.filename),
         })
         watch.on('error', noop) // surfaces again through the iterator
         this._folderWatch = watch
@@ -181,14 +182,20 @@ export class FolderSync extends ReadyResource {
     if (!ref || !('key' in ref) || toURL(ref.key) !== url) {
       throw new DatSdkError(
         'INVALID_KEY',
-        `${file} names ${text.trim()}, not this drive (${url}): open the drive it names instead`
+        `${file} names ${text.trim()}, not this drive (${url}): open the drive it names instead`,
       )
     }
   }
 
   private _keyOf(filename: string): string {
     const rel = path.relative(this.dir, filename)
-    return '/' + rel.split(path.sep).filter((s) => s !== '').join('/')
+    return (
+      '/' +
+      rel
+        .split(path.sep)
+        .filter((s) => s !== '')
+        .join('/')
+    )
   }
 
   // ---- folder -> drive ----------------------------------------------------------------------
@@ -299,7 +306,7 @@ export class FolderSync extends ReadyResource {
       }
       const result = await this._mirror(src, new LocalFolder(this.dir, this._tracker), {
         entries: null,
-        sizes
+        sizes,
       })
       this.emit('synced', result)
     } finally {
@@ -364,7 +371,7 @@ export class FolderSync extends ReadyResource {
       files: 0,
       bytes: 0,
       totalFiles: plan.sizes.size,
-      totalBytes
+      totalBytes,
     }
     this.emit('progress', { ...progress })
     const settled = new Set<string>()
@@ -395,7 +402,7 @@ export class FolderSync extends ReadyResource {
         batch: dst instanceof DriveSide,
         ignore: this._ignore,
         filter: (key) => !settled.has(key) && !this._ignore(key),
-        entries: plan.entries
+        entries: plan.entries,
       })
       // mirror-drive yields an op before it copies (or removes) that file: an op is done when
       // the next one arrives or the mirror ends.
@@ -441,7 +448,7 @@ export class FolderSync extends ReadyResource {
     const why = cause instanceof Error ? cause.message : String(cause)
     const verb = code === FILE_UNWRITABLE ? 'write' : 'read'
     const err = new DatSdkError(code, `Could not ${verb} ${key} (${filename}): ${why}`, {
-      cause
+      cause,
     }) as FileSyncError
     err.path = key
     err.filename = filename
@@ -455,7 +462,11 @@ export class FolderSync extends ReadyResource {
 }
 
 function sorted(result: SyncResult): SyncResult {
-  return { added: result.added.sort(), changed: result.changed.sort(), removed: result.removed.sort() }
+  return {
+    added: result.added.sort(),
+    changed: result.changed.sort(),
+    removed: result.removed.sort(),
+  }
 }
 
 async function lstat(filename: string): Promise<fs.Stats | null> {

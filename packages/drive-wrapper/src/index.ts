@@ -13,7 +13,7 @@ export {
   type DriveWriteStream,
   type ListOptions,
   type PutOptions,
-  type ReadStreamOptions
+  type ReadStreamOptions,
 } from './drive.js'
 export { Drive as default } from './drive.js'
 export type {
@@ -22,7 +22,7 @@ export type {
   SyncProgress,
   SyncResult,
   SyncDirection,
-  FileSyncError
+  FileSyncError,
 } from './folder-sync.js'
 export type { default as Hyperdrive } from 'hyperdrive'
 export type { Peer, Extension, ExtensionHandlers } from '@dat-sdk/core-wrapper'

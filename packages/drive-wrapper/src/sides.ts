@@ -7,7 +7,7 @@ import type {
   HyperdriveEntry,
   HyperdriveEntryValue,
   StreamxReadable,
-  StreamxWritable
+  StreamxWritable,
 } from 'hyperdrive'
 import Localdrive, { type LocaldriveEntry } from 'localdrive'
 
@@ -38,7 +38,7 @@ export class StreamTracker {
   track<S extends Closable & { on(event: 'error', fn: (err: unknown) => void): unknown }>(
     stream: S,
     key: string,
-    side: 'read' | 'write'
+    side: 'read' | 'write',
   ): S {
     this._open.add(stream)
     stream.on('error', (error: unknown) => {
@@ -59,7 +59,13 @@ function keyOf(key: string | { key: string }): string {
 }
 
 function normalize(key: string): string {
-  return '/' + key.split('/').filter((s) => s !== '').join('/')
+  return (
+    '/' +
+    key
+      .split('/')
+      .filter((s) => s !== '')
+      .join('/')
+  )
 }
 
 /** A folder on disk (localdrive) without symlinks, with its streams tracked. */
@@ -73,7 +79,7 @@ export class LocalFolder extends Localdrive {
 
   override async entry(
     key: string | { key: string },
-    opts?: { follow?: boolean }
+    opts?: { follow?: boolean },
   ): Promise<LocaldriveEntry | null> {
     const entry = await super.entry(key, opts)
     return entry && entry.value.linkname === null ? entry : null
@@ -85,14 +91,14 @@ export class LocalFolder extends Localdrive {
 
   override createReadStream(
     key: string | { key: string },
-    opts?: { start?: number; end?: number; length?: number }
+    opts?: { start?: number; end?: number; length?: number },
   ): StreamxReadable<Uint8Array> {
     return this.tracker.track(super.createReadStream(key, opts), keyOf(key), 'read')
   }
 
   override createWriteStream(
     key: string,
-    opts?: { executable?: boolean; metadata?: unknown }
+    opts?: { executable?: boolean; metadata?: unknown },
   ): StreamxWritable<Uint8Array> {
     return this.tracker.track(super.createWriteStream(key, opts), key, 'write')
   }
@@ -171,7 +177,7 @@ export class DriveSide {
 
   createWriteStream(
     key: string,
-    opts?: { executable?: boolean; metadata?: unknown }
+    opts?: { executable?: boolean; metadata?: unknown },
   ): StreamxWritable<Uint8Array> {
     return this.tracker.track(this.drive.createWriteStream(key, opts), key, 'write')
   }

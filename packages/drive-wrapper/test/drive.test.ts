@@ -39,7 +39,10 @@ test('put/get, readFile/writeFile with encodings, exists, entry, del', async () 
   const t = teardown()
   try {
     const drive = t.add(new Drive(t.add(Store.temp())))
+    let appends = 0
+    drive.on('append', () => appends++)
     await drive.put('/a.txt', 'hello')
+    assert.ok(appends > 0, "'append' fires when the drive gets a new version")
     assert.is(Buffer.from((await drive.get('/a.txt'))!).toString(), 'hello')
     assert.is(await drive.readFile('/a.txt', 'utf-8'), 'hello')
     assert.instance(await drive.readFile('/a.txt'), Uint8Array)

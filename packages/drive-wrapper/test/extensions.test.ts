@@ -1,7 +1,13 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store, type DatSdkError } from '@dat-sdk/store'
-import { teardown, createTestnet, eventually, replicatePair, type Teardown } from '@dat-sdk/test-utils'
+import {
+  teardown,
+  createTestnet,
+  eventually,
+  replicatePair,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 import { Drive, type Peer } from '@dat-sdk/drive-wrapper'
 
 const test = suite('Drive peers and extensions')
@@ -80,7 +86,7 @@ test('registerExtension with an encoding; a payload that does not decode is BAD_
     b.registerExtension<{ n: number }>('data', {
       encoding: 'json',
       onmessage: (message) => got.push(message),
-      onerror: (err) => errors.push(err)
+      onerror: (err) => errors.push(err),
     })
     b.on('extension-error', (err) => viaEvent.push(err.code))
     const json = a.registerExtension<{ n: number }>('data', { encoding: 'json' })
@@ -108,10 +114,13 @@ test('registerExtension with an encoding; a payload that does not decode is BAD_
     await eventually(() => got.length === 2)
     assert.equal(got[1], { n: 2 })
     await a.put('/after.txt', 'still here')
-    await eventually(async () => {
-      await b.update()
-      return (await b.readFile('/after.txt', 'utf-8')) === 'still here'
-    }, { timeout: 10_000 })
+    await eventually(
+      async () => {
+        await b.update()
+        return (await b.readFile('/after.txt', 'utf-8')) === 'still here'
+      },
+      { timeout: 10_000 },
+    )
   } finally {
     await t.run()
   }

@@ -14,7 +14,7 @@ const FILES: Record<string, Uint8Array> = {
   '/large.bin': binary(3 * 1024 * 1024 + 17, 5),
   '/deep/er/and/deeper/file.txt': Buffer.from('deep'),
   '/名前 with spaces/ünïcödé ✓.txt': Buffer.from('unicode name'),
-  '/.hidden': Buffer.from('dotfile')
+  '/.hidden': Buffer.from('dotfile'),
 }
 
 test('files of every kind round-trip through a drive replicated to a second peer', async () => {
@@ -34,9 +34,12 @@ test('files of every kind round-trip through a drive replicated to a second peer
     const pair = replicatePair(writerStore, readerStore)
     t.add(() => pair.close())
 
-    await eventually(async () => (await reader.update({ wait: true })) || reader.version === writer.version, {
-      timeout: 20_000
-    })
+    await eventually(
+      async () => (await reader.update({ wait: true })) || reader.version === writer.version,
+      {
+        timeout: 20_000,
+      },
+    )
     assert.is(reader.version, writer.version)
     for (const [name, data] of Object.entries(FILES)) {
       const got = await reader.get(name)
@@ -49,10 +52,16 @@ test('files of every kind round-trip through a drive replicated to a second peer
     // Changes made after the first copy arrive too.
     await writer.put('/hello.txt', 'changed')
     await writer.del('/empty')
-    await eventually(async () => {
-      await reader.update()
-      return (await reader.readFile('/hello.txt', 'utf-8')) === 'changed' && !(await reader.exists('/empty'))
-    }, { timeout: 20_000 })
+    await eventually(
+      async () => {
+        await reader.update()
+        return (
+          (await reader.readFile('/hello.txt', 'utf-8')) === 'changed' &&
+          !(await reader.exists('/empty'))
+        )
+      },
+      { timeout: 20_000 },
+    )
 
     const keys: string[] = []
     for await (const entry of reader.list('/')) keys.push(entry.key)

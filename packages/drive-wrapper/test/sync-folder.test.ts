@@ -10,7 +10,7 @@ import {
   type FileSyncError,
   type FolderSync,
   type SyncProgress,
-  type SyncResult
+  type SyncResult,
 } from '@dat-sdk/drive-wrapper'
 import { binary, codeOf, snapshotFolder, writeFiles } from './helpers.js'
 
@@ -38,7 +38,12 @@ function record(sync: FolderSync) {
 }
 
 /** A writable drive syncing `dirA`, and a reader of it (replicated in process) syncing `dirB`. */
-async function writerAndReader(t: Teardown, dirA: string, dirB: string, opts: { ignore?: string[] } = {}) {
+async function writerAndReader(
+  t: Teardown,
+  dirA: string,
+  dirB: string,
+  opts: { ignore?: string[] } = {},
+) {
   const storeA = t.add(Store.temp())
   const storeB = t.add(Store.temp())
   const writer = t.add(new Drive(storeA))
@@ -67,7 +72,7 @@ test('a live folder feeds a writable drive, and the reader’s folder matches af
       'readme.txt': 'first',
       'empty.txt': '',
       'data/blob.bin': binary(70_000, 1),
-      'data/nested/deep.txt': 'deep'
+      'data/nested/deep.txt': 'deep',
     })
     const { writer, reader, syncA, a, b } = await writerAndReader(t, dirA, dirB)
     assert.is(syncA.direction, 'upload')
@@ -75,17 +80,20 @@ test('a live folder feeds a writable drive, and the reader’s folder matches af
       '/data/blob.bin',
       '/data/nested/deep.txt',
       '/empty.txt',
-      '/readme.txt'
+      '/readme.txt',
     ])
     assert.equal(await snapshotDrive(writer), snapshotFolder(dirA))
 
     const matches = (why: string) =>
-      eventually(async () => {
-        const want = snapshotFolder(dirA)
-        assert.equal(await snapshotDrive(writer), want, `${why}: the drive`)
-        assert.equal(snapshotFolder(dirB), want, `${why}: the reader's folder`)
-        return true
-      }, { ...STEP, message: why })
+      eventually(
+        async () => {
+          const want = snapshotFolder(dirA)
+          assert.equal(await snapshotDrive(writer), want, `${why}: the drive`)
+          assert.equal(snapshotFolder(dirB), want, `${why}: the reader's folder`)
+          return true
+        },
+        { ...STEP, message: why },
+      )
     await matches('the first pass')
     assert.is(reader.writable, false)
     assert.is(fs.readFileSync(path.join(dirB, '.dat'), 'utf-8').trim(), writer.url)
@@ -139,10 +147,18 @@ test('a read-only drive is written into the folder, then every change that arriv
     assert.is(sync.direction, 'download')
     assert.equal(snapshotFolder(dir), {
       'one.txt': Buffer.from('one').toString('hex'),
-      'dir/two.bin': Buffer.from(binary(100_000, 2)).toString('hex')
+      'dir/two.bin': Buffer.from(binary(100_000, 2)).toString('hex'),
     })
-    assert.equal(r.synced[0], { added: ['/dir/two.bin', '/one.txt'], changed: [], removed: ['/stray.txt'] })
-    assert.is(fs.readFileSync(path.join(dir, '.dat'), 'utf-8').trim(), writer.url, '.dat names the drive')
+    assert.equal(r.synced[0], {
+      added: ['/dir/two.bin', '/one.txt'],
+      changed: [],
+      removed: ['/stray.txt'],
+    })
+    assert.is(
+      fs.readFileSync(path.join(dir, '.dat'), 'utf-8').trim(),
+      writer.url,
+      '.dat names the drive',
+    )
     assert.not.ok(fs.existsSync(path.join(dir, 'escape')), 'a symlink from a drive is never made')
 
     await writer.put('/one.txt', 'ONE')
@@ -151,7 +167,7 @@ test('a read-only drive is written into the folder, then every change that arriv
     await eventually(() => {
       assert.equal(snapshotFolder(dir), {
         'one.txt': Buffer.from('ONE').toString('hex'),
-        'three/four.txt': Buffer.from('4').toString('hex')
+        'three/four.txt': Buffer.from('4').toString('hex'),
       })
       return true
     }, STEP)
@@ -254,7 +270,7 @@ test('ignore patterns and .dat never enter the drive, on the first pass or live'
       'node_modules/pkg/index.js': 'x',
       'src/keep.js': 'src',
       'src/build/out.js': 'built',
-      'build/out.js': 'root build'
+      'build/out.js': 'root build',
     })
     writeFiles(dirB, { 'local.tmp': 'the reader keeps its own ignored files' })
     const ignore = ['*.tmp', 'node_modules', '/build']
@@ -370,7 +386,7 @@ test('close() stops a first pass that waits for blocks no peer can send', async 
     sync.on('error', () => {})
     const opened = sync.ready().then(
       () => 'opened',
-      (err: { code?: string }) => err.code
+      (err: { code?: string }) => err.code,
     )
     await new Promise((resolve) => setTimeout(resolve, 300))
     const started = Date.now()

@@ -31,7 +31,7 @@ function runChild(dir: string, storage: string): Promise<string> {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir, storage], {
       cwd: path.join(import.meta.dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(root ? { uid: NOBODY, gid: NOBODY } : {})
+      ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
     })
     let out = ''
     let err = ''

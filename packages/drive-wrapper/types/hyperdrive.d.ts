@@ -32,7 +32,10 @@ declare module 'hyperdrive' {
   /** A streamx readable: async iterable, pipeable, destroyable (Node streams interoperate). */
   export interface StreamxReadable<T> extends EventEmitter, AsyncIterable<T> {
     readonly destroyed: boolean
-    pipe<D extends NodeJS.WritableStream | StreamxWritable<T>>(dest: D, cb?: (err: Error | null) => void): D
+    pipe<D extends NodeJS.WritableStream | StreamxWritable<T>>(
+      dest: D,
+      cb?: (err: Error | null) => void,
+    ): D
     pause(): this
     resume(): this
     read(): T | null
@@ -122,13 +125,22 @@ declare module 'hyperdrive' {
     del(path: string): Promise<void>
     putEntry(path: string, value: Partial<HyperdriveEntryValue>): Promise<void>
     exists(path: string): Promise<boolean>
-    entry(path: string | HyperdriveEntry, opts?: { follow?: boolean; wait?: boolean; timeout?: number }): Promise<HyperdriveEntry | null>
+    entry(
+      path: string | HyperdriveEntry,
+      opts?: { follow?: boolean; wait?: boolean; timeout?: number },
+    ): Promise<HyperdriveEntry | null>
     symlink(path: string, target: string, opts?: { metadata?: unknown }): Promise<void>
     list(path?: string, opts?: ListOptions): StreamxReadable<HyperdriveEntry>
     readdir(path?: string, opts?: { wait?: boolean }): StreamxReadable<string>
     entries(range?: object, opts?: object): StreamxReadable<HyperdriveEntry>
-    createReadStream(path: string | HyperdriveEntry, opts?: ReadStreamOptions): StreamxReadable<Uint8Array>
-    createWriteStream(path: string, opts?: PutOptions & { dedup?: boolean }): StreamxWritable<Uint8Array>
+    createReadStream(
+      path: string | HyperdriveEntry,
+      opts?: ReadStreamOptions,
+    ): StreamxReadable<Uint8Array>
+    createWriteStream(
+      path: string,
+      opts?: PutOptions & { dedup?: boolean },
+    ): StreamxWritable<Uint8Array>
     watch(path?: string): HyperdriveWatcher
     checkout(version: number): Hyperdrive
     diff(version: number, path?: string | null, opts?: object): StreamxReadable<HyperdriveDiffEntry>

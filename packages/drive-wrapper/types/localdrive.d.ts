@@ -23,15 +23,27 @@ declare module 'localdrive' {
     close(): Promise<void>
     flush(): Promise<void>
     toPath(key: string): string
-    entry(key: string | { key: string }, opts?: { follow?: boolean }): Promise<LocaldriveEntry | null>
+    entry(
+      key: string | { key: string },
+      opts?: { follow?: boolean },
+    ): Promise<LocaldriveEntry | null>
     get(key: string): Promise<Uint8Array | null>
     put(key: string, data: Uint8Array, opts?: { executable?: boolean }): Promise<void>
     del(key: string): Promise<void>
     symlink(key: string, linkname: string): Promise<void>
     exists(key: string): Promise<boolean>
-    list(folder?: string, opts?: { ignore?: string | string[] | ((key: string) => boolean) }): AsyncIterable<LocaldriveEntry>
+    list(
+      folder?: string,
+      opts?: { ignore?: string | string[] | ((key: string) => boolean) },
+    ): AsyncIterable<LocaldriveEntry>
     readdir(folder?: string): AsyncIterable<string>
-    createReadStream(key: string | { key: string }, opts?: { start?: number; end?: number; length?: number }): StreamxReadable<Uint8Array>
-    createWriteStream(key: string, opts?: { executable?: boolean; metadata?: unknown }): StreamxWritable<Uint8Array>
+    createReadStream(
+      key: string | { key: string },
+      opts?: { start?: number; end?: number; length?: number },
+    ): StreamxReadable<Uint8Array>
+    createWriteStream(
+      key: string,
+      opts?: { executable?: boolean; metadata?: unknown },
+    ): StreamxWritable<Uint8Array>
   }
 }

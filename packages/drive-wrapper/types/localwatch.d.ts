@@ -23,12 +23,15 @@ declare module 'localwatch' {
   }
 
   /** Watches a folder (one inotify watch per directory on Linux) and yields batches of changes. */
-  export default class Localwatch<T = LocalwatchChange> extends EventEmitter implements AsyncIterable<T[]> {
+  export default class Localwatch<T = LocalwatchChange>
+    extends EventEmitter
+    implements AsyncIterable<T[]>
+  {
     constructor(root: string, opts?: LocalwatchOptions<T>)
     readonly root: string
     /** Resolves true once the tree is walked and watched (false when destroyed first). */
     readonly opened: Promise<boolean>
-    readonly destroyed: boolean
+    readonly destroyed: boolean;
     [Symbol.asyncIterator](): AsyncIterator<T[]>
     destroy(err?: Error | null): void
     ref(): void

@@ -32,7 +32,7 @@ declare module 'mirror-drive' {
     constructor(src: object, dst: object, opts?: MirrorOptions)
     readonly count: { files: number; add: number; remove: number; change: number }
     readonly bytesAdded: number
-    readonly bytesRemoved: number
+    readonly bytesRemoved: number;
     [Symbol.asyncIterator](): AsyncIterator<MirrorOp>
     done(): Promise<void>
   }
