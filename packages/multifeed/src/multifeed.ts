@@ -261,7 +261,10 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   }
 
   private _attach(stream: Duplex, opts: SessionOptions): void {
-    const noise = (stream as Duplex & { noiseStream?: NoiseStreamLike }).noiseStream
+    const noise =
+      typeof stream === 'object' && stream !== null
+        ? (stream as Duplex & { noiseStream?: NoiseStreamLike }).noiseStream
+        : undefined
     if (!noise) throw new TypeError('replicate() takes a boolean or a replication stream')
     if (!noise.userData) {
       // A bare Noise stream (a Hyperswarm connection nobody replicated on yet): give it a muxer

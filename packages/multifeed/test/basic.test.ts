@@ -178,6 +178,17 @@ test('writer(name, { keyPair }) signs with that key pair, and keeps it across re
   }
 })
 
+test('replicate() wants a boolean or a replication stream', async () => {
+  const t = teardown()
+  try {
+    const multi = t.add(new Multifeed(t.tmpDir()))
+    assert.throws(() => multi.replicate(undefined as unknown as boolean), TypeError)
+    assert.throws(() => multi.replicate({} as unknown as boolean), TypeError)
+  } finally {
+    await t.run()
+  }
+})
+
 test('close() closes the feeds, sets closed, and later calls are CLOSED', async () => {
   const t = teardown()
   try {
