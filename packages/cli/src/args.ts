@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util'
+
+/** A mistake in how the command was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export interface CommonFlags {
+  bootstrap: string[] | undefined
+  storage: string | undefined
+}
+
+export interface Parsed {
+  command: string | null
+  positionals: string[]
+  flags: CommonFlags & {
+    live: boolean
+    help: boolean
+    version: boolean
+    port: number | undefined
+    timeout: number
+  }
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 60
+
+export function parse(argv: string[]): Parsed {
+  let values
+  let positionals
+  try {
+    ;({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        bootstrap: { type: 'string', multiple: true, short: 'b' },
+        storage: { type: 'string', short: 's' },
+        live: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false }
+      }
+    }))
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err))
+  }
+  const [command = null, ...rest] = positionals
+  const bootstrap = values.bootstrap?.flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean)
+  for (const b of bootstrap ?? []) {
+    if (!/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(b)) throw new UsageError(`--bootstrap takes host:port, not ${JSON.stringify(b)}`)
+  }
+  let port: number | undefined
+  if (values.port !== undefined) {
+    port = Number(values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`)
+  }
+  let timeout = DEFAULT_TIMEOUT_SECONDS
+  if (values.timeout !== undefined) {
+    timeout = Number(values.timeout)
+    if (!(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`)
+  }
+  return {
+    command,
+    positionals: rest,
+    flags: {
+      bootstrap,
+      storage: values.storage,
+      live: values.live === true,
+      help: values.help === true,
+      version: values.version === true,
+      port,
+      timeout
+    }
+  }
+}
+
+export const USAGE = `Usage: dat-sdk <command> [options]
+
+Commands:
+  share <dir>            Share a folder: prints its hyper:// URL and keeps the drive in sync
+  clone <url> <dir>      Download a drive into a folder (with --live, keep following it)
+  cat <url>/<path>       Print one file of a drive
+  testnet                Run a loopback DHT bootstrap node and print its address
+  demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
+
+Options:
+  -b, --bootstrap <host:port>  DHT bootstrap node (repeat, or comma-separate); default: the public DHT
+  -s, --storage <dir>          Where the drives are stored (default: $DAT_SDK_STORAGE or the OS data dir;
+                               cat uses a temporary one)
+      --live                   clone: keep the folder in sync after the first copy
+      --timeout <seconds>      clone, cat: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS})
+      --port <port>            testnet: the port of the bootstrap node (default: any free one)
+  -h, --help                   Show this help
+  -v, --version                Show the version
+`

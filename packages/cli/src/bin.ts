@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { describeError } from './io.js'
+import { main } from './main.js'
+
+// Anything that escapes a command (an 'error' nobody listened to, a rejection) is still one line.
+const fatal = (err: unknown) => {
+  process.stderr.write(`dat-sdk: ${describeError(err)}\n`)
+  if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
+  process.exit(1)
+}
+process.on('uncaughtException', fatal)
+process.on('unhandledRejection', fatal)
+
+const stop = new AbortController()
+let interrupts = 0
+const onsignal = () => {
+  // The first Ctrl-C closes cleanly; a second one leaves at once.
+  if (++interrupts > 1) process.exit(130)
+  stop.abort()
+}
+process.on('SIGINT', onsignal)
+process.on('SIGTERM', onsignal)
+
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: stop.signal
+})
+process.off('SIGINT', onsignal)
+process.off('SIGTERM', onsignal)
+process.exitCode = code
+// Everything is closed by now and the process ends on its own; this only guards against a
+// handle someone else left open keeping it alive after the command finished.
+setTimeout(() => process.exit(code), 5000).unref()

@@ -1,0 +1,54 @@
+import path from 'node:path'
+import type { Parsed } from '../args.js'
+import { UsageError } from '../args.js'
+import { untilStopped, type IO } from '../io.js'
+import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
+import { driveContent, openSDK } from './common.js'
+
+/**
+ * `dat-sdk clone <url> <dir>`: downloads the drive into the folder with a progress bar and exits
+ * once every file is there; with `--live` it then keeps the folder following the drive.
+ */
+export async function clone({ positionals, flags }: Parsed, io: IO): Promise<number> {
+  if (positionals.length !== 2) throw new UsageError('clone takes a URL and a folder: dat-sdk clone <url> <dir>')
+  const [url, target] = positionals
+  const dir = path.resolve(target)
+
+  const started = Date.now()
+  const sdk = await openSDK(flags)
+  try {
+    const drive = sdk.Hyperdrive(url)
+    io.stderr.write(`Looking for ${url}...\n`)
+    await driveContent(drive, url, flags.timeout)
+    await drive.update().catch(() => false)
+
+    const bar = new ProgressBar(io.stderr, 'cloning')
+    const sync = drive.syncFolder(dir, { live: flags.live })
+    let last = { files: 0, bytes: 0 }
+    sync.on('progress', (p) => {
+      last = p
+      bar.update(p)
+    })
+    let failures = 0
+    sync.on('error', (err: Error) => {
+      failures++
+      io.stderr.write(`dat-sdk: ${err.message}\n`)
+    })
+    await sync.ready()
+    bar.done({ ...last, totalFiles: last.files, totalBytes: last.bytes })
+    io.stderr.write(
+      `Cloned ${drive.url} into ${dir}: ${last.files} files, ${formatBytes(last.bytes)} in ${formatDuration(Date.now() - started)}\n`
+    )
+    if (flags.live) {
+      io.stderr.write('Following the drive (Ctrl-C to stop).\n')
+      sync.on('synced', (r) => {
+        const n = r.added.length + r.changed.length + r.removed.length
+        if (n) io.stderr.write(`synced +${r.added.length} ~${r.changed.length} -${r.removed.length} (version ${drive.version})\n`)
+      })
+      await untilStopped(io.signal)
+    }
+    return failures ? 1 : 0
+  } finally {
+    await sdk.close()
+  }
+}

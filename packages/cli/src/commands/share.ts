@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Parsed } from '../args.js'
+import { UsageError } from '../args.js'
+import { CliError, untilStopped, type IO } from '../io.js'
+import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
+import { openSDK } from './common.js'
+
+/** `dat-sdk share <dir>`: prints the drive's URL, then keeps the folder and the drive the same. */
+export async function share({ positionals, flags }: Parsed, io: IO): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('share takes one folder: dat-sdk share <dir>')
+  const dir = path.resolve(positionals[0])
+  const stat = await fs.promises.stat(dir).catch(() => null)
+  if (!stat || !stat.isDirectory()) throw new CliError(`Not a folder: ${dir}`)
+
+  const started = Date.now()
+  const sdk = await openSDK(flags)
+  try {
+    const drive = sdk.Hyperdrive(dir)
+    await drive.ready()
+    if (!drive.writable) {
+      throw new CliError(
+        `${path.join(dir, '.dat')} names a drive this storage cannot write (was it shared with another --storage, or cloned?)`
+      )
+    }
+    const sync = drive.folderSync!
+    sync.on('error', (err: Error) => io.stderr.write(`dat-sdk: ${err.message}\n`))
+    io.stdout.write(`${drive.url}\n`)
+
+    const bar = new ProgressBar(io.stderr, 'importing')
+    sync.on('progress', (p) => bar.update(p))
+    await sync.ready()
+    const files = await countFiles(drive)
+    bar.done({ files: files.count, bytes: files.bytes, totalFiles: files.count, totalBytes: files.bytes })
+    await sdk.flush(drive)
+    io.stderr.write(
+      `Sharing ${dir} (${files.count} files, ${formatBytes(files.bytes)}; ready in ${formatDuration(Date.now() - started)}). Ctrl-C to stop.\n`
+    )
+    sync.on('synced', (r) => {
+      const parts = [
+        r.added.length ? `+${r.added.length}` : '',
+        r.changed.length ? `~${r.changed.length}` : '',
+        r.removed.length ? `-${r.removed.length}` : ''
+      ].filter(Boolean)
+      if (parts.length) io.stderr.write(`synced ${parts.join(' ')} (version ${drive.version})\n`)
+    })
+    await untilStopped(io.signal)
+    return 0
+  } finally {
+    await sdk.close()
+  }
+}
+
+async function countFiles(drive: {
+  list(path: string, opts: { recursive: boolean }): AsyncIterable<{ value: { blob?: { byteLength: number } | null } }>
+}): Promise<{ count: number; bytes: number }> {
+  let count = 0
+  let bytes = 0
+  for await (const entry of drive.list('/', { recursive: true })) {
+    count++
+    bytes += entry.value.blob?.byteLength ?? 0
+  }
+  return { count, bytes }
+}

@@ -1,0 +1,55 @@
+import type { Writable } from 'node:stream'
+import { isDatSdkError } from '@dat-sdk/sdk'
+import { UsageError } from './args.js'
+
+/** Where a command writes, and how it learns it should stop (Ctrl-C). */
+export interface IO {
+  stdout: Writable & { isTTY?: boolean }
+  stderr: Writable & { isTTY?: boolean }
+  /** Aborted on SIGINT / SIGTERM. */
+  signal: AbortSignal
+}
+
+/** An error meant for the user as it is: one line, no code, no stack. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CliError'
+  }
+}
+
+/** Resolves when `signal` aborts (Ctrl-C): long-running commands wait on this. */
+export function untilStopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}
+
+/** Rejects with `CliError(message)` after `ms` unless `promise` settles first; the timer never holds the process. */
+export async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CliError(message)), ms)
+    timer.unref?.()
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** One readable line for any error: what went wrong and, for an SDK error, its code. */
+export function describeError(err: unknown): string {
+  if (err instanceof UsageError || err instanceof CliError) return err.message
+  const e = err as { message?: unknown; code?: unknown; path?: unknown } | null
+  const message = typeof e?.message === 'string' && e.message ? e.message.split('\n')[0] : String(err)
+  if (isDatSdkError(err)) {
+    if (err.code === 'STORAGE_LOCKED') {
+      return `${message} (STORAGE_LOCKED): another dat-sdk is using it; pass --storage <another dir>`
+    }
+    return `${message} (${err.code})`
+  }
+  if (e?.code === 'ENOENT' && typeof e.path === 'string') return `No such file or folder: ${e.path}`
+  if (e?.code === 'EACCES' && typeof e.path === 'string') return `Permission denied: ${e.path}`
+  return message
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs'
+import { parse, USAGE, UsageError, type Parsed } from './args.js'
+import { cat } from './commands/cat.js'
+import { clone } from './commands/clone.js'
+import { demo } from './commands/demo.js'
+import { share } from './commands/share.js'
+import { testnet } from './commands/testnet.js'
+import { describeError, type IO } from './io.js'
+
+type Command = (parsed: Parsed, io: IO) => Promise<number>
+
+const COMMANDS: Record<string, Command> = { share, clone, cat, testnet, demo }
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf-8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
+/**
+ * Runs the `dat-sdk` command line and resolves with the exit code. Errors become one line on
+ * stderr (`dat-sdk: ...`), never a stack trace: exit 2 for a usage mistake, 1 for anything else.
+ */
+export async function main(argv: string[], io: IO): Promise<number> {
+  let parsed: Parsed
+  try {
+    parsed = parse(argv)
+    if (parsed.flags.version) {
+      io.stdout.write(`${version()}\n`)
+      return 0
+    }
+    if (parsed.flags.help || parsed.command === null || parsed.command === 'help') {
+      ;(parsed.command === null && !parsed.flags.help ? io.stderr : io.stdout).write(USAGE)
+      return parsed.command === null && !parsed.flags.help ? 2 : 0
+    }
+    const command = COMMANDS[parsed.command]
+    if (!command) throw new UsageError(`Unknown command ${JSON.stringify(parsed.command)}`)
+    return await command(parsed, io)
+  } catch (err) {
+    io.stderr.write(`dat-sdk: ${describeError(err)}\n`)
+    if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`)
+    if (err instanceof UsageError) {
+      io.stderr.write(`Run dat-sdk --help for the commands and options.\n`)
+      return 2
+    }
+    return 1
+  }
+}

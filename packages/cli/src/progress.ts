@@ -1,0 +1,83 @@
+import type { Writable } from 'node:stream'
+
+export interface ProgressState {
+  files: number
+  bytes: number
+  totalFiles?: number
+  totalBytes?: number
+}
+
+const WIDTH = 24
+
+/** `1.2 MiB`, `850 KiB`, `12 B`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let i = 0
+  let v = n
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
+}
+
+/**
+ * A one-line progress bar: files, bytes and speed. On a terminal it redraws in place; elsewhere
+ * (a pipe, a log) it prints a line at most once a second, and the last one when done.
+ */
+export class ProgressBar {
+  private readonly _out: Writable & { isTTY?: boolean; columns?: number }
+  private readonly _label: string
+  private readonly _started = Date.now()
+  private _state: ProgressState = { files: 0, bytes: 0 }
+  private _lastPrint = 0
+  private _drawn = false
+
+  constructor(out: Writable & { isTTY?: boolean }, label: string) {
+    this._out = out
+    this._label = label
+  }
+
+  update(state: ProgressState): void {
+    this._state = { ...state }
+    const now = Date.now()
+    if (this._out.isTTY) {
+      if (now - this._lastPrint < 80) return
+      this._lastPrint = now
+      this._out.write(`\r\x1b[2K${this.line()}`)
+      this._drawn = true
+    } else if (now - this._lastPrint >= 1000) {
+      this._lastPrint = now
+      this._out.write(this.line() + '\n')
+    }
+  }
+
+  /** Prints the final state on its own line. */
+  done(state: ProgressState = this._state): void {
+    this._state = { ...state }
+    if (this._out.isTTY && this._drawn) this._out.write('\r\x1b[2K')
+    this._out.write(this.line() + '\n')
+  }
+
+  line(): string {
+    const { files, bytes, totalFiles, totalBytes } = this._state
+    const elapsed = Math.max(1, Date.now() - this._started)
+    const speed = `${formatBytes((bytes * 1000) / elapsed)}/s`
+    const fraction =
+      totalBytes && totalBytes > 0
+        ? bytes / totalBytes
+        : totalFiles && totalFiles > 0
+          ? files / totalFiles
+          : null
+    const filled = fraction === null ? 0 : Math.min(WIDTH, Math.round(fraction * WIDTH))
+    const bar = fraction === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] `
+    const fileText = totalFiles !== undefined ? `${files}/${totalFiles} files` : `${files} files`
+    const byteText =
+      totalBytes !== undefined ? `${formatBytes(bytes)} / ${formatBytes(totalBytes)}` : formatBytes(bytes)
+    return `${this._label} ${bar}${fileText}  ${byteText}  ${speed}`
+  }
+}
