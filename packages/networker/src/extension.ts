@@ -80,12 +80,15 @@ export class StreamExtension<M = Uint8Array> {
   }
 
   private _fail(cause: unknown, peer: NetworkPeer): void {
-    const err =
-      isDatSdkError(cause, 'BAD_MESSAGE')
-        ? cause
-        : new DatSdkError('BAD_MESSAGE', `Extension '${this.name}' failed on a message: ${why(cause)}`, {
-            cause
-          })
+    const err = isDatSdkError(cause, 'BAD_MESSAGE')
+      ? cause
+      : new DatSdkError(
+          'BAD_MESSAGE',
+          `Extension '${this.name}' failed on a message: ${why(cause)}`,
+          {
+            cause,
+          },
+        )
     try {
       this._handlers.onerror?.(err, peer)
     } catch {
@@ -103,7 +106,9 @@ export class StreamExtension<M = Uint8Array> {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
-    typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
   )
 }
 

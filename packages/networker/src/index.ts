@@ -4,7 +4,7 @@ export {
   EXTENSION_PROTOCOL,
   type NetworkerOptions,
   type ConfigureOptions,
-  type Replicator
+  type Replicator,
 } from './networker.js'
 export { Networker as default } from './networker.js'
 export { StreamExtension, type StreamExtensionHandlers } from './extension.js'
@@ -15,5 +15,5 @@ export type {
   SwarmPeerInfo,
   SwarmDiscovery,
   SwarmKeyPair,
-  SwarmConnectionListener
+  SwarmConnectionListener,
 } from './swarm.js'

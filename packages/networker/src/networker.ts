@@ -5,7 +5,11 @@ import Hyperswarm from 'hyperswarm'
 import Protomux, { type Channel, type Message } from 'protomux'
 import ReadyResource from 'ready-resource'
 import { DatSdkError, toHex, toKey, type KeyLike } from '@dat-sdk/store'
-import { StreamExtension, type ExtensionTransport, type StreamExtensionHandlers } from './extension.js'
+import {
+  StreamExtension,
+  type ExtensionTransport,
+  type StreamExtensionHandlers,
+} from './extension.js'
 import type { NetworkPeer } from './peer.js'
 import type {
   SwarmConnectionListener,
@@ -13,7 +17,7 @@ import type {
   SwarmKeyPair,
   SwarmLike,
   SwarmPeerInfo,
-  SwarmSocket
+  SwarmSocket,
 } from './swarm.js'
 
 /** The protomux protocol of connection-level extensions; the channel id is the name in UTF-8. */
@@ -103,12 +107,15 @@ export class Networker extends ReadyResource implements ExtensionTransport {
   private readonly _sockets = new Set<SwarmSocket>()
   private readonly _handshaking = new Set<Promise<void>>()
   private readonly _extensions = new Map<string, Set<StreamExtension<never>>>()
+  private readonly _byPeer = new WeakMap<NetworkPeer, Connection>()
   private readonly _onconnectionBound: SwarmConnectionListener
 
   constructor(store: Replicator, opts: NetworkerOptions = {}) {
     super()
     if (!store || typeof store.replicate !== 'function') {
-      throw new TypeError('new Networker(store) needs something with replicate(stream), e.g. a Corestore')
+      throw new TypeError(
+        'new Networker(store) needs something with replicate(stream), e.g. a Corestore',
+      )
     }
     this.store = store
     this._ownsSwarm = !opts.swarm
@@ -170,7 +177,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
         flushed: false,
         flushing: null,
         refreshes: 0,
-        timer: null
+        timer: null,
       }
       this._topics.set(hex, topic)
       if (prev) {
@@ -202,7 +209,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
    */
   registerExtension<M = Uint8Array>(
     name: string,
-    handlers: StreamExtensionHandlers<M> = {}
+    handlers: StreamExtensionHandlers<M> = {},
   ): StreamExtension<M> {
     this._checkOpen()
     if (typeof name !== 'string' || name.length === 0) {
@@ -261,7 +268,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
       () => {
         this._handshaking.delete(handshake)
         socket.destroy()
-      }
+      },
     )
     this._handshaking.add(handshake)
   }
@@ -303,10 +310,11 @@ export class Networker extends ReadyResource implements ExtensionTransport {
       remoteAddress: addressOf(socket),
       type: info.type ?? 'udx',
       client: socket.isInitiator === true,
-      stream: socket
+      stream: socket,
     }
     const conn: Connection = { key, peer, mux, channels: new Map(), removed: false }
     this._connections.set(key, conn)
+    this._byPeer.set(peer, conn)
 
     // A remote that opens an extension channel we have registered (or register later) gets one.
     mux.pair({ protocol: EXTENSION_PROTOCOL }, (id) => this._onremoteopen(conn, id))
@@ -364,7 +372,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
       if (this._topics.get(hex) !== topic || this.closing !== null) return
       session.refresh!().then(
         () => this._refreshLater(hex, topic),
-        () => {} // left or destroyed meanwhile
+        () => {}, // left or destroyed meanwhile
       )
     }, REFRESH_DELAYS[topic.refreshes])
     topic.timer.unref?.()
@@ -386,12 +394,12 @@ export class Networker extends ReadyResource implements ExtensionTransport {
           // Synchronous on purpose: a pending promise here would hold back the whole connection.
           onmessage: (bytes: Uint8Array) => {
             this._onextension(conn, name, bytes)
-          }
-        }
+          },
+        },
       ],
       onclose: () => {
         if (conn.channels.get(name)?.channel === channel) conn.channels.delete(name)
-      }
+      },
     })
     if (!channel) return null
     const entry: ChannelEntry = { channel, message: channel.messages[0] as Message<Uint8Array> }
@@ -422,13 +430,14 @@ export class Networker extends ReadyResource implements ExtensionTransport {
     if (conn.removed) return
     const registrations = this._extensions.get(name)
     if (!registrations) return
-    for (const ext of [...registrations]) ext._receive(bytes, conn.peer)
+    for (const ext of registrations) ext._receive(bytes, conn.peer)
   }
 
   /** @internal */
   _sendExtension(name: string, bytes: Uint8Array, peer: NetworkPeer | null): void {
     if (peer === null) {
-      for (const conn of this._connections.values()) this._openChannel(conn, name)?.message.send(bytes)
+      for (const conn of this._connections.values())
+        this._openChannel(conn, name)?.message.send(bytes)
       return
     }
     const conn = this._connectionOf(peer)
@@ -453,7 +462,11 @@ export class Networker extends ReadyResource implements ExtensionTransport {
   }
 
   private _connectionOf(peer: NetworkPeer): Connection {
-    const key = peer && peer.remotePublicKey instanceof Uint8Array ? toHex(peer.remotePublicKey) : null
+    const known = this._byPeer.get(peer)
+    if (known && !known.removed) return known
+    // A peer object from an earlier connection to the same key still reaches that key.
+    const key =
+      peer && peer.remotePublicKey instanceof Uint8Array ? toHex(peer.remotePublicKey) : null
     const conn = key === null ? undefined : this._connections.get(key)
     if (!conn) throw new DatSdkError('UNKNOWN_PEER', 'That peer is not connected')
     return conn
@@ -478,13 +491,14 @@ function createSwarm(opts: NetworkerOptions): SwarmLike {
   const dht = new HyperDHT({
     bootstrap,
     ...(host !== undefined ? { host } : {}),
-    ...(firewalled !== undefined ? { firewalled } : {})
+    ...(firewalled !== undefined ? { firewalled } : {}),
   })
   return new Hyperswarm({ dht, ...(opts.keyPair ? { keyPair: opts.keyPair } : {}) })
 }
 
 function isLoopback(node: { host: string; port: number } | string): boolean {
-  const host = typeof node === 'string' ? node.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : node.host
+  const host =
+    typeof node === 'string' ? node.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : node.host
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 

@@ -8,7 +8,7 @@ test('a script that creates, uses and closes networkers exits on its own within 
   const fixture = path.join(import.meta.dirname, 'fixtures', 'use-and-close.ts')
   const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
     cwd: path.join(import.meta.dirname, '..'),
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   let closedAt = 0
@@ -19,7 +19,7 @@ test('a script that creates, uses and closes networkers exits on its own within 
   child.stderr.on('data', (d: Buffer) => (output += d))
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-    child.once('exit', (c, s) => resolve([c, s]))
+    child.once('exit', (c, s) => resolve([c, s])),
   )
   const exitedAt = Date.now()
   clearTimeout(killer)

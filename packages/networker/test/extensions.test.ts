@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import c from 'compact-encoding'
+import c, { type State } from 'compact-encoding'
 import Protomux from 'protomux'
 import { Store, isDatSdkError, type AbstractEncoding, type DatSdkError } from '@dat-sdk/store'
 import {
@@ -14,7 +14,7 @@ import {
   teardown,
   type LoopbackTestnet,
   type MemorySocket,
-  type Teardown
+  type Teardown,
 } from '@dat-sdk/test-utils'
 import { EXTENSION_PROTOCOL, Networker, type NetworkPeer } from '@dat-sdk/networker'
 
@@ -115,20 +115,21 @@ test('a bidirectional request / response (testnet)', async () => {
     const answers: Msg[] = []
     const extA = a.registerExtension<Msg>('rpc', {
       encoding: 'json',
-      onmessage: (msg) => void answers.push(msg)
+      onmessage: (msg) => void answers.push(msg),
     })
     const extB: ReturnType<typeof b.registerExtension<Msg>> = b.registerExtension<Msg>('rpc', {
       encoding: 'json',
       onmessage: (msg, peer) => {
-        if (msg.type === 'request') extB.send({ type: 'response', id: msg.id, value: msg.value * 2 }, peer)
-      }
+        if (msg.type === 'request')
+          extB.send({ type: 'response', id: msg.id, value: msg.value * 2 }, peer)
+      },
     })
     await connect(a, b)
     for (let id = 0; id < 5; id++) extA.send({ type: 'request', id, value: id + 10 }, peerOf(a, b))
     await eventually(() => answers.length === 5, { timeout: 15_000 })
     assert.equal(
       answers.map((m) => [m.type, m.id, m.value]),
-      [0, 1, 2, 3, 4].map((id) => ['response', id, (id + 10) * 2])
+      [0, 1, 2, 3, 4].map((id) => ['response', id, (id + 10) * 2]),
     )
   } finally {
     await t.run()
@@ -137,7 +138,7 @@ test('a bidirectional request / response (testnet)', async () => {
 
 for (const [where, make] of [
   ['testnet', () => onTestnet],
-  ['MemorySwarm with latency', (t: Teardown) => inMemory(t, 30)]
+  ['MemorySwarm with latency', (t: Teardown) => inMemory(t, 30)],
 ] as const) {
   test(`a message sent in a 'peer-add' handler arrives, both ways (${where})`, async () => {
     const t = teardown()
@@ -147,8 +148,14 @@ for (const [where, make] of [
       const b = node(t)
       const atA: Array<Received<string>> = []
       const atB: Array<Received<string>> = []
-      const extA = a.registerExtension<string>('hello', { encoding: 'utf-8', onmessage: collect(atA) })
-      const extB = b.registerExtension<string>('hello', { encoding: 'utf-8', onmessage: collect(atB) })
+      const extA = a.registerExtension<string>('hello', {
+        encoding: 'utf-8',
+        onmessage: collect(atA),
+      })
+      const extB = b.registerExtension<string>('hello', {
+        encoding: 'utf-8',
+        onmessage: collect(atB),
+      })
       a.on('peer-add', (peer: NetworkPeer) => extA.send('hi from a', peer))
       b.on('peer-add', (peer: NetworkPeer) => extB.send('hi from b', peer))
       await connect(a, b)
@@ -208,24 +215,30 @@ test('every encoding form works: binary, utf-8, json, compact-encoding, abstract
     const a = node(t)
     const b = node(t)
     const point = {
-      preencode(state: c.State, p: { x: number; label: string }) {
+      preencode(state: State, p: { x: number; label: string }) {
         c.uint.preencode(state, p.x)
         c.string.preencode(state, p.label)
       },
-      encode(state: c.State, p: { x: number; label: string }) {
+      encode(state: State, p: { x: number; label: string }) {
         c.uint.encode(state, p.x)
         c.string.encode(state, p.label)
       },
-      decode(state: c.State) {
+      decode(state: State) {
         return { x: c.uint.decode(state), label: c.string.decode(state) }
-      }
+      },
     }
     const abstract: AbstractEncoding<number[]> = {
       encode: (list) => b4a.from(list),
       decode: (bytes) => [...bytes],
-      encodingLength: (list) => list.length
+      encodingLength: (list) => list.length,
     }
-    const got: Record<string, unknown[]> = { binary: [], utf8: [], json: [], codec: [], abstract: [] }
+    const got: Record<string, unknown[]> = {
+      binary: [],
+      utf8: [],
+      json: [],
+      codec: [],
+      abstract: [],
+    }
     const on = (key: string) => (m: unknown) => void got[key].push(m)
     b.registerExtension('e-binary', { onmessage: on('binary') })
     b.registerExtension('e-utf8', { encoding: 'utf-8', onmessage: on('utf8') })
@@ -235,8 +248,8 @@ test('every encoding form works: binary, utf-8, json, compact-encoding, abstract
     await connect(a, b)
 
     a.registerExtension('e-binary').broadcast(b4a.from([1, 2, 3]))
-    a.registerExtension('e-utf8', { encoding: 'utf-8' }).broadcast('ü')
-    a.registerExtension('e-json', { encoding: 'json' }).broadcast({ n: 1 })
+    a.registerExtension<string>('e-utf8', { encoding: 'utf-8' }).broadcast('ü')
+    a.registerExtension<unknown>('e-json', { encoding: 'json' }).broadcast({ n: 1 })
     a.registerExtension('e-codec', { encoding: point }).broadcast({ x: 300, label: 'p' })
     a.registerExtension('e-abstract', { encoding: abstract }).broadcast([9, 8, 7])
     await eventually(() => Object.values(got).every((list) => list.length === 1))
@@ -262,18 +275,18 @@ test('a malformed payload is BAD_MESSAGE on onerror and extension-error, never a
       decode: () => {
         throw new TypeError('cannot decode this')
       },
-      encodingLength: (s) => s.length
+      encodingLength: (s) => s.length,
     }
     const cases = [
       { name: 'json', encoding: 'json' as const, bad: b4a.from('{not json') },
       { name: 'utf8', encoding: 'utf-8' as const, bad: b4a.from([0xff, 0xfe, 0xfd]) },
       { name: 'codec', encoding: uint32, bad: b4a.from([1, 2]) },
-      { name: 'abstract', encoding: throwing, bad: b4a.from('x') }
+      { name: 'abstract', encoding: throwing, bad: b4a.from('x') },
     ]
     const errors: Array<{ where: string; code: string; from: string }> = []
     const events: Array<{ code: string; from: string }> = []
     b.on('extension-error', (err: DatSdkError, peer: NetworkPeer) =>
-      events.push({ code: err.code, from: b4a.toString(peer.remotePublicKey, 'hex') })
+      events.push({ code: err.code, from: b4a.toString(peer.remotePublicKey, 'hex') }),
     )
     const good: unknown[] = []
     for (const k of cases) {
@@ -281,7 +294,11 @@ test('a malformed payload is BAD_MESSAGE on onerror and extension-error, never a
         encoding: k.encoding as never,
         onmessage: (m) => void good.push(m),
         onerror: (err, peer) =>
-          errors.push({ where: k.name, code: err.code, from: b4a.toString(peer.remotePublicKey, 'hex') })
+          errors.push({
+            where: k.name,
+            code: err.code,
+            from: b4a.toString(peer.remotePublicKey, 'hex'),
+          }),
       })
     }
     await connect(a, b)
@@ -289,13 +306,15 @@ test('a malformed payload is BAD_MESSAGE on onerror and extension-error, never a
     await eventually(() => errors.length === cases.length && events.length === cases.length)
     assert.equal(
       errors.sort((x, y) => x.where.localeCompare(y.where)),
-      cases.map((k) => ({ where: k.name, code: 'BAD_MESSAGE', from: hex(a) })).sort((x, y) => x.where.localeCompare(y.where))
+      cases
+        .map((k) => ({ where: k.name, code: 'BAD_MESSAGE', from: hex(a) }))
+        .sort((x, y) => x.where.localeCompare(y.where)),
     )
     assert.ok(events.every((e) => e.code === 'BAD_MESSAGE' && e.from === hex(a)))
     assert.is(good.length, 0)
 
     // Still connected, and a good message still gets through.
-    a.registerExtension('json', { encoding: 'json' }).broadcast({ ok: true })
+    a.registerExtension<unknown>('json', { encoding: 'json' }).broadcast({ ok: true })
     await eventually(() => good.length === 1)
     assert.equal(good, [{ ok: true }])
     assert.is(a.peers.length, 1)
@@ -315,20 +334,20 @@ test('an onmessage that throws or rejects is BAD_MESSAGE, and with no handler at
       onmessage: () => {
         throw new TypeError('handler bug')
       },
-      onerror: (err) => void codes.push('throws:' + err.code)
+      onerror: (err) => void codes.push('throws:' + err.code),
     })
     b.registerExtension('rejects', {
       onmessage: async () => {
         throw new Error('async handler bug')
       },
-      onerror: (err) => void codes.push('rejects:' + err.code)
+      onerror: (err) => void codes.push('rejects:' + err.code),
     })
     // No onerror and no 'extension-error' listener: must not crash either.
     b.registerExtension('silent', {
       encoding: 'json',
       onmessage: () => {
         throw new Error('nobody listens')
-      }
+      },
     })
     const seen: string[] = []
     b.registerExtension<string>('after', { encoding: 'utf-8', onmessage: (m) => void seen.push(m) })
@@ -356,14 +375,23 @@ test('send to a peer that left is UNKNOWN_PEER; send on a destroyed extension is
     const peer = peerOf(a, b)
     await b.close()
     await eventually(() => a.peers.length === 0)
-    assert.throws(() => ext.send('anyone there?', peer), (err: unknown) => isDatSdkError(err, 'UNKNOWN_PEER'))
+    assert.throws(
+      () => ext.send('anyone there?', peer),
+      (err: unknown) => isDatSdkError(err, 'UNKNOWN_PEER'),
+    )
     const stranger = { ...peer, remotePublicKey: randomBytes(32) }
-    assert.throws(() => ext.send('hm', stranger), (err: unknown) => isDatSdkError(err, 'UNKNOWN_PEER'))
+    assert.throws(
+      () => ext.send('hm', stranger),
+      (err: unknown) => isDatSdkError(err, 'UNKNOWN_PEER'),
+    )
     ext.broadcast('to nobody') // no peers: nothing to do, no error
     ext.destroy()
     ext.destroy()
     assert.ok(ext.destroyed)
-    assert.throws(() => ext.broadcast('x'), (err: unknown) => isDatSdkError(err, 'CLOSED'))
+    assert.throws(
+      () => ext.broadcast('x'),
+      (err: unknown) => isDatSdkError(err, 'CLOSED'),
+    )
   } finally {
     await t.run()
   }
@@ -379,9 +407,15 @@ test('broadcast reaches every peer; a destroyed registration stops receiving whi
     const received = others.map(() => [] as string[])
     const twins: string[] = []
     const regs = others.map((o, i) =>
-      o.registerExtension<string>('news', { encoding: 'utf-8', onmessage: (m) => void received[i].push(m) })
+      o.registerExtension<string>('news', {
+        encoding: 'utf-8',
+        onmessage: (m) => void received[i].push(m),
+      }),
     )
-    others[0].registerExtension<string>('news', { encoding: 'utf-8', onmessage: (m) => void twins.push(m) })
+    others[0].registerExtension<string>('news', {
+      encoding: 'utf-8',
+      onmessage: (m) => void twins.push(m),
+    })
     const news = hub.registerExtension<string>('news', { encoding: 'utf-8' })
     await hub.configure(topic)
     for (const o of others) await o.configure(topic)
@@ -391,7 +425,9 @@ test('broadcast reaches every peer; a destroyed registration stops receiving whi
 
     regs[0].destroy()
     news.broadcast('two')
-    await eventually(() => received[1].length === 2 && received[2].length === 2 && twins.length === 2)
+    await eventually(
+      () => received[1].length === 2 && received[2].length === 2 && twins.length === 2,
+    )
     assert.equal(received[0], ['one'])
     assert.equal(twins, ['one', 'two'])
   } finally {
@@ -414,7 +450,9 @@ test('the wire is a plain protomux channel on the connection: a raw channel talk
       const channel = Protomux.from(socket).createChannel({
         protocol: EXTENSION_PROTOCOL,
         id: b4a.from('raw'),
-        messages: [{ encoding: c.raw, onmessage: (m: Uint8Array) => void rawGot.push(b4a.toString(m)) }]
+        messages: [
+          { encoding: c.raw, onmessage: (m: Uint8Array) => void rawGot.push(b4a.toString(m)) },
+        ],
       })!
       channel.open()
       channel.messages[0].send(b4a.from('from a raw channel'))
@@ -423,7 +461,9 @@ test('the wire is a plain protomux channel on the connection: a raw channel talk
     await a.configure(topic)
     bare.join(topic, { server: false, client: true })
     await eventually(() => got.length === 1)
-    assert.equal(got, [{ message: 'from a raw channel', from: b4a.toString(bare.keyPair.publicKey, 'hex') }])
+    assert.equal(got, [
+      { message: 'from a raw channel', from: b4a.toString(bare.keyPair.publicKey, 'hex') },
+    ])
     ext.broadcast('to a raw channel')
     await eventually(() => rawGot.length === 1)
     assert.equal(rawGot, ['to a raw channel'])
@@ -448,12 +488,18 @@ test('a remote cannot make us hold unbounded channels for names we never registe
         id: b4a.from('junk-' + i),
         messages: [{ encoding: c.raw }],
         onopen: () => void opened++,
-        onclose: () => void closed++
+        onclose: () => void closed++,
       })!
       ch.open()
     }
     // An id that is not UTF-8 is not a name: rejected.
-    mux.createChannel({ protocol: EXTENSION_PROTOCOL, id: b4a.from([0xff]), onclose: () => void closed++ })!.open()
+    mux
+      .createChannel({
+        protocol: EXTENSION_PROTOCOL,
+        id: b4a.from([0xff]),
+        onclose: () => void closed++,
+      })!
+      .open()
     await eventually(() => opened + closed === 101)
     assert.is(opened, 64)
     assert.is(closed, 37)

@@ -6,7 +6,7 @@ import {
   MemorySwarmNetwork,
   createTestnet,
   networkerCompliance,
-  type LoopbackTestnet
+  type LoopbackTestnet,
 } from '@dat-sdk/test-utils'
 import { Networker } from '@dat-sdk/networker'
 
@@ -26,14 +26,14 @@ networkerCompliance('MemorySwarm', test, {
   async create(t) {
     const networker = new Networker(t.add(Store.temp()), { swarm: t.add(network.swarm()) })
     return { networker, publicKey: networker.publicKey }
-  }
+  },
 })
 
 networkerCompliance('Hyperswarm on a loopback testnet', test, {
   async create(t) {
     const networker = new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap })
     return { networker, publicKey: networker.publicKey }
-  }
+  },
 })
 
 test.run()

@@ -13,7 +13,7 @@ import {
   once,
   teardown,
   type LoopbackTestnet,
-  type Teardown
+  type Teardown,
 } from '@dat-sdk/test-utils'
 import { Networker, type NetworkPeer, type SwarmLike } from '@dat-sdk/networker'
 
@@ -66,7 +66,7 @@ test("'peer-add' and 'peer-remove' come in order with the right counts as three 
 
     assert.equal(log, [
       ...others.map((o) => 'add ' + hex(o.publicKey)),
-      ...others.map((o) => 'remove ' + hex(o.publicKey))
+      ...others.map((o) => 'remove ' + hex(o.publicKey)),
     ])
     assert.equal(counts, [1, 2, 3, 2, 1, 0])
   } finally {
@@ -267,7 +267,8 @@ test('a second connection to a peer is dropped and both ends keep the same one',
     await eventually(() => sa.connections.size === 1 && sb.connections.size === 1)
     await eventually(() => a.peers.length === 1 && b.peers.length === 1)
 
-    const kept = (n: Networker) => (n.peers[0].stream as unknown as { handshakeHash: Uint8Array }).handshakeHash
+    const kept = (n: Networker) =>
+      (n.peers[0].stream as unknown as { handshakeHash: Uint8Array }).handshakeHash
     assert.equal(kept(a), kept(b), 'both ends kept the two ends of one connection')
     assert.ok(sa.connections.has(a.peers[0].stream as never))
     for (const peer of removed) assert.ok(!a.peers.includes(peer) && !b.peers.includes(peer))
@@ -290,7 +291,10 @@ test('close() twice is fine; afterwards calls are CLOSED', async () => {
     } catch (err) {
       assert.ok(isDatSdkError(err, 'CLOSED'), String(err))
     }
-    assert.throws(() => a.registerExtension('x'), (err: unknown) => isDatSdkError(err, 'CLOSED'))
+    assert.throws(
+      () => a.registerExtension('x'),
+      (err: unknown) => isDatSdkError(err, 'CLOSED'),
+    )
     try {
       await a.listen()
       assert.unreachable('listen after close')
@@ -308,7 +312,9 @@ test('close() ends every connection and destroys the swarm it made, not one it w
     const owned = onTestnet(t)
     const swarm = testnet.swarm()
     t.add(() => swarm.destroy())
-    const given = t.add(new Networker(t.add(Store.temp()), { swarm: swarm as unknown as SwarmLike }))
+    const given = t.add(
+      new Networker(t.add(Store.temp()), { swarm: swarm as unknown as SwarmLike }),
+    )
     const hub = onTestnet(t)
     const topic = randomBytes(32)
     await hub.configure(topic)

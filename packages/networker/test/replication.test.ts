@@ -5,7 +5,13 @@ import b4a from 'b4a'
 import Corestore from 'corestore'
 import HyperDHT from 'hyperdht'
 import { Store } from '@dat-sdk/store'
-import { createTestnet, eventually, teardown, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 import { Networker, type SwarmLike } from '@dat-sdk/networker'
 
 const test = suite('networker: replication')
@@ -42,12 +48,12 @@ test('replicates one core', async () => {
     const a = node(t)
     const b = node(t)
     const core = await writer(a.store, 'one', ['hello', 'world'])
-    await a.networker.configure(core.discoveryKey, { announce: true, lookup: false })
+    await a.networker.configure(core.discoveryKey!, { announce: true, lookup: false })
 
-    const clone = b.store.get(core.key)
+    const clone = b.store.get(core.key!)
     await clone.ready()
     const done = clone.findingPeers()
-    await b.networker.configure(clone.discoveryKey, { announce: false, lookup: true })
+    await b.networker.configure(clone.discoveryKey!, { announce: false, lookup: true })
     done()
     await clone.update({ wait: true })
     assert.is(clone.length, 2)
@@ -63,12 +69,14 @@ test('replicates several cores over one connection', async () => {
   try {
     const a = node(t)
     const b = node(t)
-    const cores = await Promise.all(['x', 'y', 'z'].map((n) => writer(a.store, n, [`block of ${n}`])))
-    for (const core of cores) await a.networker.configure(core.discoveryKey)
-    for (const core of cores) await b.networker.configure(core.discoveryKey)
+    const cores = await Promise.all(
+      ['x', 'y', 'z'].map((n) => writer(a.store, n, [`block of ${n}`])),
+    )
+    for (const core of cores) await a.networker.configure(core.discoveryKey!)
+    for (const core of cores) await b.networker.configure(core.discoveryKey!)
 
     for (const [i, core] of cores.entries()) {
-      assert.is(await read(b.store, core.key, 0), `block of ${'xyz'[i]}`)
+      assert.is(await read(b.store, core.key!, 0), `block of ${'xyz'[i]}`)
     }
     assert.is(a.networker.peers.length, 1)
     assert.is(b.networker.peers.length, 1)
@@ -83,12 +91,12 @@ test('several readers of one core all get it', async () => {
     const a = node(t)
     const readers = [node(t), node(t), node(t)]
     const core = await writer(a.store, 'shared', ['one', 'two', 'three'])
-    await a.networker.configure(core.discoveryKey)
-    await Promise.all(readers.map((r) => r.networker.configure(core.discoveryKey)))
+    await a.networker.configure(core.discoveryKey!)
+    await Promise.all(readers.map((r) => r.networker.configure(core.discoveryKey!)))
 
     for (const r of readers) {
-      assert.is(await read(r.store, core.key, 2), 'three')
-      assert.is(await read(r.store, core.key, 0), 'one')
+      assert.is(await read(r.store, core.key!, 2), 'three')
+      assert.is(await read(r.store, core.key!, 0), 'one')
     }
     await eventually(() => a.networker.peers.length === 3, { timeout: 15_000 })
   } finally {
@@ -102,13 +110,13 @@ test('a core opened later replicates over the existing connection without a new 
     const a = node(t)
     const b = node(t)
     const first = await writer(a.store, 'first', ['1'])
-    await a.networker.configure(first.discoveryKey)
-    await b.networker.configure(first.discoveryKey)
+    await a.networker.configure(first.discoveryKey!)
+    await b.networker.configure(first.discoveryKey!)
     assert.is(b.networker.peers.length, 1)
 
     const later = await writer(a.store, 'later', ['opened', 'later'])
-    assert.is(await read(b.store, later.key, 1), 'later')
-    assert.ok(!b.networker.joined(later.discoveryKey), 'no configure was needed')
+    assert.is(await read(b.store, later.key!, 1), 'later')
+    assert.ok(!b.networker.joined(later.discoveryKey!), 'no configure was needed')
   } finally {
     await t.run()
   }
@@ -124,8 +132,8 @@ test("a custom key pair is the remote's remotePublicKey", async () => {
     assert.equal(a.networker.keyPair.publicKey, keyPair.publicKey)
 
     const core = await writer(a.store, 'k', ['k'])
-    await a.networker.configure(core.discoveryKey)
-    await b.networker.configure(core.discoveryKey)
+    await a.networker.configure(core.discoveryKey!)
+    await b.networker.configure(core.discoveryKey!)
     assert.is(b.networker.peers.length, 1)
     assert.equal(b.networker.peers[0].remotePublicKey, keyPair.publicKey)
     assert.equal(a.networker.peers[0].remotePublicKey, b.networker.publicKey)
@@ -140,8 +148,8 @@ test('peers carry the loopback address, the transport and the stream', async () 
     const a = node(t)
     const b = node(t)
     const core = await writer(a.store, 'addr', ['a'])
-    await a.networker.configure(core.discoveryKey, { lookup: false })
-    await b.networker.configure(core.discoveryKey, { announce: false })
+    await a.networker.configure(core.discoveryKey!, { lookup: false })
+    await b.networker.configure(core.discoveryKey!, { announce: false })
     const [peer] = b.networker.peers
     assert.match(peer.remoteAddress ?? '', /^127\.0\.0\.1:\d+$/)
     assert.is(peer.type, 'udx')
@@ -165,9 +173,9 @@ test('works with a plain Corestore and a swarm it was given, which it does not d
     const core = corestore.get({ name: 'plain' })
     await core.ready()
     await core.append(b4a.from('from a plain corestore'))
-    await given.configure(core.discoveryKey)
-    await b.networker.configure(core.discoveryKey)
-    assert.is(await read(b.store, core.key, 0), 'from a plain corestore')
+    await given.configure(core.discoveryKey!)
+    await b.networker.configure(core.discoveryKey!)
+    assert.is(await read(b.store, core.key!, 0), 'from a plain corestore')
 
     await given.close()
     assert.is((swarm as unknown as { destroyed: boolean }).destroyed, false)

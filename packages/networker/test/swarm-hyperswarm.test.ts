@@ -6,7 +6,7 @@ const test = swarmCompliance('Hyperswarm on a loopback testnet', async () => {
   const testnet = await createTestnet(3)
   return {
     create: () => testnet.swarm() as unknown as SwarmLike,
-    destroy: () => testnet.destroy()
+    destroy: () => testnet.destroy(),
   }
 })
 

@@ -6,7 +6,7 @@ const test = swarmCompliance('MemorySwarm', () => {
   const network = new MemorySwarmNetwork()
   return {
     create: (): SwarmLike => new MemorySwarm({ network }),
-    destroy: () => network.destroy()
+    destroy: () => network.destroy(),
   }
 })
 

@@ -86,7 +86,10 @@ declare module 'hyperswarm' {
     readonly connections: Set<SwarmConnection>
     readonly peers: Map<string, PeerInfo>
     readonly listening: Promise<void> | null
-    join(topic: Uint8Array, opts?: { server?: boolean; client?: boolean; limit?: number }): PeerDiscoverySession
+    join(
+      topic: Uint8Array,
+      opts?: { server?: boolean; client?: boolean; limit?: number },
+    ): PeerDiscoverySession
     leave(topic: Uint8Array): Promise<void>
     joinPeer(publicKey: Uint8Array): void
     leavePeer(publicKey: Uint8Array): void

@@ -27,13 +27,19 @@ export interface MemoryPeerInfo {
 }
 
 interface SecretStreamClass {
-  new (isInitiator: boolean, rawStream?: Duplex | null, opts?: { keyPair?: MemoryKeyPair }): MemorySocket
+  new (
+    isInitiator: boolean,
+    rawStream?: Duplex | null,
+    opts?: { keyPair?: MemoryKeyPair },
+  ): MemorySocket
   keyPair(seed?: Uint8Array): MemoryKeyPair
 }
 
 // @hyperswarm/secret-stream ships no types; test-utils owns no declaration files, so it is loaded
 // through require and typed by the narrow interface above.
-const NoiseSecretStream = createRequire(import.meta.url)('@hyperswarm/secret-stream') as SecretStreamClass
+const NoiseSecretStream = createRequire(import.meta.url)(
+  '@hyperswarm/secret-stream',
+) as SecretStreamClass
 
 export interface MemorySwarmNetworkOptions {
   /**
@@ -139,7 +145,7 @@ export class MemorySwarm extends EventEmitter {
     }
     const session = new MemoryDiscovery(this, topic, {
       server: opts.server !== false,
-      client: opts.client !== false
+      client: opts.client !== false,
     })
     const hex = toHex(topic)
     let sessions = this._sessions.get(hex)

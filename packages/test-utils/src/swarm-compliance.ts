@@ -57,7 +57,7 @@ interface Watched {
  */
 export function swarmCompliance(
   name: string,
-  setup: () => SwarmComplianceHarness | Promise<SwarmComplianceHarness>
+  setup: () => SwarmComplianceHarness | Promise<SwarmComplianceHarness>,
 ): Test {
   const test = suite(`SwarmLike compliance: ${name}`)
   let harness: SwarmComplianceHarness | null = null
@@ -163,8 +163,12 @@ export function swarmCompliance(
     try {
       const [a, b] = await swarms(t, 2)
       const topics = [randomBytes(32), randomBytes(32), randomBytes(32)]
-      await Promise.all(topics.map((topic) => a.swarm.join(topic, { server: true, client: true }).flushed()))
-      await Promise.all(topics.map((topic) => b.swarm.join(topic, { server: true, client: true }).flushed()))
+      await Promise.all(
+        topics.map((topic) => a.swarm.join(topic, { server: true, client: true }).flushed()),
+      )
+      await Promise.all(
+        topics.map((topic) => b.swarm.join(topic, { server: true, client: true }).flushed()),
+      )
       await Promise.all([a.swarm.flush(), b.swarm.flush()])
       await eventually(() => a.open().length === 1 && b.open().length === 1, { timeout: 15_000 })
       await Promise.all([a.swarm.flush(), b.swarm.flush()])

@@ -1,0 +1,265 @@
+// The networker against the raw Holepunch path, in the same run, on a loopback testnet:
+// 1. Replication of 50,000 blocks of 1 KiB from one corestore to a fresh one through two
+//    Networkers, against two raw Hyperswarms whose connections go straight into
+//    `corestore.replicate()`. The clock runs from the reader's join until it holds every block.
+// 2. Connection-level extension messages of 64 bytes on one connection: a StreamExtension against
+//    a protomux channel opened by hand on the same mux. Throughput: 10,000 messages one way, the
+//    clock runs until the last arrives. Round trip: 10,000 sequential ping / pongs, p50 and p99.
+// Rounds alternate ours / raw to even out noise. Plain Corestores on both paths.
+import b4a from '../packages/networker/node_modules/b4a/index.js'
+import Corestore from '../packages/networker/node_modules/corestore/index.js'
+import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
+import Protomux from '../packages/networker/node_modules/protomux/index.js'
+import c from '../packages/networker/node_modules/compact-encoding/index.js'
+import { Networker, type NetworkPeer } from '../packages/networker/dist/index.js'
+import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
+import { percentile, report, time } from './lib.ts'
+
+const BLOCKS = Number(process.env.BENCH_NETWORKER_BLOCKS || 50_000)
+const ROUNDS = Number(process.env.BENCH_NETWORKER_ROUNDS || 2)
+const MESSAGES = Number(process.env.BENCH_NETWORKER_MESSAGES || 10_000)
+// Message figures are short and the machine is shared: many small alternating slices even out noise.
+const MESSAGE_ROUNDS = Number(process.env.BENCH_NETWORKER_MESSAGE_ROUNDS || 20)
+const RTT_SLICE = 250
+const BLOCK = new Uint8Array(1024).fill(0x62)
+const PAYLOAD = new Uint8Array(64).fill(0x63)
+
+const testnet = await createTestnet(3)
+const dirs: string[] = []
+function tmp(label: string): string {
+  const dir = makeTmpDir(label)
+  dirs.push(dir)
+  return dir
+}
+
+// --- 1. replication ---
+
+const source = new Corestore(tmp('bench-nw-source'))
+const core = source.get({ name: 'bench' })
+await core.ready()
+for (let i = 0; i < BLOCKS; i += 1000) {
+  await core.append(new Array<Uint8Array>(Math.min(1000, BLOCKS - i)).fill(BLOCK))
+}
+
+type Join = (reader: Corestore) => Promise<{ join(): Promise<void>; close(): Promise<void> }>
+
+const viaNetworker: Join = async (reader) => {
+  const writer = new Networker(source, { bootstrap: testnet.bootstrap })
+  const networker = new Networker(reader, { bootstrap: testnet.bootstrap })
+  await writer.configure(core.discoveryKey, { announce: true, lookup: false })
+  return {
+    join: () => networker.configure(core.discoveryKey, { announce: false, lookup: true }),
+    async close() {
+      await networker.close()
+      await writer.close()
+    },
+  }
+}
+
+const viaRawSwarm: Join = async (reader) => {
+  const writer = new Hyperswarm({ dht: testnet.createNode() })
+  const swarm = new Hyperswarm({ dht: testnet.createNode() })
+  writer.on('connection', (conn: NetworkPeer['stream']) => source.replicate(conn))
+  swarm.on('connection', (conn: NetworkPeer['stream']) => reader.replicate(conn))
+  await writer.join(core.discoveryKey, { server: true, client: false }).flushed()
+  return {
+    async join() {
+      swarm.join(core.discoveryKey, { server: false, client: true })
+      await swarm.flush()
+    },
+    async close() {
+      await swarm.destroy()
+      await writer.destroy()
+    },
+  }
+}
+
+async function replicate(how: Join): Promise<number> {
+  const dir = tmp('bench-nw-reader')
+  const reader = new Corestore(dir)
+  const clone = reader.get({ key: core.key })
+  await clone.ready()
+  const path = await how(reader)
+  try {
+    const { ms } = await time(async () => {
+      const done = clone.findingPeers()
+      await path.join()
+      done()
+      await clone.update({ wait: true })
+      if (clone.length !== BLOCKS) throw new Error(`the reader sees ${clone.length} blocks`)
+      await clone.download({ start: 0, end: BLOCKS }).done()
+    })
+    if (clone.contiguousLength !== BLOCKS) throw new Error('the reader is missing blocks')
+    return ms
+  } finally {
+    await path.close()
+    await clone.close()
+    await reader.close()
+    await removeDir(dir)
+  }
+}
+
+const repl = { ours: [] as number[], raw: [] as number[] }
+for (let round = 0; round < ROUNDS; round++) {
+  // Swap who goes first every round, so neither always runs on a warmer (or busier) machine.
+  if (round % 2 === 0) {
+    repl.ours.push(await replicate(viaNetworker))
+    repl.raw.push(await replicate(viaRawSwarm))
+  } else {
+    repl.raw.push(await replicate(viaRawSwarm))
+    repl.ours.push(await replicate(viaNetworker))
+  }
+  console.log(
+    `replication round ${round + 1}: ours ${repl.ours[round].toFixed(0)} ms, raw ${repl.raw[round].toFixed(0)} ms`,
+  )
+}
+await core.close()
+await source.close()
+
+// --- 2. extension messages on one connection ---
+
+const storeA = new Corestore(tmp('bench-nw-a'))
+const storeB = new Corestore(tmp('bench-nw-b'))
+const a = new Networker(storeA, { bootstrap: testnet.bootstrap })
+const b = new Networker(storeB, { bootstrap: testnet.bootstrap })
+
+/** One direction of a message path: `send` from a, what b receives goes to `onB`, and back. */
+interface Path {
+  send(): void
+  reply(): void
+  onB: () => void
+  onA: () => void
+}
+
+let received = 0
+const ours: Path = { send: noop, reply: noop, onB: noop, onA: noop }
+const extA = a.registerExtension('bench', { onmessage: () => ours.onA() })
+const extB = b.registerExtension('bench', { onmessage: () => ours.onB() })
+
+const topic = b4a.alloc(32, 7)
+await a.configure(topic)
+await b.configure(topic)
+while (a.peers.length === 0 || b.peers.length === 0) await new Promise((r) => setTimeout(r, 20))
+const peerAtA = a.peers[0]
+const peerAtB = b.peers[0]
+ours.send = () => extA.send(PAYLOAD, peerAtA)
+ours.reply = () => extB.send(PAYLOAD, peerAtB)
+
+// The baseline: a protomux channel opened by hand on the same mux, both ends.
+const raw: Path = { send: noop, reply: noop, onB: noop, onA: noop }
+function rawChannel(peer: NetworkPeer, on: () => void) {
+  const channel = Protomux.from(peer.stream).createChannel({
+    protocol: 'bench/raw',
+    messages: [{ encoding: c.raw, onmessage: () => on() }],
+  })!
+  channel.open()
+  return channel.messages[0]
+}
+const rawA = rawChannel(peerAtA, () => raw.onA())
+const rawB = rawChannel(peerAtB, () => raw.onB())
+raw.send = () => rawA.send(PAYLOAD)
+raw.reply = () => rawB.send(PAYLOAD)
+
+function median(xs: number[]): number {
+  return percentile(
+    [...xs].sort((x, y) => x - y),
+    50,
+  )
+}
+
+async function throughput(path: Path): Promise<number> {
+  received = 0
+  const all = new Promise<void>((resolve) => {
+    path.onB = () => {
+      if (++received === MESSAGES) resolve()
+    }
+  })
+  const { ms } = await time(async () => {
+    for (let i = 0; i < MESSAGES; i++) path.send()
+    await all
+  })
+  return MESSAGES / (ms / 1000)
+}
+
+async function roundTrips(path: Path, count: number): Promise<number[]> {
+  const samples: number[] = []
+  path.onB = () => path.reply()
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint()
+    await new Promise<void>((resolve) => {
+      path.onA = resolve
+      path.send()
+    })
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+  return samples
+}
+
+// Warm up both paths (channels open, buffers allocated).
+await throughput(ours)
+await throughput(raw)
+
+const tput = { ours: [] as number[], raw: [] as number[] }
+for (let round = 0; round < MESSAGE_ROUNDS; round++) {
+  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
+  for (const kind of order) tput[kind].push(await throughput(kind === 'ours' ? ours : raw))
+}
+console.log(
+  `throughput: ours ${median(tput.ours).toFixed(0)} msg/s, raw ${median(tput.raw).toFixed(0)} msg/s (medians)`,
+)
+
+const rtt = { ours: [] as number[], raw: [] as number[] }
+for (let done = 0; done < MESSAGES; done += RTT_SLICE) {
+  const n = Math.min(RTT_SLICE, MESSAGES - done)
+  const order =
+    (done / RTT_SLICE) % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
+  for (const kind of order) rtt[kind].push(...(await roundTrips(kind === 'ours' ? ours : raw, n)))
+}
+rtt.ours.sort((x, y) => x - y)
+rtt.raw.sort((x, y) => x - y)
+
+await a.close()
+await b.close()
+await storeA.close()
+await storeB.close()
+await testnet.destroy()
+for (const dir of dirs) await removeDir(dir)
+
+const mbps = (ms: number) => (BLOCKS * BLOCK.byteLength) / 1e6 / (ms / 1000)
+report('networker', [
+  {
+    name: `networker: replicate ${BLOCKS / 1000}k x 1 KiB over Hyperswarm`,
+    ours: mbps(median(repl.ours)),
+    baseline: mbps(median(repl.raw)),
+    unit: 'MB/s',
+    better: 'higher',
+    target: 0.95,
+    extra: { 'ours ms': Math.round(median(repl.ours)), 'raw ms': Math.round(median(repl.raw)) },
+  },
+  {
+    name: `networker: extension throughput, ${MESSAGES / 1000}k x 64 B (median of ${MESSAGE_ROUNDS})`,
+    ours: median(tput.ours),
+    baseline: median(tput.raw),
+    unit: 'msg/s',
+    better: 'higher',
+    target: 0.9,
+  },
+  {
+    name: `networker: extension round trip p50 (${MESSAGES / 1000}k)`,
+    ours: percentile(rtt.ours, 50),
+    baseline: percentile(rtt.raw, 50),
+    unit: 'ms',
+    better: 'lower',
+    target: 0.9,
+  },
+  {
+    name: `networker: extension round trip p99 (${MESSAGES / 1000}k)`,
+    ours: percentile(rtt.ours, 99),
+    baseline: percentile(rtt.raw, 99),
+    unit: 'ms',
+    better: 'lower',
+    target: 0.9,
+  },
+])
+
+function noop(): void {}
