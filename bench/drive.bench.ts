@@ -6,6 +6,7 @@
 // Rounds alternate ours / raw to even out noise.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Store } from '../packages/store/dist/index.js'
 import { Drive } from '../packages/drive-wrapper/dist/index.js'
@@ -15,9 +16,12 @@ import {
   removeDir,
   type LoopbackTestnet,
 } from '../packages/test-utils/dist/index.js'
-import Hyperdrive from '../packages/drive-wrapper/node_modules/hyperdrive/index.js'
-import Localdrive from '../packages/drive-wrapper/node_modules/localdrive/index.js'
 import { percentile, report, time } from './lib.ts'
+
+// The raw parts, resolved where drive-wrapper resolves them (typed by its declarations).
+const require = createRequire(new URL('../packages/drive-wrapper/package.json', import.meta.url))
+const Hyperdrive = require('hyperdrive') as typeof import('hyperdrive').default
+const Localdrive = require('localdrive') as typeof import('localdrive').default
 
 const FILES = Number(process.env.BENCH_DRIVE_FILES || 1_000)
 const TOTAL = Number(process.env.BENCH_DRIVE_BYTES || 10 * 1024 * 1024)

@@ -180,10 +180,13 @@ export class FolderSync extends ReadyResource {
     }
     const ref = parseRef(text.trim())
     if (!ref || !('key' in ref) || toURL(ref.key) !== url) {
-      throw new DatSdkError(
+      const err = new DatSdkError(
         'INVALID_KEY',
         `${file} names ${text.trim()}, not this drive (${url}): open the drive it names instead`,
-      )
+      ) as FileSyncError
+      err.path = '/' + DAT_FILE
+      err.filename = file
+      throw err
     }
   }
 
@@ -455,9 +458,28 @@ export class FolderSync extends ReadyResource {
     this._emitError(err)
   }
 
-  /** A folder sync never takes the process down: without an 'error' listener, errors are dropped. */
+  /**
+   * Every error a sync emits is a `FileSyncError` (a pass that failed as a whole names `/`). A
+   * folder sync never takes the process down: without an 'error' listener, errors are dropped.
+   */
   private _emitError(err: unknown): void {
-    if (this.listenerCount('error') > 0) this.emit('error', err)
+    if (this.listenerCount('error') === 0) return
+    let error: FileSyncError
+    // instanceof, not isDatSdkError(): the FILE_* codes are not in the store's list yet.
+    if (err instanceof DatSdkError) {
+      error = err as FileSyncError
+    } else {
+      const code = this.direction === 'download' ? FILE_UNWRITABLE : FILE_UNREADABLE
+      const why = err instanceof Error ? err.message : String(err)
+      error = new DatSdkError(code, `Folder sync of ${this.dir} failed: ${why}`, {
+        cause: err,
+      }) as FileSyncError
+    }
+    if (typeof error.path !== 'string') {
+      error.path = '/'
+      error.filename = this.dir
+    }
+    this.emit('error', error)
   }
 }
 
@@ -467,6 +489,26 @@ function sorted(result: SyncResult): SyncResult {
     changed: result.changed.sort(),
     removed: result.removed.sort(),
   }
+}
+
+/** A FolderSync's events. */
+export interface FolderSyncEvents {
+  progress: (progress: SyncProgress) => void
+  synced: (result: SyncResult) => void
+  error: (err: FileSyncError) => void
+  ready: () => void
+  close: () => void
+}
+
+// Typed events on top of the EventEmitter methods ReadyResource brings.
+export interface FolderSync {
+  on<E extends keyof FolderSyncEvents>(event: E, listener: FolderSyncEvents[E]): this
+  once<E extends keyof FolderSyncEvents>(event: E, listener: FolderSyncEvents[E]): this
+  off<E extends keyof FolderSyncEvents>(event: E, listener: FolderSyncEvents[E]): this
+  emit<E extends keyof FolderSyncEvents>(
+    event: E,
+    ...args: Parameters<FolderSyncEvents[E]>
+  ): boolean
 }
 
 async function lstat(filename: string): Promise<fs.Stats | null> {

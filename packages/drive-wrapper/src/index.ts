@@ -18,6 +18,7 @@ export {
 export { Drive as default } from './drive.js'
 export type {
   FolderSync,
+  FolderSyncEvents,
   SyncFolderOptions,
   SyncProgress,
   SyncResult,

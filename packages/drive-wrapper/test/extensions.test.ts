@@ -85,8 +85,12 @@ test('registerExtension with an encoding; a payload that does not decode is BAD_
     const viaEvent: string[] = []
     b.registerExtension<{ n: number }>('data', {
       encoding: 'json',
-      onmessage: (message) => got.push(message),
-      onerror: (err) => errors.push(err),
+      onmessage: (message) => {
+        got.push(message)
+      },
+      onerror: (err) => {
+        errors.push(err)
+      },
     })
     b.on('extension-error', (err) => viaEvent.push(err.code))
     const json = a.registerExtension<{ n: number }>('data', { encoding: 'json' })

@@ -250,9 +250,11 @@ test('a folder whose .dat names another drive is refused with INVALID_KEY', asyn
     await t.add(one.syncFolder(dir, { live: false })).ready()
     const sync = t.add(two.syncFolder(dir))
     const errors: string[] = []
-    sync.on('error', (err: { code: string }) => errors.push(err.code))
+    sync.on('error', (err) => {
+      errors.push(`${err.code} ${err.path}`)
+    })
     assert.is(await codeOf(sync.ready()), 'INVALID_KEY')
-    assert.equal(errors, ['INVALID_KEY'])
+    assert.equal(errors, ['INVALID_KEY /.dat'])
     assert.is(fs.readFileSync(path.join(dir, '.dat'), 'utf-8').trim(), one.url, '.dat is untouched')
   } finally {
     await t.run()

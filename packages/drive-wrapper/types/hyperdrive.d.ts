@@ -147,6 +147,8 @@ declare module 'hyperdrive' {
     batch(): Hyperdrive
     flush(): Promise<void>
     download(path?: string, opts?: object): DownloadHandle
+    /** A mirror-drive from this drive to `out` (another Hyperdrive or a Localdrive). */
+    mirror(out: object, opts?: import('mirror-drive').MirrorOptions): import('mirror-drive').default
     has(path: string): Promise<boolean>
     clear(path: string, opts?: object): Promise<unknown>
     replicate(isInitiator: boolean, opts?: object): import('node:stream').Duplex

@@ -45,5 +45,7 @@ declare module 'localdrive' {
       key: string,
       opts?: { executable?: boolean; metadata?: unknown },
     ): StreamxWritable<Uint8Array>
+    /** A mirror-drive from this folder to `out` (a Hyperdrive or another Localdrive). */
+    mirror(out: object, opts?: import('mirror-drive').MirrorOptions): import('mirror-drive').default
   }
 }
