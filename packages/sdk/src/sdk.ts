@@ -58,8 +58,11 @@ export type SDKCoreOptions = HypercoreOptions & CoreOptions
 
 /** `Hyperdrive(ref, opts)`: `Drive`'s options, plus how a folder ref is kept in sync. */
 export interface SDKDriveOptions extends DriveOptions {
-  /** For a folder ref: options of the folder sync (`live`, `prune`, `ignore`). */
-  sync?: SyncFolderOptions
+  /**
+   * For a folder ref: options of the folder sync (`live`, `prune`, `ignore`), or `false` to open
+   * the drive named in `<folder>/.dat` without syncing (to check `writable` first, say).
+   */
+  sync?: SyncFolderOptions | false
 }
 
 export interface HypercoreFactory {
@@ -419,7 +422,7 @@ export class SDK extends ReadyResource {
     const cached = this._cached(this._drives, refs)
     if (cached) return cached
     const drive = this._track(new SDKDrive(this.store, ref ?? null, driveOpts, hook), this._drives, refs)
-    if ('folder' in parsed) drive.folderSync = drive.syncFolder(parsed.folder, sync)
+    if ('folder' in parsed && sync !== false) drive.folderSync = drive.syncFolder(parsed.folder, sync)
     return drive
   }
 

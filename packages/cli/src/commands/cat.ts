@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { parseRef } from '@dat-sdk/sdk'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { CliError, type IO } from '../io.js'
@@ -9,6 +10,7 @@ export async function cat({ positionals, flags }: Parsed, io: IO): Promise<numbe
   if (positionals.length !== 1) throw new UsageError('cat takes one file URL: dat-sdk cat hyper://<key>/<path>')
   const { drive: url, path } = splitFileURL(positionals[0])
   if (path === '/' || path === '') throw new CliError(`Give the path of a file: ${url}/<path>`)
+  parseRef(url) // a malformed URL fails here, before any network
 
   // A one-off read needs no storage of its own unless asked: a temporary store, removed on exit.
   const sdk = await openSDK(flags, { storage: false })

@@ -1,7 +1,8 @@
 import path from 'node:path'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
-import { untilStopped, type IO } from '../io.js'
+import { parseRef } from '@dat-sdk/sdk'
+import { CliError, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
 import { driveContent, openSDK } from './common.js'
 
@@ -13,6 +14,8 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
   if (positionals.length !== 2) throw new UsageError('clone takes a URL and a folder: dat-sdk clone <url> <dir>')
   const [url, target] = positionals
   const dir = path.resolve(target)
+  const ref = parseRef(url) // a malformed URL fails here, before any network
+  if (!ref || !('key' in ref || 'domain' in ref)) throw new CliError(`Expected a hyper:// URL, not ${JSON.stringify(url)}`)
 
   const started = Date.now()
   const sdk = await openSDK(flags)

@@ -16,14 +16,16 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
   const started = Date.now()
   const sdk = await openSDK(flags)
   try {
-    const drive = sdk.Hyperdrive(dir)
+    // Not synced until we know the drive is ours: a read-only drive would sync the other way,
+    // writing the drive's files over the folder.
+    const drive = sdk.Hyperdrive(dir, { sync: false })
     await drive.ready()
     if (!drive.writable) {
       throw new CliError(
         `${path.join(dir, '.dat')} names a drive this storage cannot write (was it shared with another --storage, or cloned?)`
       )
     }
-    const sync = drive.folderSync!
+    const sync = drive.syncFolder(dir)
     sync.on('error', (err: Error) => io.stderr.write(`dat-sdk: ${err.message}\n`))
     io.stdout.write(`${drive.url}\n`)
 
