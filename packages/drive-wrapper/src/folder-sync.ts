@@ -50,6 +50,8 @@ const FILE_UNWRITABLE = 'FILE_UNWRITABLE' as ErrorCode
 interface Plan {
   /** Only these paths (a live batch), or null for the whole tree. */
   entries: string[] | null
+  /** False to never delete on the receiving side in this pass (whatever `prune` says). */
+  prune?: boolean
   /** The size of each file on the sending side: the pass's totals. */
   sizes: Map<string, number>
 }
@@ -114,6 +116,7 @@ export class FolderSync extends ReadyResource {
   private async _start(): Promise<void> {
     await this._drive.ready()
     this._checkOpen()
+    const existed = await exists(this.dir)
     await fs.promises.mkdir(this.dir, { recursive: true })
     await this._claimFolder()
     this._checkOpen()
@@ -131,7 +134,8 @@ export class FolderSync extends ReadyResource {
         await watch.opened
         this._checkOpen()
       }
-      await this._upload({ entries: null, sizes: await this._scanFolder() })
+      // A folder that was not there tells nothing about what the drive should lose.
+      await this._upload({ entries: null, sizes: await this._scanFolder(), prune: existed })
       if (this.live) this._loop = this._followFolder()
     } else {
       this.direction = 'download'
@@ -398,7 +402,7 @@ export class FolderSync extends ReadyResource {
       this._checkOpen()
       this._tracker.reset()
       const mirror = new MirrorDrive(src, dst, {
-        prune: this.prune,
+        prune: this.prune && plan.prune !== false,
         includeEquals: true,
         preload: false,
         // Into a drive: one batch per pass, so a reader sees each pass as one version.
@@ -509,6 +513,10 @@ export interface FolderSync {
     event: E,
     ...args: Parameters<FolderSyncEvents[E]>
   ): boolean
+}
+
+async function exists(filename: string): Promise<boolean> {
+  return (await lstat(filename)) !== null
 }
 
 async function lstat(filename: string): Promise<fs.Stats | null> {

@@ -239,6 +239,32 @@ test('reopening a folder by its .dat reopens the same writable drive and catches
   }
 })
 
+test('a writable drive synced to a folder that does not exist yet loses nothing', async () => {
+  const t = teardown()
+  try {
+    const drive = t.add(new Drive(t.add(Store.temp())))
+    await drive.put('/kept.txt', 'already in the drive')
+    const dir = path.join(t.tmpDir('missing'), 'not', 'there', 'yet')
+    const sync = t.add(drive.syncFolder(dir))
+    const r = record(sync)
+    await sync.ready()
+    assert.ok(fs.existsSync(path.join(dir, '.dat')), 'the folder is made, with its .dat')
+    assert.ok(await drive.exists('/kept.txt'))
+    assert.equal(r.synced, [{ added: [], changed: [], removed: [] }])
+
+    // From then on the folder is the source of truth: a new file arrives...
+    fs.writeFileSync(path.join(dir, 'new.txt'), 'new')
+    await eventually(() => drive.exists('/new.txt'), STEP)
+    // ...and a pass over the folder as it is prunes what it lacks.
+    await sync.close()
+    await t.add(drive.syncFolder(dir, { live: false })).ready()
+    assert.not.ok(await drive.exists('/kept.txt'))
+    assert.ok(await drive.exists('/new.txt'))
+  } finally {
+    await t.run()
+  }
+})
+
 test('a folder whose .dat names another drive is refused with INVALID_KEY', async () => {
   const t = teardown()
   try {
