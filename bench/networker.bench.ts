@@ -80,18 +80,27 @@ async function replicate(how: Join): Promise<number> {
   const clone = reader.get({ key: core.key })
   await clone.ready()
   const path = await how(reader)
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    const { ms } = await time(async () => {
-      const done = clone.findingPeers()
-      await path.join()
-      done()
-      await clone.update({ wait: true })
-      if (clone.length !== BLOCKS) throw new Error(`the reader sees ${clone.length} blocks`)
-      await clone.download({ start: 0, end: BLOCKS }).done()
-    })
+    const { ms } = await time(() =>
+      Promise.race([
+        (async () => {
+          const done = clone.findingPeers()
+          await path.join()
+          done()
+          await clone.update({ wait: true })
+          if (clone.length !== BLOCKS) throw new Error(`the reader sees ${clone.length} blocks`)
+          await clone.download({ start: 0, end: BLOCKS }).done()
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('replication stalled for 2 minutes')), 120_000)
+        }),
+      ]),
+    )
     if (clone.contiguousLength !== BLOCKS) throw new Error('the reader is missing blocks')
     return ms
   } finally {
+    clearTimeout(timer)
     await path.close()
     await clone.close()
     await reader.close()

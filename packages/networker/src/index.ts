@@ -3,6 +3,7 @@ export {
   Networker,
   EXTENSION_PROTOCOL,
   type NetworkerOptions,
+  type NetworkerEvents,
   type ConfigureOptions,
   type Replicator,
 } from './networker.js'

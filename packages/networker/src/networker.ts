@@ -90,6 +90,28 @@ interface Connection {
   removed: boolean
 }
 
+/** The events of a Networker and their arguments. */
+export interface NetworkerEvents {
+  'peer-add': [peer: NetworkPeer]
+  'peer-remove': [peer: NetworkPeer]
+  flushed: [discoveryKey: Uint8Array]
+  'extension-error': [err: DatSdkError, peer: NetworkPeer]
+  ready: []
+  close: []
+}
+
+type Listener<E extends keyof NetworkerEvents> = (...args: NetworkerEvents[E]) => void
+
+// Typed listeners for the events above (declaration merging with the class below).
+export interface Networker {
+  on<E extends keyof NetworkerEvents>(event: E, listener: Listener<E>): this
+  on(event: string | symbol, listener: (...args: never[]) => void): this
+  once<E extends keyof NetworkerEvents>(event: E, listener: Listener<E>): this
+  once(event: string | symbol, listener: (...args: never[]) => void): this
+  off<E extends keyof NetworkerEvents>(event: E, listener: Listener<E>): this
+  off(event: string | symbol, listener: (...args: never[]) => void): this
+}
+
 /**
  * Joins discovery keys on Hyperswarm (or any `SwarmLike`), keeps exactly one connection per
  * remote public key, replicates every connection into a store, and carries connection-level
@@ -349,8 +371,9 @@ export class Networker extends ReadyResource implements ExtensionTransport {
       try {
         await topic.session.flushed()
         await this.swarm.flush()
-        // Connections that opened during the flush count only once their handshake is done.
-        while (this._handshaking.size > 0) await Promise.all([...this._handshaking])
+        // Connections opened until now count only once their handshake is done. (One snapshot:
+        // in a busy swarm, waiting for every later connection too could wait forever.)
+        await Promise.allSettled([...this._handshaking])
       } catch {
         return // the swarm was destroyed under us: never flushed
       }
