@@ -34,7 +34,10 @@ export interface SDKOptions {
    * Default: a `Networker` on Hyperswarm.
    */
   networker?: (store: Store) => NetworkerLike
-  /** DHT bootstrap nodes, `{ host, port }` or `'host:port'`. */
+  /**
+   * DHT bootstrap nodes, `{ host, port }` or `'host:port'`. Default: `$DAT_SDK_BOOTSTRAP`
+   * (comma-separated `host:port`), else the public HyperDHT bootstrap nodes.
+   */
   bootstrap?: Array<BootstrapNode | string>
   /** The address the DHT binds (127.0.0.1 when every bootstrap node is on loopback). */
   host?: string
@@ -105,6 +108,14 @@ interface Closable {
 /** How long a read-only part waits, after its lookup, for a connection to offer its core. */
 const FIRST_PEER_WAIT = 3_000
 
+/** `$DAT_SDK_BOOTSTRAP`: comma-separated `host:port` bootstrap nodes, the default of `bootstrap`. */
+function envBootstrap(): string[] | undefined {
+  const list = process.env.DAT_SDK_BOOTSTRAP?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return list && list.length > 0 ? list : undefined
+}
+
 function closedError(): DatSdkError {
   return new DatSdkError('CLOSED', 'The SDK is closed')
 }
@@ -147,7 +158,8 @@ export class SDK extends ReadyResource {
   constructor(opts: SDKOptions = {}) {
     super()
     this._opts = { ...opts }
-    if (opts.bootstrap !== undefined) this._opts.bootstrap = parseBootstrap(opts.bootstrap)
+    const bootstrap = opts.bootstrap ?? envBootstrap()
+    if (bootstrap !== undefined) this._opts.bootstrap = parseBootstrap(bootstrap)
     if (opts.storage !== undefined && opts.storage !== false && typeof opts.storage !== 'string') {
       throw new TypeError('opts.storage is a directory path or false')
     }

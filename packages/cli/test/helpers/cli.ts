@@ -12,8 +12,8 @@ export interface Result {
 }
 
 /** Runs `dat-sdk <args>` to the end (killed after `timeout` ms). */
-export function run(args: string[], timeout = 60_000): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export function run(args: string[], timeout = 60_000, cwd?: string): Promise<Result> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -34,8 +34,8 @@ export class Running {
   stderr = ''
   private readonly _exit: Promise<Result>
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  constructor(args: string[], cwd?: string) {
+    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd })
     this.child.stdout!.on('data', (d) => (this.stdout += d))
     this.child.stderr!.on('data', (d) => (this.stderr += d))
     this._exit = new Promise((resolve) => {

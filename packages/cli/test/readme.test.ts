@@ -1,0 +1,65 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import fs from 'node:fs'
+import path from 'node:path'
+import { teardown } from '@dat-sdk/test-utils'
+import { run, Running } from './helpers/cli.js'
+
+const test = suite('README: the commands and the example session')
+
+const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../README.md'), 'utf-8')
+const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, code]) => code)
+
+/** A README line as argv: comments dropped, placeholders filled in. */
+function argv(line: string, values: Record<string, string>): string[] {
+  let text = line.replace(/\s+#.*$/, '').trim()
+  for (const [name, value] of Object.entries(values)) text = text.split(name).join(value)
+  const words = text.split(/\s+/)
+  assert.is(words[0], 'dat-sdk')
+  return words.slice(1)
+}
+
+test('the commands documented are the commands the binary has', async () => {
+  const documented = [...readme.matchAll(/^## `dat-sdk (\w+)/gm)].map((m) => m[1]).sort()
+  const help = await run(['--help'])
+  const listed = [...help.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]).sort()
+  assert.equal(documented, listed)
+  assert.is(blocks[1].trim(), 'dat-sdk demo')
+})
+
+test('the example session runs as written: testnet, share, clone, cat', async () => {
+  const t = teardown()
+  try {
+    const cwd = t.tmpDir('readme-session')
+    fs.mkdirSync(path.join(cwd, 'photos', 'notes'), { recursive: true })
+    fs.writeFileSync(path.join(cwd, 'photos', 'notes', 'today.txt'), 'a note for today\n')
+    fs.writeFileSync(path.join(cwd, 'photos', 'cat.jpg'), Buffer.alloc(64 * 1024, 7))
+    const lines = blocks[2].trim().split('\n')
+    // Each process gets its own storage unless the line names one (two on one storage would lock).
+    const storage = (name: string) => ['--storage', path.join(cwd, `${name}-storage`)]
+
+    const testnet = t.add(new Running(argv(lines[0], {}), cwd))
+    const [, port] = await testnet.waitFor(/^127\.0\.0\.1:(\d+)$/m)
+
+    const share = t.add(new Running([...argv(lines[1], { '<port>': port }), ...storage('share')], cwd))
+    const [url] = await share.waitFor(/^hyper:\/\/\S+\/$/m)
+    await share.waitFor(/^Sharing /m, 'stderr')
+    const key = url.slice('hyper://'.length, -1)
+
+    const clone = await run(argv(lines[2], { '<port>': port, '<key>': key }), 60_000, cwd)
+    assert.is(clone.code, 0, clone.stderr)
+    assert.is(fs.readFileSync(path.join(cwd, 'copy', 'notes', 'today.txt'), 'utf-8'), 'a note for today\n')
+    assert.ok(fs.existsSync(path.join(cwd, 'clone-data')), '--storage ./clone-data was used')
+
+    const cat = await run(argv(lines[3], { '<port>': port, '<key>': key }), 60_000, cwd)
+    assert.is(cat.code, 0, cat.stderr)
+    assert.is(cat.stdout, 'a note for today\n')
+
+    assert.is((await share.stop()).code, 0)
+    assert.is((await testnet.stop()).code, 0)
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
