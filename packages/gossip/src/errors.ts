@@ -1,10 +1,6 @@
 /** The codes `@dat-sdk/gossip` throws or reports (a subset of the SDK's table in API.md). */
 export type GossipErrorCode =
-  | 'BAD_MESSAGE'
-  | 'MESSAGE_TOO_LARGE'
-  | 'TOO_MANY_KEYS'
-  | 'INVALID_KEY'
-  | 'CLOSED'
+  'BAD_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'TOO_MANY_KEYS' | 'INVALID_KEY' | 'CLOSED'
 
 /**
  * The one error class of this package. Match on `err.code`, never on the message. It is a local

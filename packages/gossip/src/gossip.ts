@@ -89,7 +89,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
       extension = DEFAULT_EXTENSION,
       maxKeys = DEFAULT_MAX_KEYS,
       maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
-      onerror
+      onerror,
     } = opts
     if (!host || typeof host.registerExtension !== 'function' || typeof host.on !== 'function') {
       throw new TypeError('Gossip needs a host with registerExtension(), peers and events')
@@ -118,7 +118,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
     this._ext = host.registerExtension(extension, {
       encoding: 'binary',
       onmessage: this._onmessage,
-      onerror: this._onhosterror
+      onerror: this._onhosterror,
     })
     host.on('peer-add', this._onpeeradd)
     host.on('peer-remove', this._onpeerremove)
@@ -230,7 +230,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
     if (this.closed) return
     const state = this._peers.get(peer) ?? {
       keys: new Set(this._keys),
-      deleted: new Set(this._deleted)
+      deleted: new Set(this._deleted),
     }
     this._peers.set(peer, state)
     // Sent right away, from the 'peer-add' handler, so the first message is never lost.
@@ -311,9 +311,9 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
       this._report(
         new GossipError(
           'TOO_MANY_KEYS',
-          `Dropped ${dropped} keys from a peer: the set is capped at ${this.maxKeys}`
+          `Dropped ${dropped} keys from a peer: the set is capped at ${this.maxKeys}`,
         ),
-        peer
+        peer,
       )
     }
   }
@@ -371,7 +371,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
 /** The seed's shape: `datGossip(host, opts)` is `new Gossip(host, opts)`. */
 export function datGossip<P extends object = object>(
   host: ExtensionHost<P>,
-  opts?: GossipOptions<P>
+  opts?: GossipOptions<P>,
 ): Gossip<P> {
   return new Gossip(host, opts)
 }

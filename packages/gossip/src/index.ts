@@ -9,7 +9,7 @@ export {
   type ExtensionHandlers,
   type HostExtension,
   type GossipOptions,
-  type GossipEvents
+  type GossipEvents,
 } from './gossip.js'
 export { Gossip as default } from './gossip.js'
 export { GossipError, type GossipErrorCode } from './errors.js'

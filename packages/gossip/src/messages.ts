@@ -76,7 +76,7 @@ export function decodeMessage(bytes: Uint8Array, maxBytes = Infinity): GossipMes
   if (bytes.byteLength > maxBytes) {
     throw new GossipError(
       'MESSAGE_TOO_LARGE',
-      `A gossip message of ${bytes.byteLength} bytes is over the limit of ${maxBytes}`
+      `A gossip message of ${bytes.byteLength} bytes is over the limit of ${maxBytes}`,
     )
   }
   let parsed: unknown
@@ -91,7 +91,7 @@ export function decodeMessage(bytes: Uint8Array, maxBytes = Infinity): GossipMes
   const { keys, deleted } = parsed as { keys?: unknown; deleted?: unknown }
   return {
     keys: keyList(keys, 'keys'),
-    deleted: deleted === undefined ? [] : keyList(deleted, 'deleted')
+    deleted: deleted === undefined ? [] : keyList(deleted, 'deleted'),
   }
 }
 

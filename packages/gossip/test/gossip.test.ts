@@ -12,7 +12,7 @@ const sorted = (keys: Uint8Array[]) => keys.map(hex).sort()
 // eventually() retries until its function returns something truthy: assert, then say yes.
 const check = {
   equal: (a: unknown, b: unknown, msg?: string) => (assert.equal(a, b, msg), true),
-  is: (a: unknown, b: unknown, msg?: string) => (assert.is(a, b, msg), true)
+  is: (a: unknown, b: unknown, msg?: string) => (assert.is(a, b, msg), true),
 }
 
 function code(fn: () => unknown): string {
@@ -38,7 +38,7 @@ function decodedTraffic(core: RawCore) {
         sent.keys += m.keys.length
         sent.deleted += m.deleted.length
         ext.send(message, peer)
-      }
+      },
     }
   }
   return { host, sent }
@@ -241,9 +241,18 @@ test('a key that is not 32 bytes is INVALID_KEY; has() says false', async () => 
   try {
     const [a] = await makeNodes(t, 1)
     const g = t.add(new Gossip(a.core))
-    assert.is(code(() => g.advertise(new Uint8Array(31))), 'INVALID_KEY')
-    assert.is(code(() => g.advertise('ab'.repeat(32) as unknown as Uint8Array)), 'INVALID_KEY')
-    assert.is(code(() => g.delete(new Uint8Array(33))), 'INVALID_KEY')
+    assert.is(
+      code(() => g.advertise(new Uint8Array(31))),
+      'INVALID_KEY',
+    )
+    assert.is(
+      code(() => g.advertise('ab'.repeat(32) as unknown as Uint8Array)),
+      'INVALID_KEY',
+    )
+    assert.is(
+      code(() => g.delete(new Uint8Array(33))),
+      'INVALID_KEY',
+    )
     assert.not.ok(g.has(new Uint8Array(3)))
     assert.not.ok(g.has(null as unknown as Uint8Array))
     assert.equal(g.list(), [])
@@ -304,9 +313,18 @@ test('close() stops all traffic; calls after it throw CLOSED', async () => {
     assert.not.ok(ga.has(key('from-c')))
     assert.not.ok(gc.has(key('before')), 'A did not pass its set to a new peer')
     assert.is(changes, 0)
-    assert.is(code(() => ga.advertise(key('x'))), 'CLOSED')
-    assert.is(code(() => ga.delete(key('x'))), 'CLOSED')
-    assert.is(code(() => ga.broadcast()), 'CLOSED')
+    assert.is(
+      code(() => ga.advertise(key('x'))),
+      'CLOSED',
+    )
+    assert.is(
+      code(() => ga.delete(key('x'))),
+      'CLOSED',
+    )
+    assert.is(
+      code(() => ga.broadcast()),
+      'CLOSED',
+    )
     assert.ok(ga.has(key('before')), 'has() and list() still answer')
   } finally {
     await t.run()

@@ -18,9 +18,9 @@ extensionHostCompliance('hypercore', test, {
       },
       async disconnect() {
         await cut?.()
-      }
+      },
     }
-  }
+  },
 })
 
 test.run()

@@ -10,7 +10,7 @@ import { makeNodes, link, peerOpenShim, key, hex, hexList, type RawCore } from '
 const require = createRequire(import.meta.url)
 const datGossip = require('dat-gossip') as (
   core: RawCore,
-  opts?: { extension?: string }
+  opts?: { extension?: string },
 ) => {
   advertise(key: Buffer, broadcast?: boolean): boolean
   delete(key: Buffer): void
@@ -102,7 +102,10 @@ test('a key deleted on our side does not come back from dat-gossip@1.0.0, which 
     oc.advertise(key('from-c'))
     await eventually(() => oc.has(key('more')) && theirs.list().length === 3)
     await sleep(200)
-    assert.ok(theirs.list().some((k) => k.equals(Buffer.from(key('k')))), 'dat-gossip keeps it')
+    assert.ok(
+      theirs.list().some((k) => k.equals(Buffer.from(key('k')))),
+      'dat-gossip keeps it',
+    )
     assert.not.ok(ob.has(key('k')))
     assert.not.ok(oc.has(key('k')))
   } finally {

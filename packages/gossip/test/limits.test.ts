@@ -23,10 +23,10 @@ function reports() {
       handler.push({ code: (err as { code?: string }).code ?? 'none', peer }),
     listen(g: Gossip) {
       g.on('extension-error', (err, peer) =>
-        events.push({ code: (err as { code?: string }).code ?? 'none', peer })
+        events.push({ code: (err as { code?: string }).code ?? 'none', peer }),
       )
       return g
-    }
+    },
   }
 }
 
@@ -56,8 +56,14 @@ test('maxKeys caps the set: extra remote keys are dropped, reported once per mes
     await sleep(100)
     assert.is(gb.list().length, 5, 'two of ours and three of theirs')
     assert.ok(gb.has(key('own', 0)) && gb.has(key('own', 1)), 'ours are never dropped')
-    assert.equal(r.events.map((e) => e.code), ['TOO_MANY_KEYS'])
-    assert.equal(r.handler.map((e) => e.code), ['TOO_MANY_KEYS'])
+    assert.equal(
+      r.events.map((e) => e.code),
+      ['TOO_MANY_KEYS'],
+    )
+    assert.equal(
+      r.handler.map((e) => e.code),
+      ['TOO_MANY_KEYS'],
+    )
     assert.is(r.events[0].peer, b.core.peers[0])
     assert.is(ga.list().length, 12, 'the other side is not capped')
 
@@ -161,7 +167,7 @@ test('malformed messages are BAD_MESSAGE, change nothing, and the peer lives on'
       json({ keys: [good, 7] }),
       json({ keys: [good], deleted: hex(key('mine')) }),
       json({ keys: [good], deleted: [hex(key('mine')).slice(2)] }),
-      json({ keys: [], deleted: [null] })
+      json({ keys: [], deleted: [null] }),
     ]
     for (const payload of bad) send(payload)
     await eventually(() => r.events.length === bad.length)

@@ -5,7 +5,7 @@ import {
   encodeChunks,
   encodeMessage,
   encodedLength,
-  MESSAGE_OVERHEAD
+  MESSAGE_OVERHEAD,
 } from '../src/messages.js'
 
 const test = suite('messages: the dat-gossip@1 wire format')
@@ -30,7 +30,7 @@ test('a message without deletions is exactly what dat-gossip@1.0.0 sends', () =>
   assert.is(Buffer.from(encoded).toString('utf8'), JSON.stringify({ keys: [K1, K2] }))
   assert.is(
     Buffer.from(encodeMessage({ keys: [], deleted: [] })).toString('utf8'),
-    JSON.stringify({ keys: [] })
+    JSON.stringify({ keys: [] }),
   )
 })
 
@@ -39,14 +39,14 @@ test('keys and deletions round-trip', () => {
   assert.equal(decodeMessage(encodeMessage(message)), message)
   assert.equal(decodeMessage(encodeMessage({ keys: [], deleted: [K1] })), {
     keys: [],
-    deleted: [K1]
+    deleted: [K1],
   })
 })
 
 test('a message from dat-gossip@1.0.0 decodes, unknown fields are ignored, keys lower-cased', () => {
   assert.equal(decodeMessage(bytes(JSON.stringify({ keys: [K1.toUpperCase()], other: 1 }))), {
     keys: [K1],
-    deleted: []
+    deleted: [],
   })
 })
 
@@ -56,7 +56,7 @@ test('encodedLength is the length of the encoded message', () => {
     [1, 0],
     [0, 1],
     [3, 2],
-    [50, 0]
+    [50, 0],
   ]) {
     const m = { keys: Array(k).fill(K1), deleted: Array(d).fill(K2) }
     assert.is(encodedLength(k, d), encodeMessage(m).byteLength, `${k} keys, ${d} deleted`)
@@ -85,13 +85,34 @@ test('encodeChunks splits to fit the limit and loses nothing', () => {
 })
 
 test('bad input: not JSON, not UTF-8, not an object: BAD_MESSAGE', () => {
-  assert.is(code(() => decodeMessage(bytes('not json'))), 'BAD_MESSAGE')
-  assert.is(code(() => decodeMessage(bytes(''))), 'BAD_MESSAGE')
-  assert.is(code(() => decodeMessage(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))), 'BAD_MESSAGE')
-  assert.is(code(() => decodeMessage(bytes('null'))), 'BAD_MESSAGE')
-  assert.is(code(() => decodeMessage(bytes('[]'))), 'BAD_MESSAGE')
-  assert.is(code(() => decodeMessage(bytes('"keys"'))), 'BAD_MESSAGE')
-  assert.is(code(() => decodeMessage('{"keys":[]}' as unknown as Uint8Array)), 'BAD_MESSAGE')
+  assert.is(
+    code(() => decodeMessage(bytes('not json'))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    code(() => decodeMessage(bytes(''))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    code(() => decodeMessage(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    code(() => decodeMessage(bytes('null'))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    code(() => decodeMessage(bytes('[]'))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    code(() => decodeMessage(bytes('"keys"'))),
+    'BAD_MESSAGE',
+  )
+  assert.is(
+    code(() => decodeMessage('{"keys":[]}' as unknown as Uint8Array)),
+    'BAD_MESSAGE',
+  )
 })
 
 test('bad input: keys missing, not an array, or not 64-hex-char strings: BAD_MESSAGE', () => {
@@ -105,10 +126,14 @@ test('bad input: keys missing, not an array, or not 64-hex-char strings: BAD_MES
     { keys: [K1 + 'a'] },
     { keys: ['g'.repeat(64)] },
     { keys: [' ' + K1.slice(1)] },
-    { keys: [[K1]] }
+    { keys: [[K1]] },
   ]
   for (const m of bad) {
-    assert.is(code(() => decodeMessage(bytes(JSON.stringify(m)))), 'BAD_MESSAGE', JSON.stringify(m))
+    assert.is(
+      code(() => decodeMessage(bytes(JSON.stringify(m)))),
+      'BAD_MESSAGE',
+      JSON.stringify(m),
+    )
   }
 })
 
@@ -118,17 +143,27 @@ test('bad input: a malformed "deleted": BAD_MESSAGE', () => {
     { keys: [], deleted: K1 },
     { keys: [K1], deleted: [K1.slice(2)] },
     { keys: [K1], deleted: [1] },
-    { keys: [K1], deleted: {} }
+    { keys: [K1], deleted: {} },
   ]
   for (const m of bad) {
-    assert.is(code(() => decodeMessage(bytes(JSON.stringify(m)))), 'BAD_MESSAGE', JSON.stringify(m))
+    assert.is(
+      code(() => decodeMessage(bytes(JSON.stringify(m)))),
+      'BAD_MESSAGE',
+      JSON.stringify(m),
+    )
   }
 })
 
 test('a message over the limit is MESSAGE_TOO_LARGE, checked before parsing', () => {
   const message = encodeMessage({ keys: [K1, K2], deleted: [] })
-  assert.is(code(() => decodeMessage(message, message.byteLength - 1)), 'MESSAGE_TOO_LARGE')
-  assert.is(code(() => decodeMessage(new Uint8Array(200), 100)), 'MESSAGE_TOO_LARGE')
+  assert.is(
+    code(() => decodeMessage(message, message.byteLength - 1)),
+    'MESSAGE_TOO_LARGE',
+  )
+  assert.is(
+    code(() => decodeMessage(new Uint8Array(200), 100)),
+    'MESSAGE_TOO_LARGE',
+  )
   assert.ok(decodeMessage(message, message.byteLength))
 })
 
