@@ -82,8 +82,8 @@ function receiver(): { handlers: ComplianceHostHandlers; got: Received[]; errors
       },
       onerror: (err) => {
         errors.push(err)
-      }
-    }
+      },
+    },
   }
 }
 
@@ -98,7 +98,7 @@ export function extensionHostCompliance(
   label: string,
   test: TestFn,
   harness: ExtensionHostComplianceHarness,
-  opts: ExtensionHostComplianceOptions = {}
+  opts: ExtensionHostComplianceOptions = {},
 ): void {
   const timeout = opts.timeout ?? 15_000
   const wait = <T>(fn: () => T, message: string) => eventually(fn, { timeout, message })
@@ -204,7 +204,7 @@ export function extensionHostCompliance(
         new Uint8Array([0xff, 0xfe, 0x00, 0x7b]),
         bytes('{"keys": ['),
         bytes('null'),
-        new Uint8Array(1)
+        new Uint8Array(1),
       ]
       for (const g of garbage) extA.send(g, peerOfB)
       extA.send(bytes('still here'), peerOfB)
@@ -230,7 +230,10 @@ export function extensionHostCompliance(
       extY.send(bytes('for y again'), peerOfB)
       await wait(() => rx.got.length === 1 && ry.got.length === 2, 'messages on both names')
       assert.equal(text(rx.got[0].message), 'for x')
-      assert.deepEqual(ry.got.map((r) => text(r.message)), ['for y', 'for y again'])
+      assert.deepEqual(
+        ry.got.map((r) => text(r.message)),
+        ['for y', 'for y again'],
+      )
     }))
 
   test(`${label}: after destroy() nothing more is delivered`, () =>
