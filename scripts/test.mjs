@@ -28,15 +28,17 @@ for (const pkg of fs.readdirSync(path.join(root, 'packages')).sort()) {
 }
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
-const tmpLeftovers = () =>
-  new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(TMP_PREFIX)))
+// Each run gets its own TMPDIR, so a run only judges (and removes) what its own tests left behind,
+// even while another run is going on the same machine.
+const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dat-sdk-run-'))
+const tmpLeftovers = () => new Set(fs.readdirSync(runTmp).filter((n) => n.startsWith(TMP_PREFIX)))
 
 function runFile({ pkg, rel }) {
   return new Promise((resolve) => {
     const started = Date.now()
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, rel)], {
       cwd: path.join(root, 'packages', pkg),
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', TMPDIR: runTmp },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -106,8 +108,8 @@ const leaked = [...tmpLeftovers()].filter((n) => !before.has(n))
 if (leaked.length) {
   failed += 1
   console.log(`FAIL temporary directories left behind: ${leaked.join(', ')}`)
-  for (const n of leaked) fs.rmSync(path.join(os.tmpdir(), n), { recursive: true, force: true })
 }
+fs.rmSync(runTmp, { recursive: true, force: true })
 if (files.length === 0) {
   failed += 1
   console.log('FAIL no test files found')
