@@ -127,4 +127,46 @@ test('a multifeed joined to the network: each side gets the other side writer an
   }
 })
 
+test('extensions named in opts work as in the seed: extension(), the event and peer.extension()', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const core = a.Hypercore(null, { extensions: ['foobar'] })
+    await a.flush(core)
+    const replies: string[] = []
+    core.on('extension', (name, message) => {
+      if (name === 'foobar') replies.push(b4a.toString(message))
+    })
+    const remote = new b.Hypercore(core.key, { extensions: ['foobar'] })
+    remote.on('extension', (name, message, peer) => {
+      if (name === 'foobar' && b4a.toString(message) === 'ping') peer.extension('foobar', 'pong')
+    })
+    await remote.ready()
+    await eventually(() => core.peers().length === 1)
+    core.extension('foobar', 'ping')
+    await eventually(() => replies.length === 1, { timeout: 20_000 })
+    assert.is(replies[0], 'pong')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a gossip set on a shared drive', async () => {
+  const t = teardown()
+  try {
+    const [a, b] = await pair(t)
+    const drive = a.Hyperdrive()
+    await a.flush(drive)
+    const remote = b.Hyperdrive(drive.key)
+    await remote.ready()
+    const ga = a.Gossip(drive)
+    const gb = b.Gossip(remote)
+    const key = crypto.randomBytes(32)
+    gb.advertise(key)
+    await eventually(() => ga.has(key), { timeout: 20_000 })
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()
