@@ -1,8 +1,9 @@
 // Fixtures for this package's tests and its benchmark: real Corestores in temp dirs holding the
 // same raw hypercore 11 core, linked by in-process replication streams (no network).
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import Corestore from 'corestore'
-import { replicatePair, type Teardown } from '@dat-sdk/test-utils'
+import { Networker } from '@dat-sdk/networker'
+import { eventually, replicatePair, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
 
 // Tests are not type-checked; these are the few shapes they touch.
 export interface RawPeer {
@@ -147,4 +148,26 @@ export function hex(data: Uint8Array): string {
 
 export function hexList(list: Uint8Array[]): string[] {
   return list.map(hex)
+}
+
+/** `n` Networkers on a loopback testnet, each over a Corestore of its own (no core in common). */
+export async function makeNetworkers(
+  t: Teardown,
+  testnet: LoopbackTestnet,
+  n: number,
+): Promise<Networker[]> {
+  const out: Networker[] = []
+  for (let i = 0; i < n; i++) {
+    const store = t.add(new Corestore(t.tmpDir('gossip-net')))
+    out.push(t.add(new Networker(store, { swarm: testnet.swarm() })))
+  }
+  return out
+}
+
+/** A fresh random topic, joined by every networker given; resolves once each sees `peers` peers. */
+export async function joinTopic(networkers: Networker[], peers = networkers.length - 1) {
+  const topic = randomBytes(32)
+  for (const n of networkers) await n.configure(topic)
+  await eventually(() => networkers.every((n) => n.peers.length >= peers), { timeout: 20_000 })
+  return topic
 }
