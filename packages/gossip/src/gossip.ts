@@ -77,6 +77,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
   private readonly _keys = new Set<string>()
   private readonly _deleted = new Set<string>()
   private readonly _peers = new Map<P, PeerState>()
+  private readonly _removed = new WeakSet<P>()
   private readonly _ext: HostExtension<P>
   private readonly _onerror: ((err: Error, peer?: P) => void) | null
   private _queued = false
@@ -228,6 +229,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
 
   private _onpeeradd(peer: P): void {
     if (this.closed) return
+    this._removed.delete(peer)
     const state = this._peers.get(peer) ?? {
       keys: new Set(this._keys),
       deleted: new Set(this._deleted),
@@ -239,6 +241,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
 
   private _onpeerremove(peer: P): void {
     this._peers.delete(peer)
+    this._removed.add(peer) // a message still in flight from it must not bring its state back
   }
 
   private _onhosterror(err: Error, peer?: P): void {
@@ -247,7 +250,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
 
   // Runs inside the host's message handler: synchronous, never throws, never returns a promise.
   private _onmessage(bytes: Uint8Array, peer: P): void {
-    if (this.closed) return
+    if (this.closed || this._removed.has(peer)) return
     let message
     try {
       message = decodeMessage(bytes, this.maxMessageBytes)
