@@ -80,6 +80,7 @@ export class FolderSync extends ReadyResource {
   private _driveWatch: HyperdriveWatcher | null = null
   private readonly _checkouts = new Set<Hyperdrive>()
   private _loop: Promise<void> | null = null
+  private _fullPassDone = false
 
   constructor(drive: Hyperdrive, dir: string, opts: SyncFolderOptions = {}) {
     super()
@@ -298,7 +299,7 @@ export class FolderSync extends ReadyResource {
     await this._drive.update().catch(noop)
     this._checkOpen()
     // An empty read-only drive has told us nothing yet: do not prune the folder against it.
-    if ((snapshot ?? this._drive).version === 0) {
+    if ((snapshot ?? this._drive).core.length === 0) {
       this.emit('synced', { added: [], changed: [], removed: [] })
       return
     }
@@ -315,6 +316,7 @@ export class FolderSync extends ReadyResource {
         entries: null,
         sizes,
       })
+      this._fullPassDone = true
       this.emit('synced', result)
     } finally {
       if (!snapshot) await this._release(checkout)
@@ -327,8 +329,11 @@ export class FolderSync extends ReadyResource {
       for await (const [current, previous] of watch) {
         if (this._aborted) break
         try {
-          if (current.core.fork !== previous.core.fork) await this._downloadFull(current)
-          else await this._downloadChanges(current, previous.version)
+          // Until one full pass has run (the drive was empty), and after a truncation, a diff
+          // would leave stale files behind: mirror the whole drive.
+          if (!this._fullPassDone || current.core.fork !== previous.core.fork) {
+            await this._downloadFull(current)
+          } else await this._downloadChanges(current, previous.version)
         } catch (err) {
           if (this._aborted) break
           this._emitError(err)

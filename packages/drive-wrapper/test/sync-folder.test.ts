@@ -178,6 +178,38 @@ test('a read-only drive is written into the folder, then every change that arriv
   }
 })
 
+test('a reader syncing before it has heard from a peer prunes nothing, then mirrors the drive once it arrives', async () => {
+  const t = teardown()
+  try {
+    const storeA = t.add(Store.temp())
+    const storeB = t.add(Store.temp())
+    const writer = t.add(new Drive(storeA))
+    await writer.put('/from-writer.txt', 'hello')
+    const reader = t.add(new Drive(storeB, writer.key))
+    await reader.ready()
+    assert.is(reader.hyperdrive.core.length, 0, 'nothing heard yet')
+
+    const dir = t.tmpDir('early')
+    writeFiles(dir, { 'stray.txt': 'not in the drive' })
+    const sync = t.add(reader.syncFolder(dir))
+    const r = record(sync)
+    await sync.ready()
+    assert.ok(fs.existsSync(path.join(dir, 'stray.txt')), 'an empty drive prunes nothing')
+    assert.equal(r.synced, [{ added: [], changed: [], removed: [] }])
+
+    const pair = replicatePair(storeA, storeB)
+    t.add(() => pair.close())
+    await eventually(() => {
+      assert.equal(snapshotFolder(dir), {
+        'from-writer.txt': Buffer.from('hello').toString('hex'),
+      })
+      return true
+    }, STEP)
+  } finally {
+    await t.run()
+  }
+})
+
 test('prune: false keeps what the sending side deleted', async () => {
   const t = teardown()
   try {
