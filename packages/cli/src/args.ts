@@ -42,26 +42,34 @@ export function parse(argv: string[]): Parsed {
         port: { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false }
-      }
+        version: { type: 'boolean', short: 'v', default: false },
+      },
     }))
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err))
   }
   const [command = null, ...rest] = positionals
-  const bootstrap = values.bootstrap?.flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean)
+  const bootstrap = values.bootstrap
+    ?.flatMap((b) => b.split(','))
+    .map((b) => b.trim())
+    .filter(Boolean)
   for (const b of bootstrap ?? []) {
-    if (!/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(b)) throw new UsageError(`--bootstrap takes host:port, not ${JSON.stringify(b)}`)
+    if (!/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(b))
+      throw new UsageError(`--bootstrap takes host:port, not ${JSON.stringify(b)}`)
   }
   let port: number | undefined
   if (values.port !== undefined) {
     port = Number(values.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port takes a port number, not ${JSON.stringify(values.port)}`)
   }
   let timeout = DEFAULT_TIMEOUT_SECONDS
   if (values.timeout !== undefined) {
     timeout = Number(values.timeout)
-    if (!(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`)
+    if (!(timeout > 0))
+      throw new UsageError(
+        `--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`,
+      )
   }
   return {
     command,
@@ -73,8 +81,8 @@ export function parse(argv: string[]): Parsed {
       help: values.help === true,
       version: values.version === true,
       port,
-      timeout
-    }
+      timeout,
+    },
   }
 }
 

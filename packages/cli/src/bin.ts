@@ -5,7 +5,8 @@ import { main } from './main.js'
 // Anything that escapes a command (an 'error' nobody listened to, a rejection) is still one line.
 const fatal = (err: unknown) => {
   process.stderr.write(`dat-sdk: ${describeError(err)}\n`)
-  if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
+  if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack)
+    process.stderr.write(`${err.stack}\n`)
   process.exit(1)
 }
 process.on('uncaughtException', fatal)
@@ -24,7 +25,7 @@ process.on('SIGTERM', onsignal)
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  signal: stop.signal
+  signal: stop.signal,
 })
 process.off('SIGINT', onsignal)
 process.off('SIGTERM', onsignal)

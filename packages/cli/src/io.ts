@@ -42,7 +42,8 @@ export async function within<T>(promise: Promise<T>, ms: number, message: string
 export function describeError(err: unknown): string {
   if (err instanceof UsageError || err instanceof CliError) return err.message
   const e = err as { message?: unknown; code?: unknown; path?: unknown } | null
-  const message = typeof e?.message === 'string' && e.message ? e.message.split('\n')[0] : String(err)
+  const message =
+    typeof e?.message === 'string' && e.message ? e.message.split('\n')[0] : String(err)
   if (isDatSdkError(err)) {
     if (err.code === 'STORAGE_LOCKED') {
       return `${message} (STORAGE_LOCKED): another dat-sdk is using it; pass --storage <another dir>`

@@ -39,7 +39,8 @@ export async function main(argv: string[], io: IO): Promise<number> {
     return await command(parsed, io)
   } catch (err) {
     io.stderr.write(`dat-sdk: ${describeError(err)}\n`)
-    if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`)
+    if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack)
+      io.stderr.write(`${err.stack}\n`)
     if (err instanceof UsageError) {
       io.stderr.write(`Run dat-sdk --help for the commands and options.\n`)
       return 2

@@ -77,7 +77,9 @@ export class ProgressBar {
     const bar = fraction === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] `
     const fileText = totalFiles !== undefined ? `${files}/${totalFiles} files` : `${files} files`
     const byteText =
-      totalBytes !== undefined ? `${formatBytes(bytes)} / ${formatBytes(totalBytes)}` : formatBytes(bytes)
+      totalBytes !== undefined
+        ? `${formatBytes(bytes)} / ${formatBytes(totalBytes)}`
+        : formatBytes(bytes)
     return `${this._label} ${bar}${fileText}  ${byteText}  ${speed}`
   }
 }

@@ -29,7 +29,15 @@ test('--help prints the commands and exits 0; no command prints them and exits 2
 })
 
 test('usage mistakes are one line and exit 2', async () => {
-  for (const args of [['frobnicate'], ['share'], ['clone', 'hyper://x'], ['cat'], ['share', '.', '--nope'], ['testnet', '--port', 'x'], ['share', '.', '--bootstrap', 'no-port']]) {
+  for (const args of [
+    ['frobnicate'],
+    ['share'],
+    ['clone', 'hyper://x'],
+    ['cat'],
+    ['share', '.', '--nope'],
+    ['testnet', '--port', 'x'],
+    ['share', '.', '--bootstrap', 'no-port'],
+  ]) {
     const r = await run(args)
     assert.is(r.code, 2, args.join(' '))
     assert.match(oneLine(r.stderr), /^dat-sdk: /)
@@ -80,7 +88,9 @@ test('testnet prints its loopback address, others can bootstrap from it, and Ctr
 })
 
 test('demo runs every step on its own loopback testnet, exits 0 and leaves nothing behind', async () => {
-  const before = new Set(fs.readdirSync(process.env.TMPDIR || '/tmp').filter((n) => n.startsWith('dat-sdk-demo-')))
+  const before = new Set(
+    fs.readdirSync(process.env.TMPDIR || '/tmp').filter((n) => n.startsWith('dat-sdk-demo-')),
+  )
   const started = Date.now()
   const r = await run(['demo'], 90_000)
   assert.is(r.code, 0, r.stderr)
@@ -93,8 +103,13 @@ test('demo runs every step on its own loopback testnet, exits 0 and leaves nothi
   assert.match(r.stdout, /bob and carol answered/)
   assert.match(r.stdout, /Done in /)
   assert.ok(Date.now() - started < 60_000, 'well under a minute')
-  const after = fs.readdirSync(process.env.TMPDIR || '/tmp').filter((n) => n.startsWith('dat-sdk-demo-'))
-  assert.equal(after.filter((n) => !before.has(n)), [])
+  const after = fs
+    .readdirSync(process.env.TMPDIR || '/tmp')
+    .filter((n) => n.startsWith('dat-sdk-demo-'))
+  assert.equal(
+    after.filter((n) => !before.has(n)),
+    [],
+  )
 })
 
 test.run()

@@ -41,14 +41,19 @@ test('the example session runs as written: testnet, share, clone, cat', async ()
     const testnet = t.add(new Running(argv(lines[0], {}), cwd))
     const [, port] = await testnet.waitFor(/^127\.0\.0\.1:(\d+)$/m)
 
-    const share = t.add(new Running([...argv(lines[1], { '<port>': port }), ...storage('share')], cwd))
+    const share = t.add(
+      new Running([...argv(lines[1], { '<port>': port }), ...storage('share')], cwd),
+    )
     const [url] = await share.waitFor(/^hyper:\/\/\S+\/$/m)
     await share.waitFor(/^Sharing /m, 'stderr')
     const key = url.slice('hyper://'.length, -1)
 
     const clone = await run(argv(lines[2], { '<port>': port, '<key>': key }), 60_000, cwd)
     assert.is(clone.code, 0, clone.stderr)
-    assert.is(fs.readFileSync(path.join(cwd, 'copy', 'notes', 'today.txt'), 'utf-8'), 'a note for today\n')
+    assert.is(
+      fs.readFileSync(path.join(cwd, 'copy', 'notes', 'today.txt'), 'utf-8'),
+      'a note for today\n',
+    )
     assert.ok(fs.existsSync(path.join(cwd, 'clone-data')), '--storage ./clone-data was used')
 
     const cat = await run(argv(lines[3], { '<port>': port, '<key>': key }), 60_000, cwd)

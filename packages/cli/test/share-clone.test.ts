@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTestnet, eventually, teardown, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 import { run, Running } from './helpers/cli.js'
 
 const test = suite('dat-sdk share, clone and cat across processes')
@@ -22,7 +28,7 @@ function makeFolder(dir: string): Record<string, Buffer> {
   const files: Record<string, Buffer> = {
     'hello.txt': Buffer.from('hello from the share\n'),
     'nested/deeper/data.bin': crypto.randomBytes(300 * 1024),
-    'empty.txt': Buffer.alloc(0)
+    'empty.txt': Buffer.alloc(0),
   }
   for (let i = 0; i < 10; i++) files[`notes/${i}.md`] = Buffer.from(`# note ${i}\n`.repeat(50))
   for (const [rel, data] of Object.entries(files)) {
@@ -32,7 +38,10 @@ function makeFolder(dir: string): Record<string, Buffer> {
   return files
 }
 
-async function startShare(t: Teardown, dir: string): Promise<{ share: Running; url: string; storage: string }> {
+async function startShare(
+  t: Teardown,
+  dir: string,
+): Promise<{ share: Running; url: string; storage: string }> {
   const storage = t.tmpDir('share-storage')
   const share = t.add(new Running(['share', dir, ...bootstrap, '--storage', storage]))
   const [url] = await share.waitFor(/^hyper:\/\/\S+$/m)
@@ -46,10 +55,21 @@ test('share prints the URL; clone copies every file with a progress line and exi
     const source = t.tmpDir('source')
     const files = makeFolder(source)
     const { url } = await startShare(t, source)
-    assert.is(fs.readFileSync(path.join(source, '.dat'), 'utf-8').trim(), url, '.dat names the drive')
+    assert.is(
+      fs.readFileSync(path.join(source, '.dat'), 'utf-8').trim(),
+      url,
+      '.dat names the drive',
+    )
 
     const target = path.join(t.tmpDir('target'), 'copy')
-    const cloned = await run(['clone', url, target, ...bootstrap, '--storage', t.tmpDir('clone-storage')])
+    const cloned = await run([
+      'clone',
+      url,
+      target,
+      ...bootstrap,
+      '--storage',
+      t.tmpDir('clone-storage'),
+    ])
     assert.is(cloned.code, 0, cloned.stderr)
     assert.match(cloned.stderr, /cloning .*13\/13 files .*\/s/)
     assert.match(cloned.stderr, /Cloned hyper:\/\/.* 13 files/)
@@ -78,7 +98,17 @@ test('share keeps the folder in sync and clone --live follows; Ctrl-C ends both 
     makeFolder(source)
     const { share, url } = await startShare(t, source)
     const target = t.tmpDir('live')
-    const live = t.add(new Running(['clone', url, target, '--live', ...bootstrap, '--storage', t.tmpDir('live-storage')]))
+    const live = t.add(
+      new Running([
+        'clone',
+        url,
+        target,
+        '--live',
+        ...bootstrap,
+        '--storage',
+        t.tmpDir('live-storage'),
+      ]),
+    )
     await live.waitFor(/Following the drive/, 'stderr')
     fs.writeFileSync(path.join(source, 'added-later.txt'), 'new file')
     fs.rmSync(path.join(source, 'hello.txt'))
@@ -87,7 +117,7 @@ test('share keeps the folder in sync and clone --live follows; Ctrl-C ends both 
         fs.existsSync(path.join(target, 'added-later.txt')) &&
         fs.readFileSync(path.join(target, 'added-later.txt'), 'utf-8') === 'new file' &&
         !fs.existsSync(path.join(target, 'hello.txt')),
-      { timeout: 30_000, message: 'the change to reach the live clone' }
+      { timeout: 30_000, message: 'the change to reach the live clone' },
     )
     assert.match(share.stderr, /synced /)
     const [a, b] = await Promise.all([live.stop(), share.stop()])
@@ -128,9 +158,21 @@ test('clone of a drive nobody shares gives up after --timeout with one line', as
   const t = teardown()
   try {
     const key = crypto.randomBytes(32).toString('hex')
-    const r = await run(['clone', `hyper://${key}/`, t.tmpDir('nothing'), ...bootstrap, '--storage', t.tmpDir('s'), '--timeout', '2'])
+    const r = await run([
+      'clone',
+      `hyper://${key}/`,
+      t.tmpDir('nothing'),
+      ...bootstrap,
+      '--storage',
+      t.tmpDir('s'),
+      '--timeout',
+      '2',
+    ])
     assert.is(r.code, 1)
-    assert.match(r.stderr.trim().split('\n').pop()!, /^dat-sdk: No peer shared hyper:\/\/.* within 2 s/)
+    assert.match(
+      r.stderr.trim().split('\n').pop()!,
+      /^dat-sdk: No peer shared hyper:\/\/.* within 2 s/,
+    )
   } finally {
     await t.run()
   }

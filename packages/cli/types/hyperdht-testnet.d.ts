@@ -12,6 +12,6 @@ declare module 'hyperdht/testnet.js' {
   }
   export default function createTestnet(
     size?: number,
-    opts?: { host?: string; port?: number; bootstrap?: Array<{ host: string; port: number }> }
+    opts?: { host?: string; port?: number; bootstrap?: Array<{ host: string; port: number }> },
   ): Promise<Testnet>
 }

@@ -42,12 +42,15 @@ export function parseServer(spec: string): Server {
   if (net.isIP(s)) return { host: s, port: 53 }
   const hostPort = /^([^:]+):(\d+)$/.exec(s)
   if (hostPort && net.isIPv4(hostPort[1])) return { host: hostPort[1], port: Number(hostPort[2]) }
-  throw new TypeError(`A DNS server is an IP address with an optional port, not ${JSON.stringify(spec)}`)
+  throw new TypeError(
+    `A DNS server is an IP address with an optional port, not ${JSON.stringify(spec)}`,
+  )
 }
 
 /** The domain a `hyper://domain/path`, `dat://domain` or bare `domain` names, or null for a key. */
 function domainOf(url: string): { domain: string } | { key: Uint8Array } {
-  if (typeof url !== 'string') throw new DatSdkError('INVALID_KEY', 'resolveName() takes a URL string')
+  if (typeof url !== 'string')
+    throw new DatSdkError('INVALID_KEY', 'resolveName() takes a URL string')
   const bare = /^[^:/]+\.[^:/]+$/.test(url) ? `hyper://${url}` : url
   const ref = parseRef(bare)
   if (ref && 'key' in ref) return { key: ref.key }
@@ -113,12 +116,16 @@ export class NameResolver {
   private async _lookup(domain: string): Promise<Uint8Array> {
     const [link, dat] = await Promise.allSettled([
       this._query(`_dnslink.${domain}`),
-      this._query(domain)
+      this._query(domain),
     ])
     if (link.status === 'rejected' && dat.status === 'rejected') {
-      throw new DatSdkError('DNS_TIMEOUT', `No DNS server answered for ${domain} within ${this._timeout} ms`, {
-        cause: link.reason
-      })
+      throw new DatSdkError(
+        'DNS_TIMEOUT',
+        `No DNS server answered for ${domain} within ${this._timeout} ms`,
+        {
+          cause: link.reason,
+        },
+      )
     }
     const found =
       (link.status === 'fulfilled' && pick(link.value, 'dnslink')) ||
@@ -127,15 +134,21 @@ export class NameResolver {
     if (!found) {
       // One query timed out and the other found nothing: the answer may be behind the silent one.
       if (link.status === 'rejected' || dat.status === 'rejected') {
-        const reason = link.status === 'rejected' ? link.reason : (dat as PromiseRejectedResult).reason
-        throw new DatSdkError('DNS_TIMEOUT', `The DNS lookup of ${domain} did not finish within ${this._timeout} ms`, {
-          cause: reason
-        })
+        const reason =
+          link.status === 'rejected' ? link.reason : (dat as PromiseRejectedResult).reason
+        throw new DatSdkError(
+          'DNS_TIMEOUT',
+          `The DNS lookup of ${domain} did not finish within ${this._timeout} ms`,
+          {
+            cause: reason,
+          },
+        )
       }
       throw new DatSdkError('NAME_NOT_FOUND', `No hyper key in the DNS TXT records of ${domain}`)
     }
     const seconds = Math.min(found.ttl, this._ttl)
-    if (seconds > 0) this._cache.set(domain, { key: found.key, expires: Date.now() + seconds * 1000 })
+    if (seconds > 0)
+      this._cache.set(domain, { key: found.key, expires: Date.now() + seconds * 1000 })
     return found.key
   }
 
@@ -148,7 +161,7 @@ export class NameResolver {
         port: s.port,
         socketType: net.isIPv6(s.host) ? 'udp6' : 'udp4',
         timeout: this._timeout,
-        retryOverTCP: false
+        retryOverTCP: false,
       })
       return resolve(name, 'TXT')
     })
@@ -160,7 +173,7 @@ export class NameResolver {
 
 function pick(
   answers: Resource[],
-  kind: 'dnslink' | 'datkey'
+  kind: 'dnslink' | 'datkey',
 ): { key: Uint8Array; ttl: number } | null {
   let ttl = Infinity
   let key: Uint8Array | null = null

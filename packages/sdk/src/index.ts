@@ -9,7 +9,7 @@ export {
   type HyperdriveFactory,
   type CorestoreFactory,
   type GossipFactory,
-  type MultifeedFactory
+  type MultifeedFactory,
 } from './sdk.js'
 export { createSDK as default } from './sdk.js'
 export { SDKCore, SDKDrive } from './parts.js'
@@ -18,7 +18,7 @@ export type {
   NetworkPeerLike,
   NetworkConfigureOptions,
   NetworkExtensionHandlers,
-  NetworkExtensionLike
+  NetworkExtensionLike,
 } from './types.js'
 export type { DnsOptions } from './dns.js'
 export type { BootstrapNode } from './options.js'
@@ -35,7 +35,7 @@ export {
   type KeyLike,
   type Ref,
   type Encoding,
-  type Store
+  type Store,
 } from '@dat-sdk/store'
 export type { Core, Peer, Extension, ExtensionHandlers, CoreOptions } from '@dat-sdk/core-wrapper'
 export type {
@@ -44,7 +44,7 @@ export type {
   FolderSync,
   SyncFolderOptions,
   SyncProgress,
-  SyncResult
+  SyncResult,
 } from '@dat-sdk/drive-wrapper'
 export type { Networker, NetworkerOptions, NetworkPeer, SwarmLike } from '@dat-sdk/networker'
 export type { Gossip, GossipOptions, ExtensionHost } from '@dat-sdk/gossip'

@@ -7,9 +7,11 @@ import sodium from 'sodium-universal'
 const { namespace } = crypto as unknown as {
   namespace(name: string, count: number): Uint8Array[]
 }
-const manifestKey = (Hypercore as unknown as {
-  key(manifest: { version: number; signers: Array<{ publicKey: Uint8Array }> }): Uint8Array
-}).key.bind(Hypercore)
+const manifestKey = (
+  Hypercore as unknown as {
+    key(manifest: { version: number; signers: Array<{ publicKey: Uint8Array }> }): Uint8Array
+  }
+).key.bind(Hypercore)
 
 let corestoreNS: Uint8Array | null = null
 

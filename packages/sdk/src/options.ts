@@ -6,7 +6,8 @@ export interface BootstrapNode {
 
 /** Turns `'host:port'` strings (and `[v6]:port`) and `{ host, port }` objects into objects. */
 export function parseBootstrap(list: ReadonlyArray<BootstrapNode | string>): BootstrapNode[] {
-  if (!Array.isArray(list)) throw new TypeError('bootstrap must be an array of { host, port } or "host:port"')
+  if (!Array.isArray(list))
+    throw new TypeError('bootstrap must be an array of { host, port } or "host:port"')
   return list.map((node) => {
     if (typeof node === 'string') {
       const m = /^\[([^\]]+)\]:(\d+)$/.exec(node.trim()) ?? /^([^:]+):(\d+)$/.exec(node.trim())
@@ -16,7 +17,9 @@ export function parseBootstrap(list: ReadonlyArray<BootstrapNode | string>): Boo
     if (node && typeof node.host === 'string' && node.host !== '') {
       return { host: node.host, port: checkPort(Number(node.port), node) }
     }
-    throw new TypeError(`A bootstrap node is "host:port" or { host, port }, not ${JSON.stringify(node)}`)
+    throw new TypeError(
+      `A bootstrap node is "host:port" or { host, port }, not ${JSON.stringify(node)}`,
+    )
   })
 }
 
@@ -38,9 +41,10 @@ export function isLoopbackHost(host: string): boolean {
 export function dhtSettings(
   bootstrap: BootstrapNode[] | undefined,
   host: string | undefined,
-  firewalled: boolean | undefined
+  firewalled: boolean | undefined,
 ): { host?: string; firewalled?: boolean } {
-  const loopback = !!bootstrap && bootstrap.length > 0 && bootstrap.every((b) => isLoopbackHost(b.host))
+  const loopback =
+    !!bootstrap && bootstrap.length > 0 && bootstrap.every((b) => isLoopbackHost(b.host))
   const out: { host?: string; firewalled?: boolean } = {}
   const h = host ?? (loopback ? '127.0.0.1' : undefined)
   const f = firewalled ?? (loopback ? false : undefined)

@@ -47,7 +47,7 @@ export class SDKDrive extends Drive {
     source: Store | Owned,
     ref: KeyLike | null,
     opts: DriveOptions,
-    hook: OpenHook<SDKDrive> | null
+    hook: OpenHook<SDKDrive> | null,
   ) {
     if ('hyperdrive' in source) super(source.hyperdrive, opts)
     else super(source, ref, opts)
@@ -95,8 +95,10 @@ export function lazyKeyCorestore(session: Corestore, key: Promise<Uint8Array>): 
         }
       }
       const value = Reflect.get(target, prop, receiver) as unknown
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
-    }
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value
+    },
   })
 }
 

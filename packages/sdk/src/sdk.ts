@@ -15,7 +15,7 @@ import {
   toHex,
   type Hypercore,
   type HypercoreOptions,
-  type KeyLike
+  type KeyLike,
 } from '@dat-sdk/store'
 import { NameResolver, type DnsOptions } from './dns.js'
 import { derivedKey } from './names.js'
@@ -204,7 +204,7 @@ export class SDK extends ReadyResource {
         ...(o.swarm ? { swarm: o.swarm } : {}),
         ...(bootstrap ? { bootstrap } : {}),
         ...(o.keyPair ? { keyPair: o.keyPair } : {}),
-        ...dhtSettings(bootstrap, o.host, o.firewalled)
+        ...dhtSettings(bootstrap, o.host, o.firewalled),
       })
     }
   }
@@ -265,7 +265,10 @@ export class SDK extends ReadyResource {
     this._refs.get(part)?.add(ref)
   }
 
-  private _cached<P extends { closing: Promise<void> | null }>(cache: Map<string, P>, refs: string[]): P | null {
+  private _cached<P extends { closing: Promise<void> | null }>(
+    cache: Map<string, P>,
+    refs: string[],
+  ): P | null {
     for (const ref of refs) {
       const part = cache.get(ref)
       if (part && !part.closing) return part
@@ -307,7 +310,7 @@ export class SDK extends ReadyResource {
    */
   private async _autoJoin(
     part: Closable & { closing: Promise<void> | null },
-    core: Hypercore<unknown>
+    core: Hypercore<unknown>,
   ): Promise<void> {
     if (!this.autoJoin || this.closing || !core.discoveryKey) return
     const discoveryKey = core.discoveryKey
@@ -366,7 +369,10 @@ export class SDK extends ReadyResource {
       return this._track(core, null, [])
     }
     if ('folder' in parsed) {
-      throw new DatSdkError('INVALID_KEY', `${parsed.folder} is a folder: open it with Hyperdrive()`)
+      throw new DatSdkError(
+        'INVALID_KEY',
+        `${parsed.folder} is a folder: open it with Hyperdrive()`,
+      )
     }
     if ('domain' in parsed) {
       const refs = [`domain:${parsed.domain}`]
@@ -374,7 +380,10 @@ export class SDK extends ReadyResource {
       if (cached) return cached as SDKCore<T>
       const key = this._resolver.resolve(`hyper://${parsed.domain}`)
       key.catch(noop) // reported by the core's ready()
-      const session = this.store.corestore.get<T>({ ...hypercoreOpts, preload: key.then((k) => ({ key: k })) })
+      const session = this.store.corestore.get<T>({
+        ...hypercoreOpts,
+        preload: key.then((k) => ({ key: k })),
+      })
       return this._track(new SDKCore<T>(session, coreOpts, hook), this._coreCache<T>(), refs)
     }
     let refs: string[]
@@ -422,7 +431,7 @@ export class SDK extends ReadyResource {
       key.catch(noop)
       const session = this.store.corestore.session()
       const hyperdrive = new HyperdriveClass(lazyKeyCorestore(session, key), null, {
-        encryptionKey: driveOpts.encryptionKey ?? null
+        encryptionKey: driveOpts.encryptionKey ?? null,
       })
       const drive = new SDKDrive({ hyperdrive, session }, null, driveOpts, hook)
       return this._track(drive, this._drives, refs)
@@ -433,8 +442,13 @@ export class SDK extends ReadyResource {
     else refs = [`key:${toHex(parsed.key)}`]
     const cached = this._cached(this._drives, refs)
     if (cached) return cached
-    const drive = this._track(new SDKDrive(this.store, ref ?? null, driveOpts, hook), this._drives, refs)
-    if ('folder' in parsed && sync !== false) drive.folderSync = drive.syncFolder(parsed.folder, sync)
+    const drive = this._track(
+      new SDKDrive(this.store, ref ?? null, driveOpts, hook),
+      this._drives,
+      refs,
+    )
+    if ('folder' in parsed && sync !== false)
+      drive.folderSync = drive.syncFolder(parsed.folder, sync)
     return drive
   }
 
@@ -456,7 +470,10 @@ export class SDK extends ReadyResource {
     return this._track(this.store.namespace(`corestore/${label}`), this._stores, [label])
   }
 
-  private _openGossip<P extends object>(host?: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P> {
+  private _openGossip<P extends object>(
+    host?: ExtensionHost<P>,
+    opts?: GossipOptions<P>,
+  ): Gossip<P> {
     this._check()
     const gossip = new Gossip<P>(host ?? (this.networker as unknown as ExtensionHost<P>), opts)
     return this._track(gossip, null, [])

@@ -49,7 +49,7 @@ export interface NetworkerLike<P extends NetworkPeerLike = NetworkPeerLike> {
   off(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
   registerExtension<M = Uint8Array>(
     name: string,
-    handlers?: NetworkExtensionHandlers<M, P>
+    handlers?: NetworkExtensionHandlers<M, P>,
   ): NetworkExtensionLike<M, P>
   close(): Promise<void>
   listen?(): Promise<void>

@@ -73,7 +73,9 @@ test('dnslink wins over datkey when both exist', async () => {
 test('no record, NXDOMAIN, a non-hyper dnslink and a malformed key are NAME_NOT_FOUND', async () => {
   const r = new NameResolver({ servers: [dns.address] })
   await rejects(r.resolve('hyper://nothing.example'), 'NAME_NOT_FOUND')
-  dns.records.set('_dnslink.ipfs.example', [{ text: 'dnslink=/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG' }])
+  dns.records.set('_dnslink.ipfs.example', [
+    { text: 'dnslink=/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG' },
+  ])
   await rejects(r.resolve('hyper://ipfs.example'), 'NAME_NOT_FOUND')
   dns.records.set('_dnslink.bad.example', [{ text: `dnslink=/hyper/${'z'.repeat(64)}` }])
   dns.records.set('bad.example', [{ text: 'datkey=' + 'a'.repeat(63) }])

@@ -85,7 +85,7 @@ test('a storage directory already open is STORAGE_LOCKED, in this process and in
         (e) => console.log(e.code))`
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: path.resolve(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'inherit']
+      stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
@@ -113,8 +113,13 @@ test('after close() the process exits on its own, with one of everything opened'
       const b = testnet.bootstrap[0]
       const child = spawn(
         process.execPath,
-        [path.join(import.meta.dirname, 'fixtures', 'open-and-close.mjs'), `${b.host}:${b.port}`, silent.address, storage],
-        { cwd: path.resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] }
+        [
+          path.join(import.meta.dirname, 'fixtures', 'open-and-close.mjs'),
+          `${b.host}:${b.port}`,
+          silent.address,
+          storage,
+        ],
+        { cwd: path.resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
       )
       let out = ''
       let err = ''
@@ -126,7 +131,7 @@ test('after close() the process exits on its own, with one of everything opened'
       })
       const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
       const [exitCode, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-        child.on('close', (c, s) => resolve([c, s]))
+        child.on('close', (c, s) => resolve([c, s])),
       )
       clearTimeout(killer)
       assert.is(signal, null, `killed: it did not exit on its own\n${out}\n${err}`)

@@ -11,7 +11,7 @@ import {
   networkerCompliance,
   teardown,
   type LoopbackTestnet,
-  type Teardown
+  type Teardown,
 } from '@dat-sdk/test-utils'
 import { TcpDirectory, TcpNetworker } from './helpers/tcp-networker.js'
 
@@ -32,7 +32,7 @@ networkerCompliance('default Networker', test, {
     await store.ready()
     const networker = new Networker(store, { bootstrap: testnet.bootstrap })
     return { networker, publicKey: networker.publicKey }
-  }
+  },
 })
 
 async function tcpPair(t: Teardown): Promise<{ a: SDK; b: SDK; made: TcpNetworker[] }> {

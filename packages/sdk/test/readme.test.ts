@@ -22,7 +22,7 @@ test.after(async () => {
 function examples(): Array<{ code: string; expected: string[] }> {
   return [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map(([, code]) => ({
     code,
-    expected: [...code.matchAll(/console\.log\(.*\) \/\/ (.*)$/gm)].map((m) => m[1])
+    expected: [...code.matchAll(/console\.log\(.*\) \/\/ (.*)$/gm)].map((m) => m[1]),
   }))
 }
 
@@ -34,7 +34,7 @@ test('the usage example prints what its comments say, and exits on its own', asy
   const child = spawn(process.execPath, ['--input-type=module', '-e', example.code], {
     cwd: root,
     env: { ...process.env, DAT_SDK_BOOTSTRAP: bootstrap },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
   let err = ''
@@ -42,7 +42,7 @@ test('the usage example prints what its comments say, and exits on its own', asy
   child.stderr.on('data', (d) => (err += d))
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-    child.on('close', (c, s) => resolve([c, s]))
+    child.on('close', (c, s) => resolve([c, s])),
   )
   clearTimeout(killer)
   assert.is(signal, null, `it had to be killed:\n${out}\n${err}`)
@@ -54,7 +54,9 @@ test('every API heading names a call the SDK has', async () => {
   const { createSDK } = await import('@dat-sdk/sdk')
   const sdk = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
   try {
-    const headings = [...readme.matchAll(/^## `(?:await )?(?:const sdk = await )?(?:sdk\.)?(\w+)/gm)].map((m) => m[1])
+    const headings = [
+      ...readme.matchAll(/^## `(?:await )?(?:const sdk = await )?(?:sdk\.)?(\w+)/gm),
+    ].map((m) => m[1])
     for (const name of headings) {
       if (name === 'createSDK' || name === 'NetworkerLike') continue
       assert.ok(name in sdk, `sdk.${name}`)

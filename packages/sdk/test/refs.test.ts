@@ -4,7 +4,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import b4a from 'b4a'
 import { createSDK, toHex, toZ32, type SDK } from '@dat-sdk/sdk'
-import { createTestnet, eventually, teardown, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 import { startDnsServer, type TestDnsServer } from './helpers/dns-server.js'
 
 const test = suite('refs: folders and hyper://domain')
@@ -22,7 +28,11 @@ test.after(async () => {
 
 async function sdkOn(t: Teardown): Promise<SDK> {
   return t.add(
-    await createSDK({ storage: false, bootstrap: testnet.bootstrap, dns: { servers: [dns.address], timeout: 1000 } })
+    await createSDK({
+      storage: false,
+      bootstrap: testnet.bootstrap,
+      dns: { servers: [dns.address], timeout: 1000 },
+    }),
   )
 }
 
@@ -51,7 +61,7 @@ test('a folder ref makes a drive, writes <folder>/.dat and keeps the folder in s
     assert.is(fs.readFileSync(path.join(folder, '.dat'), 'utf-8').trim(), drive.url)
     assert.is(b4a.toString((await drive.get('/a.txt'))!), 'first')
     fs.writeFileSync(path.join(folder, 'b.txt'), 'second')
-    await eventually(async () => (await drive.exists('/b.txt')), { timeout: 20_000 })
+    await eventually(async () => await drive.exists('/b.txt'), { timeout: 20_000 })
     await drive.close()
 
     const reopened = sdk.Hyperdrive(folder)
@@ -79,7 +89,7 @@ test('a folder whose .dat names a remote drive is mirrored from it', async () =>
     assert.not.ok(mirror.writable)
     const file = path.join(folder, 'remote.txt')
     await eventually(() => fs.existsSync(file) && fs.readFileSync(file, 'utf-8') === 'from afar', {
-      timeout: 20_000
+      timeout: 20_000,
     })
   } finally {
     await t.run()

@@ -3,7 +3,13 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
-import { createTestnet, eventually, teardown, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 
 const test = suite('two SDKs on a loopback testnet')
 
@@ -59,7 +65,7 @@ test('a drive: a file written on one is read on the other', async () => {
         await copy.update()
         return copy.exists('/later.txt')
       },
-      { timeout: 20_000 }
+      { timeout: 20_000 },
     )
     assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
   } finally {

@@ -59,7 +59,7 @@ test('every spelling of a key, and a name and the key it derives, give the same 
       toZ32(key),
       toURL(key),
       `hyper://${toHex(key)}/some/path`,
-      `dat://${toZ32(key)}`
+      `dat://${toZ32(key)}`,
     ]) {
       assert.is(Hypercore(spelling), named, `spelling ${String(spelling)}`)
     }

@@ -12,7 +12,7 @@ networkerCompliance('tcp', test, {
     await store.ready()
     const networker = new TcpNetworker(store, directory)
     return { networker, publicKey: networker.publicKey }
-  }
+  },
 })
 
 test.run()

@@ -25,7 +25,7 @@ export interface ComplianceHandlers<M> {
 export interface ComplianceNetworker {
   configure(
     discoveryKey: Uint8Array,
-    opts?: { announce?: boolean; lookup?: boolean; flush?: boolean }
+    opts?: { announce?: boolean; lookup?: boolean; flush?: boolean },
   ): Promise<void>
   readonly peers: ReadonlyArray<CompliancePeer>
   on(event: 'peer-add' | 'peer-remove', listener: (peer: CompliancePeer) => void): unknown
@@ -71,11 +71,13 @@ export function networkerCompliance(
   label: string,
   test: TestFn,
   harness: NetworkerComplianceHarness,
-  opts: NetworkerComplianceOptions = {}
+  opts: NetworkerComplianceOptions = {},
 ): void {
   const timeout = opts.timeout ?? 20_000
 
-  async function make(t: Teardown): Promise<{ networker: ComplianceNetworker; publicKey?: Uint8Array }> {
+  async function make(
+    t: Teardown,
+  ): Promise<{ networker: ComplianceNetworker; publicKey?: Uint8Array }> {
     const made = await harness.create(t)
     t.add(() => made.networker.close())
     return made
@@ -84,7 +86,7 @@ export function networkerCompliance(
   async function connected(nodes: ComplianceNetworker[], count: number): Promise<void> {
     await eventually(() => nodes.every((n) => n.peers.length === count), {
       timeout,
-      message: `every networker to have ${count} peer(s)`
+      message: `every networker to have ${count} peer(s)`,
     })
   }
 
@@ -139,7 +141,7 @@ export function networkerCompliance(
     const got: Array<{ message: string; from: CompliancePeer }> = []
     a.networker.registerExtension<string>('compliance-hello', {
       encoding: 'utf-8',
-      onmessage: (message, from) => got.push({ message, from })
+      onmessage: (message, from) => got.push({ message, from }),
     })
     const ext = b.networker.registerExtension<string>('compliance-hello', { encoding: 'utf-8' })
     b.networker.on('peer-add', (peer) => ext.send('hello from b', peer))
@@ -160,18 +162,18 @@ export function networkerCompliance(
     const answers: unknown[] = []
     const server: ComplianceExtension<{ n: number }> = b.networker.registerExtension<{ n: number }>(
       'compliance-rpc',
-      { encoding: 'json', onmessage: (message, from) => server.send({ n: message.n * 2 }, from) }
+      { encoding: 'json', onmessage: (message, from) => server.send({ n: message.n * 2 }, from) },
     )
     const client = a.networker.registerExtension<{ n: number }>('compliance-rpc', {
       encoding: 'json',
-      onmessage: (message) => answers.push(message)
+      onmessage: (message) => answers.push(message),
     })
     await eventually(
       () => {
         if (answers.length === 0) client.send({ n: 21 }, a.networker.peers[0])
         return answers.length > 0
       },
-      { timeout, interval: 200, message: 'an answer' }
+      { timeout, interval: 200, message: 'an answer' },
     )
     assert.deepEqual(answers[0], { n: 42 })
   })
@@ -182,14 +184,14 @@ export function networkerCompliance(
     const exts = nodes.map((n, i) =>
       n.networker.registerExtension<string>('compliance-all', {
         encoding: 'utf-8',
-        onmessage: (m) => got[i].push(m)
-      })
+        onmessage: (m) => got[i].push(m),
+      }),
     )
     const dk = topic()
     await Promise.all(nodes.map((n) => n.networker.configure(dk)))
     await connected(
       nodes.map((n) => n.networker),
-      2
+      2,
     )
     exts[0].broadcast('to everyone')
     await eventually(() => got[1].length === 1 && got[2].length === 1, { timeout })
@@ -205,7 +207,7 @@ export function networkerCompliance(
     a.networker.registerExtension<unknown>('compliance-json', {
       encoding: 'json',
       onmessage: (m) => good.push(m),
-      onerror: (err) => errors.push(err)
+      onerror: (err) => errors.push(err),
     })
     const raw = b.networker.registerExtension<Uint8Array>('compliance-json', { encoding: 'binary' })
     const dk = topic()
@@ -213,14 +215,18 @@ export function networkerCompliance(
     await connected([a.networker, b.networker], 1)
     await eventually(
       () => {
-        if (errors.length === 0) raw.send(new TextEncoder().encode('{not json'), b.networker.peers[0])
+        if (errors.length === 0)
+          raw.send(new TextEncoder().encode('{not json'), b.networker.peers[0])
         return errors.length > 0
       },
-      { timeout, interval: 200, message: 'a decoding error' }
+      { timeout, interval: 200, message: 'a decoding error' },
     )
     assert.equal((errors[0] as Error & { code?: string }).code, 'BAD_MESSAGE')
     raw.send(new TextEncoder().encode('{"ok":true}'), b.networker.peers[0])
-    await eventually(() => good.length === 1, { timeout, message: 'a good message after a bad one' })
+    await eventually(() => good.length === 1, {
+      timeout,
+      message: 'a good message after a bad one',
+    })
     assert.deepEqual(good[0], { ok: true })
     assert.equal(a.networker.peers.length, 1)
   })
@@ -231,7 +237,7 @@ export function networkerCompliance(
     const got: string[] = []
     const mine = a.networker.registerExtension<string>('compliance-off', {
       encoding: 'utf-8',
-      onmessage: (m) => got.push(m)
+      onmessage: (m) => got.push(m),
     })
     const theirs = b.networker.registerExtension<string>('compliance-off', { encoding: 'utf-8' })
     const dk = topic()
@@ -242,7 +248,7 @@ export function networkerCompliance(
         theirs.broadcast('one')
         return got.length > 0
       },
-      { timeout, interval: 200 }
+      { timeout, interval: 200 },
     )
     mine.destroy()
     const before = got.length
@@ -262,7 +268,7 @@ export function networkerCompliance(
     await b.networker.close()
     await eventually(() => removed.length === 1 && a.networker.peers.length === 0, {
       timeout,
-      message: 'the peer to leave'
+      message: 'the peer to leave',
     })
   })
 

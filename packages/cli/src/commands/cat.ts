@@ -7,7 +7,8 @@ import { driveContent, openSDK, splitFileURL } from './common.js'
 
 /** `dat-sdk cat hyper://<key>/<path>`: writes one file of a drive to stdout. */
 export async function cat({ positionals, flags }: Parsed, io: IO): Promise<number> {
-  if (positionals.length !== 1) throw new UsageError('cat takes one file URL: dat-sdk cat hyper://<key>/<path>')
+  if (positionals.length !== 1)
+    throw new UsageError('cat takes one file URL: dat-sdk cat hyper://<key>/<path>')
   const { drive: url, path } = splitFileURL(positionals[0])
   if (path === '/' || path === '') throw new CliError(`Give the path of a file: ${url}/<path>`)
   parseRef(url) // a malformed URL fails here, before any network

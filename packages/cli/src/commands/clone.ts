@@ -11,11 +11,13 @@ import { driveContent, openSDK } from './common.js'
  * once every file is there; with `--live` it then keeps the folder following the drive.
  */
 export async function clone({ positionals, flags }: Parsed, io: IO): Promise<number> {
-  if (positionals.length !== 2) throw new UsageError('clone takes a URL and a folder: dat-sdk clone <url> <dir>')
+  if (positionals.length !== 2)
+    throw new UsageError('clone takes a URL and a folder: dat-sdk clone <url> <dir>')
   const [url, target] = positionals
   const dir = path.resolve(target)
   const ref = parseRef(url) // a malformed URL fails here, before any network
-  if (!ref || !('key' in ref || 'domain' in ref)) throw new CliError(`Expected a hyper:// URL, not ${JSON.stringify(url)}`)
+  if (!ref || !('key' in ref || 'domain' in ref))
+    throw new CliError(`Expected a hyper:// URL, not ${JSON.stringify(url)}`)
 
   const started = Date.now()
   const sdk = await openSDK(flags)
@@ -40,13 +42,16 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
     await sync.ready()
     bar.done({ ...last, totalFiles: last.files, totalBytes: last.bytes })
     io.stderr.write(
-      `Cloned ${drive.url} into ${dir}: ${last.files} files, ${formatBytes(last.bytes)} in ${formatDuration(Date.now() - started)}\n`
+      `Cloned ${drive.url} into ${dir}: ${last.files} files, ${formatBytes(last.bytes)} in ${formatDuration(Date.now() - started)}\n`,
     )
     if (flags.live) {
       io.stderr.write('Following the drive (Ctrl-C to stop).\n')
       sync.on('synced', (r) => {
         const n = r.added.length + r.changed.length + r.removed.length
-        if (n) io.stderr.write(`synced +${r.added.length} ~${r.changed.length} -${r.removed.length} (version ${drive.version})\n`)
+        if (n)
+          io.stderr.write(
+            `synced +${r.added.length} ~${r.changed.length} -${r.removed.length} (version ${drive.version})\n`,
+          )
       })
       await untilStopped(io.signal)
     }

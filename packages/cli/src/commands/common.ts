@@ -3,10 +3,13 @@ import type { CommonFlags } from '../args.js'
 import { CliError, within } from '../io.js'
 
 /** The SDK a command runs on, from `--storage` and `--bootstrap`. */
-export function openSDK(flags: CommonFlags, defaults: { storage?: string | false } = {}): Promise<SDK> {
+export function openSDK(
+  flags: CommonFlags,
+  defaults: { storage?: string | false } = {},
+): Promise<SDK> {
   return createSDK({
     storage: flags.storage ?? defaults.storage,
-    ...(flags.bootstrap ? { bootstrap: flags.bootstrap } : {})
+    ...(flags.bootstrap ? { bootstrap: flags.bootstrap } : {}),
   })
 }
 
@@ -30,7 +33,7 @@ export async function driveContent(drive: SDKDrive, url: string, seconds: number
       drive.update({ wait: true }).then(check, () => {})
     }),
     seconds * 1000,
-    notFound
+    notFound,
   )
 }
 

@@ -37,14 +37,24 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
   const peers: Peer[] = []
   let stepNo = 0
 
-  async function step<T>(title: string, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+  async function step<T>(
+    title: string,
+    fn: () => Promise<T>,
+    describe: (value: T) => string,
+  ): Promise<T> {
     stepNo++
     const started = Date.now()
     if (io.signal.aborted) throw new CliError('Stopped')
-    const value = await within(fn(), STEP_TIMEOUT, `The ${title} step did not finish within ${STEP_TIMEOUT / 1000} s`)
+    const value = await within(
+      fn(),
+      STEP_TIMEOUT,
+      `The ${title} step did not finish within ${STEP_TIMEOUT / 1000} s`,
+    )
     const ms = Date.now() - started
     const lines = describe(value).split('\n')
-    out.write(`${String(stepNo).padStart(2)}. ${title.padEnd(10)} ${lines[0]}  (${formatDuration(ms)})\n`)
+    out.write(
+      `${String(stepNo).padStart(2)}. ${title.padEnd(10)} ${lines[0]}  (${formatDuration(ms)})\n`,
+    )
     for (const line of lines.slice(1)) out.write(`    ${''.padEnd(10)} ${line}\n`)
     return value
   }
@@ -59,18 +69,20 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
         testnet = await createTestnet(3, { host: '127.0.0.1' })
         return testnet.bootstrap.map((b) => `${b.host}:${b.port}`)
       },
-      (b) => (flags.bootstrap ? `using ${b.join(', ')}` : `3 DHT nodes, bootstrap ${b[0]}`)
+      (b) => (flags.bootstrap ? `using ${b.join(', ')}` : `3 DHT nodes, bootstrap ${b[0]}`),
     )
 
     await step(
       'peers',
       async () => {
         for (const name of NAMES) {
-          const storage = flags.storage ? path.join(flags.storage, name) : path.join(work, `${name}-storage`)
+          const storage = flags.storage
+            ? path.join(flags.storage, name)
+            : path.join(work, `${name}-storage`)
           peers.push({ name, sdk: await createSDK({ storage, bootstrap }) })
         }
       },
-      () => `${NAMES.join(', ')}: an SDK each, with its own storage`
+      () => `${NAMES.join(', ')}: an SDK each, with its own storage`,
     )
     const [alice, bob, carol] = peers
 
@@ -86,7 +98,7 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
         await alice.sdk.flush(d)
         return d
       },
-      (d) => `alice shares a folder of ${made.files} files (${formatBytes(made.bytes)})\n${d.url}`
+      (d) => `alice shares a folder of ${made.files} files (${formatBytes(made.bytes)})\n${d.url}`,
     )
 
     const target = path.join(work, 'cloned')
@@ -109,7 +121,7 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
         await sameFolders(source, target)
         return last
       },
-      (p) => `bob cloned ${p.files} files (${formatBytes(p.bytes)}); every byte matches alice's`
+      (p) => `bob cloned ${p.files} files (${formatBytes(p.bytes)}); every byte matches alice's`,
     )
 
     // -- a three-writer multifeed ------------------------------------------------------------
@@ -118,20 +130,29 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
       async () => {
         const feeds: Array<Multifeed<{ from: string; text: string }>> = []
         for (const peer of peers) {
-          const multi = peer.sdk.Multifeed<{ from: string; text: string }>('demo-chat', { valueEncoding: 'json' })
+          const multi = peer.sdk.Multifeed<{ from: string; text: string }>('demo-chat', {
+            valueEncoding: 'json',
+          })
           const writer = await multi.writer('me')
-          await writer.append([1, 2, 3].map((i) => ({ from: peer.name, text: `message ${i} from ${peer.name}` })))
+          await writer.append(
+            [1, 2, 3].map((i) => ({ from: peer.name, text: `message ${i} from ${peer.name}` })),
+          )
           await peer.sdk.flush(multi)
           feeds.push(multi)
         }
         await waitFor(() =>
-          feeds.every((m) => m.feeds().length === 3 && m.feeds().every((f) => f.length === 3 && f.contiguousLength === 3))
+          feeds.every(
+            (m) =>
+              m.feeds().length === 3 &&
+              m.feeds().every((f) => f.length === 3 && f.contiguousLength === 3),
+          ),
         )
         const log = []
-        for (const f of feeds[1].feeds()) for (let i = 0; i < f.length; i++) log.push(await f.get(i))
+        for (const f of feeds[1].feeds())
+          for (let i = 0; i < f.length; i++) log.push(await f.get(i))
         return log.length
       },
-      (n) => `alice, bob and carol each wrote 3 messages; every peer holds 3 feeds, ${n} messages`
+      (n) => `alice, bob and carol each wrote 3 messages; every peer holds 3 feeds, ${n} messages`,
     )
 
     // -- gossip ------------------------------------------------------------------------------
@@ -143,7 +164,7 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
         await waitFor(() => sets.every((s) => s.list().length === 15))
         return sets[2].list().length
       },
-      (n) => `each advertised 5 keys over its connections; all three list the same ${n}`
+      (n) => `each advertised 5 keys over its connections; all three list the same ${n}`,
     )
 
     // -- a connection-level extension --------------------------------------------------------
@@ -156,21 +177,21 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
             encoding: 'json',
             onmessage: (message, from) => {
               if (message.type === 'hello') ext.send({ type: 'reply', from: peer.name }, from)
-            }
+            },
           })
         }
         const mine = alice.sdk.networker.registerExtension<Hello>('dat-sdk-demo/hello', {
           encoding: 'json',
           onmessage: (message) => {
             if (message.type === 'reply') replies.push(message.from)
-          }
+          },
         })
         await waitFor(() => alice.sdk.networker.peers.length >= 2)
         mine.broadcast({ type: 'hello', from: 'alice' })
         await waitFor(() => replies.length >= 2)
         return replies.sort()
       },
-      (r) => `alice said hello on a connection-level extension; ${r.join(' and ')} answered`
+      (r) => `alice said hello on a connection-level extension; ${r.join(' and ')} answered`,
     )
 
     out.write(`\nDone in ${formatDuration(Date.now() - began)}.\n`)
@@ -207,7 +228,9 @@ async function sameFolders(a: string, b: string): Promise<void> {
   const list = async (root: string): Promise<string[]> => {
     const out: string[] = []
     const walk = async (rel: string) => {
-      for (const entry of await fs.promises.readdir(path.join(root, rel), { withFileTypes: true })) {
+      for (const entry of await fs.promises.readdir(path.join(root, rel), {
+        withFileTypes: true,
+      })) {
         const r = path.join(rel, entry.name)
         if (entry.isDirectory()) await walk(r)
         else if (r !== '.dat') out.push(r)
@@ -219,7 +242,10 @@ async function sameFolders(a: string, b: string): Promise<void> {
   const [fa, fb] = await Promise.all([list(a), list(b)])
   if (fa.join('\n') !== fb.join('\n')) throw new CliError('The clone does not hold the same files')
   for (const f of fa) {
-    const [x, y] = await Promise.all([fs.promises.readFile(path.join(a, f)), fs.promises.readFile(path.join(b, f))])
+    const [x, y] = await Promise.all([
+      fs.promises.readFile(path.join(a, f)),
+      fs.promises.readFile(path.join(b, f)),
+    ])
     if (!x.equals(y)) throw new CliError(`The clone's ${f} differs`)
   }
 }

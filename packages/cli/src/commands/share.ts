@@ -22,7 +22,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     await drive.ready()
     if (!drive.writable) {
       throw new CliError(
-        `${path.join(dir, '.dat')} names a drive this storage cannot write (was it shared with another --storage, or cloned?)`
+        `${path.join(dir, '.dat')} names a drive this storage cannot write (was it shared with another --storage, or cloned?)`,
       )
     }
     const sync = drive.syncFolder(dir)
@@ -33,16 +33,21 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     sync.on('progress', (p) => bar.update(p))
     await sync.ready()
     const files = await countFiles(drive)
-    bar.done({ files: files.count, bytes: files.bytes, totalFiles: files.count, totalBytes: files.bytes })
+    bar.done({
+      files: files.count,
+      bytes: files.bytes,
+      totalFiles: files.count,
+      totalBytes: files.bytes,
+    })
     await sdk.flush(drive)
     io.stderr.write(
-      `Sharing ${dir} (${files.count} files, ${formatBytes(files.bytes)}; ready in ${formatDuration(Date.now() - started)}). Ctrl-C to stop.\n`
+      `Sharing ${dir} (${files.count} files, ${formatBytes(files.bytes)}; ready in ${formatDuration(Date.now() - started)}). Ctrl-C to stop.\n`,
     )
     sync.on('synced', (r) => {
       const parts = [
         r.added.length ? `+${r.added.length}` : '',
         r.changed.length ? `~${r.changed.length}` : '',
-        r.removed.length ? `-${r.removed.length}` : ''
+        r.removed.length ? `-${r.removed.length}` : '',
       ].filter(Boolean)
       if (parts.length) io.stderr.write(`synced ${parts.join(' ')} (version ${drive.version})\n`)
     })
@@ -54,7 +59,10 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
 }
 
 async function countFiles(drive: {
-  list(path: string, opts: { recursive: boolean }): AsyncIterable<{ value: { blob?: { byteLength: number } | null } }>
+  list(
+    path: string,
+    opts: { recursive: boolean },
+  ): AsyncIterable<{ value: { blob?: { byteLength: number } | null } }>
 }): Promise<{ count: number; bytes: number }> {
   let count = 0
   let bytes = 0

@@ -13,13 +13,13 @@ export async function testnet({ positionals, flags }: Parsed, io: IO): Promise<n
   const net = await createTestnet(3, {
     host: '127.0.0.1',
     ...(flags.port !== undefined ? { port: flags.port } : {}),
-    ...(bootstrap ? { bootstrap } : {})
+    ...(bootstrap ? { bootstrap } : {}),
   })
   try {
     const address = `${net.bootstrap[0].host}:${net.bootstrap[0].port}`
     io.stdout.write(`${address}\n`)
     io.stderr.write(
-      `Loopback testnet running. Use it with: dat-sdk share <dir> --bootstrap ${address}\nCtrl-C to stop.\n`
+      `Loopback testnet running. Use it with: dat-sdk share <dir> --bootstrap ${address}\nCtrl-C to stop.\n`,
     )
     await untilStopped(io.signal)
     return 0

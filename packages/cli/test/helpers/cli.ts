@@ -40,22 +40,30 @@ export class Running {
     this.child.stderr!.on('data', (d) => (this.stderr += d))
     this._exit = new Promise((resolve) => {
       this.child.on('close', (code, signal) =>
-        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr })
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }),
       )
     })
   }
 
   /** Resolves with the first match of `pattern` in stdout or stderr (`which`), or rejects. */
-  async waitFor(pattern: RegExp, which: 'stdout' | 'stderr' = 'stdout', timeout = 30_000): Promise<RegExpMatchArray> {
+  async waitFor(
+    pattern: RegExp,
+    which: 'stdout' | 'stderr' = 'stdout',
+    timeout = 30_000,
+  ): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeout
     for (;;) {
       const m = this[which].match(pattern)
       if (m) return m
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`dat-sdk exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`)
+        throw new Error(
+          `dat-sdk exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`,
+        )
       }
       if (Date.now() > deadline) {
-        throw new Error(`dat-sdk did not print ${pattern} within ${timeout} ms:\n${this.stdout}\n${this.stderr}`)
+        throw new Error(
+          `dat-sdk did not print ${pattern} within ${timeout} ms:\n${this.stdout}\n${this.stderr}`,
+        )
       }
       await new Promise((r) => setTimeout(r, 50))
     }

@@ -45,11 +45,11 @@ export async function startDnsServer(): Promise<TestDnsServer> {
           type: Packet.TYPE.TXT,
           class: Packet.CLASS.IN,
           ttl: r.ttl ?? 300,
-          data: r.text
+          data: r.text,
         } as never)
       }
       send(response).catch(() => {})
-    }
+    },
   })
   const addresses = await server.listen({ udp: { port: 0, address: '127.0.0.1' } })
   const udp = addresses.udp as { port: number }
@@ -65,7 +65,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     },
     async close() {
       await server.close()
-    }
+    },
   }
 }
 
@@ -76,6 +76,6 @@ export async function startSilentServer(): Promise<{ address: string; close(): P
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   return {
     address: `127.0.0.1:${socket.address().port}`,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve()))
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   }
 }

@@ -16,18 +16,20 @@ interface Listing {
 }
 
 /**
- * Who announces which topic, and who looks it up: a DHT for one test process. Of two peers that
- * both announce and look a topic up, only the one with the smaller key dials, so they meet once.
+ * Who announces which topic, and who looks it up: a DHT for one test process. It also knows which
+ * pairs of networkers are connected (or dialling), so two that find each other on several topics,
+ * or both ways, dial once.
  */
 export class TcpDirectory {
   private readonly _announced = new Map<string, Map<TcpNetworker, Listing>>()
   private readonly _lookups = new Map<string, Set<TcpNetworker>>()
+  private readonly _pairs = new Set<string>()
 
   announce(topic: string, who: TcpNetworker, listing: Listing): void {
     let list = this._announced.get(topic)
     if (!list) this._announced.set(topic, (list = new Map()))
     list.set(who, listing)
-    for (const looker of this._lookups.get(topic) ?? []) this._maybeDial(topic, looker, who, listing)
+    for (const looker of this._lookups.get(topic) ?? []) this._maybeDial(looker, who, listing)
   }
 
   lookup(topic: string, who: TcpNetworker): Promise<void>[] {
@@ -36,7 +38,7 @@ export class TcpDirectory {
     set.add(who)
     const dials: Promise<void>[] = []
     for (const [announcer, listing] of this._announced.get(topic) ?? []) {
-      dials.push(this._maybeDial(topic, who, announcer, listing))
+      dials.push(this._maybeDial(who, announcer, listing))
     }
     return dials
   }
@@ -46,12 +48,27 @@ export class TcpDirectory {
     this._lookups.get(topic)?.delete(who)
   }
 
-  private _maybeDial(topic: string, looker: TcpNetworker, announcer: TcpNetworker, listing: Listing): Promise<void> {
-    if (looker === announcer) return Promise.resolve()
-    const theyDial = this._lookups.get(topic)?.has(announcer) === true
-    if (theyDial && b4a.compare(looker.publicKey, announcer.publicKey) > 0) return Promise.resolve()
-    return looker._dial(listing)
+  /** The connection between these two ended: they may dial again. */
+  forget(a: Uint8Array, b: Uint8Array): void {
+    this._pairs.delete(pairKey(a, b))
   }
+
+  private async _maybeDial(
+    looker: TcpNetworker,
+    announcer: TcpNetworker,
+    listing: Listing,
+  ): Promise<void> {
+    if (looker === announcer) return
+    const key = pairKey(looker.publicKey, announcer.publicKey)
+    if (this._pairs.has(key)) return
+    this._pairs.add(key)
+    if (!(await looker._dial(listing))) this._pairs.delete(key)
+  }
+}
+
+function pairKey(a: Uint8Array, b: Uint8Array): string {
+  const [x, y] = [toHex(a), toHex(b)].sort()
+  return x + y
 }
 
 export interface TcpPeer {
@@ -109,7 +126,10 @@ export class TcpNetworker extends EventEmitter {
 
   async configure(
     discoveryKey: Uint8Array,
-    { announce = true, lookup = true }: { announce?: boolean; lookup?: boolean; flush?: boolean } = {}
+    {
+      announce = true,
+      lookup = true,
+    }: { announce?: boolean; lookup?: boolean; flush?: boolean } = {},
   ): Promise<void> {
     if (this._closing) throw new DatSdkError('CLOSED', 'closed')
     const topic = toHex(discoveryKey)
@@ -117,7 +137,6 @@ export class TcpNetworker extends EventEmitter {
     this._topics.delete(topic)
     if (!announce && !lookup) return
     this._topics.add(topic)
-    // Look up before announcing: the directory's dialling rule relies on that order.
     const dials = lookup ? this.directory.lookup(topic, this) : []
     if (announce) {
       await this.listen()
@@ -133,13 +152,13 @@ export class TcpNetworker extends EventEmitter {
       encoding?: Encoding<M>
       onmessage?(message: M, peer: TcpPeer): void
       onerror?(err: DatSdkError, peer?: TcpPeer): void
-    } = {}
+    } = {},
   ) {
     const reg: Registration = {
       name,
       codec: resolveEncoding(handlers.encoding) as Registration['codec'],
       onmessage: handlers.onmessage as Registration['onmessage'],
-      onerror: handlers.onerror
+      onerror: handlers.onerror,
     }
     let set = this._extensions.get(name)
     if (!set) this._extensions.set(name, (set = new Set()))
@@ -153,11 +172,12 @@ export class TcpNetworker extends EventEmitter {
       },
       broadcast: (message: M) => {
         const bytes = reg.codec.encode(message)
-        for (const conn of this._connections.values()) this._channel(conn, name).messages[0].send(bytes)
+        for (const conn of this._connections.values())
+          this._channel(conn, name).messages[0].send(bytes)
       },
       destroy: () => {
         set.delete(reg)
-      }
+      },
     }
   }
 
@@ -166,7 +186,10 @@ export class TcpNetworker extends EventEmitter {
       for (const topic of this._topics) this.directory.leave(topic, this)
       this._topics.clear()
       const closed = [...this._sockets].map(
-        (s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))
+        (s) =>
+          new Promise<void>((resolve) =>
+            s.destroyed ? resolve() : s.once('close', () => resolve()),
+          ),
       )
       for (const conn of this._connections.values()) conn.peer.stream.destroy()
       for (const s of this._sockets) s.destroy()
@@ -185,7 +208,10 @@ export class TcpNetworker extends EventEmitter {
       socket.once('connect', () => {
         const stream = this._onsocket(socket, true)
         if (!stream) return resolve()
-        stream.opened.then(() => resolve(), () => resolve())
+        stream.opened.then(
+          () => resolve(),
+          () => resolve(),
+        )
       })
       socket.once('error', () => resolve())
     })
@@ -223,7 +249,7 @@ export class TcpNetworker extends EventEmitter {
     const peer: TcpPeer = {
       remotePublicKey,
       remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
-      stream
+      stream,
     }
     const conn: Connection = { peer, mux: Protomux.from(stream), channels: new Map() }
     this._connections.set(key, conn)
@@ -235,6 +261,7 @@ export class TcpNetworker extends EventEmitter {
   private _drop(key: string, conn: Connection): void {
     if (this._connections.get(key) !== conn) return
     this._connections.delete(key)
+    this.directory.forget(this.publicKey, conn.peer.remotePublicKey)
     this.emit('peer-remove', conn.peer)
   }
 
@@ -247,9 +274,9 @@ export class TcpNetworker extends EventEmitter {
       messages: [
         {
           encoding: c.raw,
-          onmessage: (bytes: unknown) => this._onmessage(conn, name, bytes as Uint8Array)
-        }
-      ]
+          onmessage: (bytes: unknown) => this._onmessage(conn, name, bytes as Uint8Array),
+        },
+      ],
     })
     if (!channel) throw new Error(`could not open the ${name} channel`)
     conn.channels.set(name, channel)

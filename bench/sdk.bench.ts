@@ -1,0 +1,150 @@
+// The SDK against wiring the same parts by hand, in the same run, on a loopback testnet:
+// 1. Throughput: a fresh peer opens a core of 20,000 blocks of 1 KiB by its URL and downloads all
+//    of it. Ours: `createSDK()` + `Hypercore(url)` + `download()`. Raw: a Corestore, a Hyperswarm
+//    whose connections go into `corestore.replicate()`, `join()` + `flush()` + `download()`. The
+//    clock runs from the reader's open until it holds every block.
+// 2. Time to first block: a fresh peer (storage, swarm and all) opens a one-block core by its URL
+//    and reads block 0. Ours: `createSDK()` + `Hypercore(url)` + `get(0)`. Raw: Corestore +
+//    Hyperswarm + `findingPeers()` around `join()` / `flush()` + `get(0)`. p50 of many rounds.
+// Rounds alternate ours / raw to even out noise. The writer is set up once, outside the clock.
+import Corestore from '../packages/store/node_modules/corestore/index.js'
+import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
+import { createSDK } from '../packages/sdk/dist/index.js'
+import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
+import { percentile, report, time } from './lib.ts'
+
+const BLOCKS = Number(process.env.BENCH_SDK_BLOCKS || 20_000)
+const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 3)
+const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 8)
+const BLOCK = new Uint8Array(1024).fill(0x73)
+
+const testnet = await createTestnet(3)
+const bootstrap = testnet.bootstrap
+const dirs: string[] = []
+function tmp(label: string): string {
+  const dir = makeTmpDir(label)
+  dirs.push(dir)
+  return dir
+}
+
+// The writer: one SDK holding both cores, announced before any clock starts.
+const writer = await createSDK({ storage: tmp('bench-sdk-writer'), bootstrap })
+const big = writer.Hypercore('big')
+for (let i = 0; i < BLOCKS; i += 1000) {
+  await big.append(new Array<Uint8Array>(Math.min(1000, BLOCKS - i)).fill(BLOCK))
+}
+const small = writer.Hypercore('small')
+await small.append(BLOCK)
+await writer.flush()
+
+interface Reader {
+  /** Opens the core by key and resolves once `done(core)` does. */
+  run(key: Uint8Array, done: (core: RawCore) => Promise<unknown>): Promise<void>
+}
+
+interface RawCore {
+  get(index: number): Promise<unknown>
+  download(range: { start: number; end: number }): { done(): Promise<void> }
+}
+
+const ours: Reader = {
+  async run(key, done) {
+    const sdk = await createSDK({ storage: tmp('bench-sdk-ours'), bootstrap })
+    try {
+      const core = sdk.Hypercore(key)
+      await core.ready()
+      await done(core)
+    } finally {
+      await sdk.close()
+    }
+  },
+}
+
+const raw: Reader = {
+  async run(key, done) {
+    const store = new Corestore(tmp('bench-sdk-raw'))
+    const swarm = new Hyperswarm({ dht: testnet.createNode() })
+    swarm.on('connection', (conn: unknown) => store.replicate(conn))
+    try {
+      const core = store.get({ key })
+      await core.ready()
+      const found = core.findingPeers()
+      swarm.join(core.discoveryKey, { server: false, client: true })
+      swarm.flush().then(found, found)
+      await done(core)
+    } finally {
+      await swarm.destroy()
+      await store.close()
+    }
+  },
+}
+
+// --- 1. throughput ---
+
+const throughput = { ours: [] as number[], raw: [] as number[] }
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, reader] of [
+    ['ours', ours],
+    ['raw', raw],
+  ] as const) {
+    const { ms } = await time(() =>
+      reader.run(big.key!, (core) => core.download({ start: 0, end: BLOCKS }).done()),
+    )
+    throughput[name].push((BLOCKS * 1024) / 1024 / 1024 / (ms / 1000))
+  }
+}
+
+// --- 2. time to first block ---
+
+const latency = { ours: [] as number[], raw: [] as number[] }
+for (let round = 0; round < LATENCY_ROUNDS; round++) {
+  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
+  for (const name of order) {
+    const reader = name === 'ours' ? ours : raw
+    const { ms } = await time(() => reader.run(small.key!, (core) => core.get(0)))
+    latency[name].push(ms)
+  }
+}
+
+await writer.close()
+await testnet.destroy()
+for (const dir of dirs) await removeDir(dir)
+
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  )
+report('sdk', [
+  {
+    name: `sdk: open by URL and download ${BLOCKS / 1000}k x 1 KiB`,
+    ours: median(throughput.ours),
+    baseline: median(throughput.raw),
+    unit: 'MiB/s',
+    better: 'higher',
+    target: 0.9,
+    extra: { rounds: ROUNDS },
+  },
+  {
+    name: 'sdk: fresh peer, URL to first block (p50)',
+    ours: median(latency.ours),
+    baseline: median(latency.raw),
+    unit: 'ms',
+    better: 'lower',
+    target: 0.8,
+    extra: {
+      'ours p99': Math.round(
+        percentile(
+          [...latency.ours].sort((a, b) => a - b),
+          99,
+        ),
+      ),
+      'raw p99': Math.round(
+        percentile(
+          [...latency.raw].sort((a, b) => a - b),
+          99,
+        ),
+      ),
+    },
+  },
+])
