@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { teardown } from '@dat-sdk/test-utils'
+import { teardown, type Teardown } from '@dat-sdk/test-utils'
 import { writeFiles } from './helpers.js'
 
 const test = suite('syncFolder with an unreadable file')
@@ -19,17 +20,30 @@ function chownTree(dir: string, uid: number): void {
   }
 }
 
-/** Runs the fixture; as root, drops to `nobody`, for whom chmod 000 really stops a read. */
-function runChild(dir: string, storage: string): Promise<string> {
+/**
+ * Runs the fixture; as root, drops to `nobody`, for whom chmod 000 really stops a read. `nobody`
+ * gets its own TMPDIR (tsx keeps a cache there) and, for the length of the test, the right to
+ * pass through the run's temporary directory (search only: it cannot list it).
+ */
+function runChild(t: Teardown, dir: string, storage: string): Promise<string> {
   const root = process.getuid?.() === 0
+  const env = { ...process.env }
   if (root) {
-    chownTree(dir, NOBODY)
-    chownTree(storage, NOBODY)
+    const base = os.tmpdir()
+    const mode = fs.statSync(base).mode & 0o7777
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(base, mode | 0o001)
+      t.add(() => fs.chmodSync(base, mode))
+    }
+    const childTmp = t.tmpDir('unreadable-child-tmp')
+    env.TMPDIR = childTmp
+    for (const d of [dir, storage, childTmp]) chownTree(d, NOBODY)
   }
   const fixture = path.join(import.meta.dirname, 'fixtures', 'unreadable-child.ts')
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, dir, storage], {
       cwd: path.join(import.meta.dirname, '..'),
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(root ? { uid: NOBODY, gid: NOBODY } : {}),
     })
@@ -53,7 +67,7 @@ test('a file that cannot be read (permissions) is an error naming it; the rest s
     const files: Record<string, string> = {}
     for (let i = 0; i < 9; i++) files[`file-${i}.txt`] = `version one of ${i}`
     writeFiles(dir, files)
-    const result = JSON.parse(await runChild(dir, storage))
+    const result = JSON.parse(await runChild(t, dir, storage))
     assert.is.not(result.uid, 0, 'the check runs unprivileged')
     const secret: string = result.secret
     assert.equal(result.errors, [{ code: 'FILE_UNREADABLE', path: '/' + secret, cause: 'EACCES' }])
