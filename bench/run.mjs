@@ -14,7 +14,8 @@ const files = fs
   .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
   .sort()
 const results = path.join(dir, 'results')
-fs.rmSync(results, { recursive: true, force: true })
+// Only this run's results make the table: a filtered run leaves the others' files alone.
+const started = Date.now()
 const failed = []
 for (const f of files) {
   console.log(`\n## ${f}`)
@@ -26,7 +27,7 @@ for (const f of files) {
 const rows = []
 if (fs.existsSync(results)) {
   for (const f of fs.readdirSync(results).sort()) {
-    if (f === 'all.json') continue
+    if (f === 'all.json' || fs.statSync(path.join(results, f)).mtimeMs < started) continue
     for (const row of JSON.parse(fs.readFileSync(path.join(results, f), 'utf8')))
       rows.push({ file: f, ...row })
   }

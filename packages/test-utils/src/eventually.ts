@@ -8,8 +8,9 @@ export interface EventuallyOptions {
 }
 
 /**
- * Retries `fn` until it returns a truthy value (or, for a function that asserts, until it stops
- * throwing), and resolves with that value. Rejects with the last failure after `timeout`.
+ * Retries `fn` until it returns a truthy value, and resolves with that value; a throw counts as
+ * "not yet". A function that asserts must end with `return true`. Rejects with the last failure
+ * after `timeout`.
  */
 export async function eventually<T>(
   fn: () => T | Promise<T>,
