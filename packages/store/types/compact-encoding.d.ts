@@ -20,7 +20,8 @@ declare module 'compact-encoding' {
   export const uint16: Codec<number>
   export const uint32: Codec<number>
   export const bool: Codec<boolean>
-  export const buffer: Codec<Uint8Array | null>
+  export const buffer: Codec<Uint8Array>
+  export const optionalBuffer: Codec<Uint8Array | null>
   export const binary: Codec<Uint8Array>
   export const raw: Codec<Uint8Array>
   export const string: Codec<string>
@@ -39,7 +40,8 @@ declare module 'compact-encoding' {
     uint16: Codec<number>
     uint32: Codec<number>
     bool: Codec<boolean>
-    buffer: Codec<Uint8Array | null>
+    buffer: Codec<Uint8Array>
+    optionalBuffer: Codec<Uint8Array | null>
     binary: Codec<Uint8Array>
     raw: Codec<Uint8Array>
     string: Codec<string>

@@ -1,3 +1,5 @@
+import type { EventEmitter } from 'node:events'
+
 export interface EventuallyOptions {
   /** Give up after this many milliseconds (default 10,000). */
   timeout?: number
@@ -43,10 +45,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** Resolves with the arguments of the next `event` on `emitter`, or rejects after `timeout`. */
 export function once<T extends unknown[] = unknown[]>(
-  emitter: {
-    once(event: string, fn: (...args: never[]) => void): unknown
-    off?(event: string, fn: (...args: never[]) => void): unknown
-  },
+  emitter: Pick<EventEmitter, 'once'> & Partial<Pick<EventEmitter, 'off'>>,
   event: string,
   timeout = 10_000,
 ): Promise<T> {
@@ -55,7 +54,7 @@ export function once<T extends unknown[] = unknown[]>(
       emitter.off?.(event, onEvent)
       reject(new Error(`No '${event}' event within ${timeout} ms`))
     }, timeout)
-    function onEvent(...args: never[]): void {
+    function onEvent(...args: unknown[]): void {
       clearTimeout(timer)
       resolve(args as unknown as T)
     }
