@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream'
-import { isDatSdkError } from '@dat-sdk/sdk'
 import { UsageError } from './args.js'
 
 /** Where a command writes, and how it learns it should stop (Ctrl-C). */
@@ -44,11 +43,12 @@ export function describeError(err: unknown): string {
   const e = err as { message?: unknown; code?: unknown; path?: unknown } | null
   const message =
     typeof e?.message === 'string' && e.message ? e.message.split('\n')[0] : String(err)
-  if (isDatSdkError(err)) {
-    if (err.code === 'STORAGE_LOCKED') {
+  // An SDK error (checked by shape, so this module loads nothing of the SDK).
+  if (e && (e as Error).name === 'DatSdkError' && typeof e.code === 'string') {
+    if (e.code === 'STORAGE_LOCKED') {
       return `${message} (STORAGE_LOCKED): another dat-sdk is using it; pass --storage <another dir>`
     }
-    return `${message} (${err.code})`
+    return `${message} (${e.code})`
   }
   if (e?.code === 'ENOENT' && typeof e.path === 'string') return `No such file or folder: ${e.path}`
   if (e?.code === 'EACCES' && typeof e.path === 'string') return `Permission denied: ${e.path}`

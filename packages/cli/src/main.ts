@@ -1,15 +1,17 @@
 import fs from 'node:fs'
 import { parse, USAGE, UsageError, type Parsed } from './args.js'
-import { cat } from './commands/cat.js'
-import { clone } from './commands/clone.js'
-import { demo } from './commands/demo.js'
-import { share } from './commands/share.js'
-import { testnet } from './commands/testnet.js'
 import { describeError, type IO } from './io.js'
 
 type Command = (parsed: Parsed, io: IO) => Promise<number>
 
-const COMMANDS: Record<string, Command> = { share, clone, cat, testnet, demo }
+// Loaded on use, so that --help and a usage mistake answer without loading the whole stack.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  share: async () => (await import('./commands/share.js')).share,
+  clone: async () => (await import('./commands/clone.js')).clone,
+  cat: async () => (await import('./commands/cat.js')).cat,
+  testnet: async () => (await import('./commands/testnet.js')).testnet,
+  demo: async () => (await import('./commands/demo.js')).demo,
+}
 
 function version(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf-8')) as {
@@ -34,9 +36,11 @@ export async function main(argv: string[], io: IO): Promise<number> {
       ;(parsed.command === null && !parsed.flags.help ? io.stderr : io.stdout).write(USAGE)
       return parsed.command === null && !parsed.flags.help ? 2 : 0
     }
-    const command = COMMANDS[parsed.command]
-    if (!command) throw new UsageError(`Unknown command ${JSON.stringify(parsed.command)}`)
-    return await command(parsed, io)
+    const load = Object.hasOwn(COMMANDS, parsed.command) ? COMMANDS[parsed.command] : null
+    if (!load) throw new UsageError(`Unknown command ${JSON.stringify(parsed.command)}`)
+    return await (
+      await load()
+    )(parsed, io)
   } catch (err) {
     io.stderr.write(`dat-sdk: ${describeError(err)}\n`)
     if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack)
