@@ -21,7 +21,7 @@ import { NameResolver, type DnsOptions } from './dns.js'
 import { derivedKey } from './names.js'
 import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
-import type { NetworkerLike } from './types.js'
+import type { NetworkConfigureOptions, NetworkerLike } from './types.js'
 
 export interface SDKOptions {
   /**
@@ -284,11 +284,11 @@ export class SDK extends ReadyResource {
       join.count++
       if (announce && !join.announce) {
         join.announce = true
-        join.flushed = this.networker.configure(discoveryKey, { announce: true, lookup: true })
+        join.flushed = this._configure(discoveryKey, { announce: true, lookup: true })
       }
       return join.flushed
     }
-    const flushed = this.networker.configure(discoveryKey, { announce, lookup: true, flush: true })
+    const flushed = this._configure(discoveryKey, { announce, lookup: true, flush: true })
     join = { count: 1, announce, flushed }
     this._joins.set(hex, join)
     flushed.catch(noop)
@@ -301,7 +301,16 @@ export class SDK extends ReadyResource {
     if (!join || --join.count > 0) return
     this._joins.delete(hex)
     if (this.closing) return // the networker leaves every topic as it closes
-    this.networker.configure(discoveryKey, { announce: false, lookup: false }).catch(noop)
+    this._configure(discoveryKey, { announce: false, lookup: false }).catch(noop)
+  }
+
+  /** `networker.configure()`, as a promise even when a stand-in networker throws. */
+  private _configure(discoveryKey: Uint8Array, opts: NetworkConfigureOptions): Promise<void> {
+    try {
+      return Promise.resolve(this.networker.configure(discoveryKey, opts))
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   /**
