@@ -42,10 +42,9 @@ export interface FileSyncError extends DatSdkError {
   filename: string
 }
 
-// These two codes are not in @dat-sdk/store's ErrorCodes yet (asked the lead to add them); the
-// cast keeps the one error class while they are missing there.
-const FILE_UNREADABLE = 'FILE_UNREADABLE' as ErrorCode
-const FILE_UNWRITABLE = 'FILE_UNWRITABLE' as ErrorCode
+// A file the folder sync could not read from, or write to, the folder (on 'error', with its path).
+const FILE_UNREADABLE: ErrorCode = 'FILE_UNREADABLE'
+const FILE_UNWRITABLE: ErrorCode = 'FILE_UNWRITABLE'
 
 interface Plan {
   /** Only these paths (a live batch), or null for the whole tree. */

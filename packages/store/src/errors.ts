@@ -13,6 +13,9 @@ export const ErrorCodes = [
   'ERR_CLIENT_MISMATCH',
   'KEY_MISMATCH',
   'TOO_MANY_FEEDS',
+  // Folder sync (drive-wrapper): a file that could not be read from, or written to, the folder.
+  'FILE_UNREADABLE',
+  'FILE_UNWRITABLE',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]
