@@ -22,7 +22,7 @@ import type {
   UpdateOptions
 } from 'hypercore'
 import { Peer, type PeerOwner } from './peer.js'
-import { READY_EXTENSION, decodeReady, encodeReady } from './messages.js'
+import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages.js'
 
 /*
  * First-message delivery, found by experiment on hypercore 11.37.1 / corestore 7.12.5 / protomux
@@ -42,13 +42,16 @@ import { READY_EXTENSION, decodeReady, encodeReady } from './messages.js'
  *
  * So the sender cannot know from hypercore when it is safe to send. The fix is a handshake on a
  * separate control extension (`dat-sdk/ready@1`, see messages.ts): each Core tells each peer
- * which extension names it handles, when the peer is added, whenever it registers a new name,
- * and in reply to an announcement that says it has not heard from us yet (ours may have arrived
- * before the remote was listening). Messages to a peer wait in a per-peer queue until the peer
- * has announced that name. A peer that never announces anything (a raw hypercore, an older SDK)
- * gets the queue flushed after `handshakeTimeout` and direct sends from then on: the raw
- * stack's behaviour, never worse. The user's payload bytes are unchanged, so a raw hypercore
- * that registered the same name with the same encoding interoperates.
+ * which extension names the core handles (its own and any other session's, read from the
+ * peer's extension map), when the peer is added, whenever it registers a new name, and in reply
+ * to an announcement that says it has not heard from us yet (ours may have arrived before the
+ * remote was listening). Messages to a peer wait in a per-peer queue until the peer has
+ * announced that name, and never longer than `handshakeTimeout`: a message that waited that
+ * long is sent anyway and its name is sent directly from then on, and a peer that announces
+ * nothing within that time after it was added (a raw hypercore) gets everything directly. So
+ * the worst case is the raw stack's behaviour, a little later. The user's payload bytes are
+ * unchanged, so a raw hypercore that registered the same name with the same encoding
+ * interoperates.
  */
 
 /** How long to wait for a peer's `dat-sdk/ready@1` before treating it as a raw hypercore peer. */
@@ -122,15 +125,20 @@ interface NameEntry {
 interface Queued {
   name: string
   bytes: Uint8Array
+  /** When it stops waiting for the remote and is sent anyway. */
+  deadline: number
 }
 
 interface PeerEntry {
   raw: HypercorePeer
   peer: Peer
   queue: Queued[]
-  /** No announcement came within the timeout: send directly, as the raw stack does. */
-  direct: boolean
-  timer: ReturnType<typeof setTimeout> | null
+  /** The peer said nothing within the timeout after it was added: send everything directly. */
+  silent: boolean
+  /** Names whose messages waited out the timeout: sent directly from then on. */
+  direct: Set<string>
+  helloTimer: ReturnType<typeof setTimeout> | null
+  queueTimer: ReturnType<typeof setTimeout> | null
 }
 
 /**
@@ -270,11 +278,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
   private _detach(): void {
     for (const [event, fn] of this._listeners) this._session.removeListener(event, fn)
     this._listeners.length = 0
-    for (const entry of this._peers.values()) {
-      if (entry.timer) clearTimeout(entry.timer)
-      entry.queue = []
-      remotes.get(entry.raw)?.cores.delete(this as Core<unknown>)
-    }
+    for (const entry of this._peers.values()) this._forget(entry)
     this._peers.clear()
     for (const entry of this._names.values()) {
       for (const reg of entry.regs) reg.destroyed = true
@@ -400,18 +404,30 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
     const known = this._peers.get(raw)
     if (known) return known
     if (this.closing) return null
-    const entry: PeerEntry = { raw, peer: new Peer(this, raw), queue: [], direct: false, timer: null }
+    const entry: PeerEntry = {
+      raw,
+      peer: new Peer(this, raw),
+      queue: [],
+      silent: false,
+      direct: new Set(),
+      helloTimer: null,
+      queueTimer: null
+    }
     this._peers.set(raw, entry)
     const remote = remoteOf(raw)
     remote.cores.add(this as Core<unknown>)
-    this._announce(entry)
+    // Announce once hypercore has finished adding the peer: it fills the peer's extension map
+    // (which the announcement reads) session by session, after each session's 'peer-add'.
+    queueMicrotask(() => {
+      if (this._peers.get(raw) === entry) this._announce(entry)
+    })
     if (!remote.announced) {
-      entry.timer = setTimeout(() => {
-        entry.timer = null
-        entry.direct = true
+      entry.helloTimer = setTimeout(() => {
+        entry.helloTimer = null
+        entry.silent = true
         this._flush(entry)
       }, this._handshakeTimeout)
-      entry.timer.unref?.()
+      entry.helloTimer.unref?.()
     }
     try {
       this.emit('peer-add', entry.peer)
@@ -427,14 +443,20 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
     const entry = this._peers.get(raw)
     if (!entry) return
     this._peers.delete(raw)
-    if (entry.timer) clearTimeout(entry.timer)
-    entry.queue = []
-    remotes.get(raw)?.cores.delete(this as Core<unknown>)
+    this._forget(entry)
     try {
       this.emit('peer-remove', entry.peer)
     } catch (err) {
       rethrowLater(err)
     }
+  }
+
+  private _forget(entry: PeerEntry): void {
+    if (entry.helloTimer) clearTimeout(entry.helloTimer)
+    if (entry.queueTimer) clearTimeout(entry.queueTimer)
+    entry.helloTimer = entry.queueTimer = null
+    entry.queue = []
+    remotes.get(entry.raw)?.cores.delete(this as Core<unknown>)
   }
 
   private _entryOf(peer: Peer | HypercorePeer): PeerEntry {
@@ -449,12 +471,21 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
 
   // -- the ready handshake ---------------------------------------------------------------------
 
+  /** The names this core handles for `raw`: ours, and any other session's hypercore routes. */
+  private _handledNames(raw: HypercorePeer): string[] {
+    const names = new Set(this._names.keys())
+    const routed = (raw as { extensions?: unknown }).extensions
+    if (routed instanceof Map) {
+      for (const name of routed.keys()) if (typeof name === 'string') names.add(name)
+    }
+    names.delete(READY_EXTENSION)
+    return [...names].slice(0, MAX_NAMES)
+  }
+
   private _announce(entry: PeerEntry): void {
     const remote = remoteOf(entry.raw)
-    entry.raw.extension(
-      READY_EXTENSION,
-      encodeReady({ heard: remote.announced, names: [...this._names.keys()] })
-    )
+    const names = this._handledNames(entry.raw)
+    entry.raw.extension(READY_EXTENSION, encodeReady({ heard: remote.announced, names }))
   }
 
   private _onready(bytes: Uint8Array, raw: HypercorePeer): void {
@@ -481,18 +512,19 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
   private _onRemoteReady(raw: HypercorePeer, heard: boolean): void {
     const entry = this._peers.get(raw)
     if (!entry) return
-    if (entry.timer) {
-      clearTimeout(entry.timer)
-      entry.timer = null
+    if (entry.helloTimer) {
+      clearTimeout(entry.helloTimer)
+      entry.helloTimer = null
     }
     if (!heard) this._announce(entry)
     this._flush(entry)
   }
 
   private _canSend(entry: PeerEntry, name: string): boolean {
+    if (entry.direct.has(name)) return true
     const remote = remotes.get(entry.raw)
     if (remote && remote.announced) return remote.names.has(name)
-    return entry.direct
+    return entry.silent
   }
 
   private _flush(entry: PeerEntry): void {
@@ -510,8 +542,23 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
       entry.raw.extension(name, bytes)
       return
     }
-    entry.queue.push({ name, bytes })
+    entry.queue.push({ name, bytes, deadline: Date.now() + this._handshakeTimeout })
     if (entry.queue.length > MAX_QUEUE) entry.queue.shift()
+    if (!entry.queueTimer) this._armQueueTimer(entry)
+  }
+
+  /** Sends what waited out the timeout (and, from then on, its name directly). */
+  private _armQueueTimer(entry: PeerEntry): void {
+    if (entry.queue.length === 0 || this._peers.get(entry.raw) !== entry) return
+    const wait = Math.max(0, entry.queue[0].deadline - Date.now())
+    entry.queueTimer = setTimeout(() => {
+      entry.queueTimer = null
+      const now = Date.now()
+      for (const q of entry.queue) if (q.deadline <= now) entry.direct.add(q.name)
+      this._flush(entry)
+      this._armQueueTimer(entry)
+    }, wait)
+    entry.queueTimer.unref?.()
   }
 
   // -- extensions ------------------------------------------------------------------------------

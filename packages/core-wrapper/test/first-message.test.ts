@@ -162,4 +162,52 @@ test('messages wait in order for a late registration, and other names are not he
   }
 })
 
+test('a name another session of the remote core registered is announced too', async () => {
+  const t = teardown()
+  try {
+    // The sender would hold the message for 30 s if the remote did not announce the name.
+    const pair = await corePair(t, { blocks: ['x'], a: { handshakeTimeout: 30_000 } })
+    const got: string[] = []
+    // Registered on the raw hypercore under B's Core (as a raw-hypercore gossip would), not through it.
+    const other = t.add(pair.b.hypercore.session())
+    other.registerExtension<string>('raw-name', { encoding: 'utf-8', onmessage: (m: string) => void got.push(m) })
+    const ext = pair.a.registerExtension<string>('raw-name', { encoding: 'utf-8' })
+    pair.a.on('peer-add', (peer) => ext.send('hello', peer))
+    connectPair(t, pair)
+    await eventually(() => got.length === 1, { timeout: 5_000 })
+    assert.equal(got, ['hello'])
+  } finally {
+    await t.run()
+  }
+})
+
+test('a name the remote handles without announcing it waits handshakeTimeout at most', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['x'], a: { handshakeTimeout: 300 } })
+    const ext = pair.a.registerExtension<string>('late-raw', { encoding: 'utf-8' })
+    const known = pair.a.registerExtension<string>('known', { encoding: 'utf-8' })
+    const gotKnown = collector<[string, Peer]>()
+    pair.b.registerExtension<string>('known', { encoding: 'utf-8', onmessage: gotKnown.fn })
+    connectPair(t, pair)
+    await eventually(() => pair.a.peers().length === 1)
+    known.broadcast('the handshake is done')
+    await eventually(() => gotKnown.calls.length === 1)
+    // B's Core has announced; now a raw session of B registers a name B's Core never hears of.
+    const got: string[] = []
+    const other = t.add(pair.b.hypercore.session())
+    other.registerExtension<string>('late-raw', { encoding: 'utf-8', onmessage: (m: string) => void got.push(m) })
+    const started = Date.now()
+    ext.broadcast('one')
+    ext.broadcast('two')
+    await eventually(() => got.length === 2, { timeout: 5_000 })
+    assert.equal(got, ['one', 'two'])
+    assert.ok(Date.now() - started >= 250, 'held for the timeout, then sent')
+    ext.broadcast('three')
+    await eventually(() => got.length === 3, { timeout: 200, message: 'later ones go at once' })
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()
