@@ -9,7 +9,7 @@ import {
   type Hypercore,
   type HypercoreOptions,
   type HypercorePeer,
-  type MessageCodec
+  type MessageCodec,
 } from '@dat-sdk/store'
 import type {
   AppendResult,
@@ -19,7 +19,7 @@ import type {
   Info,
   RangeOptions,
   ReadStreamOptions,
-  UpdateOptions
+  UpdateOptions,
 } from 'hypercore'
 import { Peer, type PeerOwner } from './peer.js'
 import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages.js'
@@ -54,7 +54,7 @@ import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages
  * interoperates.
  */
 
-/** How long to wait for a peer's `dat-sdk/ready@1` before treating it as a raw hypercore peer. */
+/** The longest a message waits for the peer's `dat-sdk/ready@1` to list its name. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 2_000
 /** Messages held per peer while it is not ready; past this the oldest are dropped. */
 const MAX_QUEUE = 1_024
@@ -67,8 +67,8 @@ export interface CoreOptions {
    */
   extensions?: string[]
   /**
-   * Milliseconds to wait for a peer to say which extensions it handles before sending to it
-   * anyway, as to a raw hypercore peer (default 2,000).
+   * The longest a message waits, in milliseconds, for its peer to say it handles that extension
+   * before it is sent anyway, as to a raw hypercore peer (default 2,000).
    */
   handshakeTimeout?: number
   /** Close the hypercore session handed in when the Core closes (default `true`). */
@@ -226,13 +226,13 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
 
     this._ready = hypercore.registerExtension<Uint8Array>(READY_EXTENSION, {
       encoding: 'binary',
-      onmessage: (bytes, raw) => this._onready(bytes, raw)
+      onmessage: (bytes, raw) => this._onready(bytes, raw),
     })
     for (const name of this._eventNames) {
       this._register<Uint8Array>(name, {
         onmessage: (message, peer) => {
           this.emit('extension', name, message, peer)
-        }
+        },
       })
     }
 
@@ -250,7 +250,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
   static from<T = Uint8Array>(
     store: CoreSource,
     ref?: CoreRef,
-    opts: CoreOptions & HypercoreOptions = {}
+    opts: CoreOptions & HypercoreOptions = {},
   ): Core<T> {
     const { extensions, handshakeTimeout, closeHypercore, ...hypercoreOpts } = opts
     const hypercore = store.get<T>(ref, hypercoreOpts)
@@ -411,7 +411,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
       silent: false,
       direct: new Set(),
       helloTimer: null,
-      queueTimer: null
+      queueTimer: null,
     }
     this._peers.set(raw, entry)
     const remote = remoteOf(raw)
@@ -568,7 +568,10 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
    * (binary by default) and decoded inside a try/catch: a payload that does not decode, or an
    * `onmessage` that throws, reaches `onerror` and `'extension-error'` as `BAD_MESSAGE`.
    */
-  registerExtension<M = Uint8Array>(name: string, handlers: ExtensionHandlers<M> = {}): Extension<M> {
+  registerExtension<M = Uint8Array>(
+    name: string,
+    handlers: ExtensionHandlers<M> = {},
+  ): Extension<M> {
     this._checkOpen()
     if (typeof name !== 'string' || name === '' || name === READY_EXTENSION) {
       throw new TypeError(`Bad extension name ${JSON.stringify(name)}`)
@@ -583,13 +586,13 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
       codec,
       onmessage: handlers.onmessage as Registration['onmessage'],
       onerror: handlers.onerror,
-      destroyed: false
+      destroyed: false,
     }
     let entry = this._names.get(name)
     if (!entry) {
       const raw = this._session.registerExtension<Uint8Array>(name, {
         encoding: 'binary',
-        onmessage: (bytes, rawPeer) => this._onmessage(name, bytes, rawPeer)
+        onmessage: (bytes, rawPeer) => this._onmessage(name, bytes, rawPeer),
       })
       entry = { raw, regs: [] }
       this._names.set(name, entry)
@@ -620,7 +623,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
       },
       destroy(): void {
         core._unregister(reg)
-      }
+      },
     }
   }
 
@@ -679,7 +682,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
             handler
               ? `The handler of extension ${reg?.name} threw on a message from a peer`
               : 'A message from a peer failed to decode',
-            { cause: err }
+            { cause: err },
           )
     if (reg?.onerror) {
       try {
@@ -715,7 +718,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
     const reg = this._names.get(name)?.regs[0]
     if (!reg) {
       throw new TypeError(
-        `No extension named ${JSON.stringify(name)} on this core: list it in opts.extensions or registerExtension() it`
+        `No extension named ${JSON.stringify(name)} on this core: list it in opts.extensions or registerExtension() it`,
       )
     }
     return reg

@@ -4,7 +4,7 @@ export {
   type CoreEvents,
   type CoreSource,
   type Extension,
-  type ExtensionHandlers
+  type ExtensionHandlers,
 } from './core.js'
 export { Core as default } from './core.js'
 export { Peer } from './peer.js'

@@ -45,7 +45,7 @@ export const readyMessage: Codec<ReadyMessage> = {
     const flags = c.uint.decode(state)
     const list = names.decode(state)
     return { heard: (flags & FLAG_HEARD) !== 0, names: list }
-  }
+  },
 }
 
 export function encodeReady(m: ReadyMessage): Uint8Array {
@@ -61,7 +61,10 @@ export function decodeReady(bytes: Uint8Array): ReadyMessage {
     throw new DatSdkError('BAD_MESSAGE', `Malformed ${READY_EXTENSION} message`, { cause: err })
   }
   if (m.names.length > MAX_NAMES) {
-    throw new DatSdkError('BAD_MESSAGE', `A ${READY_EXTENSION} message lists over ${MAX_NAMES} names`)
+    throw new DatSdkError(
+      'BAD_MESSAGE',
+      `A ${READY_EXTENSION} message lists over ${MAX_NAMES} names`,
+    )
   }
   for (const name of m.names) {
     if (name.length === 0 || b4a.byteLength(name) > MAX_NAME_BYTES) {

@@ -73,7 +73,7 @@ test('two cores replicate through replicatePair, with peers and Peer.has()/remot
     assert.is(b4a.toString((await b.get(2))!), 'two')
     const fromB = b.peers()[0]
     await eventually(() => fromB.remoteLength === 3 && fromB.has(0) && fromB.has(2), {
-      message: 'the reader learns the writer has every block'
+      message: 'the reader learns the writer has every block',
     })
     assert.not.ok(fromB.has(3))
 
@@ -211,7 +211,7 @@ test('close() is idempotent, closes the session it was given, and later calls re
     await core.close()
     assert.is(closes, 1)
     assert.ok(core.closed)
-    assert.ok(hypercore.closed, 'the session handed in is the Core\'s')
+    assert.ok(hypercore.closed, "the session handed in is the Core's")
 
     assert.is(await codeOf(core.append(b4a.from('y'))), 'CLOSED')
     assert.is(await codeOf(core.get(0)), 'CLOSED')
@@ -269,8 +269,14 @@ test('a Core closes when its session is closed under it', async () => {
 test('the constructor checks shapes, not classes', async () => {
   const t = teardown()
   try {
-    assert.throws(() => new Core({} as never), (err: Error) => err instanceof TypeError)
-    assert.throws(() => new Core(null as never), (err: Error) => err instanceof TypeError)
+    assert.throws(
+      () => new Core({} as never),
+      (err: Error) => err instanceof TypeError,
+    )
+    assert.throws(
+      () => new Core(null as never),
+      (err: Error) => err instanceof TypeError,
+    )
     const store = t.add(Store.temp())
     const hypercore = store.get({ name: 'shape' })
     // A stand-in for a hypercore from another copy of the module: same shape, other prototype.
@@ -283,7 +289,7 @@ test('the constructor checks shapes, not classes', async () => {
     await hypercore.close()
     assert.throws(
       () => new Core(store.get({ name: 'bad' }), { extensions: [''] }),
-      (err: Error) => err instanceof TypeError
+      (err: Error) => err instanceof TypeError,
     )
   } finally {
     await t.run()

@@ -25,7 +25,7 @@ const pointCodec = {
   },
   decode(state: never): Point {
     return { x: c.uint.decode(state), label: c.string.decode(state) }
-  }
+  },
 }
 
 // The protocol-buffers family's shape: one byte of x, then the label.
@@ -35,27 +35,31 @@ const pointAbstract: AbstractEncoding<Point> = {
     if (buf.byteLength < 1) throw new RangeError('empty')
     return { x: buf[0], label: b4a.toString(buf.subarray(1)) }
   },
-  encodingLength: (p) => 1 + b4a.byteLength(p.label)
+  encodingLength: (p) => 1 + b4a.byteLength(p.label),
 }
 
-const cases: Array<{ label: string; encoding: Encoding<unknown> | undefined; ab: unknown; ba: unknown }> =
-  [
-    { label: 'binary (default)', encoding: undefined, ab: b4a.from([1, 2, 3]), ba: b4a.from([9]) },
-    { label: 'utf-8', encoding: 'utf-8', ab: 'hé from a', ba: 'hé from b' },
-    { label: 'json', encoding: 'json', ab: { n: 1, list: ['a'] }, ba: [null, true, 2.5] },
-    {
-      label: 'a compact-encoding codec',
-      encoding: pointCodec,
-      ab: { x: 300, label: 'a' },
-      ba: { x: 7, label: 'b' }
-    },
-    {
-      label: 'an abstract-encoding codec',
-      encoding: pointAbstract,
-      ab: { x: 5, label: 'a' },
-      ba: { x: 6, label: 'b' }
-    }
-  ]
+const cases: Array<{
+  label: string
+  encoding: Encoding<unknown> | undefined
+  ab: unknown
+  ba: unknown
+}> = [
+  { label: 'binary (default)', encoding: undefined, ab: b4a.from([1, 2, 3]), ba: b4a.from([9]) },
+  { label: 'utf-8', encoding: 'utf-8', ab: 'hé from a', ba: 'hé from b' },
+  { label: 'json', encoding: 'json', ab: { n: 1, list: ['a'] }, ba: [null, true, 2.5] },
+  {
+    label: 'a compact-encoding codec',
+    encoding: pointCodec,
+    ab: { x: 300, label: 'a' },
+    ba: { x: 7, label: 'b' },
+  },
+  {
+    label: 'an abstract-encoding codec',
+    encoding: pointAbstract,
+    ab: { x: 5, label: 'a' },
+    ba: { x: 6, label: 'b' },
+  },
+]
 
 for (const { label, encoding, ab, ba } of cases) {
   test(`${label}: messages travel both ways, send() and broadcast()`, async () => {
@@ -104,7 +108,10 @@ test('opts.extensions: extension(), peer.extension() and the extension event', a
     assert.is(gotA.calls[0][0], 'chat')
     assert.is(b4a.toString(gotA.calls[0][1]), 'reply')
 
-    assert.throws(() => pair.a.extension('nope', 'x'), (err: Error) => err instanceof TypeError)
+    assert.throws(
+      () => pair.a.extension('nope', 'x'),
+      (err: Error) => err instanceof TypeError,
+    )
   } finally {
     await t.run()
   }
@@ -127,7 +134,10 @@ test('two registrations of one name both receive; destroy() stops one', async ()
     sender.broadcast('second')
     await eventually(() => two.calls.length === 2)
     assert.is(one.calls.length, 1)
-    assert.throws(() => extOne.broadcast('x'), (err: Error & { code?: string }) => err.code === 'CLOSED')
+    assert.throws(
+      () => extOne.broadcast('x'),
+      (err: Error & { code?: string }) => err.code === 'CLOSED',
+    )
   } finally {
     await t.run()
   }
@@ -144,19 +154,40 @@ test('send() to a peer that is not connected is UNKNOWN_PEER; a bad message is a
     await eventually(() => pair.a.peers().length === 1)
     const peer = pair.a.peers()[0]
 
-    assert.throws(() => ext.send(42 as never, peer), (err: Error) => err instanceof TypeError)
-    assert.throws(() => ext.broadcast({} as never), (err: Error) => err instanceof TypeError)
-    assert.throws(() => json.send(undefined, peer), (err: Error) => err instanceof TypeError)
-    assert.throws(() => codec.send({ x: -1, label: 3 } as never, peer), (err: Error) => err instanceof TypeError)
-    assert.throws(() => pair.a.registerExtension('x', { encoding: 'nope' as never }), (err: Error) => err instanceof TypeError)
+    assert.throws(
+      () => ext.send(42 as never, peer),
+      (err: Error) => err instanceof TypeError,
+    )
+    assert.throws(
+      () => ext.broadcast({} as never),
+      (err: Error) => err instanceof TypeError,
+    )
+    assert.throws(
+      () => json.send(undefined, peer),
+      (err: Error) => err instanceof TypeError,
+    )
+    assert.throws(
+      () => codec.send({ x: -1, label: 3 } as never, peer),
+      (err: Error) => err instanceof TypeError,
+    )
+    assert.throws(
+      () => pair.a.registerExtension('x', { encoding: 'nope' as never }),
+      (err: Error) => err instanceof TypeError,
+    )
 
     await pair.storeB.close()
     await eventually(() => pair.a.peers().length === 0)
-    assert.throws(() => ext.send('late', peer), (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER')
-    assert.throws(() => peer.extension('e', 'late'), (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER')
+    assert.throws(
+      () => ext.send('late', peer),
+      (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER',
+    )
+    assert.throws(
+      () => peer.extension('e', 'late'),
+      (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER',
+    )
     assert.throws(
       () => ext.send('x', { id: 'nobody' } as never),
-      (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER'
+      (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER',
     )
   } finally {
     await t.run()

@@ -52,7 +52,11 @@ test('raw stack control: the message is lost when the remote registers after the
     b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: (m) => void got.push(m) })
     await eventually(() => sent === 1)
     await sleep(300)
-    assert.equal(got, [], 'hypercore drops a message for a name the receiver has not registered yet')
+    assert.equal(
+      got,
+      [],
+      'hypercore drops a message for a name the receiver has not registered yet',
+    )
   } finally {
     await t.run()
   }
@@ -119,7 +123,7 @@ test('a raw hypercore peer (no handshake) gets the message after handshakeTimeou
     const b = t.add(storeB.get(a.key!))
     const extB = b.registerExtension<string>('hi', {
       encoding: 'utf-8',
-      onmessage: (m: string) => void got.push(m)
+      onmessage: (m: string) => void got.push(m),
     })
     b.on('peer-add', (peer: HypercorePeer) => extB.send('from raw b', peer))
     await b.ready()
@@ -155,7 +159,7 @@ test('messages wait in order for a late registration, and other names are not he
     await eventually(() => got.calls.length === 5)
     assert.equal(
       got.calls.map((c) => c[0]),
-      ['m0', 'm1', 'm2', 'm3', 'm4']
+      ['m0', 'm1', 'm2', 'm3', 'm4'],
     )
   } finally {
     await t.run()
@@ -170,7 +174,10 @@ test('a name another session of the remote core registered is announced too', as
     const got: string[] = []
     // Registered on the raw hypercore under B's Core (as a raw-hypercore gossip would), not through it.
     const other = t.add(pair.b.hypercore.session())
-    other.registerExtension<string>('raw-name', { encoding: 'utf-8', onmessage: (m: string) => void got.push(m) })
+    other.registerExtension<string>('raw-name', {
+      encoding: 'utf-8',
+      onmessage: (m: string) => void got.push(m),
+    })
     const ext = pair.a.registerExtension<string>('raw-name', { encoding: 'utf-8' })
     pair.a.on('peer-add', (peer) => ext.send('hello', peer))
     connectPair(t, pair)
@@ -196,7 +203,10 @@ test('a name the remote handles without announcing it waits handshakeTimeout at 
     // B's Core has announced; now a raw session of B registers a name B's Core never hears of.
     const got: string[] = []
     const other = t.add(pair.b.hypercore.session())
-    other.registerExtension<string>('late-raw', { encoding: 'utf-8', onmessage: (m: string) => void got.push(m) })
+    other.registerExtension<string>('late-raw', {
+      encoding: 'utf-8',
+      onmessage: (m: string) => void got.push(m),
+    })
     const started = Date.now()
     ext.broadcast('one')
     ext.broadcast('two')

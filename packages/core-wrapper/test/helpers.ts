@@ -22,7 +22,7 @@ export interface CorePair {
 /** A writable core with `blocks` blocks in one store and a reader of it in another, not yet connected. */
 export async function corePair(
   t: Teardown,
-  opts: { a?: CoreOptions; b?: CoreOptions; blocks?: string[] } = {}
+  opts: { a?: CoreOptions; b?: CoreOptions; blocks?: string[] } = {},
 ): Promise<CorePair> {
   const storeA = t.add(Store.temp())
   const storeB = t.add(Store.temp())

@@ -23,7 +23,7 @@ const pair2 = {
   },
   decode(state: never): [number, string] {
     return [c.uint.decode(state), c.string.decode(state)]
-  }
+  },
 }
 
 const strict: AbstractEncoding<{ n: number }> = {
@@ -32,7 +32,7 @@ const strict: AbstractEncoding<{ n: number }> = {
     if (buf.byteLength !== 1) throw new RangeError('one byte expected')
     return { n: buf[0] }
   },
-  encodingLength: () => 1
+  encodingLength: () => 1,
 }
 
 /** A connected pair where B listens on `name` with `encoding` and A can send raw bytes on it. */
@@ -45,7 +45,7 @@ async function setup(t: Teardown, name: string, encoding: Encoding<unknown>) {
   const ext = pair.b.registerExtension<unknown>(name, {
     encoding,
     onmessage: messages.fn,
-    onerror: onerror.fn
+    onerror: onerror.fn,
   })
   const raw = pair.a.registerExtension(name) // binary: sends the bytes as they are
   connectPair(t, pair)
@@ -60,22 +60,28 @@ async function stillReplicates(pair: CorePair, label: string): Promise<void> {
   assert.is(b4a.toString((await pair.b.get(index, { timeout: 10_000 }))!), label)
 }
 
-const bad: Array<{ label: string; encoding: Encoding<unknown>; bytes: Uint8Array; good: unknown }> = [
-  { label: 'invalid JSON', encoding: 'json', bytes: b4a.from('{"keys": [1,'), good: { ok: 1 } },
-  {
-    label: 'a truncated compact-encoding message',
-    encoding: pair2,
-    bytes: c.encode(pair2, [300, 'hello']).subarray(0, 4),
-    good: [1, 'x']
-  },
-  { label: 'invalid UTF-8 for utf-8', encoding: 'utf-8', bytes: b4a.from([0xc3, 0x28, 0xff]), good: 'fine' },
-  {
-    label: 'a wrong length for an abstract-encoding',
-    encoding: strict,
-    bytes: b4a.from([1, 2, 3]),
-    good: { n: 4 }
-  }
-]
+const bad: Array<{ label: string; encoding: Encoding<unknown>; bytes: Uint8Array; good: unknown }> =
+  [
+    { label: 'invalid JSON', encoding: 'json', bytes: b4a.from('{"keys": [1,'), good: { ok: 1 } },
+    {
+      label: 'a truncated compact-encoding message',
+      encoding: pair2,
+      bytes: c.encode(pair2, [300, 'hello']).subarray(0, 4),
+      good: [1, 'x'],
+    },
+    {
+      label: 'invalid UTF-8 for utf-8',
+      encoding: 'utf-8',
+      bytes: b4a.from([0xc3, 0x28, 0xff]),
+      good: 'fine',
+    },
+    {
+      label: 'a wrong length for an abstract-encoding',
+      encoding: strict,
+      bytes: b4a.from([1, 2, 3]),
+      good: { n: 4 },
+    },
+  ]
 
 for (const { label, encoding, bytes, good } of bad) {
   test(`${label}: BAD_MESSAGE to onerror and extension-error, then replication goes on`, async () => {
@@ -117,7 +123,7 @@ test('an onmessage that throws (or rejects) is BAD_MESSAGE; the next message sti
         seen.push(m)
         if (m === 'throw') throw new TypeError('handler bug')
         if (m === 'reject') return Promise.reject(new Error('async handler bug'))
-      }
+      },
     })
     const sender = pair.a.registerExtension<unknown>('j', { encoding: 'json' })
     connectPair(t, pair)
@@ -127,7 +133,9 @@ test('an onmessage that throws (or rejects) is BAD_MESSAGE; the next message sti
     sender.broadcast('fine')
     await eventually(() => seen.length === 3 && errors.calls.length === 2)
     assert.equal(seen, ['throw', 'reject', 'fine'])
-    assert.ok(errors.calls.every(([err, peer]) => err.code === 'BAD_MESSAGE' && peer === pair.b.peers()[0]))
+    assert.ok(
+      errors.calls.every(([err, peer]) => err.code === 'BAD_MESSAGE' && peer === pair.b.peers()[0]),
+    )
     assert.instance((errors.calls[0][0] as Error).cause, TypeError)
     await stillReplicates(pair, 'after a throwing handler')
   } finally {
@@ -144,7 +152,7 @@ test('with no onerror and no listener a bad message is dropped quietly', async (
       encoding: 'json',
       onmessage() {
         throw new Error('boom')
-      }
+      },
     })
     const sender = pair.a.registerExtension('j')
     const other = pair.a.registerExtension<unknown>('k', { encoding: 'json' })

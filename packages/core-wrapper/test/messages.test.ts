@@ -18,7 +18,7 @@ function codeOf(fn: () => unknown): string {
 test('round-trips, with and without names', () => {
   for (const m of [
     { heard: false, names: [] },
-    { heard: true, names: ['dat-gossip@1', 'chat', 'é'] }
+    { heard: true, names: ['dat-gossip@1', 'chat', 'é'] },
   ]) {
     assert.equal(decodeReady(encodeReady(m)), m)
   }
@@ -40,9 +40,14 @@ test('bad input is BAD_MESSAGE', () => {
     b4a.from([0, 0xfe, 0xff, 0xff, 0xff, 0xff]), // a huge count with nothing behind it
     withNames(['']),
     withNames(['x'.repeat(MAX_NAME_BYTES + 1)]),
-    withNames(Array.from({ length: MAX_NAMES + 1 }, (_, i) => `n${i}`))
+    withNames(Array.from({ length: MAX_NAMES + 1 }, (_, i) => `n${i}`)),
   ]
-  for (const bytes of cases) assert.is(codeOf(() => decodeReady(bytes)), 'BAD_MESSAGE', b4a.toString(bytes, 'hex'))
+  for (const bytes of cases)
+    assert.is(
+      codeOf(() => decodeReady(bytes)),
+      'BAD_MESSAGE',
+      b4a.toString(bytes, 'hex'),
+    )
 })
 
 test.run()
