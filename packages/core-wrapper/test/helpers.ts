@@ -34,10 +34,12 @@ export async function corePair(
   return { storeA, storeB, a, b }
 }
 
-/** Connects the two stores with in-process streams; closed on teardown. */
-export function connectPair(t: Teardown, pair: CorePair): void {
+/** Connects the two stores with in-process streams, closed on teardown; returns a disconnect. */
+export function connectPair(t: Teardown, pair: CorePair): () => Promise<void> {
   const streams = replicatePair(pair.storeA, pair.storeB)
-  t.add(() => streams.close())
+  const close = () => streams.close()
+  t.add(close)
+  return close
 }
 
 /** Connects the two stores through two Hyperswarms on a loopback testnet; closed on teardown. */
