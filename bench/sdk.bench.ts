@@ -14,7 +14,7 @@ import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dis
 import { percentile, report, time } from './lib.ts'
 
 const BLOCKS = Number(process.env.BENCH_SDK_BLOCKS || 20_000)
-const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 3)
+const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 5)
 const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 8)
 const BLOCK = new Uint8Array(1024).fill(0x73)
 
@@ -83,10 +83,9 @@ const raw: Reader = {
 
 const throughput = { ours: [] as number[], raw: [] as number[] }
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, reader] of [
-    ['ours', ours],
-    ['raw', raw],
-  ] as const) {
+  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
+  for (const name of order) {
+    const reader = name === 'ours' ? ours : raw
     const { ms } = await time(() =>
       reader.run(big.key!, (core) => core.download({ start: 0, end: BLOCKS }).done()),
     )
