@@ -46,6 +46,23 @@ export interface FileSyncError extends DatSdkError {
 const FILE_UNREADABLE: ErrorCode = 'FILE_UNREADABLE'
 const FILE_UNWRITABLE: ErrorCode = 'FILE_UNWRITABLE'
 
+/**
+ * localwatch 1.4.3 crashes the process on destroy when the folder vanished before its first
+ * scan: the root of its tree then has neither a stat nor entries, and `_destroy` reads
+ * `stat.isDirectory()` of null inside a stream callback, where no caller can catch it. The root's
+ * own watcher is closed before that line, and a root without entries has no children to close,
+ * so finishing the teardown here loses nothing.
+ */
+class FolderWatch extends Localwatch<string> {
+  protected override _destroy(cb: (err: Error | null) => void): void {
+    try {
+      super._destroy(cb)
+    } catch {
+      cb(null)
+    }
+  }
+}
+
 interface Plan {
   /** Only these paths (a live batch), or null for the whole tree. */
   entries: string[] | null
@@ -123,7 +140,7 @@ export class FolderSync extends ReadyResource {
     if (this._drive.writable) {
       this.direction = 'upload'
       if (this.live) {
-        const watch = new Localwatch<string>(this.dir, {
+        const watch = new FolderWatch(this.dir, {
           hidden: true,
           eagerOpen: true,
           filter: (filename) => !this._ignore(this._keyOf(filename)),

@@ -297,6 +297,30 @@ test('a writable drive synced to a folder that does not exist yet loses nothing'
   }
 })
 
+test('a folder removed while its drive reopens does not crash the process on close', async () => {
+  // localwatch 1.4.3 threw from its stream teardown, where nothing can catch it, when the folder
+  // vanished before its first scan.
+  const t = teardown()
+  try {
+    const store = t.add(Store.temp())
+    const dir = t.tmpDir('vanishing')
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'first')
+    const first = new Drive(store, dir)
+    await first.syncFolder(dir).ready()
+    await first.close()
+    const again = t.add(new Drive(store, dir))
+    const errors: unknown[] = []
+    again.syncFolder(dir).on('error', (err) => errors.push(err))
+    await again.ready()
+    await fs.promises.rm(dir, { recursive: true, force: true })
+    await again.close()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.ok(again.closed, 'closed, and the process is still here to say so')
+  } finally {
+    await t.run()
+  }
+})
+
 test('a folder whose .dat names another drive is refused with INVALID_KEY', async () => {
   const t = teardown()
   try {

@@ -34,6 +34,8 @@ declare module 'localwatch' {
     readonly destroyed: boolean;
     [Symbol.asyncIterator](): AsyncIterator<T[]>
     destroy(err?: Error | null): void
+    /** streamx's teardown hook, for subclasses. */
+    protected _destroy(cb: (err: Error | null) => void): void
     ref(): void
     unref(): void
   }
