@@ -18,7 +18,6 @@ import {
   type KeyLike,
 } from '@dat-sdk/store'
 import { NameResolver, type DnsOptions } from './dns.js'
-import { derivedKey } from './names.js'
 import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
 import type { NetworkConfigureOptions, NetworkerLike } from './types.js'
@@ -398,7 +397,7 @@ export class SDK extends ReadyResource {
     let refs: string[]
     let getRef: { name: string } | { key: Uint8Array }
     if ('name' in parsed) {
-      const key = derivedKey(this.store.corestore, parsed.name)
+      const key = this.store.keyFor(parsed.name)
       refs = key ? [`key:${toHex(key)}`, `name:${parsed.name}`] : [`name:${parsed.name}`]
       getRef = { name: parsed.name }
     } else {

@@ -6,6 +6,7 @@
 /// <reference path="../types/protomux.d.ts" preserve="true" />
 /// <reference path="../types/z32.d.ts" preserve="true" />
 /// <reference path="../types/b4a.d.ts" preserve="true" />
+/// <reference path="../types/sodium-universal.d.ts" preserve="true" />
 export { Store, type StoreOptions, type CoreRef, type StoredCore } from './store.js'
 export { Store as default } from './store.js'
 export { parseRef, toKey, toHex, toZ32, toURL, type KeyLike, type Ref } from './keys.js'

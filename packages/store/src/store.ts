@@ -8,6 +8,7 @@ import crypto from 'hypercore-crypto'
 import ReadyResource from 'ready-resource'
 import { DatSdkError } from './errors.js'
 import { parseRef, toKey, type KeyLike } from './keys.js'
+import { derivedKey } from './names.js'
 import { defaultStorageDir, isLockError, makeTempDir } from './storage.js'
 
 export interface StoreOptions {
@@ -169,6 +170,17 @@ export class Store extends ReadyResource {
     const core = this.corestore.get<T>(getOpts)
     this._track(core as Hypercore<unknown>)
     return core
+  }
+
+  /**
+   * The key of the core named `name` in this store (or namespace), without opening it: what
+   * `get(name).key` will be. Null until the store has opened (`await store.ready()`).
+   */
+  keyFor(name: string): Uint8Array | null {
+    if (typeof name !== 'string' || name === '') {
+      throw new DatSdkError('INVALID_KEY', 'A core name must be a non-empty string')
+    }
+    return derivedKey(this.corestore, name)
   }
 
   /** The store's default core (name `"default"`): its key identifies the store. */

@@ -50,6 +50,29 @@ test('a name gives the same writable key after a restart', async () => {
   assert.is(again.length, 2)
 })
 
+test('keyFor(name) predicts the key of a named core, in the root and in namespaces', async () => {
+  const store = t.add(Store.temp())
+  assert.is(store.keyFor('early'), null, 'null before the store has opened')
+  await store.ready()
+  const ns = store.namespace('app')
+  await ns.ready()
+  for (const [s, name] of [
+    [store, 'log'],
+    [store, 'default'],
+    [ns, 'log'],
+  ] as const) {
+    const predicted = s.keyFor(name)
+    const core = s.get(name)
+    await core.ready()
+    assert.equal(predicted, core.key, `${name}`)
+  }
+  assert.not.equal(store.keyFor('log'), ns.keyFor('log'))
+  assert.throws(
+    () => store.keyFor(''),
+    (err: { code?: string }) => err.code === 'INVALID_KEY',
+  )
+})
+
 test('every key spelling opens the same core', async () => {
   const store = t.add(Store.temp())
   const core = store.get('x')

@@ -32,6 +32,7 @@ declare module 'corestore' {
     constructor(storage: string, opts?: CorestoreOptions)
     primaryKey: Uint8Array | null
     ns: Uint8Array
+    manifestVersion: number
     root: Corestore | null
     get<T = Uint8Array>(opts: CorestoreGetOptions | Uint8Array | string): Hypercore<T>
     namespace(name: string | Uint8Array, opts?: object): Corestore

@@ -104,6 +104,8 @@ declare module 'hypercore' {
   export default class Hypercore<T = Uint8Array> extends ReadyResource {
     constructor(storage: string, key?: Uint8Array | null, opts?: HypercoreOptions)
     static discoveryKey(key: Uint8Array): Uint8Array
+    /** The key of the core a manifest describes (the hash of a one-signer manifest, for example). */
+    static key(manifest: { version: number; signers: Array<{ publicKey: Uint8Array }> }): Uint8Array
     id: string | null
     key: Uint8Array | null
     discoveryKey: Uint8Array | null

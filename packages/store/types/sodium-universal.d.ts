@@ -1,4 +1,4 @@
-// Hand-written declaration for `sodium-universal` (ships no types), typed as far as the SDK uses it.
+// Hand-written declaration for `sodium-universal` (ships no types), typed as far as this project uses it.
 declare module 'sodium-universal' {
   const sodium: {
     crypto_sign_PUBLICKEYBYTES: number
