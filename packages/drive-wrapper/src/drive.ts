@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {
   DatSdkError,
+  isCorestore,
+  isStore,
   parseRef,
   resolveEncoding,
   toURL,
@@ -82,30 +84,6 @@ function isHyperdrive(value: unknown): value is Hyperdrive {
     typeof v.createWriteStream === 'function' &&
     typeof v.checkout === 'function' &&
     'corestore' in v
-  )
-}
-
-function isStore(value: unknown): value is Store {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.namespace === 'function' &&
-    typeof v.get === 'function' &&
-    typeof v.corestore === 'object' &&
-    v.corestore !== null
-  )
-}
-
-function isCorestore(value: unknown): value is Corestore {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.get === 'function' &&
-    typeof v.replicate === 'function' &&
-    typeof v.namespace === 'function' &&
-    typeof v.session === 'function'
   )
 }
 

@@ -2,6 +2,8 @@ import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
 import ReadyResource from 'ready-resource'
 import {
+  isCorestore,
+  isStore,
   DatSdkError,
   Store,
   toKey,
@@ -429,29 +431,6 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
 
 function closedError(): DatSdkError {
   return new DatSdkError('CLOSED', 'The multifeed is closed')
-}
-
-function isStore(value: unknown): value is Store {
-  if (value instanceof Store) return true
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.corestore === 'object' &&
-    typeof v.namespace === 'function' &&
-    typeof v.replicate === 'function'
-  )
-}
-
-function isCorestore(value: unknown): value is Corestore {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.get === 'function' &&
-    typeof v.replicate === 'function' &&
-    typeof v.namespace === 'function'
-  )
 }
 
 function noop(): void {}

@@ -19,5 +19,6 @@ export {
   type Codec,
 } from './encoding.js'
 export { defaultStorageDir } from './storage.js'
+export { isCorestore, isStore } from './shapes.js'
 export type { default as Hypercore, HypercoreOptions, HypercorePeer, KeyPair } from 'hypercore'
 export type { default as Corestore } from 'corestore'

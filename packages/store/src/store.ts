@@ -9,6 +9,7 @@ import ReadyResource from 'ready-resource'
 import { DatSdkError } from './errors.js'
 import { parseRef, toKey, type KeyLike } from './keys.js'
 import { derivedKey } from './names.js'
+import { isCorestore } from './shapes.js'
 import { defaultStorageDir, isLockError, makeTempDir } from './storage.js'
 
 export interface StoreOptions {
@@ -36,17 +37,6 @@ interface Shared {
 
 // Set by `namespace()` just before it constructs the child, read by the constructor.
 let pendingChild: { parent: Store; corestore: Corestore } | null = null
-
-function isCorestore(value: unknown): value is Corestore {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.get === 'function' &&
-    typeof v.replicate === 'function' &&
-    typeof v.namespace === 'function'
-  )
-}
 
 /**
  * A Corestore with the SDK's defaults: a storage directory chosen for you, cores by name or by

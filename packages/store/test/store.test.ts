@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import b4a from 'b4a'
-import { Store, toHex, toURL } from '@dat-sdk/store'
+import { Store, isCorestore, isStore, toHex, toURL } from '@dat-sdk/store'
 import { eventually, replicatePair, teardown, type Teardown } from '@dat-sdk/test-utils'
 
 const test = suite('Store')
@@ -248,6 +248,20 @@ test('a Corestore handed in is used as is and not closed', async () => {
   const again = owner.get('shared')
   await again.ready()
   assert.equal(again.key, core.key)
+})
+
+test('isStore and isCorestore tell the two apart by shape', async () => {
+  const store = t.add(Store.temp())
+  assert.ok(isStore(store))
+  assert.ok(isStore(store.namespace('n')))
+  assert.not.ok(isStore(store.corestore))
+  assert.ok(isCorestore(store.corestore))
+  assert.not.ok(isCorestore(store))
+  for (const v of [null, undefined, 'dir', {}, { get() {} }]) {
+    assert.not.ok(isStore(v))
+    assert.not.ok(isCorestore(v))
+  }
+  assert.throws(() => new Store(store as never), TypeError)
 })
 
 test('a second process opening the same directory gets STORAGE_LOCKED', async () => {
