@@ -73,7 +73,7 @@ function runFile({ pkg, rel }) {
       const passed = num('Passed')
       const skipped = num('Skipped')
       let failed = Math.max(0, total - passed - skipped)
-      if (!verdict && total === 0) verdict = 'ran no test'
+      if (!verdict && total === 0 && skipped === 0) verdict = 'ran no test'
       if (!verdict && code !== 0 && failed === 0) verdict = `exited with ${signal || code}`
       if (verdict) failed += 1
       resolve({ rel, passed, failed, skipped, verdict, text, ms: Date.now() - started })
