@@ -4,6 +4,12 @@ export { Teardown, teardown } from './teardown.js'
 export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
 export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'
 export {
+  checkReadmeExample,
+  readmeExamples,
+  expectedOutput,
+  type ReadmeExampleOptions,
+} from './readme.js'
+export {
   MemorySwarm,
   MemorySwarmNetwork,
   MemoryDiscovery,
