@@ -2,20 +2,11 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import { Store, toHex, toURL } from '@dat-sdk/store'
-import { teardown, eventually, once, replicatePair } from '@dat-sdk/test-utils'
+import { teardown, eventually, once, replicatePair, rejectionCode } from '@dat-sdk/test-utils'
 import { Core, type Peer } from '@dat-sdk/core-wrapper'
 import { corePair, connectPair, connectSwarm } from './helpers.js'
 
 const test = suite('Core')
-
-async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p)
-  } catch (err) {
-    return (err as { code?: string }).code ?? `no code: ${String(err)}`
-  }
-  return 'no error'
-}
 
 test('pass-throughs give the hypercore figures, url and blocks', async () => {
   const t = teardown()
@@ -213,16 +204,16 @@ test('close() is idempotent, closes the session it was given, and later calls re
     assert.ok(core.closed)
     assert.ok(hypercore.closed, "the session handed in is the Core's")
 
-    assert.is(await codeOf(core.append(b4a.from('y'))), 'CLOSED')
-    assert.is(await codeOf(core.get(0)), 'CLOSED')
-    assert.is(await codeOf(core.has(0)), 'CLOSED')
-    assert.is(await codeOf(core.update()), 'CLOSED')
-    assert.is(await codeOf(core.info()), 'CLOSED')
-    assert.is(await codeOf(() => core.download()), 'CLOSED')
-    assert.is(await codeOf(() => core.createReadStream()), 'CLOSED')
-    assert.is(await codeOf(() => core.createWriteStream()), 'CLOSED')
-    assert.is(await codeOf(() => core.registerExtension('e')), 'CLOSED')
-    assert.is(await codeOf(() => core.extension('e', 'x')), 'CLOSED')
+    assert.is(await rejectionCode(core.append(b4a.from('y'))), 'CLOSED')
+    assert.is(await rejectionCode(core.get(0)), 'CLOSED')
+    assert.is(await rejectionCode(core.has(0)), 'CLOSED')
+    assert.is(await rejectionCode(core.update()), 'CLOSED')
+    assert.is(await rejectionCode(core.info()), 'CLOSED')
+    assert.is(await rejectionCode(() => core.download()), 'CLOSED')
+    assert.is(await rejectionCode(() => core.createReadStream()), 'CLOSED')
+    assert.is(await rejectionCode(() => core.createWriteStream()), 'CLOSED')
+    assert.is(await rejectionCode(() => core.registerExtension('e')), 'CLOSED')
+    assert.is(await rejectionCode(() => core.extension('e', 'x')), 'CLOSED')
     assert.equal(core.peers(), [])
   } finally {
     await t.run()
@@ -260,7 +251,7 @@ test('a Core closes when its session is closed under it', async () => {
     await core.hypercore.close()
     await closed
     assert.ok(core.closed)
-    assert.is(await codeOf(core.append(b4a.from('x'))), 'CLOSED')
+    assert.is(await rejectionCode(core.append(b4a.from('x'))), 'CLOSED')
   } finally {
     await t.run()
   }

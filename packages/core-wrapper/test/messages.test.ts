@@ -3,17 +3,9 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import { decodeReady, encodeReady, MAX_NAMES, MAX_NAME_BYTES } from '../src/messages.js'
+import { codeOf } from '@dat-sdk/test-utils'
 
 const test = suite('ready message')
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code'
-  }
-  return 'no error'
-}
 
 test('round-trips, with and without names', () => {
   for (const m of [

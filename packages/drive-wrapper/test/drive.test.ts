@@ -3,9 +3,8 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store, toHex, toURL } from '@dat-sdk/store'
-import { teardown } from '@dat-sdk/test-utils'
+import { teardown, rejectionCode } from '@dat-sdk/test-utils'
 import { Drive, type DriveEntry } from '@dat-sdk/drive-wrapper'
-import { codeOf } from './helpers.js'
 
 const test = suite('Drive')
 
@@ -81,8 +80,8 @@ test('readFile of bytes that do not decode is BAD_MESSAGE', async () => {
     const drive = t.add(new Drive(t.add(Store.temp())))
     await drive.put('/not.json', '{ nope')
     await drive.put('/not-utf8', new Uint8Array([0xff, 0xfe, 0xfd]))
-    assert.is(await codeOf(drive.readFile('/not.json', 'json')), 'BAD_MESSAGE')
-    assert.is(await codeOf(drive.readFile('/not-utf8', 'utf-8')), 'BAD_MESSAGE')
+    assert.is(await rejectionCode(drive.readFile('/not.json', 'json')), 'BAD_MESSAGE')
+    assert.is(await rejectionCode(drive.readFile('/not-utf8', 'utf-8')), 'BAD_MESSAGE')
   } finally {
     await t.run()
   }
@@ -231,7 +230,7 @@ test('a folder ref opens the drive named in <folder>/.dat, or a fresh one', asyn
     assert.is(relative.url, url)
 
     fs.writeFileSync(path.join(folder, '.dat'), 'not a url')
-    assert.is(await codeOf(() => new Drive(store, folder)), 'INVALID_KEY')
+    assert.is(await rejectionCode(() => new Drive(store, folder)), 'INVALID_KEY')
   } finally {
     await t.run()
   }
@@ -262,9 +261,9 @@ test('bad refs are INVALID_KEY; a domain must be resolved first', async () => {
   const t = teardown()
   try {
     const store = t.add(Store.temp())
-    assert.is(await codeOf(() => new Drive(store, 'hyper://example.com/')), 'INVALID_KEY')
-    assert.is(await codeOf(() => new Drive(store, 'hyper://xyz')), 'INVALID_KEY')
-    assert.is(await codeOf(() => new Drive(store, new Uint8Array(5))), 'INVALID_KEY')
+    assert.is(await rejectionCode(() => new Drive(store, 'hyper://example.com/')), 'INVALID_KEY')
+    assert.is(await rejectionCode(() => new Drive(store, 'hyper://xyz')), 'INVALID_KEY')
+    assert.is(await rejectionCode(() => new Drive(store, new Uint8Array(5))), 'INVALID_KEY')
     assert.throws(() => new Drive({} as Store), TypeError)
   } finally {
     await t.run()
@@ -299,12 +298,12 @@ test('calls on a closed drive are CLOSED; close is idempotent', async () => {
     assert.is(drive.close(), closing)
     await closing
     assert.ok(drive.closed)
-    assert.is(await codeOf(drive.get('/a')), 'CLOSED')
-    assert.is(await codeOf(drive.put('/b', 'b')), 'CLOSED')
-    assert.is(await codeOf(drive.exists('/a')), 'CLOSED')
-    assert.is(await codeOf(() => drive.list('/')), 'CLOSED')
-    assert.is(await codeOf(() => drive.peers()), 'CLOSED')
-    assert.is(await codeOf(() => drive.syncFolder(t.tmpDir())), 'CLOSED')
+    assert.is(await rejectionCode(drive.get('/a')), 'CLOSED')
+    assert.is(await rejectionCode(drive.put('/b', 'b')), 'CLOSED')
+    assert.is(await rejectionCode(drive.exists('/a')), 'CLOSED')
+    assert.is(await rejectionCode(() => drive.list('/')), 'CLOSED')
+    assert.is(await rejectionCode(() => drive.peers()), 'CLOSED')
+    assert.is(await rejectionCode(() => drive.syncFolder(t.tmpDir())), 'CLOSED')
 
     const early = new Drive(store)
     await early.close()

@@ -5,14 +5,6 @@ import { Store } from '@dat-sdk/store'
 import type { Teardown } from '@dat-sdk/test-utils'
 
 /** Resolves with the error's `code` (or says there was none). */
-export async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p)
-  } catch (err) {
-    return (err as { code?: string }).code ?? `no code: ${String(err)}`
-  }
-  return 'no error'
-}
 
 /** Every file under `dir` (not `.dat`) as `relative/path -> hex of its bytes`. */
 export function snapshotFolder(dir: string): Record<string, string> {

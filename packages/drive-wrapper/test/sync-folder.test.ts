@@ -4,7 +4,13 @@ import { execFileSync } from 'node:child_process'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store } from '@dat-sdk/store'
-import { teardown, eventually, replicatePair, type Teardown } from '@dat-sdk/test-utils'
+import {
+  teardown,
+  eventually,
+  replicatePair,
+  type Teardown,
+  rejectionCode,
+} from '@dat-sdk/test-utils'
 import {
   Drive,
   type FileSyncError,
@@ -12,7 +18,7 @@ import {
   type SyncProgress,
   type SyncResult,
 } from '@dat-sdk/drive-wrapper'
-import { binary, codeOf, snapshotFolder, writeFiles } from './helpers.js'
+import { binary, snapshotFolder, writeFiles } from './helpers.js'
 
 const test = suite('syncFolder')
 
@@ -335,7 +341,7 @@ test('a folder whose .dat names another drive is refused with INVALID_KEY', asyn
     sync.on('error', (err) => {
       errors.push(`${err.code} ${err.path}`)
     })
-    assert.is(await codeOf(sync.ready()), 'INVALID_KEY')
+    assert.is(await rejectionCode(sync.ready()), 'INVALID_KEY')
     assert.equal(errors, ['INVALID_KEY /.dat'])
     assert.is(fs.readFileSync(path.join(dir, '.dat'), 'utf-8').trim(), one.url, '.dat is untouched')
   } finally {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { teardown, eventually, once, sleep } from '@dat-sdk/test-utils'
+import { teardown, eventually, once, sleep, codeOf } from '@dat-sdk/test-utils'
 import { Gossip, datGossip } from '@dat-sdk/gossip'
 import { decodeMessage, encodedLength } from '../src/messages.js'
 import { makeNodes, link, countingHost, key, hex, hexList, type RawCore } from './fixtures.js'
@@ -13,15 +13,6 @@ const sorted = (keys: Uint8Array[]) => keys.map(hex).sort()
 const check = {
   equal: (a: unknown, b: unknown, msg?: string) => (assert.equal(a, b, msg), true),
   is: (a: unknown, b: unknown, msg?: string) => (assert.is(a, b, msg), true),
-}
-
-function code(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code'
-  }
-  return 'no error'
 }
 
 /** Counts every key and deletion a host sends, by decoding what goes out. */
@@ -242,15 +233,15 @@ test('a key that is not 32 bytes is INVALID_KEY; has() says false', async () => 
     const [a] = await makeNodes(t, 1)
     const g = t.add(new Gossip(a.core))
     assert.is(
-      code(() => g.advertise(new Uint8Array(31))),
+      codeOf(() => g.advertise(new Uint8Array(31))),
       'INVALID_KEY',
     )
     assert.is(
-      code(() => g.advertise('ab'.repeat(32) as unknown as Uint8Array)),
+      codeOf(() => g.advertise('ab'.repeat(32) as unknown as Uint8Array)),
       'INVALID_KEY',
     )
     assert.is(
-      code(() => g.delete(new Uint8Array(33))),
+      codeOf(() => g.delete(new Uint8Array(33))),
       'INVALID_KEY',
     )
     assert.not.ok(g.has(new Uint8Array(3)))
@@ -314,15 +305,15 @@ test('close() stops all traffic; calls after it throw CLOSED', async () => {
     assert.not.ok(gc.has(key('before')), 'A did not pass its set to a new peer')
     assert.is(changes, 0)
     assert.is(
-      code(() => ga.advertise(key('x'))),
+      codeOf(() => ga.advertise(key('x'))),
       'CLOSED',
     )
     assert.is(
-      code(() => ga.delete(key('x'))),
+      codeOf(() => ga.delete(key('x'))),
       'CLOSED',
     )
     assert.is(
-      code(() => ga.broadcast()),
+      codeOf(() => ga.broadcast()),
       'CLOSED',
     )
     assert.ok(ga.has(key('before')), 'has() and list() still answer')

@@ -7,21 +7,13 @@ import {
   encodedLength,
   MESSAGE_OVERHEAD,
 } from '../src/messages.js'
+import { codeOf } from '@dat-sdk/test-utils'
 
 const test = suite('messages: the dat-gossip@1 wire format')
 
 const K1 = 'a'.repeat(64)
 const K2 = '0123456789abcdef'.repeat(4)
 const K3 = 'f'.repeat(64)
-
-function code(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code'
-  }
-  return 'no error'
-}
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -86,31 +78,31 @@ test('encodeChunks splits to fit the limit and loses nothing', () => {
 
 test('bad input: not JSON, not UTF-8, not an object: BAD_MESSAGE', () => {
   assert.is(
-    code(() => decodeMessage(bytes('not json'))),
+    codeOf(() => decodeMessage(bytes('not json'))),
     'BAD_MESSAGE',
   )
   assert.is(
-    code(() => decodeMessage(bytes(''))),
+    codeOf(() => decodeMessage(bytes(''))),
     'BAD_MESSAGE',
   )
   assert.is(
-    code(() => decodeMessage(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))),
+    codeOf(() => decodeMessage(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))),
     'BAD_MESSAGE',
   )
   assert.is(
-    code(() => decodeMessage(bytes('null'))),
+    codeOf(() => decodeMessage(bytes('null'))),
     'BAD_MESSAGE',
   )
   assert.is(
-    code(() => decodeMessage(bytes('[]'))),
+    codeOf(() => decodeMessage(bytes('[]'))),
     'BAD_MESSAGE',
   )
   assert.is(
-    code(() => decodeMessage(bytes('"keys"'))),
+    codeOf(() => decodeMessage(bytes('"keys"'))),
     'BAD_MESSAGE',
   )
   assert.is(
-    code(() => decodeMessage('{"keys":[]}' as unknown as Uint8Array)),
+    codeOf(() => decodeMessage('{"keys":[]}' as unknown as Uint8Array)),
     'BAD_MESSAGE',
   )
 })
@@ -130,7 +122,7 @@ test('bad input: keys missing, not an array, or not 64-hex-char strings: BAD_MES
   ]
   for (const m of bad) {
     assert.is(
-      code(() => decodeMessage(bytes(JSON.stringify(m)))),
+      codeOf(() => decodeMessage(bytes(JSON.stringify(m)))),
       'BAD_MESSAGE',
       JSON.stringify(m),
     )
@@ -147,7 +139,7 @@ test('bad input: a malformed "deleted": BAD_MESSAGE', () => {
   ]
   for (const m of bad) {
     assert.is(
-      code(() => decodeMessage(bytes(JSON.stringify(m)))),
+      codeOf(() => decodeMessage(bytes(JSON.stringify(m)))),
       'BAD_MESSAGE',
       JSON.stringify(m),
     )
@@ -157,11 +149,11 @@ test('bad input: a malformed "deleted": BAD_MESSAGE', () => {
 test('a message over the limit is MESSAGE_TOO_LARGE, checked before parsing', () => {
   const message = encodeMessage({ keys: [K1, K2], deleted: [] })
   assert.is(
-    code(() => decodeMessage(message, message.byteLength - 1)),
+    codeOf(() => decodeMessage(message, message.byteLength - 1)),
     'MESSAGE_TOO_LARGE',
   )
   assert.is(
-    code(() => decodeMessage(new Uint8Array(200), 100)),
+    codeOf(() => decodeMessage(new Uint8Array(200), 100)),
     'MESSAGE_TOO_LARGE',
   )
   assert.ok(decodeMessage(message, message.byteLength))

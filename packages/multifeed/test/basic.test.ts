@@ -5,32 +5,12 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import { Store } from '@dat-sdk/store'
-import { teardown } from '@dat-sdk/test-utils'
+import { teardown, assertRejectsCode, assertThrowsCode } from '@dat-sdk/test-utils'
 import { Multifeed } from '@dat-sdk/multifeed'
 
 const test = suite('multifeed: writers, feeds, storage and lifecycle')
 
 const hex = (key: Uint8Array | null) => b4a.toString(key!, 'hex')
-
-async function rejectsCode(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p
-  } catch (err) {
-    assert.is((err as { code?: string }).code, code)
-    return
-  }
-  assert.unreachable(`expected ${code}`)
-}
-
-function throwsCode(fn: () => unknown, code: string): void {
-  try {
-    fn()
-  } catch (err) {
-    assert.is((err as { code?: string }).code, code)
-    return
-  }
-  assert.unreachable(`expected ${code}`)
-}
 
 test('a new multifeed has no feeds', async () => {
   const t = teardown()
@@ -68,8 +48,8 @@ test('feed(key) finds a feed by bytes or hex, undefined for an unknown key', asy
     assert.is(multi.feed(hex(w.key)), w)
     assert.is(multi.feed(hex(w.key).toUpperCase()), w)
     assert.is(multi.feed(b4a.alloc(32, 1)), undefined)
-    throwsCode(() => multi.feed('not a key'), 'INVALID_KEY')
-    throwsCode(() => multi.feed(b4a.alloc(31)), 'INVALID_KEY')
+    assertThrowsCode(() => multi.feed('not a key'), 'INVALID_KEY')
+    assertThrowsCode(() => multi.feed(b4a.alloc(31)), 'INVALID_KEY')
   } finally {
     await t.run()
   }
@@ -198,8 +178,8 @@ test('close() closes the feeds, sets closed, and later calls are CLOSED', async 
     assert.ok(multi.closed)
     assert.ok(w.closed, 'the writer is closed')
     assert.equal(multi.feeds(), [])
-    await rejectsCode(multi.writer('x'), 'CLOSED')
-    throwsCode(() => multi.replicate(true), 'CLOSED')
+    await assertRejectsCode(multi.writer('x'), 'CLOSED')
+    assertThrowsCode(() => multi.replicate(true), 'CLOSED')
   } finally {
     await t.run()
   }
@@ -256,7 +236,7 @@ test('a directory open in another multifeed is STORAGE_LOCKED', async () => {
     const first = t.add(new Multifeed(dir))
     await first.ready()
     const second = new Multifeed(dir)
-    await rejectsCode(second.ready(), 'STORAGE_LOCKED')
+    await assertRejectsCode(second.ready(), 'STORAGE_LOCKED')
     await second.close().catch(() => {})
   } finally {
     await t.run()
@@ -321,7 +301,7 @@ test('a custom encryption key is accepted in any key spelling; a malformed one i
     assert.ok(b4a.equals(a.discoveryKey, b.discoveryKey))
     const c = t.add(new Multifeed(t.tmpDir()))
     assert.not.ok(b4a.equals(a.discoveryKey, c.discoveryKey), 'the default key is another key')
-    throwsCode(() => new Multifeed(t.tmpDir(), { encryptionKey: 'short' }), 'INVALID_KEY')
+    assertThrowsCode(() => new Multifeed(t.tmpDir(), { encryptionKey: 'short' }), 'INVALID_KEY')
   } finally {
     await t.run()
   }

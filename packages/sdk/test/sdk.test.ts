@@ -2,7 +2,12 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import { createSDK, toHex, toZ32, toURL, type SDK } from '@dat-sdk/sdk'
-import { createTestnet, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  teardown,
+  type LoopbackTestnet,
+  assertRejectsCode,
+} from '@dat-sdk/test-utils'
 
 const test = suite('createSDK: one SDK')
 
@@ -16,16 +21,6 @@ test.after(async () => {
 
 async function sdkOn(t: ReturnType<typeof teardown>, opts = {}): Promise<SDK> {
   return t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap, ...opts }))
-}
-
-async function rejectsWith(fn: () => unknown, code: string): Promise<void> {
-  try {
-    await fn()
-  } catch (err) {
-    assert.is((err as { code?: string }).code, code)
-    return
-  }
-  assert.unreachable(`expected ${code}`)
 }
 
 test('Hypercore() with and without new gives a fresh writable Core', async () => {
@@ -149,10 +144,10 @@ test('a folder is not a core ref, and a malformed URL is INVALID_KEY', async () 
   const t = teardown()
   try {
     const { Hypercore, Hyperdrive } = await sdkOn(t)
-    await rejectsWith(() => Hypercore('./some/folder'), 'INVALID_KEY')
-    await rejectsWith(() => Hypercore('hyper://xyz'), 'INVALID_KEY')
-    await rejectsWith(() => Hyperdrive('dat://' + 'a'.repeat(63)), 'INVALID_KEY')
-    await rejectsWith(() => Hypercore(new Uint8Array(31)), 'INVALID_KEY')
+    await assertRejectsCode(() => Hypercore('./some/folder'), 'INVALID_KEY')
+    await assertRejectsCode(() => Hypercore('hyper://xyz'), 'INVALID_KEY')
+    await assertRejectsCode(() => Hyperdrive('dat://' + 'a'.repeat(63)), 'INVALID_KEY')
+    await assertRejectsCode(() => Hypercore(new Uint8Array(31)), 'INVALID_KEY')
   } finally {
     await t.run()
   }
@@ -190,15 +185,15 @@ test('after close(): the shortcuts and resolveName are CLOSED, and so are the pa
     await Promise.all([core.ready(), drive.ready()])
     await sdk.close()
     assert.ok(core.closed && drive.closed, 'close() closed what the SDK opened')
-    await rejectsWith(() => sdk.Hypercore(), 'CLOSED')
-    await rejectsWith(() => sdk.Hyperdrive(), 'CLOSED')
-    await rejectsWith(() => sdk.Corestore('x'), 'CLOSED')
-    await rejectsWith(() => sdk.Gossip(), 'CLOSED')
-    await rejectsWith(() => sdk.Multifeed('x'), 'CLOSED')
-    await rejectsWith(() => sdk.resolveName('hyper://example.com'), 'CLOSED')
-    await rejectsWith(() => core.get(0), 'CLOSED')
-    await rejectsWith(() => core.append(b4a.from('x')), 'CLOSED')
-    await rejectsWith(() => drive.get('/x'), 'CLOSED')
+    await assertRejectsCode(() => sdk.Hypercore(), 'CLOSED')
+    await assertRejectsCode(() => sdk.Hyperdrive(), 'CLOSED')
+    await assertRejectsCode(() => sdk.Corestore('x'), 'CLOSED')
+    await assertRejectsCode(() => sdk.Gossip(), 'CLOSED')
+    await assertRejectsCode(() => sdk.Multifeed('x'), 'CLOSED')
+    await assertRejectsCode(() => sdk.resolveName('hyper://example.com'), 'CLOSED')
+    await assertRejectsCode(() => core.get(0), 'CLOSED')
+    await assertRejectsCode(() => core.append(b4a.from('x')), 'CLOSED')
+    await assertRejectsCode(() => drive.get('/x'), 'CLOSED')
     await sdk.close() // twice is fine
   } finally {
     await t.run()

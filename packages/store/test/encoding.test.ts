@@ -3,17 +3,9 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import { resolveEncoding, type AbstractEncoding } from '@dat-sdk/store'
+import { codeOf } from '@dat-sdk/test-utils'
 
 const test = suite('resolveEncoding')
-
-function decodeCode(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code'
-  }
-  return 'no error'
-}
 
 const point = {
   preencode(state: { end: number }, p: { x: number; y: number }) {
@@ -54,27 +46,27 @@ test('every encoding round-trips', () => {
 
 test('bad remote bytes are BAD_MESSAGE for every encoding', () => {
   assert.is(
-    decodeCode(() => resolveEncoding('utf-8').decode(b4a.from([0xff, 0xfe]))),
+    codeOf(() => resolveEncoding('utf-8').decode(b4a.from([0xff, 0xfe]))),
     'BAD_MESSAGE',
   )
   assert.is(
-    decodeCode(() => resolveEncoding('json').decode(b4a.from('{"a":'))),
+    codeOf(() => resolveEncoding('json').decode(b4a.from('{"a":'))),
     'BAD_MESSAGE',
   )
   assert.is(
-    decodeCode(() => resolveEncoding('json').decode(b4a.from([0xc3]))),
+    codeOf(() => resolveEncoding('json').decode(b4a.from([0xc3]))),
     'BAD_MESSAGE',
   )
   assert.is(
-    decodeCode(() => resolveEncoding(point).decode(b4a.from([0xfd]))),
+    codeOf(() => resolveEncoding(point).decode(b4a.from([0xfd]))),
     'BAD_MESSAGE',
   )
   assert.is(
-    decodeCode(() => resolveEncoding(point).decode(b4a.alloc(0))),
+    codeOf(() => resolveEncoding(point).decode(b4a.alloc(0))),
     'BAD_MESSAGE',
   )
   assert.is(
-    decodeCode(() => resolveEncoding(abstract).decode(b4a.alloc(3))),
+    codeOf(() => resolveEncoding(abstract).decode(b4a.alloc(3))),
     'BAD_MESSAGE',
   )
 })

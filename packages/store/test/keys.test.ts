@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import z32 from 'z32'
 import { parseRef, toHex, toKey, toURL, toZ32, type Ref } from '@dat-sdk/store'
+import { assertThrowsCode } from '@dat-sdk/test-utils'
 
 const test = suite('keys and URLs')
 
@@ -13,16 +14,6 @@ const Z = z32.encode(KEY)
 function keyOf(ref: Ref | null): string {
   assert.ok(ref && 'key' in ref, `expected a key, got ${JSON.stringify(ref)}`)
   return b4a.toString((ref as { key: Uint8Array }).key, 'hex')
-}
-
-function throwsCode(fn: () => unknown, code: string): void {
-  try {
-    fn()
-  } catch (err) {
-    assert.is((err as { code?: string }).code, code)
-    return
-  }
-  assert.unreachable(`expected ${code}`)
 }
 
 test('every spelling of a key gives the same key', () => {
@@ -84,9 +75,9 @@ test('malformed keys and URLs are INVALID_KEY', () => {
     42,
     {},
   ]
-  for (const input of bad) throwsCode(() => parseRef(input as string), 'INVALID_KEY')
-  throwsCode(() => toURL('not-a-key'), 'INVALID_KEY')
-  throwsCode(() => toHex(new Uint8Array(5)), 'INVALID_KEY')
+  for (const input of bad) assertThrowsCode(() => parseRef(input as string), 'INVALID_KEY')
+  assertThrowsCode(() => toURL('not-a-key'), 'INVALID_KEY')
+  assertThrowsCode(() => toHex(new Uint8Array(5)), 'INVALID_KEY')
 })
 
 test.run()

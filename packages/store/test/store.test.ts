@@ -5,7 +5,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import b4a from 'b4a'
 import { Store, isCorestore, isStore, toHex, toURL } from '@dat-sdk/store'
-import { eventually, replicatePair, teardown, type Teardown } from '@dat-sdk/test-utils'
+import {
+  eventually,
+  replicatePair,
+  teardown,
+  type Teardown,
+  assertRejectsCode,
+} from '@dat-sdk/test-utils'
 
 const test = suite('Store')
 let t: Teardown
@@ -15,16 +21,6 @@ test.before.each(() => {
 test.after.each(async () => {
   await t.run()
 })
-
-async function rejectsCode(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p
-  } catch (err) {
-    assert.is((err as { code?: string }).code, code)
-    return
-  }
-  assert.unreachable(`expected ${code}`)
-}
 
 test('a name gives the same writable key after a restart', async () => {
   const dir = t.tmpDir()
@@ -283,13 +279,13 @@ test('a second process opening the same directory gets STORAGE_LOCKED', async ()
     child.once('exit', () => reject(new Error('the holder exited early')))
   })
   const second = new Store(dir)
-  await rejectsCode(second.ready(), 'STORAGE_LOCKED')
+  await assertRejectsCode(second.ready(), 'STORAGE_LOCKED')
   await second.close()
 
   const inProcess = t.add(new Store(t.tmpDir()))
   await inProcess.ready()
   const twin = new Store(inProcess.directory!)
-  await rejectsCode(twin.ready(), 'STORAGE_LOCKED')
+  await assertRejectsCode(twin.ready(), 'STORAGE_LOCKED')
   await twin.close()
 })
 

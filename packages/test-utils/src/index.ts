@@ -3,6 +3,7 @@ export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
 export { Teardown, teardown } from './teardown.js'
 export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
 export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'
+export { codeOf, rejectionCode, assertThrowsCode, assertRejectsCode } from './codes.js'
 export {
   checkReadmeExample,
   readmeExamples,
