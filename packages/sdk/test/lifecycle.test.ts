@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import b4a from 'b4a'
 import { createSDK } from '@dat-sdk/sdk'
-import { createTestnet, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
+import { rejectionCode, createTestnet, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
 import { startSilentServer } from './helpers/dns-server.js'
 
 const test = suite('createSDK: storage, restarts and exiting')
@@ -17,15 +17,6 @@ test.before(async () => {
 test.after(async () => {
   await testnet.destroy()
 })
-
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (err) {
-    return (err as { code?: string }).code
-  }
-  return undefined
-}
 
 test('after a restart: a named core reopened by its URL is writable, and the name is the same instance', async () => {
   const t = teardown()
@@ -78,7 +69,10 @@ test('a storage directory already open is STORAGE_LOCKED, in this process and in
   try {
     const storage = t.tmpDir('locked')
     t.add(await createSDK({ storage, bootstrap: testnet.bootstrap }))
-    assert.is(await code(createSDK({ storage, bootstrap: testnet.bootstrap })), 'STORAGE_LOCKED')
+    assert.is(
+      await rejectionCode(createSDK({ storage, bootstrap: testnet.bootstrap })),
+      'STORAGE_LOCKED',
+    )
     const script = `import { createSDK } from '@dat-sdk/sdk'
       createSDK({ storage: ${JSON.stringify(storage)}, bootstrap: ['127.0.0.1:9'] }).then(
         (s) => s.close().then(() => console.log('opened')),

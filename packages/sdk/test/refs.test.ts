@@ -5,6 +5,7 @@ import path from 'node:path'
 import b4a from 'b4a'
 import { createSDK, toHex, toZ32, type SDK } from '@dat-sdk/sdk'
 import {
+  rejectionCode,
   createTestnet,
   eventually,
   teardown,
@@ -34,15 +35,6 @@ async function sdkOn(t: Teardown): Promise<SDK> {
       dns: { servers: [dns.address], timeout: 1000 },
     }),
   )
-}
-
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (err) {
-    return (err as { code?: string }).code
-  }
-  return undefined
 }
 
 test('a folder ref makes a drive, writes <folder>/.dat and keeps the folder in sync', async () => {
@@ -131,9 +123,15 @@ test('a domain with no record: resolveName and ready() are NAME_NOT_FOUND', asyn
   const t = teardown()
   try {
     const sdk = await sdkOn(t)
-    assert.is(await code(sdk.resolveName('hyper://nowhere.example')), 'NAME_NOT_FOUND')
-    assert.is(await code(sdk.Hypercore('hyper://nowhere.example').ready()), 'NAME_NOT_FOUND')
-    assert.is(await code(sdk.Hyperdrive('hyper://nowhere.example').ready()), 'NAME_NOT_FOUND')
+    assert.is(await rejectionCode(sdk.resolveName('hyper://nowhere.example')), 'NAME_NOT_FOUND')
+    assert.is(
+      await rejectionCode(sdk.Hypercore('hyper://nowhere.example').ready()),
+      'NAME_NOT_FOUND',
+    )
+    assert.is(
+      await rejectionCode(sdk.Hyperdrive('hyper://nowhere.example').ready()),
+      'NAME_NOT_FOUND',
+    )
     // A failed ref is not cached: once the record exists, the same ref opens.
     const core = sdk.Hypercore()
     await core.ready()
