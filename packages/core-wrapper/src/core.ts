@@ -1,4 +1,11 @@
 import type { Readable, Writable } from 'node:stream'
+import type {
+  CoreEvents as SeamCoreEvents,
+  Extension as SeamExtension,
+  ExtensionHandlers as SeamHandlers,
+  ExtensionHost,
+  Listener,
+} from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
   DatSdkError,
@@ -75,34 +82,14 @@ export interface CoreOptions {
   closeHypercore?: boolean
 }
 
-export interface ExtensionHandlers<M = Uint8Array> {
-  /** `'binary'` (default), `'utf-8'`, `'json'`, a compact-encoding codec or an abstract-encoding. */
-  encoding?: Encoding<M>
-  /** A message from `peer`, decoded. Throwing (or rejecting) here reaches `onerror` as `BAD_MESSAGE`. */
-  onmessage?(message: M, peer: Peer): void | Promise<void>
-  /** A message that failed to decode, or an `onmessage` that threw: `err.code === 'BAD_MESSAGE'`. */
-  onerror?(err: DatSdkError, peer: Peer): void
-}
+/** Handlers of a core extension: `Peer`s of this core, `BAD_MESSAGE` to `onerror`. */
+export type ExtensionHandlers<M = Uint8Array> = SeamHandlers<M, Peer>
 
-export interface Extension<M = Uint8Array> {
-  readonly name: string
-  /** Sends to one peer: `UNKNOWN_PEER` when it is not connected, `TypeError` when `message` does not encode. */
-  send(message: M, peer: Peer): void
-  /** Sends to every connected peer. */
-  broadcast(message: M): void
-  /** Stops receiving; the name stays registered while another registration of it lives. */
-  destroy(): void
-}
+/** A registered core extension (`Core.registerExtension()`). */
+export type Extension<M = Uint8Array> = SeamExtension<M, Peer>
 
-export interface CoreEvents {
-  'peer-add': (peer: Peer) => void
-  'peer-remove': (peer: Peer) => void
-  extension: (name: string, message: Uint8Array, peer: Peer) => void
-  'extension-error': (err: DatSdkError, peer?: Peer) => void
-  append: () => void
-  ready: () => void
-  close: () => void
-}
+/** A Core's events (`CoreEvents` in @dat-sdk/interfaces, with this package's `Peer`). */
+export type CoreEvents = SeamCoreEvents<Peer>
 
 /** Anything that hands out hypercores by ref, as `@dat-sdk/store`'s `Store` does. */
 export interface CoreSource {
@@ -200,7 +187,7 @@ function rethrowLater(err: unknown): void {
  * `new Core(hypercore)` takes the session it is given: `close()` closes it (pass
  * `hypercore.session()` to keep yours open, or `{ closeHypercore: false }`).
  */
-export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
+export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, ExtensionHost<Peer> {
   private readonly _session: Hypercore<T>
   private readonly _closeSession: boolean
   private readonly _handshakeTimeout: number
@@ -725,12 +712,12 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner {
   }
 }
 
-// Typed events on top of the EventEmitter methods ReadyResource brings.
+// Typed events (`CoreEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Core<T> {
-  on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): this
-  once<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): this
-  off<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): this
-  emit<E extends keyof CoreEvents>(event: E, ...args: Parameters<CoreEvents[E]>): boolean
+  on<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
+  once<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
+  off<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
+  emit<K extends keyof CoreEvents>(event: K, ...args: CoreEvents[K]): boolean
 }
 
 function encodeOrThrow(codec: MessageCodec<unknown>, message: unknown): Uint8Array {

@@ -1,4 +1,5 @@
 import b4a from 'b4a'
+import type { Peer as PeerShape } from '@dat-sdk/interfaces'
 import type { HypercorePeer } from '@dat-sdk/store'
 
 /** What a `Peer` asks of the `Core` it belongs to (kept narrow so `peer.ts` needs no `Core`). */
@@ -10,7 +11,7 @@ export interface PeerOwner {
  * A remote peer replicating a core: one per connection that shares the core. The same `Peer`
  * object is handed to every event and handler of one `Core` for as long as the connection lasts.
  */
-export class Peer {
+export class Peer implements PeerShape {
   /** Hex of `remotePublicKey`: stable for one remote key pair, handy as a map key. */
   readonly id: string
   /** The remote's Noise public key. */
@@ -28,10 +29,10 @@ export class Peer {
   }
 
   /** `host:port` of the remote end when the connection runs over a network socket. */
-  get remoteAddress(): string | undefined {
+  get remoteAddress(): string | null {
     const raw = this.hypercorePeer.stream?.rawStream
     const host = raw?.remoteHost
-    if (typeof host !== 'string' || host === '') return undefined
+    if (typeof host !== 'string' || host === '') return null
     return typeof raw?.remotePort === 'number' ? `${host}:${raw.remotePort}` : host
   }
 

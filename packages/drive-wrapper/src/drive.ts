@@ -26,6 +26,7 @@ import type {
   StreamxReadable,
   StreamxWritable,
 } from 'hyperdrive'
+import type { DriveEvents as SeamDriveEvents, ExtensionHost, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import { DAT_FILE } from './ignore.js'
 import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
@@ -64,16 +65,7 @@ const snapshotParents = new WeakMap<Hyperdrive, Core>()
 const FORWARDED = ['peer-add', 'peer-remove', 'extension', 'extension-error', 'append'] as const
 
 /** A Drive's events: the same as a `Core`'s, for the drive's db core. */
-export interface DriveEvents {
-  'peer-add': (peer: Peer) => void
-  'peer-remove': (peer: Peer) => void
-  extension: (name: string, message: Uint8Array, peer: Peer) => void
-  'extension-error': (err: DatSdkError, peer?: Peer) => void
-  /** The drive has a new version. */
-  append: () => void
-  ready: () => void
-  close: () => void
-}
+export type DriveEvents = SeamDriveEvents<Peer>
 
 function isHyperdrive(value: unknown): value is Hyperdrive {
   const v = value as Record<string, unknown> | null
@@ -105,7 +97,7 @@ function folderKey(folder: string): Uint8Array | null {
  * A Hyperdrive with the SDK's conveniences: open it from a store by key, name or folder, typed
  * file calls, peers and extension messages on its db core, and a folder that stays in sync.
  */
-export class Drive extends ReadyResource {
+export class Drive extends ReadyResource implements ExtensionHost<Peer> {
   /** The raw Hyperdrive, for what this wrapper does not cover. */
   readonly hyperdrive: Hyperdrive
   /** The folder this drive was opened from (`new Drive(store, './dir')`), or null. */
@@ -407,10 +399,10 @@ export class Drive extends ReadyResource {
 
 // Typed events on top of the EventEmitter methods ReadyResource brings.
 export interface Drive {
-  on<E extends keyof DriveEvents>(event: E, listener: DriveEvents[E]): this
-  once<E extends keyof DriveEvents>(event: E, listener: DriveEvents[E]): this
-  off<E extends keyof DriveEvents>(event: E, listener: DriveEvents[E]): this
-  emit<E extends keyof DriveEvents>(event: E, ...args: Parameters<DriveEvents[E]>): boolean
+  on<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  once<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  off<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  emit<K extends keyof DriveEvents>(event: K, ...args: DriveEvents[K]): boolean
 }
 
 function toBytes(data: Uint8Array | string): Uint8Array {

@@ -5,6 +5,13 @@ import type Hyperdrive from 'hyperdrive'
 import type { HyperdriveWatcher } from 'hyperdrive'
 import Localwatch from 'localwatch'
 import MirrorDrive, { type MirrorOp } from 'mirror-drive'
+import type {
+  FileSyncError,
+  FolderSyncEvents,
+  Listener,
+  SyncProgress,
+  SyncResult,
+} from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import { compileIgnore, DAT_FILE, type IgnoreFn } from './ignore.js'
 import { DriveSide, LocalFolder, StreamTracker } from './sides.js'
@@ -18,29 +25,10 @@ export interface SyncFolderOptions {
   ignore?: string[]
 }
 
-/** How far a pass has got: files and bytes done, and the pass's totals. */
-export interface SyncProgress {
-  files: number
-  bytes: number
-  totalFiles?: number
-  totalBytes?: number
-}
-
-/** What one pass changed on the receiving side, as drive paths (`/a/b.txt`). */
-export interface SyncResult {
-  added: string[]
-  changed: string[]
-  removed: string[]
-}
+export type { SyncProgress, SyncResult, FileSyncError }
 
 /** `'upload'`: the folder is copied into a writable drive; `'download'`: a drive into the folder. */
 export type SyncDirection = 'upload' | 'download'
-
-/** A file that could not be synced: `path` in the drive, `filename` on disk, `cause` from the OS. */
-export interface FileSyncError extends DatSdkError {
-  path: string
-  filename: string
-}
 
 // A file the folder sync could not read from, or write to, the folder (on 'error', with its path).
 const FILE_UNREADABLE: ErrorCode = 'FILE_UNREADABLE'
@@ -201,13 +189,8 @@ export class FolderSync extends ReadyResource {
     }
     const ref = parseRef(text.trim())
     if (!ref || !('key' in ref) || toURL(ref.key) !== url) {
-      const err = new DatSdkError(
-        'INVALID_KEY',
-        `${file} names ${text.trim()}, not this drive (${url}): open the drive it names instead`,
-      ) as FileSyncError
-      err.path = '/' + DAT_FILE
-      err.filename = file
-      throw err
+      const why = `${file} names ${text.trim()}, not this drive (${url}): open the drive it names instead`
+      throw new SyncError('INVALID_KEY', why, '/' + DAT_FILE, file)
     }
   }
 
@@ -475,12 +458,9 @@ export class FolderSync extends ReadyResource {
     const filename = path.join(this.dir, key)
     const why = cause instanceof Error ? cause.message : String(cause)
     const verb = code === FILE_UNWRITABLE ? 'write' : 'read'
-    const err = new DatSdkError(code, `Could not ${verb} ${key} (${filename}): ${why}`, {
-      cause,
-    }) as FileSyncError
-    err.path = key
-    err.filename = filename
-    this._emitError(err)
+    this._emitError(
+      new SyncError(code, `Could not ${verb} ${key} (${filename}): ${why}`, key, filename, cause),
+    )
   }
 
   /**
@@ -489,22 +469,21 @@ export class FolderSync extends ReadyResource {
    */
   private _emitError(err: unknown): void {
     if (this.listenerCount('error') === 0) return
-    let error: FileSyncError
-    // instanceof, not isDatSdkError(): the FILE_* codes are not in the store's list yet.
-    if (err instanceof DatSdkError) {
-      error = err as FileSyncError
-    } else {
-      const code = this.direction === 'download' ? FILE_UNWRITABLE : FILE_UNREADABLE
-      const why = err instanceof Error ? err.message : String(err)
-      error = new DatSdkError(code, `Folder sync of ${this.dir} failed: ${why}`, {
-        cause: err,
-      }) as FileSyncError
+    if (err instanceof SyncError) {
+      this.emit('error', err)
+      return
     }
-    if (typeof error.path !== 'string') {
-      error.path = '/'
-      error.filename = this.dir
-    }
-    this.emit('error', error)
+    // A pass that failed as a whole: the folder is the file, `/` the path.
+    const why = err instanceof Error ? err.message : String(err)
+    const code = isDatSdkError(err)
+      ? err.code
+      : this.direction === 'download'
+        ? FILE_UNWRITABLE
+        : FILE_UNREADABLE
+    this.emit(
+      'error',
+      new SyncError(code, `Folder sync of ${this.dir} failed: ${why}`, '/', this.dir, err),
+    )
   }
 }
 
@@ -516,24 +495,26 @@ function sorted(result: SyncResult): SyncResult {
   }
 }
 
-/** A FolderSync's events. */
-export interface FolderSyncEvents {
-  progress: (progress: SyncProgress) => void
-  synced: (result: SyncResult) => void
-  error: (err: FileSyncError) => void
-  ready: () => void
-  close: () => void
+export type { FolderSyncEvents }
+
+/** A `FileSyncError`: what a folder sync emits as `'error'`, with the file it concerns. */
+export class SyncError extends DatSdkError implements FileSyncError {
+  readonly path: string
+  readonly filename: string
+
+  constructor(code: ErrorCode, message: string, path: string, filename: string, cause?: unknown) {
+    super(code, message, cause === undefined ? undefined : { cause })
+    this.path = path
+    this.filename = filename
+  }
 }
 
-// Typed events on top of the EventEmitter methods ReadyResource brings.
+// Typed events (`FolderSyncEvents` in @dat-sdk/interfaces), merged into the class above.
 export interface FolderSync {
-  on<E extends keyof FolderSyncEvents>(event: E, listener: FolderSyncEvents[E]): this
-  once<E extends keyof FolderSyncEvents>(event: E, listener: FolderSyncEvents[E]): this
-  off<E extends keyof FolderSyncEvents>(event: E, listener: FolderSyncEvents[E]): this
-  emit<E extends keyof FolderSyncEvents>(
-    event: E,
-    ...args: Parameters<FolderSyncEvents[E]>
-  ): boolean
+  on<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
+  once<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
+  off<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
+  emit<K extends keyof FolderSyncEvents>(event: K, ...args: FolderSyncEvents[K]): boolean
 }
 
 async function exists(filename: string): Promise<boolean> {

@@ -1,13 +1,17 @@
+import type { ErrorCode, SdkError } from '@dat-sdk/interfaces'
+
 /** The codes `@dat-sdk/gossip` throws or reports (a subset of the SDK's table in API.md). */
-export type GossipErrorCode =
-  'BAD_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'TOO_MANY_KEYS' | 'INVALID_KEY' | 'CLOSED'
+export type GossipErrorCode = Extract<
+  ErrorCode,
+  'BAD_MESSAGE' | 'MESSAGE_TOO_LARGE' | 'TOO_MANY_KEYS' | 'INVALID_KEY' | 'CLOSED' | 'UNKNOWN_PEER'
+>
 
 /**
  * The one error class of this package. Match on `err.code`, never on the message. It is a local
  * class (not the SDK's `DatSdkError`) so that the package has no runtime dependency; the codes are
  * the SDK's, so `isDatSdkError(err)` from `@dat-sdk/store` recognises it.
  */
-export class GossipError extends Error {
+export class GossipError extends Error implements SdkError {
   readonly code: GossipErrorCode
 
   constructor(code: GossipErrorCode, message: string, options?: { cause?: unknown }) {

@@ -1,5 +1,12 @@
-import { EventEmitter } from 'node:events'
-import { GossipError } from './errors.js'
+import type {
+  BinaryExtensionHandlers,
+  ExtensionHost,
+  GossipEvents,
+  HostExtension,
+  Listener,
+} from '@dat-sdk/interfaces'
+import ReadyResource from 'ready-resource'
+import { GossipError, type GossipErrorCode } from './errors.js'
 import { decodeMessage, encodeChunks, encodedLength, normalizeKey } from './messages.js'
 
 export const DEFAULT_EXTENSION = 'dat-gossip@1'
@@ -8,32 +15,10 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024
 /** The smallest `maxMessageBytes` that still fits a message with one key and one deletion. */
 export const MIN_MESSAGE_BYTES = encodedLength(1, 1)
 
-/** What gossip passes to `registerExtension`: it always asks for raw bytes and parses them itself. */
-export interface ExtensionHandlers<P> {
-  encoding: 'binary'
-  onmessage(message: Uint8Array, peer: P): void
-  onerror(err: Error, peer?: P): void
-}
+export type { ExtensionHost, GossipEvents, HostExtension }
 
-/** What `registerExtension` returns. */
-export interface HostExtension<P> {
-  send(message: Uint8Array, peer: P): void
-  broadcast(message: Uint8Array): void
-  destroy(): void
-}
-
-/**
- * Anything gossip can run on: a raw hypercore 11 core, a `Core`, a `Drive` or a `Networker`.
- * `peers` is an array (hypercore, Networker) or a method returning one (`Core`, `Drive`). The peer
- * objects passed to `onmessage`, `'peer-add'` and `'peer-remove'` must be the same objects for one
- * connection (gossip keeps per-peer state keyed by them).
- */
-export interface ExtensionHost<P extends object = object> {
-  registerExtension(name: string, handlers: ExtensionHandlers<P>): HostExtension<P>
-  readonly peers: readonly P[] | (() => readonly P[])
-  on(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
-  off(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
-}
+/** What gossip passes to `registerExtension`: raw bytes, which it parses itself. */
+export type ExtensionHandlers<P> = BinaryExtensionHandlers<P>
 
 export interface GossipOptions<P extends object = object> {
   /** The extension name (default `'dat-gossip@1'`). */
@@ -43,15 +28,15 @@ export interface GossipOptions<P extends object = object> {
   /** A larger incoming message is refused whole; outgoing messages are split to fit (default 1 MiB). */
   maxMessageBytes?: number
   /** Called with every error a remote causes, beside the `'extension-error'` event. */
-  onerror?(err: Error, peer?: P): void
+  onerror?(err: GossipError, peer?: P): void
 }
 
-export interface GossipEvents<P extends object = object> {
-  /** The live set changed (a key arrived, was advertised or was deleted); once per batch. */
-  change: [list: Uint8Array[]]
-  /** A remote sent something gossip refused (`BAD_MESSAGE`, `MESSAGE_TOO_LARGE`, `TOO_MANY_KEYS`). */
-  'extension-error': [err: Error, peer?: P]
-  close: []
+// Typed events (`GossipEvents` in @dat-sdk/interfaces), merged into the class below.
+export interface Gossip<P extends object = object> {
+  on<K extends keyof GossipEvents<P>>(event: K, listener: Listener<GossipEvents<P>, K>): this
+  once<K extends keyof GossipEvents<P>>(event: K, listener: Listener<GossipEvents<P>, K>): this
+  off<K extends keyof GossipEvents<P>>(event: K, listener: Listener<GossipEvents<P>, K>): this
+  emit<K extends keyof GossipEvents<P>>(event: K, ...args: GossipEvents<P>[K]): boolean
 }
 
 /** Per peer: what it is not known to have yet, sent at the next flush. */
@@ -65,21 +50,18 @@ interface PeerState {
  * message and wire-compatible with `dat-gossip@1`. Each peer is sent only what it is not known to
  * have: its whole set once when it connects, then each new key or deletion once.
  */
-export class Gossip<P extends object = object> extends EventEmitter<GossipEvents<P>> {
+export class Gossip<P extends object = object> extends ReadyResource {
   readonly host: ExtensionHost<P>
   readonly extension: string
   readonly maxKeys: number
   readonly maxMessageBytes: number
-  /** Gossip is usable as soon as it is constructed; `ready()` is there for the common lifecycle. */
-  readonly opened = true
-  closed = false
 
   private readonly _keys = new Set<string>()
   private readonly _deleted = new Set<string>()
   private readonly _peers = new Map<P, PeerState>()
   private readonly _removed = new WeakSet<P>()
   private readonly _ext: HostExtension<P>
-  private readonly _onerror: ((err: Error, peer?: P) => void) | null
+  private readonly _onerror: ((err: GossipError, peer?: P) => void) | null
   private _queued = false
   private _sendQueued = false
   private _changed = false
@@ -132,11 +114,14 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
       this._peers.set(peer, { keys: new Set(), deleted: new Set() })
       this._send(hello, peer)
     }
+    // Usable as soon as it is constructed (advertise, has, delete are synchronous); ready() has
+    // nothing left to wait for, and is started here so `opened` is set.
+    this.ready().catch(noop)
   }
 
-  /** Resolves at once: gossip needs no asynchronous setup. */
-  ready(): Promise<void> {
-    return Promise.resolve()
+  /** True once `close()` was called: traffic stops at once, not when the close settles. */
+  private get _stopped(): boolean {
+    return this.closing !== null
   }
 
   /**
@@ -193,19 +178,18 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
     return [...this._keys].sort().map((key) => Buffer.from(key, 'hex'))
   }
 
-  /** Stops all traffic: unregisters the extension and the host listeners. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
+  protected override async _open(): Promise<void> {}
+
+  /** Stops all traffic: unregisters the extension and the host listeners (the host stays open). */
+  protected override async _close(): Promise<void> {
     this.host.off('peer-add', this._onpeeradd)
     this.host.off('peer-remove', this._onpeerremove)
     this._ext.destroy()
     this._peers.clear()
-    this.emit('close')
   }
 
   private _checkOpen(): void {
-    if (this.closed) throw new GossipError('CLOSED', 'This gossip is closed')
+    if (this._stopped) throw new GossipError('CLOSED', 'This gossip is closed')
   }
 
   private _hostPeers(): readonly P[] {
@@ -228,7 +212,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
   }
 
   private _onpeeradd(peer: P): void {
-    if (this.closed) return
+    if (this._stopped) return
     this._removed.delete(peer)
     const state = this._peers.get(peer) ?? {
       keys: new Set(this._keys),
@@ -245,17 +229,17 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
   }
 
   private _onhosterror(err: Error, peer?: P): void {
-    if (!this.closed) this._report(err, peer)
+    if (!this._stopped) this._report(asGossipError(err, 'BAD_MESSAGE'), peer)
   }
 
   // Runs inside the host's message handler: synchronous, never throws, never returns a promise.
   private _onmessage(bytes: Uint8Array, peer: P): void {
-    if (this.closed || this._removed.has(peer)) return
+    if (this._stopped || this._removed.has(peer)) return
     let message
     try {
       message = decodeMessage(bytes, this.maxMessageBytes)
     } catch (err) {
-      this._report(err as Error, peer)
+      this._report(asGossipError(err, 'BAD_MESSAGE'), peer)
       return
     }
     const state = this._state(peer)
@@ -335,7 +319,7 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
 
   private _flush(): void {
     this._queued = false
-    if (this.closed) return
+    if (this._stopped) return
     if (this._sendQueued) this._sendAll()
     if (this._changed) {
       this._changed = false
@@ -361,11 +345,11 @@ export class Gossip<P extends object = object> extends EventEmitter<GossipEvents
       this._ext.send(message, peer)
     } catch (err) {
       // A peer that went away between its last event and now: not worth more than a report.
-      this._report(err as Error, peer)
+      this._report(asGossipError(err, 'UNKNOWN_PEER'), peer)
     }
   }
 
-  private _report(err: Error, peer?: P): void {
+  private _report(err: GossipError, peer?: P): void {
     if (this._onerror !== null) this._onerror(err, peer)
     this.emit('extension-error', err, peer)
   }
@@ -389,3 +373,12 @@ function toKey(data: Uint8Array): string {
   }
   return hex(data)
 }
+
+/** A host's own error (it may carry no code) as one of ours, keeping a code it already has. */
+function asGossipError(err: unknown, code: GossipErrorCode): GossipError {
+  if (err instanceof GossipError) return err
+  const message = err instanceof Error ? err.message : String(err)
+  return new GossipError(code, message, { cause: err })
+}
+
+function noop(): void {}

@@ -3,8 +3,6 @@ export {
   type MultifeedOptions,
   type WriterOptions,
   type ReplicateOptions,
-  type JoinableNetworker,
-  type JoinablePeer,
   type MultifeedPeer,
   type ValueEncoding,
   type VersionMismatchError,

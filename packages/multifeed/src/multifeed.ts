@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
+import type { Listener, MultifeedEvents, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
   isCorestore,
@@ -53,27 +54,6 @@ export interface ReplicateOptions {
   userData?: Uint8Array
 }
 
-/** A connection of a networker: what `join()` needs of it. */
-export interface JoinablePeer {
-  stream: Duplex
-  remotePublicKey: Uint8Array
-}
-
-/**
- * What `join()` needs of a networker (`Networker` from `@dat-sdk/networker` is one): its
- * connections, their `'peer-add'` events, and `configure()` to join the root key's topic.
- */
-export interface JoinableNetworker {
-  readonly peers: Iterable<JoinablePeer>
-  configure(
-    discoveryKey: Uint8Array,
-    opts: { announce?: boolean; lookup?: boolean; flush?: boolean },
-  ): Promise<unknown>
-  on(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
-  /** Used on `close()` to stop listening; without it the listener stays but does nothing. */
-  off?(event: 'peer-add', listener: (peer: JoinablePeer) => void): unknown
-}
-
 /** `ERR_VERSION_MISMATCH`: the remote speaks another major version of the exchange. */
 export interface VersionMismatchError extends DatSdkError {
   code: 'ERR_VERSION_MISMATCH'
@@ -101,6 +81,16 @@ const WRITER_PREFIX = 'writer/'
  * remote feed); `'remote-feeds' ()` when a remote's manifest has been taken in (also emitted on
  * the replication stream); `'handshake' (userData, peer)`; `'extension-error' (err, peer)`.
  */
+// Typed events (`MultifeedEvents` in @dat-sdk/interfaces), merged into the class below.
+export interface Multifeed<T = Uint8Array> {
+  on<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
+  once<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
+  off<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
+  emit<K extends keyof Events<T>>(event: K, ...args: Events<T>[K]): boolean
+}
+
+type Events<T> = MultifeedEvents<Hypercore<T>>
+
 export class Multifeed<T = Uint8Array> extends ReadyResource {
   /** The root key's discovery key: the channel id of the exchange and `join()`'s swarm topic. */
   readonly discoveryKey: Uint8Array
@@ -123,7 +113,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   private readonly _reserved = new Map<string, number>()
   private readonly _downloads: Array<{ destroy(): void }> = []
   private readonly _sessions = new Set<Session>()
-  private readonly _networkers = new Map<JoinableNetworker, (peer: JoinablePeer) => void>()
+  private readonly _networkers = new Map<NetworkerLike, (peer: NetworkPeerLike) => void>()
   private readonly _host: SessionHost
 
   constructor(storage: string | Store | Corestore, opts: MultifeedOptions = {}) {
@@ -248,12 +238,17 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * Runs the exchange, live, on every connection of `networker` (present and future), and joins
    * the root key's discovery key as a topic so peers with the same root key find each other.
    */
-  async join(networker: JoinableNetworker): Promise<void> {
+  async join(networker: NetworkerLike): Promise<void> {
     if (this.closing) throw closedError()
     await this.ready()
     if (this._networkers.has(networker)) return
-    const onpeer = (peer: JoinablePeer): void => {
+    const onpeer = (peer: NetworkPeerLike): void => {
       if (this.closing) return
+      if (!peer.stream) {
+        const why = 'This networker gives no connection stream, so it cannot carry multifeeds'
+        this.emit('extension-error', new DatSdkError('NOT_SUPPORTED', why))
+        return
+      }
       this._attach(peer.stream, { live: true, userData: null, mode: 'join', ownsStream: false })
     }
     this._networkers.set(networker, onpeer)

@@ -2,6 +2,7 @@
 // with a handshake that proves the root key, then Manifest -> Request -> Answer both ways, and a
 // Done each way once the first exchange is fully downloaded.
 import type { Duplex } from 'node:stream'
+import type { MultifeedPeer } from '@dat-sdk/interfaces'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import type Protomux from 'protomux'
@@ -25,13 +26,7 @@ import {
   type ManifestEntry,
 } from './messages.js'
 
-/** Who a replication error or handshake came from. */
-export interface MultifeedPeer {
-  /** The replication stream (the one `replicate()` returned, or the connection for `join()`). */
-  stream: Duplex
-  /** The remote's Noise public key, once the connection is established. */
-  remotePublicKey: Uint8Array | null
-}
+export type { MultifeedPeer }
 
 /** The Noise stream under a replication stream: what the session needs of it. */
 export interface NoiseStreamLike extends Duplex {

@@ -1,16 +1,9 @@
-import { DatSdkError, isDatSdkError, resolveEncoding, type Encoding } from '@dat-sdk/store'
+import type { Extension, ExtensionHandlers, NetworkPeer } from '@dat-sdk/interfaces'
+import { DatSdkError, isDatSdkError, resolveEncoding } from '@dat-sdk/store'
 import type { MessageCodec } from '@dat-sdk/store'
-import type { NetworkPeer } from './peer.js'
 
 /** Handlers of a connection-level extension; every one is optional. */
-export interface StreamExtensionHandlers<M> {
-  /** How messages are encoded on the wire: 'binary' (default), 'utf-8', 'json' or a codec. */
-  encoding?: Encoding<M>
-  /** A decoded message from `peer`. Runs synchronously; a returned promise is not awaited. */
-  onmessage?(message: M, peer: NetworkPeer): void | Promise<void>
-  /** A message from `peer` that failed to decode, or an `onmessage` that threw (code `BAD_MESSAGE`). */
-  onerror?(err: DatSdkError, peer: NetworkPeer): void
-}
+export type StreamExtensionHandlers<M> = ExtensionHandlers<M, NetworkPeer>
 
 /** What a `StreamExtension` needs from its networker (kept narrow so the two stay decoupled). */
 export interface ExtensionTransport {
@@ -23,7 +16,7 @@ export interface ExtensionTransport {
  * A named message channel on every connection of a networker, independent of any core. Made by
  * `networker.registerExtension(name, handlers)`.
  */
-export class StreamExtension<M = Uint8Array> {
+export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer> {
   readonly name: string
   private readonly _transport: ExtensionTransport
   private readonly _codec: MessageCodec<M>

@@ -10,15 +10,19 @@ import {
   type ExtensionTransport,
   type StreamExtensionHandlers,
 } from './extension.js'
-import type { NetworkPeer } from './peer.js'
 import type {
+  ExtensionHost,
+  NetworkPeer,
+  NetworkerEvents,
+  NetworkerLike,
   SwarmConnectionListener,
   SwarmDiscovery,
   SwarmKeyPair,
   SwarmLike,
   SwarmPeerInfo,
   SwarmSocket,
-} from './swarm.js'
+  Listener,
+} from '@dat-sdk/interfaces'
 
 /** The protomux protocol of connection-level extensions; the channel id is the name in UTF-8. */
 export const EXTENSION_PROTOCOL = 'dat-sdk/ext'
@@ -66,7 +70,7 @@ export interface Replicator {
   replicate(stream: SwarmSocket): unknown
 }
 
-interface Topic {
+interface JoinedTopic {
   discoveryKey: Uint8Array
   session: SwarmDiscovery
   announce: boolean
@@ -90,26 +94,12 @@ interface Connection {
   removed: boolean
 }
 
-/** The events of a Networker and their arguments. */
-export interface NetworkerEvents {
-  'peer-add': [peer: NetworkPeer]
-  'peer-remove': [peer: NetworkPeer]
-  flushed: [discoveryKey: Uint8Array]
-  'extension-error': [err: DatSdkError, peer: NetworkPeer]
-  ready: []
-  close: []
-}
-
-type Listener<E extends keyof NetworkerEvents> = (...args: NetworkerEvents[E]) => void
-
-// Typed listeners for the events above (declaration merging with the class below).
+// Typed events (`NetworkerEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Networker {
-  on<E extends keyof NetworkerEvents>(event: E, listener: Listener<E>): this
-  on(event: string | symbol, listener: (...args: never[]) => void): this
-  once<E extends keyof NetworkerEvents>(event: E, listener: Listener<E>): this
-  once(event: string | symbol, listener: (...args: never[]) => void): this
-  off<E extends keyof NetworkerEvents>(event: E, listener: Listener<E>): this
-  off(event: string | symbol, listener: (...args: never[]) => void): this
+  on<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  once<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  off<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  emit<K extends keyof NetworkerEvents>(event: K, ...args: NetworkerEvents[K]): boolean
 }
 
 /**
@@ -120,11 +110,14 @@ export interface Networker {
  * Events: `'peer-add' (peer)`, `'peer-remove' (peer)`, `'flushed' (discoveryKey)`,
  * `'extension-error' (err, peer)`.
  */
-export class Networker extends ReadyResource implements ExtensionTransport {
+export class Networker
+  extends ReadyResource
+  implements ExtensionTransport, NetworkerLike<NetworkPeer>, ExtensionHost<NetworkPeer>
+{
   readonly store: Replicator
   readonly swarm: SwarmLike
   private readonly _ownsSwarm: boolean
-  private readonly _topics = new Map<string, Topic>()
+  private readonly _topics = new Map<string, JoinedTopic>()
   private readonly _connections = new Map<string, Connection>()
   private readonly _sockets = new Set<SwarmSocket>()
   private readonly _handshaking = new Set<Promise<void>>()
@@ -365,7 +358,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
     this.emit('peer-remove', conn.peer)
   }
 
-  private _flush(hex: string, topic: Topic): Promise<void> {
+  private _flush(hex: string, topic: JoinedTopic): Promise<void> {
     if (topic.flushing) return topic.flushing
     topic.flushing = (async () => {
       try {
@@ -385,7 +378,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
     return topic.flushing
   }
 
-  private _refreshLater(hex: string, topic: Topic): void {
+  private _refreshLater(hex: string, topic: JoinedTopic): void {
     const session = topic.session
     if (!topic.lookup || typeof session.refresh !== 'function') return
     if (topic.refreshes >= REFRESH_DELAYS.length) return
@@ -500,7 +493,7 @@ export class Networker extends ReadyResource implements ExtensionTransport {
   }
 }
 
-function stopRefreshing(topic: Topic): void {
+function stopRefreshing(topic: JoinedTopic): void {
   if (topic.timer) clearTimeout(topic.timer)
   topic.timer = null
   topic.refreshes = REFRESH_DELAYS.length

@@ -16,10 +16,12 @@ export { SDKCore, SDKDrive } from './parts.js'
 export type {
   NetworkerLike,
   NetworkPeerLike,
-  NetworkConfigureOptions,
-  NetworkExtensionHandlers,
-  NetworkExtensionLike,
-} from './types.js'
+  ConfigureOptions,
+  ExtensionHost,
+  RemotePeer,
+  Topic,
+  JoinOptions,
+} from '@dat-sdk/interfaces'
 export type { DnsOptions } from './dns.js'
 export type { BootstrapNode } from './options.js'
 export {
@@ -47,5 +49,5 @@ export type {
   SyncResult,
 } from '@dat-sdk/drive-wrapper'
 export type { Networker, NetworkerOptions, NetworkPeer, SwarmLike } from '@dat-sdk/networker'
-export type { Gossip, GossipOptions, ExtensionHost } from '@dat-sdk/gossip'
+export type { Gossip, GossipOptions } from '@dat-sdk/gossip'
 export type { Multifeed, MultifeedOptions } from '@dat-sdk/multifeed'

@@ -5,8 +5,8 @@ import HyperdriveClass from 'hyperdrive'
 import ReadyResource from 'ready-resource'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
 import { Drive, type DriveOptions, type SyncFolderOptions } from '@dat-sdk/drive-wrapper'
-import { Gossip, type ExtensionHost, type GossipOptions } from '@dat-sdk/gossip'
-import { Multifeed, type JoinableNetworker, type MultifeedOptions } from '@dat-sdk/multifeed'
+import { Gossip, type GossipOptions } from '@dat-sdk/gossip'
+import { Multifeed, type MultifeedOptions } from '@dat-sdk/multifeed'
 import { Networker, type SwarmLike } from '@dat-sdk/networker'
 import {
   DatSdkError,
@@ -20,7 +20,12 @@ import {
 import { NameResolver, type DnsOptions } from './dns.js'
 import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
-import type { NetworkConfigureOptions, NetworkerLike } from './types.js'
+import type {
+  ConfigureOptions,
+  ExtensionHost,
+  NetworkPeerLike,
+  NetworkerLike,
+} from '@dat-sdk/interfaces'
 
 export interface SDKOptions {
   /**
@@ -82,9 +87,12 @@ export interface CorestoreFactory {
   new (name?: string | null): Store
 }
 
+/** `Gossip(host, opts)`; without a host, gossip runs across every connection of the networker. */
 export interface GossipFactory {
-  <P extends object = object>(host?: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P>
-  new <P extends object = object>(host?: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P>
+  <P extends object>(host: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P>
+  (host?: null, opts?: GossipOptions<NetworkPeerLike>): Gossip<NetworkPeerLike>
+  new <P extends object>(host: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P>
+  new (host?: null, opts?: GossipOptions<NetworkPeerLike>): Gossip<NetworkPeerLike>
 }
 
 export interface MultifeedFactory {
@@ -304,7 +312,7 @@ export class SDK extends ReadyResource {
   }
 
   /** `networker.configure()`, as a promise even when a stand-in networker throws. */
-  private _configure(discoveryKey: Uint8Array, opts: NetworkConfigureOptions): Promise<void> {
+  private _configure(discoveryKey: Uint8Array, opts: ConfigureOptions): Promise<void> {
     try {
       return Promise.resolve(this.networker.configure(discoveryKey, opts))
     } catch (err) {
@@ -479,11 +487,14 @@ export class SDK extends ReadyResource {
   }
 
   private _openGossip<P extends object>(
-    host?: ExtensionHost<P>,
+    host: ExtensionHost<P> | null | undefined,
     opts?: GossipOptions<P>,
-  ): Gossip<P> {
+  ): Gossip<P> | Gossip<NetworkPeerLike> {
     this._check()
-    const gossip = new Gossip<P>(host ?? (this.networker as unknown as ExtensionHost<P>), opts)
+    const gossip = host
+      ? new Gossip<P>(host, opts)
+      : // Without a host, the options speak of the networker's peers (the factory types it so).
+        new Gossip<NetworkPeerLike>(this.networker, opts as GossipOptions<NetworkPeerLike>)
     return this._track(gossip, null, [])
   }
 
@@ -506,8 +517,7 @@ export class SDK extends ReadyResource {
     this._track(multifeed, this._multifeeds as Map<string, Multifeed<T>>, refs)
     if (typeof ref === 'string') multifeed.once('close', () => void storage.close().catch(noop))
     if (this.autoJoin) {
-      // The networker's peers carry their connection's stream (NetworkerLike says so): cast.
-      const joined = multifeed.join(this.networker as unknown as JoinableNetworker)
+      const joined = multifeed.join(this.networker)
       joined.catch(noop)
       this._flushes.set(multifeed, joined)
     }

@@ -1,19 +1,9 @@
 import b4a from 'b4a'
 import c, { type Codec } from 'compact-encoding'
+import type { AbstractEncoding, Encoding } from '@dat-sdk/interfaces'
 import { DatSdkError } from './errors.js'
 
-export type { Codec }
-
-/** The protocol-buffers family's shape: `encode` / `decode` / `encodingLength`. */
-export interface AbstractEncoding<M> {
-  encode(message: M, buffer?: Uint8Array, offset?: number): Uint8Array
-  decode(buffer: Uint8Array, start?: number, end?: number): M
-  encodingLength(message: M): number
-}
-
-/** Every way a message encoding can be named: a string, a compact-encoding codec or an abstract-encoding. */
-export type Encoding<M = unknown> =
-  'binary' | 'utf-8' | 'utf8' | 'json' | Codec<M> | AbstractEncoding<M>
+export type { Codec, AbstractEncoding, Encoding }
 
 /** Bytes in, bytes out: what every extension layer of the SDK puts on the wire. */
 export interface MessageCodec<M> {

@@ -1,3 +1,7 @@
+import type { ErrorCode, SdkError } from '@dat-sdk/interfaces'
+
+export type { ErrorCode }
+
 /** Every error the SDK throws or emits carries one of these stable codes (see the API contract). */
 export const ErrorCodes = [
   'INVALID_KEY',
@@ -16,12 +20,19 @@ export const ErrorCodes = [
   // Folder sync (drive-wrapper): a file that could not be read from, or written to, the folder.
   'FILE_UNREADABLE',
   'FILE_UNWRITABLE',
-] as const
+  // Autobase invites, the gateway, and calls a custom networker does not offer.
+  'INVITE_INVALID',
+  'PEER_TIMEOUT',
+  'NOT_SUPPORTED',
+] as const satisfies readonly ErrorCode[]
 
-export type ErrorCode = (typeof ErrorCodes)[number]
+// Every code of the contract is in the runtime list (a compile error names the missing one).
+type Missing = Exclude<ErrorCode, (typeof ErrorCodes)[number]>
+const everyCode: [Missing] extends [never] ? true : Missing = true
+void everyCode
 
 /** The one error class of the SDK: match on `err.code`, never on the message. */
-export class DatSdkError extends Error {
+export class DatSdkError extends Error implements SdkError {
   readonly code: ErrorCode
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {

@@ -1,4 +1,3 @@
-/// <reference path="../types/ready-resource.d.ts" preserve="true" />
 /// <reference path="../types/compact-encoding.d.ts" preserve="true" />
 /// <reference path="../types/hypercore.d.ts" preserve="true" />
 /// <reference path="../types/hypercore-crypto.d.ts" preserve="true" />
@@ -7,7 +6,13 @@
 /// <reference path="../types/z32.d.ts" preserve="true" />
 /// <reference path="../types/b4a.d.ts" preserve="true" />
 /// <reference path="../types/sodium-universal.d.ts" preserve="true" />
-export { Store, type StoreOptions, type CoreRef, type StoredCore } from './store.js'
+export {
+  Store,
+  type StoreOptions,
+  type StoreEvents,
+  type CoreRef,
+  type StoredCore,
+} from './store.js'
 export { Store as default } from './store.js'
 export { parseRef, toKey, toHex, toZ32, toURL, type KeyLike, type Ref } from './keys.js'
 export { DatSdkError, ErrorCodes, isDatSdkError, type ErrorCode } from './errors.js'

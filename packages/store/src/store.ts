@@ -5,6 +5,7 @@ import Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { HypercoreOptions } from 'hypercore'
 import crypto from 'hypercore-crypto'
+import type { Listener, StoreEvents as SeamStoreEvents } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import { DatSdkError } from './errors.js'
 import { parseRef, toKey, type KeyLike } from './keys.js'
@@ -37,6 +38,17 @@ interface Shared {
 
 // Set by `namespace()` just before it constructs the child, read by the constructor.
 let pendingChild: { parent: Store; corestore: Corestore } | null = null
+
+/** A Store's events: `'core'` when a core opens through it, `'core-close'` when its last session closes. */
+export type StoreEvents = SeamStoreEvents<Hypercore<unknown>>
+
+// Typed events (`StoreEvents` in @dat-sdk/interfaces), merged into the class below.
+export interface Store {
+  on<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  once<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  off<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  emit<K extends keyof StoreEvents>(event: K, ...args: StoreEvents[K]): boolean
+}
 
 /**
  * A Corestore with the SDK's defaults: a storage directory chosen for you, cores by name or by

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 import type { Duplex } from 'node:stream'
 
 /** A Noise key pair: the swarm's identity, seen by peers as their connection's `remotePublicKey`. */

@@ -1,0 +1,94 @@
+// The event map of every public class of the SDK, in one place. Maps that carry the SDK's own
+// objects (a hypercore, a feed) take them as type parameters, so this package needs none of them.
+import type { SdkError } from './errors.js'
+import type { LifecycleEvents } from './events.js'
+import type { NetworkPeer, NetworkPeerLike } from './networker.js'
+import type { Peer } from './peer.js'
+
+/** `Core`'s events (and `Drive`'s and `Bee`'s: the same, on their core). */
+export interface CoreEvents<P = Peer> extends LifecycleEvents {
+  'peer-add': [peer: P]
+  'peer-remove': [peer: P]
+  /** A message on one of the names in `opts.extensions`. */
+  extension: [name: string, message: Uint8Array, peer: P]
+  /** A remote sent something that did not decode, or a handler threw (`BAD_MESSAGE`). */
+  'extension-error': [err: SdkError, peer?: P]
+  /** The core (or drive, or bee) has new data. */
+  append: []
+}
+
+/** `Drive`'s events: `Core`'s, for the drive's db core. */
+export type DriveEvents<P = Peer> = CoreEvents<P>
+
+/** `Store`'s events: a core opened through it (or a namespace of it), and its last session closed. */
+export interface StoreEvents<C> extends LifecycleEvents {
+  core: [core: C]
+  'core-close': [core: C]
+}
+
+/** `Networker`'s events. */
+export interface NetworkerEvents<P = NetworkPeer> extends LifecycleEvents {
+  'peer-add': [peer: P]
+  'peer-remove': [peer: P]
+  /** A joined topic went round the DHT once. */
+  flushed: [topic: Uint8Array]
+  'extension-error': [err: SdkError, peer?: P]
+}
+
+/** `Gossip`'s events. */
+export interface GossipEvents<P = unknown> extends LifecycleEvents {
+  /** The live set changed (a key arrived, was advertised or was deleted); once per batch. */
+  change: [list: Uint8Array[]]
+  /** A remote sent something gossip refused (`BAD_MESSAGE`, `MESSAGE_TOO_LARGE`, `TOO_MANY_KEYS`). */
+  'extension-error': [err: SdkError, peer?: P]
+}
+
+/** Who a multifeed replication error or handshake came from. */
+export interface MultifeedPeer extends Partial<Pick<NetworkPeerLike, 'remoteAddress'>> {
+  /** The replication stream (the one `replicate()` returned, or the connection for `join()`). */
+  readonly stream: NonNullable<NetworkPeerLike['stream']>
+  /** The remote's Noise public key, once the connection is established. */
+  readonly remotePublicKey: Uint8Array | null
+}
+
+/** `Multifeed`'s events; `F` is its feed type (a hypercore). */
+export interface MultifeedEvents<F> extends LifecycleEvents {
+  /** A feed joined the set (ours or a remote's), with its local name for our own. */
+  feed: [feed: F, name: string | null]
+  /** A remote's manifest was received and its feeds are being fetched. */
+  'remote-feeds': []
+  /** The remote's handshake `userData`. */
+  handshake: [userData: Uint8Array | null, peer: MultifeedPeer]
+  'extension-error': [err: SdkError, peer?: MultifeedPeer]
+}
+
+/** How far a folder sync pass has got: files and bytes done, and the pass's totals. */
+export interface SyncProgress {
+  files: number
+  bytes: number
+  totalFiles?: number
+  totalBytes?: number
+}
+
+/** What one pass changed on the receiving side, as drive paths (`/a/b.txt`). */
+export interface SyncResult {
+  added: string[]
+  changed: string[]
+  removed: string[]
+}
+
+/**
+ * A file a folder sync could not read or write (`FILE_UNREADABLE`, `FILE_UNWRITABLE`; a `.dat`
+ * naming another drive is `INVALID_KEY`): `path` in the drive (`/` for a whole pass), `filename` on disk.
+ */
+export interface FileSyncError extends SdkError {
+  readonly path: string
+  readonly filename: string
+}
+
+/** `FolderSync`'s events. */
+export interface FolderSyncEvents extends LifecycleEvents {
+  progress: [progress: SyncProgress]
+  synced: [result: SyncResult]
+  error: [err: FileSyncError]
+}

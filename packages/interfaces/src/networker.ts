@@ -1,0 +1,71 @@
+/// <reference types="node" preserve="true" />
+import type { Duplex } from 'node:stream'
+import type { Extension, ExtensionHandlers } from './extension.js'
+import type { RemotePeer } from './peer.js'
+import type { SwarmSocket } from './swarm.js'
+
+/** One connection of a `NetworkerLike`: at least the remote's identity. */
+export interface NetworkPeerLike extends RemotePeer {
+  /**
+   * The connection's encrypted duplex stream, which the store replicates over. `Multifeed` runs
+   * its exchange on it, so a transport without one cannot carry multifeeds.
+   */
+  readonly stream?: Duplex
+}
+
+/** One connection of a `Networker`: exactly one per remote public key. */
+export interface NetworkPeer extends NetworkPeerLike {
+  /** The transport: `'udx'` for Hyperswarm, or what a `SwarmLike` names it. */
+  readonly type: string
+  /** True when we dialled the connection. */
+  readonly client: boolean
+  /**
+   * The encrypted connection. `Protomux.from(peer.stream)` gives the mux replication runs on, and
+   * `store.replicate(peer.stream)` attaches another store to it.
+   */
+  readonly stream: SwarmSocket
+}
+
+/** How a topic is joined: announced so others find us, looked up to find them (both default true). */
+export interface JoinOptions {
+  announce?: boolean
+  lookup?: boolean
+}
+
+export interface ConfigureOptions extends JoinOptions {
+  /** Resolve only once the topic was flushed and every connection made so far shook hands (default true). */
+  flush?: boolean
+}
+
+/**
+ * One user's hold on a joined topic. The topic stays joined until its last handle is destroyed
+ * (`configure()` counts as one more user, released by `configure(dk, { announce: false, lookup: false })`).
+ */
+export interface Topic {
+  /** The 32-byte topic (a discovery key, or a hashed app-level name). */
+  readonly topic: Uint8Array
+  /** Resolves once the topic was announced / looked up and the connections it made shook hands. */
+  flushed(): Promise<void>
+  /** Releases this handle; the topic is left when no handle (and no `configure()`) holds it. */
+  destroy(): Promise<void>
+}
+
+/**
+ * The networking seam of the SDK: what `createSDK({ networker })` must return. The default is a
+ * `Networker` on Hyperswarm; anything with this shape can stand in (a TCP transport, a relay...).
+ * It replicates every connection into the store it was made for.
+ */
+export interface NetworkerLike<P extends NetworkPeerLike = NetworkPeerLike> {
+  configure(discoveryKey: Uint8Array, opts?: ConfigureOptions): Promise<void>
+  /** Counted topic handles. Optional: without it the SDK counts its own users over `configure()`. */
+  join?(topic: Uint8Array, opts?: JoinOptions): Topic
+  readonly peers: readonly P[]
+  on(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
+  off(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
+  registerExtension<M = Uint8Array>(
+    name: string,
+    handlers?: ExtensionHandlers<M, P>,
+  ): Extension<M, P>
+  close(): Promise<void>
+  listen?(): Promise<void>
+}
