@@ -80,7 +80,20 @@ export function resolveEncoding<M = Uint8Array>(
     }
   } else if (typeof encoding === 'object' && encoding !== null && isAbstract(encoding)) {
     const abs = encoding as AbstractEncoding<unknown>
-    base = { encode: (m) => abs.encode(m), decode: (bytes) => abs.decode(bytes) }
+    base = {
+      encode: (m) => abs.encode(m),
+      decode: (bytes) => {
+        const message = abs.decode(bytes)
+        // An abstract-encoding says in `decode.bytes` how many bytes it read. protocol-buffers
+        // reads a length-prefixed field past the end of a cut-off message without complaint (a
+        // truncated string comes out shorter); reading past the end means the message was cut.
+        const read = (abs.decode as { bytes?: unknown }).bytes
+        if (typeof read === 'number' && read > bytes.byteLength) {
+          throw new RangeError(`Read ${read} bytes of a ${bytes.byteLength}-byte message`)
+        }
+        return message
+      },
+    }
   } else {
     throw new TypeError(
       `Unknown encoding ${String(encoding)}: use 'binary', 'utf-8', 'json', a compact-encoding codec or an abstract-encoding`,

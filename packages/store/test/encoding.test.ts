@@ -71,6 +71,35 @@ test('bad remote bytes are BAD_MESSAGE for every encoding', () => {
   )
 })
 
+// Decodes the way protocol-buffers does: trusts a length prefix, reads what is there, and says in
+// `decode.bytes` how far it read (abstract-encoding's contract).
+function decodePrefixed(buf: Uint8Array): string {
+  const len = buf[0] ?? 0
+  decodePrefixed.bytes = 1 + len
+  return b4a.toString(buf.subarray(1, 1 + len))
+}
+decodePrefixed.bytes = 0
+const prefixed: AbstractEncoding<string> = {
+  encode: (s) => b4a.concat([b4a.from([b4a.byteLength(s)]), b4a.from(s)]),
+  decode: decodePrefixed,
+  encodingLength: (s) => 1 + b4a.byteLength(s),
+}
+
+test('an abstract-encoding that read past the end of the bytes (a cut message) is BAD_MESSAGE', () => {
+  const codec = resolveEncoding(prefixed)
+  const whole = codec.encode('hello')
+  assert.is(codec.decode(whole), 'hello')
+  assert.is(decodePrefixed(whole.subarray(0, 3)), 'he', 'the decoder alone does not notice')
+  assert.is(
+    codeOf(() => codec.decode(whole.subarray(0, 3))),
+    'BAD_MESSAGE',
+  )
+  // Trailing bytes are left alone, as with compact-encoding codecs.
+  assert.is(codec.decode(b4a.concat([whole, b4a.from([9])])), 'hello')
+  // An encoding that does not report `decode.bytes` is taken at its word.
+  assert.equal(resolveEncoding(abstract).decode(b4a.from([4])), { n: 4 })
+})
+
 test('what cannot be encoded is a TypeError at the caller', () => {
   assert.throws(() => resolveEncoding<string>('utf-8').encode(42 as unknown as string), TypeError)
   assert.throws(() => resolveEncoding('binary').encode({} as unknown as Uint8Array), TypeError)

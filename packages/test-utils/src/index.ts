@@ -1,3 +1,4 @@
+/// <reference path="../types/protocol-buffers.d.ts" preserve="true" />
 export { createTestnet, type LoopbackTestnet } from './testnet.js'
 export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
 export { Teardown, teardown } from './teardown.js'
