@@ -8,6 +8,8 @@ export {
   checkReadmeExample,
   readmeExamples,
   expectedOutput,
+  matchesExpected,
+  outputMismatch,
   type ReadmeExampleOptions,
 } from './readme.js'
 export {
