@@ -1,8 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { teardown, eventually, once, sleep } from '@dat-sdk/test-utils'
+import { teardown, eventually, once } from '@dat-sdk/test-utils'
 import { Gossip } from '@dat-sdk/gossip'
-import { makeNodes, link, key, hex, hexList } from './fixtures.js'
+import { makeNodes, link, settle, key, hex, hexList } from './fixtures.js'
 
 const test = suite('gossip: delete() makes a two-phase set')
 
@@ -46,7 +46,8 @@ test('a deleted key does not come back from a peer that still had it', async () 
     link(t, b, c) // C comes online, still holding the key
     await eventually(() => ga.has(key('c')) && gb.has(key('c')))
     await eventually(() => !gc.has(key('k')), { message: 'C hears of the deletion' })
-    await sleep(200)
+    await settle(c.core, b.core) // C's set, with the key, reached B, and B's answer reached C
+    await settle(a.core, b.core) // and whatever B passed on to A
     for (const g of [ga, gb, gc]) assert.not.ok(g.has(key('k')))
     assert.not.ok(ga.advertise(key('k')), 'nor can it be advertised again')
     assert.not.ok(gc.advertise(key('k')))
@@ -64,8 +65,8 @@ test('a peer that joins later learns of deletions and passes them on', async () 
     gc.advertise(key('gone'))
     gc.advertise(key('fine'))
     const cutAB = link(t, a, b)
-    await eventually(() => a.core.peers.length === 1)
-    await sleep(100)
+    await eventually(() => a.core.peers.length === 1) // A sent its deletion on 'peer-add'
+    await settle(a.core, b.core) // which B has received
     await cutAB() // B knew nothing; it got A's deletion and leaves
     link(t, b, c)
     await eventually(() => gb.has(key('fine')))

@@ -3,7 +3,14 @@
 import { createHash, randomBytes } from 'node:crypto'
 import Corestore from 'corestore'
 import { Networker } from '@dat-sdk/networker'
-import { eventually, replicatePair, type LoopbackTestnet, type Teardown } from '@dat-sdk/test-utils'
+import {
+  eventually,
+  once,
+  replicatePair,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
+import { EventEmitter } from 'node:events'
 
 // Tests are not type-checked; these are the few shapes they touch.
 export interface RawPeer {
@@ -95,7 +102,9 @@ export function countingHost(core: RawCore, traffic: Traffic = { messages: 0, by
     traffic,
     core,
     get peers() {
-      return core.peers
+      // A Core's peers is a method: hand it on bound to the Core.
+      const peers: unknown = core.peers
+      return typeof peers === 'function' ? () => peers.call(core) : core.peers
     },
     on: (event: string, fn: (...args: never[]) => void) => (core.on(event, fn), host),
     off: (event: string, fn: (...args: never[]) => void) => (core.off(event, fn), host),
@@ -170,4 +179,53 @@ export async function joinTopic(networkers: Networker[], peers = networkers.leng
   for (const n of networkers) await n.configure(topic)
   await eventually(() => networkers.every((n) => n.peers.length >= peers), { timeout: 20_000 })
   return topic
+}
+
+/** A host that can carry a sentinel: a raw hypercore core or a Networker (not a Core, see below). */
+export interface SentinelHost<P = never> {
+  registerExtension(
+    name: string,
+    handlers: { encoding: 'binary'; onmessage: (message: Uint8Array, peer: P) => void },
+  ): {
+    send(message: Uint8Array, peer: P): void
+    broadcast(message: Uint8Array): void
+    destroy(): void
+  }
+}
+
+let sentinels = 0
+
+/**
+ * The positive sentinel that replaces a sleep before a negative check: a round trip from `from`
+ * to `to` and back, on an extension of its own over the same host the gossip uses, so on the
+ * same ordered stream. When it resolves, everything `from` sent `to` before asking has arrived
+ * and `to` has reacted to it, and everything `to` sent `from` before answering (those reactions
+ * included: the answer waits for `to`'s microtasks, which is where gossip flushes) has arrived.
+ * Not for a `Core`: it holds messages per extension name until the peer announces that name, so
+ * a message on another name can overtake them.
+ */
+export async function settle<P>(
+  from: SentinelHost<P>,
+  to: SentinelHost<P>,
+  timeout = 15_000,
+): Promise<void> {
+  const name = `test-sentinel-${++sentinels}`
+  const answered = new EventEmitter()
+  const asked = from.registerExtension(name, {
+    encoding: 'binary',
+    onmessage: () => answered.emit('pong'),
+  })
+  const answering = to.registerExtension(name, {
+    encoding: 'binary',
+    onmessage: (_message, peer) => setImmediate(() => answering.send(Buffer.from('pong'), peer)),
+  })
+  try {
+    const pong = once(answered, 'pong', timeout)
+    // Peers other than `to` have no extension of this name and drop the message.
+    asked.broadcast(Buffer.from('ping'))
+    await pong
+  } finally {
+    asked.destroy()
+    answering.destroy()
+  }
 }

@@ -1,9 +1,18 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { teardown, eventually, once, sleep, codeOf } from '@dat-sdk/test-utils'
+import { teardown, eventually, once, codeOf } from '@dat-sdk/test-utils'
 import { Gossip, datGossip } from '@dat-sdk/gossip'
 import { decodeMessage, encodedLength } from '../src/messages.js'
-import { makeNodes, link, countingHost, key, hex, hexList, type RawCore } from './fixtures.js'
+import {
+  makeNodes,
+  link,
+  countingHost,
+  settle,
+  key,
+  hex,
+  hexList,
+  type RawCore,
+} from './fixtures.js'
 
 const test = suite('gossip on a raw hypercore 11 core')
 
@@ -93,13 +102,13 @@ test('a peer joining late receives the whole set, once, in one message', async (
     for (let i = 0; i < 10; i++) ga.advertise(key('a', i))
     for (let i = 0; i < 10; i++) gb.advertise(key('b', i))
     await eventually(() => gb.list().length === 20 && ga.list().length === 20)
-    await sleep(100)
+    await settle(b.core, a.core) // nothing between A and B still in flight
 
     const before = { ...hb.traffic }
     const gc = t.add(new Gossip(hc))
     link(t, b, c)
     await eventually(() => check.is(gc.list().length, 20))
-    await sleep(200)
+    await settle(c.core, b.core) // whatever else B sends C, or C sends B, has arrived by now
     assert.is(hb.traffic.messages - before.messages, 1, 'B sends C one message')
     assert.is(hb.traffic.bytes - before.bytes, encodedLength(20, 0), 'holding the 20 keys')
     assert.is(hc.traffic.messages, 0, 'C had nothing to tell')
@@ -120,18 +129,21 @@ test('a new key goes out once per peer, and a burst of keys in one message', asy
     link(t, a, b)
     link(t, a, c)
     await eventually(() => a.core.peers.length === 2)
-    await sleep(100)
+    await settle(b.core, a.core)
+    await settle(c.core, a.core)
     assert.is(ha.traffic.messages + hb.traffic.messages + hc.traffic.messages, 0)
 
     ga.advertise(key('x'))
     await eventually(() => gb.has(key('x')) && gc.has(key('x')))
-    await sleep(100)
+    await settle(b.core, a.core)
+    await settle(c.core, a.core)
     assert.is(ha.traffic.messages, 2, 'one message to each of the two peers')
     assert.is(hb.traffic.messages + hc.traffic.messages, 0, 'nobody sends it back')
 
     for (let i = 0; i < 30; i++) gb.advertise(key('burst', i))
     await eventually(() => gc.list().length === 31)
-    await sleep(100)
+    await settle(b.core, a.core)
+    await settle(c.core, a.core)
     assert.is(hb.traffic.messages, 1, 'a burst of advertise() calls is one message')
     assert.is(hb.traffic.bytes, encodedLength(30, 0))
     assert.is(ha.traffic.messages, 3, 'A forwards the burst to C only, in one message')
@@ -152,7 +164,7 @@ test('in a line every peer receives every key exactly once (the lower bound)', a
     })
     for (let i = 0; i + 1 < nodes.length; i++) link(t, nodes[i], nodes[i + 1])
     for (const g of gossips) await eventually(() => g.list().length === 20)
-    await sleep(200)
+    for (let i = 0; i + 1 < nodes.length; i++) await settle(nodes[i].core, nodes[i + 1].core)
     const delivered = traffic.reduce((n, { sent }) => n + sent.keys, 0)
     assert.is(delivered, 4 * 3 * 5)
   } finally {
@@ -182,8 +194,9 @@ test("'change' fires once per batch with the sorted list", async () => {
     assert.equal(changes[0], expected)
 
     assert.not.ok(ga.advertise(key('k', 1)), 'advertising a known key changes nothing')
-    await sleep(100)
-    assert.is(changes.length, 1)
+    ga.advertise(key('k', 4)) // a later change: once B has it, it would have had the other one
+    await eventually(() => gb.has(key('k', 4)))
+    assert.equal(changes, [expected, sorted([key('k', 1), key('k', 2), key('k', 3), key('k', 4)])])
   } finally {
     await t.run()
   }
@@ -199,7 +212,7 @@ test('advertise(data, false) holds the key back until broadcast()', async () => 
     await eventually(() => a.core.peers.length === 1 && b.core.peers.length === 1)
     ga.advertise(key('quiet'), false)
     assert.ok(ga.has(key('quiet')))
-    await sleep(200)
+    await settle(b.core, a.core)
     assert.not.ok(gb.has(key('quiet')))
     ga.broadcast()
     await eventually(() => gb.has(key('quiet')))
@@ -216,7 +229,7 @@ test('a gossip created after the connection still swaps sets with its peer', asy
     await eventually(() => a.core.peers.length === 1 && b.core.peers.length === 1)
     const ga = t.add(new Gossip(a.core))
     ga.advertise(key('early'))
-    await sleep(100) // sent to B, which has no gossip yet: lost
+    await settle(a.core, b.core) // A's set reached B, which has no gossip yet: lost
     const gb = t.add(new Gossip(b.core))
     gb.advertise(key('late'))
     const all = sorted([key('early'), key('late')])
@@ -267,8 +280,10 @@ test('bad options throw; the extension name is configurable', async () => {
     link(t, a, b)
     ga.advertise(key('named'))
     await eventually(() => gb.has(key('named')))
-    await sleep(100)
+    ga.advertise(key('named', 1)) // a later message: once B has it, it would have had the first
+    await eventually(() => gb.has(key('named', 1)))
     assert.not.ok(other.has(key('named')), 'dat-gossip@1 on the same core hears nothing')
+    assert.not.ok(other.has(key('named', 1)))
   } finally {
     await t.run()
   }
@@ -285,7 +300,7 @@ test('close() stops all traffic; calls after it throw CLOSED', async () => {
     link(t, a, b)
     gb.advertise(key('before'))
     await eventually(() => ga.has(key('before')))
-    await sleep(100)
+    await settle(a.core, b.core)
 
     let changes = 0
     ga.on('change', () => changes++)
@@ -298,7 +313,8 @@ test('close() stops all traffic; calls after it throw CLOSED', async () => {
     gc.advertise(key('from-c'))
     link(t, a, c)
     await eventually(() => c.core.peers.length === 1)
-    await sleep(300)
+    await settle(b.core, a.core) // B's 'after' has reached A
+    await settle(c.core, a.core) // C's set has reached A, and anything A sent C has arrived
     assert.is(ha.traffic.messages, sent, 'A sent nothing after close')
     assert.not.ok(ga.has(key('after')), 'A took nothing in after close')
     assert.not.ok(ga.has(key('from-c')))

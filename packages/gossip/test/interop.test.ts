@@ -1,9 +1,18 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createRequire } from 'node:module'
-import { teardown, eventually, sleep } from '@dat-sdk/test-utils'
+import { teardown, eventually } from '@dat-sdk/test-utils'
 import { Gossip } from '@dat-sdk/gossip'
-import { makeNodes, link, peerOpenShim, key, hex, hexList, type RawCore } from './fixtures.js'
+import {
+  makeNodes,
+  link,
+  peerOpenShim,
+  settle,
+  key,
+  hex,
+  hexList,
+  type RawCore,
+} from './fixtures.js'
 
 // The published dat-gossip@1.0.0, unchanged, on the same hypercore 11 cores. The only help it
 // gets is the 'peer-add' -> 'peer-open' shim (hypercore 11 renamed the event).
@@ -101,7 +110,8 @@ test('a key deleted on our side does not come back from dat-gossip@1.0.0, which 
     theirs.advertise(Buffer.from(key('more')), true)
     oc.advertise(key('from-c'))
     await eventually(() => oc.has(key('more')) && theirs.list().length === 3)
-    await sleep(200)
+    await settle(b.core, a.core) // every re-send of dat-gossip's set (with the key) reached B
+    await settle(c.core, b.core) // and whatever B passed on reached C
     assert.ok(
       theirs.list().some((k) => k.equals(Buffer.from(key('k')))),
       'dat-gossip keeps it',

@@ -1,9 +1,9 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { teardown, eventually, sleep } from '@dat-sdk/test-utils'
+import { teardown, eventually, once } from '@dat-sdk/test-utils'
 import { Gossip, MIN_MESSAGE_BYTES } from '@dat-sdk/gossip'
 import { encodedLength } from '../src/messages.js'
-import { makeNodes, link, countingHost, key, hex, hexList, type Node } from './fixtures.js'
+import { makeNodes, link, countingHost, settle, key, hex, hexList, type Node } from './fixtures.js'
 
 const test = suite('gossip: limits and malformed messages from peers')
 
@@ -53,7 +53,7 @@ test('maxKeys caps the set: extra remote keys are dropped, reported once per mes
     for (let i = 0; i < 10; i++) ga.advertise(key('remote', i))
     link(t, a, b)
     await eventually(() => r.events.length === 1)
-    await sleep(100)
+    await settle(b.core, a.core) // everything A sent has reached B
     assert.is(gb.list().length, 5, 'two of ours and three of theirs')
     assert.ok(gb.has(key('own', 0)) && gb.has(key('own', 1)), 'ours are never dropped')
     assert.equal(
@@ -146,11 +146,11 @@ test('malformed messages are BAD_MESSAGE, change nothing, and the peer lives on'
     const [a, b] = await makeNodes(t, 2)
     const r = reports()
     const gb = r.listen(t.add(new Gossip(b.core, { onerror: r.onerror })))
+    const own = once(gb, 'change')
     gb.advertise(key('mine'))
+    await own // the change our own key makes, before counting
     let changes = 0
     gb.on('change', () => changes++)
-    await sleep(10)
-    changes = 0
     link(t, a, b)
     const send = await rawSender(a)
     const good = hex(key('good'))

@@ -1,14 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import {
-  createTestnet,
-  eventually,
-  sleep,
-  teardown,
-  type LoopbackTestnet,
-} from '@dat-sdk/test-utils'
+import { createTestnet, eventually, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
 import { Gossip } from '@dat-sdk/gossip'
-import { makeNetworkers, joinTopic, key, hex, hexList } from './fixtures.js'
+import { makeNetworkers, joinTopic, settle, key, hex, hexList } from './fixtures.js'
 
 // Gossip across every connection of a Networker: the networkers share a topic, not a core.
 const test = suite('gossip over a Networker (@dat-sdk/networker), no core in common')
@@ -55,7 +49,10 @@ test('a deletion travels over the networker and does not come back', async () =>
     await eventually(() => !gb.has(key('k')) && !gc.has(key('k')), { timeout: 15_000 })
     gc.advertise(key('more'))
     await eventually(() => ga.has(key('more')) && gb.has(key('more')), { timeout: 15_000 })
-    await sleep(200)
+    // Whatever is still in flight between any two of them has arrived, and was answered.
+    await settle(nets[0], nets[1])
+    await settle(nets[1], nets[2])
+    await settle(nets[2], nets[0])
     for (const g of [ga, gb, gc]) assert.not.ok(g.has(key('k')))
   } finally {
     await t.run()
@@ -89,7 +86,7 @@ test('bad bytes from a peer are BAD_MESSAGE; close() stops all traffic', async (
     await gb.close()
     raw.send(Buffer.from(JSON.stringify({ keys: [hex(key('after'))] })), peer)
     raw.send(Buffer.from(JSON.stringify({ keys: [] })), peer) // a hello would get an answer
-    await sleep(300)
+    await settle(a, b) // B has both, and would have answered before answering this
     assert.not.ok(gb.has(key('after')))
     assert.is(got.length, 1, 'nothing came back after close()')
   } finally {

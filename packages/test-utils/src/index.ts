@@ -9,6 +9,8 @@ export {
   checkReadmeExample,
   readmeExamples,
   expectedOutput,
+  matchesExpected,
+  outputMismatch,
   type ReadmeExampleOptions,
 } from './readme.js'
 export {
