@@ -16,6 +16,9 @@ export const ErrorCodes = [
   // Folder sync (drive-wrapper): a file that could not be read from, or written to, the folder.
   'FILE_UNREADABLE',
   'FILE_UNWRITABLE',
+  // Autobase: an invite that is malformed, used, expired or for another base; no writer answered.
+  'INVITE_INVALID',
+  'PEER_TIMEOUT',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]
