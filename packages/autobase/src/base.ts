@@ -174,6 +174,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   private readonly _corestore: Corestore
   private readonly _opts: BaseOptions<K, T, V>
   private readonly _ref: Ref
+  private _refError: unknown = null
   private readonly _keys: MessageCodec<K>
   private readonly _values: MessageCodec<T>
   private readonly _custom: boolean
@@ -200,16 +201,18 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     }
     this._keys = resolveEncoding<K>(opts.keyEncoding)
     this._values = resolveEncoding<T>(opts.valueEncoding)
-    this._ref = parseBaseRef(ref) // throws INVITE_INVALID / INVALID_KEY at once
+    let parsed: Ref = { kind: 'new' }
+    try {
+      parsed = parseBaseRef(ref) // INVITE_INVALID / INVALID_KEY: ready() rejects with it
+    } catch (err) {
+      this._refError = err
+    }
+    this._ref = parsed
     this._ownsPairing = !opts.pairing && !!opts.swarm
     this._pairing =
       opts.pairing ?? (opts.swarm ? new Pairing(opts.swarm, { poll: opts.poll }) : null)
-    if (this._ref.kind === 'invite') {
-      const { expires } = this._ref.invite
-      if (expires && expires < Date.now()) throw inviteError('The invite has expired')
-      if (!this._pairing) {
-        throw new TypeError('Joining by invite needs opts.swarm (or opts.pairing)')
-      }
+    if (this._ref.kind === 'invite' && !this._pairing) {
+      throw new TypeError('Joining by invite needs opts.swarm (or opts.pairing)')
     }
     this.ready().catch(noop)
   }
@@ -217,6 +220,21 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   // --- lifecycle --------------------------------------------------------------------------------
 
   protected override async _open(): Promise<void> {
+    try {
+      await this._openBase()
+    } catch (err) {
+      // ready-resource skips _close after a failed open: release what was made here.
+      await this._close().catch(noop)
+      throw err
+    }
+  }
+
+  private async _openBase(): Promise<void> {
+    if (this._refError) throw this._refError
+    if (this._ref.kind === 'invite') {
+      const { expires } = this._ref.invite
+      if (expires && expires < Date.now()) throw inviteError('The invite has expired')
+    }
     let key: Uint8Array | null = null
     let namespace: string
     const ref = this._ref

@@ -80,23 +80,27 @@ export class Pairing extends ReadyResource {
    * when none answered within `timeout` ms.
    */
   async pair(invite: Uint8Array, userData: Uint8Array, timeout: number): Promise<PairingResult> {
-    const request = BlindPairing.createRequest(invite, userData)
+    const { discoveryKey } = BlindPairing.decodeInvite(invite)
     let candidate: Candidate | null = null
     let timer: NodeJS.Timeout | null = null
-    const stopListening = this.listen(request.discoveryKey, noop)
+    const stopListening = this.listen(discoveryKey!, noop)
     try {
       return await new Promise<PairingResult>((resolve, reject) => {
         timer = setTimeout(() => {
           reject(new DatSdkError('PEER_TIMEOUT', `No writer answered the invite in ${timeout} ms`))
         }, timeout)
-        request.on('rejected', (err) => {
+        candidate = this.blind.addCandidate({
+          invite,
+          userData,
+          onadd: (result) => resolve(result),
+        })
+        candidate.request.on('rejected', (err) => {
           const code = (err as { code?: unknown }).code
           if (typeof code === 'string' || /discoveryKey/.test(err.message)) {
             reject(new DatSdkError('INVITE_INVALID', `The invite was refused: ${err.message}`))
           }
           // Anything else is an answer we cannot open (not meant for us): keep waiting.
         })
-        candidate = this.blind.addCandidate(request, { onadd: (result) => resolve(result) })
       })
     } finally {
       if (timer) clearTimeout(timer)

@@ -58,6 +58,7 @@ declare module 'blind-pairing' {
   }
 
   export interface Candidate extends ReadyResource {
+    request: CandidateRequest
     paired: PairingResult | null
     pairing: Promise<PairingResult | null> | null
   }
@@ -75,16 +76,16 @@ declare module 'blind-pairing' {
     static Invite: Codec<DecodedInvite>
     static createInvite(key: Uint8Array, opts?: { expires?: number }): CreatedInvite
     static decodeInvite(invite: Uint8Array): DecodedInvite
-    static createRequest(invite: Uint8Array, userData: Uint8Array): CandidateRequest
     swarm: PairingSwarm
     addMember(opts: {
       discoveryKey: Uint8Array
       announce?: boolean
       onadd(request: MemberRequest): Promise<void>
     }): Member
-    addCandidate(
-      request: CandidateRequest,
-      opts: { onadd(result: PairingResult): Promise<void> | void },
-    ): Candidate
+    addCandidate(opts: {
+      invite: Uint8Array
+      userData: Uint8Array
+      onadd(result: PairingResult): Promise<void> | void
+    }): Candidate
   }
 }
