@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import { Readable, type Duplex } from 'node:stream'
 import Autobase, { type AutobaseHost, type AutobaseNode, type AutoStore } from 'autobase'
 import BlindPairing, { type MemberRequest, type Member } from 'blind-pairing'
 import type Corestore from 'corestore'
@@ -116,6 +116,8 @@ interface InviteRecord {
   publicKey: string
   expires: number
   used: boolean
+  /** The writer key the invite was used for: the same candidate asking again gets the same answer. */
+  usedBy?: string
 }
 
 const INVITES = 'dat-sdk/invites'
@@ -568,6 +570,17 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return out
   }
 
+  /**
+   * A replication stream of the base (its writers and views), to pipe into another peer's
+   * (`a.replicate(true)` into `b.replicate(false)` and back), or attached to a connection you
+   * pass. With `opts.swarm` the Base replicates on its own.
+   */
+  replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
+    if (this.closing) throw closedError()
+    if (!this.opened) throw new TypeError('await base.ready() before replicate()')
+    return this.autobase.replicate(isInitiatorOrStream, opts)
+  }
+
   /** Fetches what peers have and brings the view up to date. */
   async update(): Promise<void> {
     await this._check()
@@ -652,12 +665,19 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     } catch {
       return // sealed with another key: not really for this invite
     }
-    if (invite.used) return request.deny({ status: 2 })
+    if (invite.used) {
+      // blind-pairing may deliver one request twice (over the DHT and a connection).
+      if (userData && invite.usedBy === toHex(userData)) {
+        return request.confirm({ key: this.autobase.key! })
+      }
+      return request.deny({ status: 2 })
+    }
     if (invite.expires && invite.expires < Date.now()) return request.deny({ status: 3 })
     if (!userData || userData.byteLength !== 32 || !this.autobase.writable) {
       return request.deny({ status: 1 })
     }
     invite.used = true
+    invite.usedBy = toHex(userData)
     await this._saveInvites()
     await this._append({ type: OpType.ADD_WRITER, key: userData, indexer: true })
     request.confirm({ key: this.autobase.key! })
