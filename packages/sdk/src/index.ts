@@ -23,6 +23,17 @@ export type {
   JoinOptions,
 } from '@dat-sdk/interfaces'
 export type { DnsOptions } from './dns.js'
+export type { AutobaseFactory, SDKBaseOptions } from './base.js'
+export type {
+  Base,
+  BaseOptions,
+  BaseNode,
+  BaseWriter,
+  BaseEntry,
+  BaseRange,
+  BaseWatcher,
+  Pairing,
+} from '@dat-sdk/autobase'
 export type { BootstrapNode } from './options.js'
 export {
   DatSdkError,

@@ -17,6 +17,14 @@ import {
   type HypercoreOptions,
   type KeyLike,
 } from '@dat-sdk/store'
+import { Base, type Pairing } from '@dat-sdk/autobase'
+import {
+  baseRefs,
+  openBase,
+  pairingFor,
+  type AutobaseFactory,
+  type SDKBaseOptions,
+} from './base.js'
 import { NameResolver, type DnsOptions } from './dns.js'
 import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
@@ -148,6 +156,8 @@ export class SDK extends ReadyResource {
   readonly Gossip: GossipFactory
   /** `Multifeed(name | store, opts?)`: a multifeed on a namespace of the SDK's store, joined to the network. */
   readonly Multifeed: MultifeedFactory
+  /** `Autobase(ref?, opts?)`: a `Base` by name, key, URL or invite, announced and replicated. */
+  readonly Autobase: AutobaseFactory
   /** Resolves `hyper://domain` (or `dat://domain`) to a key through DNS TXT records. */
   readonly resolveName: (url: string) => Promise<Uint8Array>
 
@@ -157,6 +167,8 @@ export class SDK extends ReadyResource {
   private readonly _drives = new Map<string, SDKDrive>()
   private readonly _stores = new Map<string, Store>()
   private readonly _multifeeds = new Map<string, Multifeed<unknown>>()
+  private readonly _bases = new Map<string, Base<unknown, unknown, unknown>>()
+  private _pairing: Pairing | null | undefined = undefined
   private readonly _refs = new Map<object, Set<string>>()
   private readonly _parts = new Set<Closable>()
   private readonly _joins = new Map<string, Join>()
@@ -191,6 +203,9 @@ export class SDK extends ReadyResource {
     this.Multifeed = function Multifeed<T>(ref: string | Store, o?: MultifeedOptions) {
       return sdk._openMultifeed<T>(ref, o)
     } as MultifeedFactory
+    this.Autobase = function Autobase<K, T, V>(ref?: KeyLike | null, o?: SDKBaseOptions<K, T, V>) {
+      return sdk._openBase<K, T, V>(ref, o)
+    } as AutobaseFactory
     this.resolveName = (url: string) => {
       if (this.closing) return Promise.reject(closedError())
       return this._resolver.resolve(url)
@@ -222,6 +237,8 @@ export class SDK extends ReadyResource {
     // Gossip and multifeeds first (they talk over the rest), then the network, then the data.
     await Promise.allSettled(kinds((p) => p instanceof Gossip).map((p) => p.close()))
     await Promise.allSettled(kinds((p) => p instanceof Multifeed).map((p) => p.close()))
+    await Promise.allSettled(kinds((p) => p instanceof Base).map((p) => p.close()))
+    if (this._pairing) await this._pairing.close().catch(noop)
     if (this.networker) await this.networker.close().catch(noop)
     await Promise.allSettled(kinds((p) => p instanceof Drive).map((p) => p.close()))
     await Promise.allSettled(kinds((p) => p instanceof Core).map((p) => p.close()))
@@ -367,6 +384,29 @@ export class SDK extends ReadyResource {
       core.on('peer-add', onevent)
       core.on('close', onevent)
     })
+  }
+
+  // --- Autobase (the rest lives in base.ts) ----------------------------------------------------
+
+  private _openBase<K, T, V>(
+    ref?: KeyLike | null,
+    opts: SDKBaseOptions<K, T, V> = {},
+  ): Base<K, T, V> {
+    this._check()
+    const { refs } = baseRefs(ref)
+    const cache = this._bases as Map<string, Base<K, T, V>>
+    const cached = this._cached(cache, refs)
+    if (cached) return cached
+    if (this._pairing === undefined) this._pairing = pairingFor(this.networker)
+    const base = this._track(openBase<K, T, V>(this.store, ref, opts, this._pairing), cache, refs)
+    base.ready().then(() => {
+      if (base.key) this._remember(cache, `key:${toHex(base.key)}`, base)
+      if (!this.autoJoin || !base.discoveryKey || base.closing) return
+      const discoveryKey = base.discoveryKey
+      this._flushes.set(base, this._join(discoveryKey, true).catch(noop))
+      base.once('close', () => this._leave(discoveryKey))
+    }, noop)
+    return base
   }
 
   // --- Hypercore --------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+/// <reference path="../types/autobase.d.ts" preserve="true" />
+/// <reference path="../types/hyperbee.d.ts" preserve="true" />
+/// <reference path="../types/blind-pairing.d.ts" preserve="true" />
+/// <reference path="../types/protomux-recv.d.ts" preserve="true" />
+export {
+  Base,
+  decodeInvite,
+  type BaseOptions,
+  type BaseNode,
+  type BaseWriter,
+  type BaseEntry,
+  type BaseRange,
+  type BaseSnapshot,
+  type BaseWatcher,
+  type BaseEvents,
+  type AutobaseHost,
+  type AutoStore,
+} from './base.js'
+export { Base as default } from './base.js'
+export {
+  Pairing,
+  type PairingOptions,
+  type PairingPeer,
+  type PairingSwarm,
+  type PairingConnection,
+  type PairingErrorHandler,
+} from './pairing.js'
+export { OpType, encodeOp, decodeOp, checkPairingMessage, type Op } from './messages.js'

@@ -1,0 +1,188 @@
+import c, { type Codec } from 'compact-encoding'
+import { DatSdkError } from '@dat-sdk/store'
+
+/** What a writer appends to its log: one operation on the base. */
+export const OpType = {
+  /** Default view: set `key` to `value`. */
+  PUT: 0,
+  /** Default view: delete `key`. */
+  DEL: 1,
+  /** Make `key` a writer (an indexer when `indexer`). */
+  ADD_WRITER: 2,
+  /** Remove the writer `key`. */
+  REMOVE_WRITER: 3,
+  /** Custom view: `value` for the user's `apply`. */
+  APPEND: 4,
+} as const
+
+export type OpTypeValue = (typeof OpType)[keyof typeof OpType]
+
+export type Op =
+  | { type: typeof OpType.PUT; key: Uint8Array; value: Uint8Array }
+  | { type: typeof OpType.DEL; key: Uint8Array }
+  | { type: typeof OpType.ADD_WRITER; key: Uint8Array; indexer: boolean }
+  | { type: typeof OpType.REMOVE_WRITER; key: Uint8Array }
+  | { type: typeof OpType.APPEND; value: Uint8Array }
+
+const VERSION = 1
+
+/** Length-prefixed bytes where an empty value stays empty (compact-encoding's `buffer` gives null). */
+const bytes: Codec<Uint8Array> = {
+  preencode(state, b) {
+    c.uint.preencode(state, b.byteLength)
+    state.end += b.byteLength
+  },
+  encode(state, b) {
+    c.uint.encode(state, b.byteLength)
+    state.buffer!.set(b, state.start)
+    state.start += b.byteLength
+  },
+  decode(state) {
+    const len = c.uint.decode(state)
+    if (len > state.end - state.start) throw new Error('out of bounds')
+    const b = state.buffer!.slice(state.start, state.start + len)
+    state.start += len
+    return b
+  },
+}
+
+function badOp(why: string): DatSdkError {
+  return new DatSdkError('BAD_MESSAGE', `Bad log entry: ${why}`)
+}
+
+/** A log entry: version, type, then the type's fields. */
+export const opCodec: Codec<Op> = {
+  preencode(state, op) {
+    c.uint.preencode(state, VERSION)
+    c.uint.preencode(state, op.type)
+    if (op.type === OpType.PUT) {
+      bytes.preencode(state, op.key)
+      bytes.preencode(state, op.value)
+    } else if (op.type === OpType.APPEND) {
+      bytes.preencode(state, op.value)
+    } else if (op.type === OpType.DEL) {
+      bytes.preencode(state, op.key)
+    } else {
+      c.fixed32.preencode(state, op.key)
+      if (op.type === OpType.ADD_WRITER) c.bool.preencode(state, op.indexer)
+    }
+  },
+  encode(state, op) {
+    c.uint.encode(state, VERSION)
+    c.uint.encode(state, op.type)
+    if (op.type === OpType.PUT) {
+      bytes.encode(state, op.key)
+      bytes.encode(state, op.value)
+    } else if (op.type === OpType.APPEND) {
+      bytes.encode(state, op.value)
+    } else if (op.type === OpType.DEL) {
+      bytes.encode(state, op.key)
+    } else {
+      c.fixed32.encode(state, op.key)
+      if (op.type === OpType.ADD_WRITER) c.bool.encode(state, op.indexer)
+    }
+  },
+  decode(state) {
+    const version = c.uint.decode(state)
+    if (version !== VERSION) throw badOp(`unknown version ${version}`)
+    const type = c.uint.decode(state)
+    switch (type) {
+      case OpType.PUT: {
+        const key = bytes.decode(state)
+        return { type, key, value: bytes.decode(state) }
+      }
+      case OpType.DEL: {
+        return { type, key: bytes.decode(state) }
+      }
+      case OpType.ADD_WRITER:
+        return { type, key: c.fixed32.decode(state), indexer: c.bool.decode(state) }
+      case OpType.REMOVE_WRITER:
+        return { type, key: c.fixed32.decode(state) }
+      case OpType.APPEND: {
+        return { type, value: bytes.decode(state) }
+      }
+      default:
+        throw badOp(`unknown type ${type}`)
+    }
+  },
+}
+
+export function encodeOp(op: Op): Uint8Array {
+  return c.encode(opCodec, op)
+}
+
+/** Decodes a log entry; throws `BAD_MESSAGE` for bytes that are not one. */
+export function decodeOp(bytes: Uint8Array): Op {
+  try {
+    const state = c.state(0, bytes.byteLength, bytes)
+    const op = opCodec.decode(state)
+    if (state.start !== state.end) throw badOp('trailing bytes')
+    return op
+  } catch (err) {
+    if (err instanceof DatSdkError) throw err
+    throw badOp(err instanceof Error ? err.message : String(err))
+  }
+}
+
+/**
+ * blind-pairing's two channel messages (as blind-pairing-core 2 encodes them), checked before
+ * blind-pairing sees them: a request is an invite id, then the candidate's session and sealed
+ * data; a response is a request id and the sealed answer.
+ */
+export const pairingRequest: Codec<{
+  inviteId: Uint8Array
+  session: Uint8Array | null
+  data: Uint8Array | null
+}> = {
+  preencode(state, m) {
+    c.fixed32.preencode(state, m.inviteId)
+    c.optionalBuffer.preencode(state, m.session)
+    c.optionalBuffer.preencode(state, m.data)
+  },
+  encode(state, m) {
+    c.fixed32.encode(state, m.inviteId)
+    c.optionalBuffer.encode(state, m.session)
+    c.optionalBuffer.encode(state, m.data)
+  },
+  decode(state) {
+    return {
+      inviteId: c.fixed32.decode(state),
+      session: c.optionalBuffer.decode(state),
+      data: c.optionalBuffer.decode(state),
+    }
+  },
+}
+
+export const pairingResponse: Codec<{ id: Uint8Array; payload: Uint8Array | null }> = {
+  preencode(state, m) {
+    c.fixed32.preencode(state, m.id)
+    c.optionalBuffer.preencode(state, m.payload)
+  },
+  encode(state, m) {
+    c.fixed32.encode(state, m.id)
+    c.optionalBuffer.encode(state, m.payload)
+  },
+  decode(state) {
+    return { id: c.fixed32.decode(state), payload: c.optionalBuffer.decode(state) }
+  },
+}
+
+/**
+ * Checks one blind-pairing channel message (`type` 0: request, 1: response), framed as
+ * blind-pairing frames it (a length-prefixed buffer), and returns its payload; throws `BAD_MESSAGE`.
+ */
+export function checkPairingMessage(type: number, framed: Uint8Array): Uint8Array {
+  try {
+    const state = c.state(0, framed.byteLength, framed)
+    const payload = c.buffer.decode(state)
+    if (!payload || state.start !== state.end) throw new Error('bad framing')
+    const inner = c.state(0, payload.byteLength, payload)
+    if (type === 0) pairingRequest.decode(inner)
+    else pairingResponse.decode(inner)
+    if (inner.start !== inner.end) throw new Error('trailing bytes')
+    return payload
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    throw new DatSdkError('BAD_MESSAGE', `Bad pairing message: ${why}`, { cause: err })
+  }
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict'
+import c from 'compact-encoding'
+import Protomux from 'protomux'
+import { suite } from 'uvu'
+import { Store } from '@dat-sdk/store'
+import {
+  assertRejectsCode,
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+} from '@dat-sdk/test-utils'
+import { Base, type PairingSwarm } from '../src/index.js'
+import { writable } from './helpers.js'
+
+const test = suite('invites')
+
+const strings = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
+
+function peer(
+  t: ReturnType<typeof teardown>,
+  testnet: LoopbackTestnet,
+  ref?: string | Uint8Array | null,
+  timeout?: number,
+) {
+  const store = t.add(Store.temp())
+  // test-utils' Hyperswarm is typed by its own declaration; Base takes it as a PairingSwarm.
+  const swarm = testnet.swarm() as unknown as PairingSwarm
+  const base = t.add(
+    new Base<string, string>(store, ref, { ...strings, swarm, poll: 2_000, timeout }),
+  )
+  return { base, store, swarm }
+}
+
+test('a peer that opens an invite becomes a writer; the invite then is used', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const { base: a } = peer(t, testnet)
+    await a.ready()
+    const invite = await a.createInvite()
+    assert.equal(typeof invite, 'string')
+
+    const { base: b } = peer(t, testnet, invite, 30_000)
+    await b.ready()
+    assert.deepEqual(b.key, a.key, 'pairing gave the base key')
+    await writable(b)
+    await b.put('from-b', 'hello')
+    await eventually(async () => {
+      await a.update()
+      assert.equal((await a.get('from-b'))?.value, 'hello')
+      return true
+    })
+
+    const { base: c2 } = peer(t, testnet, invite, 30_000)
+    await assertRejectsCode(c2.ready(), 'INVITE_INVALID')
+  } finally {
+    await t.run()
+  }
+})
+
+test('an expired invite and a made-up string are INVITE_INVALID; no writer answering is PEER_TIMEOUT', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const { base: a } = peer(t, testnet)
+    await a.ready()
+    const expires = Date.now() + 1_000
+    const expiring = await a.createInvite({ expires })
+    await eventually(() => Date.now() > expires + 1_000, { timeout: 5_000 })
+    const { base: late } = peer(t, testnet, expiring, 30_000)
+    await assertRejectsCode(late.ready(), 'INVITE_INVALID')
+
+    const { base: madeUp } = peer(t, testnet, 'ybndrfg8ejkmcpqxot1uwisza345h769'.repeat(3), 30_000)
+    await assertRejectsCode(madeUp.ready(), 'INVITE_INVALID')
+
+    const orphan = await a.createInvite()
+    await a.close() // the only writer that holds it goes away
+    const { base: waiting } = peer(t, testnet, orphan, 1_500)
+    await assertRejectsCode(waiting.ready(), 'PEER_TIMEOUT')
+  } finally {
+    await t.run()
+  }
+})
+
+test('garbage on the pairing channel is BAD_MESSAGE and the connection lives', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const { base: a } = peer(t, testnet)
+    await a.ready()
+    await a.createInvite() // a now answers on the pairing channel
+    await a.put('before', '1')
+    const errors: Array<{ code: string }> = []
+    a.on('extension-error', (err) => errors.push(err))
+
+    const { base: d, swarm: swarmD } = peer(t, testnet, a.key)
+    await d.ready()
+    await eventually(async () => {
+      await d.update()
+      return (await d.get('before'))?.value === '1'
+    })
+    const [conn] = [...swarmD.connections]
+    const mux = Protomux.from(conn)
+    const channel = mux.createChannel({
+      protocol: 'blind-pairing',
+      id: a.discoveryKey,
+      messages: [{ encoding: c.raw }, { encoding: c.raw }],
+    })
+    assert.ok(channel, 'a raw channel next to the Base')
+    channel.open()
+    channel.messages[0].send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x01]))
+    channel.messages[1].send(new Uint8Array([0x03, 0x01, 0x02, 0x03]))
+    await eventually(() => errors.length >= 2, { message: 'both reported' })
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['BAD_MESSAGE', 'BAD_MESSAGE'],
+    )
+    // The same connection still carries the base.
+    await a.put('after', '2')
+    await eventually(async () => {
+      await d.update()
+      return (await d.get('after'))?.value === '2'
+    })
+    assert.ok(swarmD.connections.has(conn), 'the connection that carried the garbage lives on')
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { suite } from 'uvu'
+import { Store } from '@dat-sdk/store'
+import { eventually, replicatePair, teardown, assertRejectsCode } from '@dat-sdk/test-utils'
+import { Base } from '../src/index.js'
+import { dump, tempBase, writable } from './helpers.js'
+
+const test = suite('writers')
+
+const strings = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
+
+test('a new base is writable by its creator; put/get/del on the default view', async () => {
+  const t = teardown()
+  try {
+    const { base } = tempBase<string, string>(t, null, strings)
+    await base.ready()
+    assert.ok(base.writable)
+    assert.equal(base.key?.byteLength, 32)
+    assert.match(base.url!, /^hyper:\/\/[a-z0-9]{52}\/$/)
+    await base.put('a', 'one')
+    await base.put('b', 'two')
+    assert.equal((await base.get('a'))?.value, 'one')
+    await base.del('a')
+    assert.equal(await base.get('a'), null)
+    assert.deepEqual(await dump(base), ['b=two'])
+    const writers = await base.writers()
+    assert.equal(writers.length, 1)
+    assert.deepEqual(writers[0].key, base.localKey)
+  } finally {
+    await t.run()
+  }
+})
+
+test('an added writer writes; both peers hold the same view; a removed writer is ignored', async () => {
+  const t = teardown()
+  try {
+    const { base: a } = tempBase<string, string>(t, null, strings)
+    await a.ready()
+    const { base: b } = tempBase<string, string>(t, a.key, strings)
+    await b.ready()
+    assert.equal(b.writable, false)
+    await assert.rejects(b.put('x', 'y'), TypeError, 'a reader cannot put')
+    const pair = replicatePair(a.autobase, b.autobase)
+    t.add(() => pair.close())
+    const became = new Promise<void>((resolve) => b.once('writable', () => resolve()))
+    await a.addWriter(b.localKey!, { indexer: true })
+    await became
+    await writable(b)
+    await Promise.all([a.put('from-a', '1'), b.put('from-b', '2')])
+    await eventually(async () => {
+      await Promise.all([a.update(), b.update()])
+      const [da, db] = [await dump(a), await dump(b)]
+      assert.deepEqual(da, ['from-a=1', 'from-b=2'])
+      assert.deepEqual(db, da)
+      return true
+    })
+    assert.equal((await a.writers()).length, 2)
+
+    const gone = new Promise<void>((resolve) => b.once('unwritable', () => resolve()))
+    await a.removeWriter(b.localKey!)
+    await gone
+    assert.equal(b.writable, false)
+    assert.equal((await a.writers()).length, 1)
+    await a.put('after', '3')
+    await eventually(async () => {
+      await b.update()
+      assert.deepEqual(await dump(b), ['after=3', 'from-a=1', 'from-b=2'])
+      return true
+    })
+  } finally {
+    await t.run()
+  }
+})
+
+test('calls on a closed base reject with CLOSED', async () => {
+  const t = teardown()
+  try {
+    const store = t.add(Store.temp())
+    const base = new Base<string, string>(store, null, strings)
+    await base.ready()
+    await base.close()
+    await assertRejectsCode(base.put('a', 'b'), 'CLOSED')
+    await assertRejectsCode(base.get('a'), 'CLOSED')
+    await assertRejectsCode(base.update(), 'CLOSED')
+    await assertRejectsCode(base.addWriter(new Uint8Array(32)), 'CLOSED')
+    await assertRejectsCode(base.createInvite(), 'CLOSED')
+    assert.ok(!store.closed, 'the store handed in stays open')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a made-up string is INVITE_INVALID at once; a bad URL is INVALID_KEY', async () => {
+  const t = teardown()
+  try {
+    const store = t.add(Store.temp())
+    await assertRejectsCode(
+      t.add(new Base(store, 'not-an-invite-at-all')).ready(),
+      'INVITE_INVALID',
+    )
+    await assertRejectsCode(t.add(new Base(store, 'hyper://xyz')).ready(), 'INVALID_KEY')
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()

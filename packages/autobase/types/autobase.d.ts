@@ -1,0 +1,75 @@
+// Hand-written declaration for `autobase` 7 (ships no types), typed as far as this project uses it.
+declare module 'autobase' {
+  import ReadyResource from 'ready-resource'
+  import type Corestore from 'corestore'
+  import type Hypercore from 'hypercore'
+  import type { Duplex } from 'node:stream'
+
+  /** One linearized node, as `apply` gets it. */
+  export interface AutobaseNode<T = Uint8Array> {
+    value: T
+    from: { key: Uint8Array }
+    length: number
+    indexed?: boolean
+  }
+
+  /** The store `open` gets: views are cores opened by name from it. */
+  export interface AutoStore {
+    get<T = Uint8Array>(name: string | { name: string; valueEncoding?: unknown }): Hypercore<T>
+  }
+
+  /** What `apply` gets as `host`: membership changes and interrupts, applied in log order. */
+  export interface AutobaseHost {
+    addWriter(key: Uint8Array, opts?: { indexer?: boolean; isIndexer?: boolean }): Promise<void>
+    removeWriter(key: Uint8Array): Promise<void>
+    ackWriter(key: Uint8Array): Promise<void>
+    interrupt(reason?: unknown): void
+    removeable(key: Uint8Array): boolean
+  }
+
+  export interface AutobaseHandlers<V, T> {
+    open?(store: AutoStore, host: AutobaseHost): V
+    apply?(nodes: Array<AutobaseNode<T>>, view: V, host: AutobaseHost): Promise<void>
+    close?(view: V): Promise<void>
+    valueEncoding?: unknown
+    ackInterval?: number
+    ackThreshold?: number
+    fastForward?: boolean
+    [option: string]: unknown
+  }
+
+  export interface SystemWriter {
+    key: Uint8Array
+    length: number
+    isIndexer: boolean
+  }
+
+  export interface SystemView {
+    list(): AsyncIterable<SystemWriter>
+    has(key: Uint8Array): Promise<boolean>
+    get(key: Uint8Array): Promise<SystemWriter | null>
+    members: number
+  }
+
+  export default class Autobase<V = unknown, T = Uint8Array> extends ReadyResource {
+    constructor(store: Corestore, bootstrap: Uint8Array | null, handlers?: AutobaseHandlers<V, T>)
+    static getLocalKey(store: Corestore, opts?: object): Promise<Uint8Array>
+    key: Uint8Array | null
+    discoveryKey: Uint8Array | null
+    local: Hypercore<unknown>
+    view: V
+    core: Hypercore<unknown>
+    readonly writable: boolean
+    readonly isIndexer: boolean
+    readonly length: number
+    readonly signedLength: number
+    readonly system: SystemView | null
+    append(value: T | T[] | null, opts?: { optimistic?: boolean }): Promise<number>
+    update(): Promise<void>
+    ack(bg?: boolean): Promise<void>
+    replicate(isInitiator: boolean | Duplex, opts?: object): Duplex
+    hash(): Promise<Uint8Array>
+    setUserData(key: string, value: Uint8Array | string | null): Promise<void>
+    getUserData(key: string): Promise<Uint8Array | null>
+  }
+}

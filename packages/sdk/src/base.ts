@@ -1,0 +1,61 @@
+import { Base, Pairing, decodeInvite, type BaseOptions, type PairingSwarm } from '@dat-sdk/autobase'
+import { DatSdkError, parseRef, toHex, type KeyLike } from '@dat-sdk/store'
+import type { Store } from '@dat-sdk/store'
+
+/** `Autobase(ref, opts)`: `Base`'s options (the SDK supplies the swarm and replication). */
+export type SDKBaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> = Omit<
+  BaseOptions<K, T, V>,
+  'swarm' | 'pairing' | 'replicate' | 'name'
+>
+
+export interface AutobaseFactory {
+  <K = Uint8Array, T = Uint8Array, V = unknown>(
+    ref?: KeyLike | null,
+    opts?: SDKBaseOptions<K, T, V>,
+  ): Base<K, T, V>
+  new <K = Uint8Array, T = Uint8Array, V = unknown>(
+    ref?: KeyLike | null,
+    opts?: SDKBaseOptions<K, T, V>,
+  ): Base<K, T, V>
+}
+
+/** The cache refs of a base ref, and how to open it: `name:`, `key:` or an invite (never cached). */
+export function baseRefs(ref: KeyLike | null | undefined): {
+  refs: string[]
+  name?: string
+  invite?: boolean
+} {
+  if (ref === null || ref === undefined) return { refs: [] }
+  if (typeof ref === 'string' && decodeInvite(ref)) return { refs: [], invite: true }
+  const parsed = parseRef(ref)
+  if (parsed && 'key' in parsed) return { refs: [`key:${toHex(parsed.key)}`] }
+  if (parsed && 'name' in parsed) return { refs: [`name:${parsed.name}`], name: parsed.name }
+  throw new DatSdkError(
+    'INVALID_KEY',
+    `Autobase() takes a name, a key or an invite, not ${String(ref)}`,
+  )
+}
+
+/** The SDK's one blind-pairing, on the networker's Hyperswarm (null for a swarm without a DHT). */
+export function pairingFor(networker: object): Pairing | null {
+  const swarm = (networker as { swarm?: Partial<PairingSwarm> }).swarm
+  if (!swarm || !swarm.dht || typeof swarm.join !== 'function') return null
+  return new Pairing(swarm as PairingSwarm)
+}
+
+/** Opens a Base in the SDK's store, on its pairing; replication is the networker's. */
+export function openBase<K, T, V>(
+  store: Store,
+  ref: KeyLike | null | undefined,
+  opts: SDKBaseOptions<K, T, V>,
+  pairing: Pairing | null,
+): Base<K, T, V> {
+  const { name, invite } = baseRefs(ref)
+  const baseOpts: BaseOptions<K, T, V> = { ...opts, replicate: false }
+  if (pairing) baseOpts.pairing = pairing
+  if (name) return new Base<K, T, V>(store, null, { ...baseOpts, name })
+  if (invite && !pairing) {
+    throw new DatSdkError('INVITE_INVALID', 'Invites need a Hyperswarm networker (none here)')
+  }
+  return new Base<K, T, V>(store, ref, baseOpts)
+}
