@@ -55,7 +55,7 @@ export function openBase<K, T, V>(
   if (pairing) baseOpts.pairing = pairing
   if (name) return new Base<K, T, V>(store, null, { ...baseOpts, name })
   if (invite && !pairing) {
-    throw new DatSdkError('INVITE_INVALID', 'Invites need a Hyperswarm networker (none here)')
+    throw new DatSdkError('NOT_SUPPORTED', 'Invites need a Hyperswarm networker (none here)')
   }
   return new Base<K, T, V>(store, ref, baseOpts)
 }
