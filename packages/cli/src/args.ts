@@ -21,6 +21,9 @@ export interface Parsed {
     help: boolean
     version: boolean
     port: number | undefined
+    host: string | undefined
+    writable: boolean
+    serve: boolean
     timeout: number
   }
 }
@@ -40,6 +43,9 @@ export function parse(argv: string[]): Parsed {
         storage: { type: 'string', short: 's' },
         live: { type: 'boolean', default: false },
         port: { type: 'string' },
+        host: { type: 'string' },
+        writable: { type: 'boolean', default: false },
+        serve: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -81,6 +87,9 @@ export function parse(argv: string[]): Parsed {
       help: values.help === true,
       version: values.version === true,
       port,
+      host: values.host,
+      writable: values.writable === true,
+      serve: values.serve === true,
       timeout,
     },
   }
@@ -94,6 +103,7 @@ Commands:
   cat <url>/<path>       Print one file of a drive
   testnet                Run a loopback DHT bootstrap node and print its address
   demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
+  serve                  Run an HTTP gateway so browsers can open drives: /hyper/<key>/<path>
 
 Options:
   -b, --bootstrap <host:port>  DHT bootstrap node (repeat, or comma-separate); default: the public DHT
@@ -101,7 +111,11 @@ Options:
                                cat uses a temporary one)
       --live                   clone: keep the folder in sync after the first copy
       --timeout <seconds>      clone, cat: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS})
-      --port <port>            testnet: the port of the bootstrap node (default: any free one)
+      --port <port>            testnet: the port of the bootstrap node; serve, share --serve: the
+                               gateway's port (default: any free one)
+      --host <address>         serve, share --serve: the address the gateway binds (default 127.0.0.1)
+      --writable               serve: take PUT and DELETE with the printed token, on drives it can write
+      --serve                  share: also serve the folder over HTTP and print its page's address
   -h, --help                   Show this help
   -v, --version                Show the version
 `

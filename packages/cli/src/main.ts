@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cat: async () => (await import('./commands/cat.js')).cat,
   testnet: async () => (await import('./commands/testnet.js')).testnet,
   demo: async () => (await import('./commands/demo.js')).demo,
+  serve: async () => (await import('./commands/serve.js')).serve,
 }
 
 function version(): string {

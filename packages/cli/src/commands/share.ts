@@ -5,6 +5,8 @@ import { UsageError } from '../args.js'
 import { CliError, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
 import { openSDK } from './common.js'
+import { startGateway } from './serve.js'
+import type { Gateway } from '@dat-sdk/gateway'
 
 /** `dat-sdk share <dir>`: prints the drive's URL, then keeps the folder and the drive the same. */
 export async function share({ positionals, flags }: Parsed, io: IO): Promise<number> {
@@ -15,6 +17,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
 
   const started = Date.now()
   const sdk = await openSDK(flags)
+  let gateway: Gateway | null = null
   try {
     // Not synced until we know the drive is ours: a read-only drive would sync the other way,
     // writing the drive's files over the folder.
@@ -40,8 +43,11 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
       totalBytes: files.bytes,
     })
     await sdk.flush(drive)
+    // With --serve, the folder's page on a local gateway: edit a file, reload the page.
+    if (flags.serve) gateway = await startGateway(sdk, flags, io)
+    if (gateway) io.stdout.write(`${gateway.url}hyper/${drive.url!.slice('hyper://'.length)}\n`)
     io.stderr.write(
-      `Sharing ${dir} (${files.count} files, ${formatBytes(files.bytes)}; ready in ${formatDuration(Date.now() - started)}). Ctrl-C to stop.\n`,
+      `Sharing ${dir} (${files.count} files, ${formatBytes(files.bytes)}; ready in ${formatDuration(Date.now() - started)})${gateway ? `, served at ${gateway.url}` : ''}. Ctrl-C to stop.\n`,
     )
     sync.on('synced', (r) => {
       const parts = [
@@ -54,6 +60,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     await untilStopped(io.signal)
     return 0
   } finally {
+    await gateway?.close()
     await sdk.close()
   }
 }
