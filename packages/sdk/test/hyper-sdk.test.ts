@@ -1,0 +1,213 @@
+// Interop with hyper-sdk@6.2.2, the SDK a JavaScript developer on the Holepunch stack picks today:
+// cores, drives, live appends and extension messages cross in both directions between one of our
+// SDKs and one hyper-sdk, on a loopback testnet (hyper-sdk gets a Hyperswarm on a testnet DHT node,
+// so nothing reaches the public DHT). hyper-sdk runs its own copy of hypercore (same 11.37.1 pin).
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import b4a from 'b4a'
+import * as HyperSDK from 'hyper-sdk'
+import { createSDK, type SDK } from '@dat-sdk/sdk'
+import type { HypercorePeer } from '@dat-sdk/store'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
+
+const test = suite('interop with hyper-sdk@6.2.2 on a loopback testnet')
+
+type Theirs = Awaited<ReturnType<typeof HyperSDK.create>>
+
+let testnet: LoopbackTestnet
+test.before(async () => {
+  testnet = await createTestnet(3)
+})
+test.after(async () => {
+  await testnet.destroy()
+})
+
+// hyper-sdk adds a `url` getter to Hypercore, Hyperdrive and Hyperbee prototypes at runtime
+// (`hyper://<z32>/`); the hypercore typings its declarations resolve to do not list it.
+function urlOf(theirs: object): string {
+  const url = (theirs as { url?: unknown }).url
+  assert.type(url, 'string')
+  return url as string
+}
+
+async function pair(t: Teardown): Promise<{ ours: SDK; theirs: Theirs }> {
+  const storage = t.tmpDir('hyper-sdk')
+  // hyper-sdk destroys the swarm it is given on close(); the testnet also destroys it (idempotent).
+  const theirs = t.add(await HyperSDK.create({ storage, swarm: testnet.swarm() }))
+  const ours = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
+  return { ours, theirs }
+}
+
+test('a core written with hyper-sdk opens in ours by URL, and live appends arrive', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const writer = await theirs.get('log', { valueEncoding: 'utf-8' })
+    await writer.append(['one', 'two'])
+    const reader = ours.Hypercore<string>(urlOf(writer), { valueEncoding: 'utf-8' })
+    await reader.ready()
+    assert.ok(b4a.equals(reader.key!, writer.key!))
+    assert.not.ok(reader.writable)
+    assert.is(await reader.get(1), 'two')
+    await writer.append('three')
+    assert.is(await reader.get(2, { timeout: 20_000 }), 'three', 'a live append arrives')
+    assert.is(reader.length, 3)
+  } finally {
+    await t.run()
+  }
+})
+
+test('a core written with ours opens in hyper-sdk by URL, and live appends arrive', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const writer = ours.Hypercore<string>('log', { valueEncoding: 'utf-8' })
+    await writer.append(['one', 'two'])
+    await ours.flush(writer)
+    const reader = await theirs.get(writer.url!, { valueEncoding: 'utf-8' })
+    assert.not.ok(reader.writable)
+    assert.is(reader.length, 2, 'hyper-sdk waits for the first update')
+    assert.is(await reader.get(0), 'one')
+    await writer.append('three')
+    assert.is(await reader.get(2, { timeout: 20_000 }), 'three', 'a live append arrives')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a drive written with hyper-sdk opens in ours by URL, and later files arrive', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const drive = await theirs.getDrive('site')
+    await drive.put('/index.html', b4a.from('<h1>theirs</h1>'))
+    const copy = ours.Hyperdrive(urlOf(drive))
+    await copy.ready()
+    assert.ok(b4a.equals(copy.key!, drive.key!))
+    assert.not.ok(copy.writable)
+    assert.is(b4a.toString((await copy.get('/index.html'))!), '<h1>theirs</h1>')
+    await drive.put('/later.txt', b4a.from('later'))
+    await eventually(
+      async () => {
+        await copy.update()
+        return copy.exists('/later.txt')
+      },
+      { timeout: 20_000 },
+    )
+    assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a drive written with ours opens in hyper-sdk by URL, and later files arrive', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const drive = ours.Hyperdrive('site')
+    await drive.ready()
+    await drive.put('/index.html', '<h1>ours</h1>')
+    await ours.flush(drive)
+    const copy = await theirs.getDrive(drive.url!)
+    assert.ok(b4a.equals(copy.key!, drive.key!))
+    assert.is(b4a.toString((await copy.get('/index.html'))!), '<h1>ours</h1>')
+    await drive.put('/later.txt', 'later')
+    await eventually(
+      async () => {
+        await copy.update()
+        return copy.exists('/later.txt')
+      },
+      { timeout: 20_000 },
+    )
+    assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
+  } finally {
+    await t.run()
+  }
+})
+
+test('extension messages cross both ways: ours registerExtension and hyper-sdk core.registerExtension', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const theirCore = await theirs.get('chat')
+    await theirCore.append('x')
+    const heardByThem: Array<{ text: string; from: string }> = []
+    const theirExt = theirCore.registerExtension('interop/chat', {
+      encoding: 'json',
+      onmessage: (message: { text: string; from: string }) => {
+        heardByThem.push(message)
+      },
+    })
+    const heardByUs: Array<{ text: string; from: string }> = []
+    const core = ours.Hypercore(urlOf(theirCore))
+    const ext = core.registerExtension<{ text: string; from: string }>('interop/chat', {
+      encoding: 'json',
+      onmessage: (message) => {
+        heardByUs.push(message)
+      },
+    })
+    await core.ready()
+    await eventually(() => core.peers().length === 1 && theirCore.peers.length === 1)
+
+    ext.broadcast({ text: 'hello hyper-sdk', from: 'ours' })
+    await eventually(() => heardByThem.length === 1, { message: 'hyper-sdk got ours' })
+    assert.equal(heardByThem, [{ text: 'hello hyper-sdk', from: 'ours' }])
+
+    theirExt.send({ text: 'hello dat-sdk', from: 'theirs' }, theirCore.peers[0])
+    await eventually(() => heardByUs.length === 1, { message: 'ours got hyper-sdk' })
+    assert.equal(heardByUs, [{ text: 'hello dat-sdk', from: 'theirs' }])
+    assert.is(heardByThem.length, 1, 'our handshake control messages never reach their handler')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a message sent from our peer-add handler reaches a hyper-sdk peer, which answers', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    // hyper-sdk registers before it joins, as its users do; its echo answers on the same name.
+    const theirCore = await theirs.get<Uint8Array>('echo', { autoJoin: false })
+    await theirCore.append(b4a.from('x'))
+    const heardByThem: string[] = []
+    const theirExt = theirCore.registerExtension('interop/echo', {
+      encoding: 'utf-8',
+      onmessage: (message: string, peer: HypercorePeer) => {
+        heardByThem.push(message)
+        theirExt.send(`echo: ${message}`, peer)
+      },
+    })
+    await theirs.joinCore(theirCore)
+
+    const core = ours.Hypercore(urlOf(theirCore))
+    let sentAt = 0
+    let rtt = 0
+    const answers: string[] = []
+    const ext = core.registerExtension<string>('interop/echo', {
+      encoding: 'utf-8',
+      onmessage: (message) => {
+        rtt = performance.now() - sentAt
+        answers.push(message)
+      },
+    })
+    core.on('peer-add', (peer) => {
+      sentAt = performance.now()
+      ext.send('first', peer)
+    })
+    await core.ready()
+    await eventually(() => answers.length === 1, { message: 'the echo came back' })
+    assert.equal(heardByThem, ['first'], 'hyper-sdk got the first message exactly once')
+    assert.equal(answers, ['echo: first'])
+    console.log(`  first-message RTT ours -> hyper-sdk -> ours: ${rtt.toFixed(1)} ms`)
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
