@@ -91,7 +91,7 @@ test('two cores replicate through replicatePair, with peers and Peer.has()/remot
     assert.is(fromA.id, toHex(fromA.remotePublicKey))
     assert.is(fromA.id.length, 64)
     assert.is.not(fromA.id, fromB.id)
-    assert.is(fromA.remoteAddress, undefined, 'no socket between in-process streams')
+    assert.is(fromA.remoteAddress, null, 'no socket between in-process streams')
 
     await a.append(b4a.from('three'))
     assert.ok(await b.update({ wait: true }))
