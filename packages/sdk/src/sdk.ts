@@ -4,6 +4,7 @@ import b4a from 'b4a'
 import HyperdriveClass from 'hyperdrive'
 import ReadyResource from 'ready-resource'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
+import type { BeeOptions } from '@dat-sdk/bee-wrapper'
 import { Drive, type DriveOptions, type SyncFolderOptions } from '@dat-sdk/drive-wrapper'
 import { Gossip, type GossipOptions } from '@dat-sdk/gossip'
 import { Multifeed, type MultifeedOptions } from '@dat-sdk/multifeed'
@@ -28,6 +29,7 @@ import {
 import { NameResolver, type DnsOptions } from './dns.js'
 import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
+import { SDKBee, type SDKBeeOptions } from './bee.js'
 import type {
   ConfigureOptions,
   ExtensionHost,
@@ -90,6 +92,11 @@ export interface HyperdriveFactory {
   new (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
 }
 
+export interface HyperbeeFactory {
+  <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
+  new <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
+}
+
 export interface CorestoreFactory {
   (name?: string | null): Store
   new (name?: string | null): Store
@@ -150,6 +157,8 @@ export class SDK extends ReadyResource {
   readonly Hypercore: HypercoreFactory
   /** `Hyperdrive(ref?, opts?)`, with or without `new`: a `Drive`; a folder ref keeps the folder in sync. */
   readonly Hyperdrive: HyperdriveFactory
+  /** `Hyperbee(ref?, opts?)`, with or without `new`: a `Bee` (named bees live apart from cores and drives). */
+  readonly Hyperbee: HyperbeeFactory
   /** `Corestore(name?)`: a namespace of the SDK's store (the same name, the same namespace, across restarts). */
   readonly Corestore: CorestoreFactory
   /** `Gossip(host?, opts?)`: a gossip set on a core, a drive or (by default) the networker. */
@@ -165,6 +174,7 @@ export class SDK extends ReadyResource {
   private readonly _resolver: NameResolver
   private readonly _cores = new Map<string, SDKCore<unknown>>()
   private readonly _drives = new Map<string, SDKDrive>()
+  private readonly _bees = new Map<string, SDKBee<unknown, unknown>>()
   private readonly _stores = new Map<string, Store>()
   private readonly _multifeeds = new Map<string, Multifeed<unknown>>()
   private readonly _bases = new Map<string, Base<unknown, unknown, unknown>>()
@@ -194,6 +204,9 @@ export class SDK extends ReadyResource {
     this.Hyperdrive = function Hyperdrive(ref?: SDKRef, o?: SDKDriveOptions) {
       return sdk._openDrive(ref, o)
     } as HyperdriveFactory
+    this.Hyperbee = function Hyperbee<K, V>(ref?: SDKRef, o?: SDKBeeOptions<K, V>) {
+      return sdk._openBee<K, V>(ref, o)
+    } as HyperbeeFactory
     this.Corestore = function Corestore(name?: string | null) {
       return sdk._openStore(name)
     } as CorestoreFactory
@@ -511,6 +524,39 @@ export class SDK extends ReadyResource {
   private async _driveOpened(drive: SDKDrive): Promise<void> {
     if (drive.key) this._remember(this._drives, `key:${toHex(drive.key)}`, drive)
     await this._autoJoin(drive, drive.hyperdrive.core as Hypercore<unknown>)
+  }
+
+  // --- Hyperbee ---------------------------------------------------------------------------------
+
+  private _openBee<K, V>(ref?: SDKRef, opts: BeeOptions<K, V> = {}): SDKBee<K, V> {
+    this._check()
+    const parsed = parseRef(ref)
+    const hook = (bee: SDKBee<K, V>) => this._beeOpened(bee)
+    const cache = this._bees as Map<string, SDKBee<K, V>>
+
+    if (parsed === null) return this._track(new SDKBee(this.store, null, opts, hook), null, [])
+    if ('folder' in parsed) {
+      throw new DatSdkError('INVALID_KEY', `${parsed.folder} is a folder: a bee has no folder`)
+    }
+    if ('domain' in parsed) {
+      const refs = [`domain:${parsed.domain}`]
+      const cached = this._cached(cache, refs)
+      if (cached) return cached
+      const key = this._resolver.resolve(`hyper://${parsed.domain}`)
+      key.catch(noop) // reported by the bee's ready()
+      const core = this.store.corestore.get({ preload: key.then((k) => ({ key: k })) })
+      return this._track(new SDKBee(core, null, opts, hook), cache, refs)
+    }
+    const refs = 'name' in parsed ? [`name:${parsed.name}`] : [`key:${toHex(parsed.key)}`]
+    const cached = this._cached(cache, refs)
+    if (cached) return cached
+    return this._track(new SDKBee(this.store, ref ?? null, opts, hook), cache, refs)
+  }
+
+  private async _beeOpened<K, V>(bee: SDKBee<K, V>): Promise<void> {
+    const cache = this._bees as Map<string, SDKBee<K, V>>
+    if (bee.key) this._remember(cache, `key:${toHex(bee.key)}`, bee)
+    await this._autoJoin(bee, bee.hyperbee.core)
   }
 
   // --- Corestore, Gossip, Multifeed -------------------------------------------------------------
