@@ -1,0 +1,81 @@
+// The one parser of `host:port` bootstrap addresses (the sdk's options and the cli's flags use it
+// too), and the DHT settings that follow from where the bootstrap nodes are.
+import HyperDHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import type { SwarmKeyPair, SwarmLike } from '@dat-sdk/interfaces'
+
+/** A DHT bootstrap node. */
+export interface BootstrapNode {
+  host: string
+  port: number
+}
+
+/** Parses one `'host:port'` (or `'[v6]:port'`) address; throws a TypeError naming the input. */
+export function parseHostPort(address: string): BootstrapNode {
+  const s = typeof address === 'string' ? address.trim() : ''
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(s) ?? /^([^:\s[\]]+):(\d{1,5})$/.exec(s)
+  if (!m) throw new TypeError(`An address is "host:port", not ${JSON.stringify(address)}`)
+  return { host: m[1], port: checkPort(Number(m[2]), address) }
+}
+
+/** Turns `'host:port'` strings (and `[v6]:port`) and `{ host, port }` objects into objects. */
+export function parseBootstrap(list: ReadonlyArray<BootstrapNode | string>): BootstrapNode[] {
+  if (!Array.isArray(list))
+    throw new TypeError('bootstrap must be an array of { host, port } or "host:port"')
+  return list.map((node) => {
+    if (typeof node === 'string') return parseHostPort(node)
+    if (node && typeof node.host === 'string' && node.host !== '') {
+      return { host: node.host, port: checkPort(Number(node.port), node) }
+    }
+    throw new TypeError(
+      `A bootstrap node is "host:port" or { host, port }, not ${JSON.stringify(node)}`,
+    )
+  })
+}
+
+function checkPort(port: number, input: unknown): number {
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new TypeError(`Bad port in bootstrap node ${JSON.stringify(input)}`)
+  }
+  return port
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+/**
+ * The DHT settings that follow from the bootstrap list: on a loopback testnet the DHT binds
+ * 127.0.0.1 and is not firewalled (across processes nothing connects otherwise), unless told.
+ */
+export function dhtSettings(
+  bootstrap: BootstrapNode[] | undefined,
+  host: string | undefined,
+  firewalled: boolean | undefined,
+): { host?: string; firewalled?: boolean } {
+  const loopback =
+    !!bootstrap && bootstrap.length > 0 && bootstrap.every((b) => isLoopbackHost(b.host))
+  const out: { host?: string; firewalled?: boolean } = {}
+  const h = host ?? (loopback ? '127.0.0.1' : undefined)
+  const f = firewalled ?? (loopback ? false : undefined)
+  if (h !== undefined) out.host = h
+  if (f !== undefined) out.firewalled = f
+  return out
+}
+
+export interface CreateSwarmOptions {
+  bootstrap?: ReadonlyArray<BootstrapNode | string>
+  keyPair?: SwarmKeyPair
+  host?: string
+  firewalled?: boolean
+}
+
+/** A Hyperswarm on a DHT node of its own, set up for where the bootstrap nodes are. */
+export function createSwarm(opts: CreateSwarmOptions): SwarmLike {
+  const bootstrap = opts.bootstrap ? parseBootstrap(opts.bootstrap) : undefined
+  const dht = new HyperDHT({
+    bootstrap,
+    ...dhtSettings(bootstrap, opts.host, opts.firewalled),
+  })
+  return new Hyperswarm({ dht, ...(opts.keyPair ? { keyPair: opts.keyPair } : {}) })
+}
