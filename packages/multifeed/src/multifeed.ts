@@ -1,6 +1,12 @@
 import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
-import type { Listener, MultifeedEvents, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
+import type {
+  Listener,
+  MultifeedEvents,
+  NetworkPeerLike,
+  NetworkerLike,
+  Topic,
+} from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
   isCorestore,
@@ -91,6 +97,12 @@ export interface Multifeed<T = Uint8Array> {
 
 type Events<T> = MultifeedEvents<Hypercore<T>>
 
+/** A networker this multifeed joined: its peer listener and our hold on the topic. */
+interface Joined {
+  onpeer: (peer: NetworkPeerLike) => void
+  topic: Topic | null
+}
+
 export class Multifeed<T = Uint8Array> extends ReadyResource {
   /** The root key's discovery key: the channel id of the exchange and `join()`'s swarm topic. */
   readonly discoveryKey: Uint8Array
@@ -113,7 +125,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   private readonly _reserved = new Map<string, number>()
   private readonly _downloads: Array<{ destroy(): void }> = []
   private readonly _sessions = new Set<Session>()
-  private readonly _networkers = new Map<NetworkerLike, (peer: NetworkPeerLike) => void>()
+  private readonly _networkers = new Map<NetworkerLike, Joined>()
   private readonly _host: SessionHost
 
   constructor(storage: string | Store | Corestore, opts: MultifeedOptions = {}) {
@@ -167,13 +179,15 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
 
   protected async _close(): Promise<void> {
     await Promise.allSettled(
-      [...this._networkers].map(([networker, onpeer]) => {
-        networker.off?.('peer-add', onpeer)
+      [...this._networkers].map(([networker, { onpeer, topic }]) => {
+        networker.off('peer-add', onpeer)
+        // Only our own hold: other users of the networker keep the topic.
+        if (topic) return topic.destroy()
         return networker.configure(this.discoveryKey, { announce: false, lookup: false })
       }),
     )
     this._networkers.clear()
-    for (const session of [...this._sessions]) session.close()
+    for (const session of [...this._sessions]) session.leave(this._host)
     for (const download of this._downloads) download.destroy()
     // Writers still being made finish (or fail) before their cores are closed under them.
     await Promise.allSettled([...this._writers.values(), ...this._adding.values()])
@@ -251,10 +265,14 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       }
       this._attach(peer.stream, { live: true, userData: null, mode: 'join', ownsStream: false })
     }
-    this._networkers.set(networker, onpeer)
+    // A handle counts us among the topic's users; a networker without join() has only configure(),
+    // whose release on close() leaves the topic for its other users too.
+    const topic = networker.join ? networker.join(this.discoveryKey) : null
+    this._networkers.set(networker, { onpeer, topic })
     networker.on('peer-add', onpeer)
     for (const peer of networker.peers) onpeer(peer)
-    await networker.configure(this.discoveryKey, { announce: true, lookup: true })
+    if (topic) await topic.flushed()
+    else await networker.configure(this.discoveryKey, { announce: true, lookup: true })
   }
 
   private _attach(stream: Duplex, opts: SessionOptions): void {
@@ -268,10 +286,11 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       // the way hypercore would, by letting our store replicate on it.
       this.store.replicate(stream)
     }
-    const session = new Session(this._host, stream, noise, opts)
+    const { session, fresh } = Session.attach(this._host, stream, noise, opts)
+    if (this._sessions.has(session)) return
     this._sessions.add(session)
     if (this.opened) this._replicateFeeds(session, this._feeds)
-    session.start().catch(noop)
+    if (fresh) session.start().catch(noop)
   }
 
   private _replicateFeeds(session: Session, feeds: Array<Hypercore<T>>): void {
@@ -412,11 +431,9 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       feed: (key) => this._byKey.get(b4a.toString(key, 'hex')) as Hypercore<unknown> | undefined,
       report: (err, peer) => this.emit('extension-error', err, peer),
       onhandshake: (userData, peer) => this.emit('handshake', userData, peer),
-      onremotefeeds: (session) => {
-        session.stream.emit('remote-feeds')
+      onremotefeeds: () => {
         this.emit('remote-feeds')
       },
-      onopen: () => {},
       onclose: (session) => {
         this._sessions.delete(session)
       },
