@@ -9,6 +9,8 @@ import type {
 } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
+  closedError,
+  layout,
   isCorestore,
   isStore,
   DatSdkError,
@@ -75,9 +77,6 @@ export interface ClientMismatchError extends DatSdkError {
 }
 
 const DEFAULT_MAX_FEEDS = 1024
-const NAMESPACE = 'multifeed'
-const INDEX_NAME = 'index'
-const WRITER_PREFIX = 'writer/'
 
 /**
  * Many hypercores by many authors, stored together: local writers by name, remote feeds as they
@@ -157,7 +156,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     } else {
       throw new TypeError('Multifeed storage must be a directory, a Store or a Corestore')
     }
-    this.store = this._storage.namespace(NAMESPACE)
+    this.store = this._storage.namespace(layout.multifeedFeeds)
     this._host = this._makeHost()
     this.ready().catch(noop)
   }
@@ -165,7 +164,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   protected async _open(): Promise<void> {
     try {
       await this.store.ready()
-      this._index = new FeedIndex(this.store.get<Uint8Array>({ name: INDEX_NAME }))
+      this._index = new FeedIndex(this.store.get<Uint8Array>({ name: layout.multifeedIndex }))
       const entries = await this._index.load()
       const cores = entries.map((e) => this._openFeed(e.key))
       await Promise.all(cores.map((core) => core.ready()))
@@ -207,7 +206,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * restarts, and concurrent calls for one name give one feed.
    */
   writer(name = 'default', opts: WriterOptions = {}): Promise<Hypercore<T>> {
-    if (this.closing) return Promise.reject(closedError())
+    if (this.closing) return Promise.reject(closedError('multifeed'))
     if (typeof name !== 'string' || name === '') {
       return Promise.reject(new TypeError('A writer name must be a non-empty string'))
     }
@@ -236,7 +235,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * existing replication stream (or a Hyperswarm connection) to run the exchange on it instead.
    */
   replicate(isInitiator: boolean | Duplex, opts: ReplicateOptions = {}): Duplex {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('multifeed')
     const owns = typeof isInitiator === 'boolean'
     const stream = owns ? this.store.replicate(isInitiator) : isInitiator
     this._attach(stream, {
@@ -253,7 +252,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * the root key's discovery key as a topic so peers with the same root key find each other.
    */
   async join(networker: NetworkerLike): Promise<void> {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('multifeed')
     await this.ready()
     if (this._networkers.has(networker)) return
     const onpeer = (peer: NetworkPeerLike): void => {
@@ -304,9 +303,12 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     if (existing) return existing
     const core = opts.keyPair
       ? this.store.get<T>(null, { keyPair: opts.keyPair, valueEncoding: this._valueEncoding })
-      : this.store.get<T>({ name: WRITER_PREFIX + name }, { valueEncoding: this._valueEncoding })
+      : this.store.get<T>(
+          { name: layout.multifeedWriter(name) },
+          { valueEncoding: this._valueEncoding },
+        )
     await core.ready()
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('multifeed')
     const hex = b4a.toString(core.key!, 'hex')
     if (this._byKey.has(hex)) {
       // The key pair gave a feed we already have (as a remote feed): it becomes this name's writer.
@@ -439,10 +441,6 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       },
     }
   }
-}
-
-function closedError(): DatSdkError {
-  return new DatSdkError('CLOSED', 'The multifeed is closed')
 }
 
 function noop(): void {}

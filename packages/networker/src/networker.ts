@@ -1,5 +1,5 @@
 import ReadyResource from 'ready-resource'
-import { DatSdkError, toKey, type KeyLike } from '@dat-sdk/store'
+import { DatSdkError, closedError, toKey, type KeyLike } from '@dat-sdk/store'
 import type {
   ConfigureOptions,
   ExtensionHost,
@@ -254,6 +254,6 @@ export class Networker
   }
 
   private _checkOpen(): void {
-    if (this.closing !== null) throw new DatSdkError('CLOSED', 'The networker is closed')
+    if (this.closing !== null) throw closedError('networker')
   }
 }

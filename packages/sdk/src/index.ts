@@ -23,7 +23,7 @@ export type {
   JoinOptions,
 } from '@dat-sdk/interfaces'
 export type { DnsOptions } from './dns.js'
-export type { BootstrapNode } from './options.js'
+export { parseBootstrap, parseHostPort, type BootstrapNode } from '@dat-sdk/networker'
 export {
   DatSdkError,
   ErrorCodes,
