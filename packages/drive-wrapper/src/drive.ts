@@ -13,6 +13,7 @@ import {
   type Encoding,
   type KeyLike,
   type Store,
+  layout,
 } from '@dat-sdk/store'
 import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
 import Hyperdrive from 'hyperdrive'
@@ -55,7 +56,7 @@ export type { PutOptions, ReadStreamOptions }
 
 // Named drives live in their own namespace, apart from named cores: `Drive(store, 'x')` and
 // `store.get('x')` are different things with different keys.
-const DRIVE_NAMESPACE = '@dat-sdk/drive/'
+// (`layout.drive(name)` in @dat-sdk/store.)
 
 // Checkouts made by `Drive.checkout()`, with the Core of the drive they came from: the Drive
 // wrapped around one closes it, and borrows that Core for peers and extensions.
@@ -148,7 +149,7 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
         key = ref.key
       }
       if (key) session = corestore.session()
-      else if (ref && 'name' in ref) session = corestore.namespace(DRIVE_NAMESPACE + ref.name)
+      else if (ref && 'name' in ref) session = corestore.namespace(layout.drive(ref.name))
       else session = corestore.namespace(crypto.randomBytes(32)) // a fresh drive
       this.hyperdrive = new Hyperdrive(session, key, {
         encryptionKey: opts.encryptionKey ?? null,

@@ -8,6 +8,22 @@ export {
 } from './networker.js'
 export { Networker as default } from './networker.js'
 export { StreamExtension, type StreamExtensionHandlers } from './extension.js'
+export {
+  TopicSet,
+  withTopicHandles,
+  type ApplyTopic,
+  type Joinable,
+  type TopicMode,
+} from './topic-set.js'
+export {
+  parseBootstrap,
+  parseHostPort,
+  isLoopbackHost,
+  dhtSettings,
+  createSwarm,
+  type BootstrapNode,
+  type CreateSwarmOptions,
+} from './bootstrap.js'
 export type {
   NetworkPeer,
   NetworkerEvents,

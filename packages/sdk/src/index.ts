@@ -36,7 +36,7 @@ export type {
   BaseWatcher,
   Pairing,
 } from '@dat-sdk/autobase'
-export type { BootstrapNode } from './options.js'
+export { parseBootstrap, parseHostPort, type BootstrapNode } from '@dat-sdk/networker'
 export {
   DatSdkError,
   ErrorCodes,

@@ -8,10 +8,20 @@ import type { BeeOptions } from '@dat-sdk/bee-wrapper'
 import { Drive, type DriveOptions, type SyncFolderOptions } from '@dat-sdk/drive-wrapper'
 import { Gossip, type GossipOptions } from '@dat-sdk/gossip'
 import { Multifeed, type MultifeedOptions } from '@dat-sdk/multifeed'
-import { Networker, type SwarmLike } from '@dat-sdk/networker'
+import {
+  Networker,
+  dhtSettings,
+  parseBootstrap,
+  withTopicHandles,
+  type BootstrapNode,
+  type Joinable,
+  type SwarmLike,
+} from '@dat-sdk/networker'
 import {
   DatSdkError,
   Store,
+  closedError,
+  layout,
   parseRef,
   toHex,
   type Hypercore,
@@ -27,15 +37,9 @@ import {
   type SDKBaseOptions,
 } from './base.js'
 import { NameResolver, type DnsOptions } from './dns.js'
-import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
 import { SDKBee, type SDKBeeOptions } from './bee.js'
-import type {
-  ConfigureOptions,
-  ExtensionHost,
-  NetworkPeerLike,
-  NetworkerLike,
-} from '@dat-sdk/interfaces'
+import type { ExtensionHost, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
 
 export interface SDKOptions {
   /**
@@ -115,12 +119,6 @@ export interface MultifeedFactory {
   new <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>
 }
 
-interface Join {
-  count: number
-  announce: boolean
-  flushed: Promise<void>
-}
-
 interface Closable {
   ready(): Promise<unknown>
   close(): Promise<unknown>
@@ -136,10 +134,6 @@ function envBootstrap(): string[] | undefined {
     .map((s) => s.trim())
     .filter(Boolean)
   return list && list.length > 0 ? list : undefined
-}
-
-function closedError(): DatSdkError {
-  return new DatSdkError('CLOSED', 'The SDK is closed')
 }
 
 /**
@@ -181,7 +175,8 @@ export class SDK extends ReadyResource {
   private _pairing: Pairing | null | undefined = undefined
   private readonly _refs = new Map<object, Set<string>>()
   private readonly _parts = new Set<Closable>()
-  private readonly _joins = new Map<string, Join>()
+  /** The networker, with topic handles counted over its `configure()` if it has no `join()`. */
+  private _net!: Joinable<NetworkerLike>
   private readonly _flushes = new Map<object, Promise<unknown>>()
 
   constructor(opts: SDKOptions = {}) {
@@ -220,7 +215,7 @@ export class SDK extends ReadyResource {
       return sdk._openBase<K, T, V>(ref, o)
     } as AutobaseFactory
     this.resolveName = (url: string) => {
-      if (this.closing) return Promise.reject(closedError())
+      if (this.closing) return Promise.reject(closedError('SDK'))
       return this._resolver.resolve(url)
     }
     this.ready = this.ready.bind(this)
@@ -242,6 +237,7 @@ export class SDK extends ReadyResource {
         ...dhtSettings(bootstrap, o.host, o.firewalled),
       })
     }
+    this._net = withTopicHandles(this.networker)
   }
 
   protected override async _close(): Promise<void> {
@@ -262,7 +258,7 @@ export class SDK extends ReadyResource {
   }
 
   private _check(): void {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('SDK')
     if (!this.opened) throw new TypeError('The SDK is not open yet: use `await createSDK()`')
   }
 
@@ -273,7 +269,7 @@ export class SDK extends ReadyResource {
    * before the announce went round finds nobody until the swarm looks again.
    */
   async flush(part?: { ready(): Promise<unknown> }): Promise<void> {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('SDK')
     const parts: Array<{ ready(): Promise<unknown> }> = part ? [part] : [...this._parts]
     await Promise.allSettled(parts.map((p) => p.ready()))
     await Promise.allSettled(parts.map((p) => this._flushes.get(p)))
@@ -313,43 +309,6 @@ export class SDK extends ReadyResource {
     return null
   }
 
-  /** Joins a discovery key for one more part; the topic is left when the last one closes. */
-  private _join(discoveryKey: Uint8Array, announce: boolean): Promise<void> {
-    const hex = toHex(discoveryKey)
-    let join = this._joins.get(hex)
-    if (join) {
-      join.count++
-      if (announce && !join.announce) {
-        join.announce = true
-        join.flushed = this._configure(discoveryKey, { announce: true, lookup: true })
-      }
-      return join.flushed
-    }
-    const flushed = this._configure(discoveryKey, { announce, lookup: true, flush: true })
-    join = { count: 1, announce, flushed }
-    this._joins.set(hex, join)
-    flushed.catch(noop)
-    return flushed
-  }
-
-  private _leave(discoveryKey: Uint8Array): void {
-    const hex = toHex(discoveryKey)
-    const join = this._joins.get(hex)
-    if (!join || --join.count > 0) return
-    this._joins.delete(hex)
-    if (this.closing) return // the networker leaves every topic as it closes
-    this._configure(discoveryKey, { announce: false, lookup: false }).catch(noop)
-  }
-
-  /** `networker.configure()`, as a promise even when a stand-in networker throws. */
-  private _configure(discoveryKey: Uint8Array, opts: ConfigureOptions): Promise<void> {
-    try {
-      return Promise.resolve(this.networker.configure(discoveryKey, opts))
-    } catch (err) {
-      return Promise.reject(err)
-    }
-  }
-
   /**
    * Joins a part's discovery key (announce when writable, lookup always). A read-only part that
    * has nothing yet waits for the first lookup, and for the peers it found to say what they have.
@@ -361,10 +320,15 @@ export class SDK extends ReadyResource {
     if (!this.autoJoin || this.closing || !core.discoveryKey) return
     const discoveryKey = core.discoveryKey
     const writable = core.writable
-    part.once('close', () => this._leave(discoveryKey))
+    const topic = this._net.join(discoveryKey, { announce: writable, lookup: true })
+    part.once('close', () => {
+      // Closing, the networker leaves every topic itself.
+      if (!this.closing) topic.destroy().catch(noop)
+    })
     // While this is held, hypercore's update() and get() wait for peers instead of giving up.
     const done = writable ? noop : core.findingPeers()
-    const joined = this._join(discoveryKey, writable)
+    const joined = topic
+      .flushed()
       .catch(noop)
       .then(() => this._firstPeer(core))
       .then(async () => {
@@ -415,9 +379,11 @@ export class SDK extends ReadyResource {
     base.ready().then(() => {
       if (base.key) this._remember(cache, `key:${toHex(base.key)}`, base)
       if (!this.autoJoin || !base.discoveryKey || base.closing) return
-      const discoveryKey = base.discoveryKey
-      this._flushes.set(base, this._join(discoveryKey, true).catch(noop))
-      base.once('close', () => this._leave(discoveryKey))
+      const topic = this._net.join(base.discoveryKey, { announce: true, lookup: true })
+      this._flushes.set(base, topic.flushed().catch(noop))
+      base.once('close', () => {
+        if (!this.closing) topic.destroy().catch(noop)
+      })
     }, noop)
     return base
   }
@@ -569,7 +535,7 @@ export class SDK extends ReadyResource {
     const label = name ?? b4a.toString(crypto.randomBytes(16), 'hex')
     const cached = this._cached(this._stores, [label])
     if (cached) return cached
-    return this._track(this.store.namespace(`corestore/${label}`), this._stores, [label])
+    return this._track(this.store.namespace(layout.corestore(label)), this._stores, [label])
   }
 
   private _openGossip<P extends object>(
@@ -593,7 +559,7 @@ export class SDK extends ReadyResource {
       refs = [ref]
       const cached = this._cached(this._multifeeds, refs)
       if (cached) return cached as Multifeed<T>
-      storage = this._track(this.store.namespace(`multifeed/${ref}`), null, [])
+      storage = this._track(this.store.namespace(layout.multifeed(ref)), null, [])
     } else if (ref instanceof Store) {
       storage = ref
     } else {
@@ -603,7 +569,7 @@ export class SDK extends ReadyResource {
     this._track(multifeed, this._multifeeds as Map<string, Multifeed<T>>, refs)
     if (typeof ref === 'string') multifeed.once('close', () => void storage.close().catch(noop))
     if (this.autoJoin) {
-      const joined = multifeed.join(this.networker)
+      const joined = multifeed.join(this._net)
       joined.catch(noop)
       this._flushes.set(multifeed, joined)
     }
