@@ -1,6 +1,6 @@
 // Fixtures for this package's tests only (the shared helpers come from @dat-sdk/test-utils).
 import type { Duplex } from 'node:stream'
-import { Store } from '@dat-sdk/store'
+import { Store, type HypercoreOptions } from '@dat-sdk/store'
 import { replicatePair, createTestnet, type Teardown } from '@dat-sdk/test-utils'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
 
@@ -22,7 +22,11 @@ export interface CorePair {
 /** A writable core with `blocks` blocks in one store and a reader of it in another, not yet connected. */
 export async function corePair(
   t: Teardown,
-  opts: { a?: CoreOptions; b?: CoreOptions; blocks?: string[] } = {},
+  opts: {
+    a?: CoreOptions & HypercoreOptions
+    b?: CoreOptions & HypercoreOptions
+    blocks?: string[]
+  } = {},
 ): Promise<CorePair> {
   const storeA = t.add(Store.temp())
   const storeB = t.add(Store.temp())

@@ -65,7 +65,7 @@ test('two SDKs over plain TCP on loopback share a core and a drive', async () =>
   const t = teardown()
   try {
     const { a, b } = await tcpPair(t)
-    const core = a.Hypercore('over-tcp', { valueEncoding: 'utf-8' })
+    const core = a.Hypercore<string>('over-tcp', { valueEncoding: 'utf-8' })
     await core.append(['one', 'two'])
     await a.flush(core)
     const copy = b.Hypercore<string>(core.key, { valueEncoding: 'utf-8' })
@@ -90,10 +90,10 @@ test('gossip and a multifeed run over the TCP networker too', async () => {
   const t = teardown()
   try {
     const { a, b } = await tcpPair(t)
-    const ma = a.Multifeed('tcp-chat', { valueEncoding: 'utf-8' })
+    const ma = a.Multifeed<string>('tcp-chat', { valueEncoding: 'utf-8' })
     await (await ma.writer()).append('from a')
     await a.flush(ma)
-    const mb = b.Multifeed('tcp-chat', { valueEncoding: 'utf-8' })
+    const mb = b.Multifeed<string>('tcp-chat', { valueEncoding: 'utf-8' })
     await (await mb.writer()).append('from b')
     await eventually(() => ma.feeds().length === 2 && mb.feeds().length === 2, { timeout: 20_000 })
 
