@@ -28,7 +28,8 @@ declare module '@hyperswarm/secret-stream' {
     readonly handshakeHash: Uint8Array | null
     /** Resolves true once the handshake is done, false when destroyed before it. */
     readonly opened: Promise<boolean>
-    readonly rawStream: Duplex | null
+    /** The transport under the encryption (a bridge duplex when none was given). */
+    readonly rawStream: Duplex
     userData: unknown
     start(rawStream?: Duplex, opts?: SecretStreamOptions): void
     setKeepAlive(ms: number): void

@@ -2,38 +2,12 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
-import { Networker } from '@dat-sdk/networker'
 import { Store } from '@dat-sdk/store'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
-import {
-  createTestnet,
-  eventually,
-  networkerCompliance,
-  teardown,
-  type LoopbackTestnet,
-  type Teardown,
-} from '@dat-sdk/test-utils'
+import { eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
 import { TcpDirectory, TcpNetworker } from './helpers/tcp-networker.js'
 
-const test = suite('the networking seam: the default Networker and a TCP one written here')
-
-let testnet: LoopbackTestnet
-test.before(async () => {
-  testnet = await createTestnet(3)
-})
-test.after(async () => {
-  await testnet.destroy()
-})
-
-// The default networker passes the same suite as any stand-in.
-networkerCompliance('default Networker', test, {
-  async create(t) {
-    const store = t.add(Store.temp())
-    await store.ready()
-    const networker = new Networker(store, { bootstrap: testnet.bootstrap })
-    return { networker, publicKey: networker.publicKey }
-  },
-})
+const test = suite('the networking seam: a TCP networker written here, through opts.networker')
 
 async function tcpPair(t: Teardown): Promise<{ a: SDK; b: SDK; made: TcpNetworker[] }> {
   const directory = new TcpDirectory()
