@@ -4,12 +4,6 @@ import { Store, type HypercoreOptions } from '@dat-sdk/store'
 import { replicatePair, createTestnet, type Teardown } from '@dat-sdk/test-utils'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
 
-// The part of Hyperswarm these tests use (test-utils declares only its constructor and destroy()).
-interface SwarmLike {
-  on(event: 'connection', fn: (conn: Duplex) => void): unknown
-  join(topic: Uint8Array, opts: { server: boolean; client: boolean }): { flushed(): Promise<void> }
-}
-
 export interface CorePair {
   storeA: Store
   storeB: Store
@@ -50,8 +44,8 @@ export function connectPair(t: Teardown, pair: CorePair): () => Promise<void> {
 export async function connectSwarm(t: Teardown, pair: CorePair): Promise<void> {
   const testnet = await createTestnet(3)
   t.add(() => testnet.destroy())
-  const swarmA = testnet.swarm() as unknown as SwarmLike
-  const swarmB = testnet.swarm() as unknown as SwarmLike
+  const swarmA = testnet.swarm()
+  const swarmB = testnet.swarm()
   swarmA.on('connection', (conn) => pair.storeA.replicate(conn))
   swarmB.on('connection', (conn) => pair.storeB.replicate(conn))
   const topic = pair.a.discoveryKey!

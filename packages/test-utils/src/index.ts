@@ -2,6 +2,8 @@
 // The Holepunch modules these helpers use are declared once, by @dat-sdk/networker (their owner);
 // test-utils is private and cannot depend on it (networker's tests depend on test-utils).
 /// <reference path="../../networker/types/secret-stream.d.ts" preserve="true" />
+/// <reference path="../../networker/types/hyperdht.d.ts" preserve="true" />
+/// <reference path="../../networker/types/hyperswarm.d.ts" preserve="true" />
 export { createTestnet, type LoopbackTestnet } from './testnet.js'
 export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
 export { Teardown, teardown } from './teardown.js'
