@@ -1,4 +1,6 @@
 /// <reference path="../types/hyperswarm.d.ts" preserve="true" />
+/// <reference path="../types/hyperdht.d.ts" preserve="true" />
+/// <reference path="../types/secret-stream.d.ts" preserve="true" />
 export {
   Networker,
   EXTENSION_PROTOCOL,
