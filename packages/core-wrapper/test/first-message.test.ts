@@ -1,5 +1,5 @@
 // A message sent from a 'peer-add' handler must reach that peer, also when the remote registers
-// its extension only after the connection was made (where the raw stack drops it; see core.ts).
+// its extension only after the connection was made (where the raw stack drops it; see handshake.ts).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
