@@ -58,9 +58,18 @@ export type { PutOptions, ReadStreamOptions }
 // `store.get('x')` are different things with different keys.
 // (`layout.drive(name)` in @dat-sdk/store.)
 
-// Checkouts made by `Drive.checkout()`, with the Core of the drive they came from: the Drive
-// wrapped around one closes it, and borrows that Core for peers and extensions.
-const snapshotParents = new WeakMap<Hyperdrive, Core>()
+// `Drive.checkout()` hands the Drive it makes the Core of the drive it came from, under a key no
+// caller outside this module can name: the checkout borrows that Core for peers and extensions
+// (and does not close it), and closes the snapshot it was made for.
+const PARENT_CORE = Symbol('parent core')
+
+interface CheckoutOptions extends DriveOptions {
+  [PARENT_CORE]: Core
+}
+
+function isCheckoutOptions(opts: DriveOptions): opts is CheckoutOptions {
+  return PARENT_CORE in opts
+}
 
 /** The Core events a Drive passes on. */
 const FORWARDED = ['peer-add', 'peer-remove', 'extension', 'extension-error', 'append'] as const
@@ -125,9 +134,9 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
     if (isHyperdrive(storeOrDrive)) {
       opts = (refOrOpts as DriveOptions | undefined) ?? {}
       this.hyperdrive = storeOrDrive
-      parentCore = snapshotParents.get(storeOrDrive) ?? null
+      parentCore = isCheckoutOptions(opts) ? opts[PARENT_CORE] : null
+      // A hyperdrive handed in is the caller's; a checkout's snapshot was made for this Drive.
       this._ownsDrive = parentCore !== null
-      snapshotParents.delete(storeOrDrive)
     } else {
       opts = maybeOpts ?? {}
       let corestore: Corestore
@@ -163,7 +172,10 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
       this._ownsCore = false
     } else {
       // A session of the db core of our own, so two Drives over one hyperdrive do not collide.
-      this._core = new Core(this.hyperdrive.core.session(), { extensions: [...this.extensions] })
+      this._core = new Core(this.hyperdrive.core.session(), {
+        extensions: [...this.extensions],
+        closeHypercore: true,
+      })
       this._ownsCore = true
       const core = this._core as unknown as EventEmitter
       for (const event of FORWARDED) {
@@ -332,9 +344,8 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
   /** The drive as it was at `version`: a read-only Drive; close it when done. */
   checkout(version: number): Drive {
     this._check()
-    const snapshot = this.hyperdrive.checkout(version)
-    snapshotParents.set(snapshot, this._core)
-    return new Drive(snapshot)
+    const opts: CheckoutOptions = { [PARENT_CORE]: this._core }
+    return new Drive(this.hyperdrive.checkout(version), opts)
   }
 
   /** What changed below `path` between `version` and now. */

@@ -23,6 +23,7 @@ export {
   type MessageCodec,
   type Codec,
 } from './encoding.js'
+export { asBadMessage, dispatchMessage, type DispatchHandlers } from './dispatch.js'
 export { defaultStorageDir } from './storage.js'
 export { layout } from './layout.js'
 export { isCorestore, isStore } from './shapes.js'
