@@ -3,6 +3,7 @@ import type { CoreEvents as SeamCoreEvents, ExtensionHost, Listener } from '@dat
 import ReadyResource from 'ready-resource'
 import {
   DatSdkError,
+  closedError,
   toURL,
   type CoreRef,
   type Hypercore,
@@ -55,10 +56,6 @@ export type CoreEvents = SeamCoreEvents<Peer>
 /** Anything that hands out hypercores by ref, as `@dat-sdk/store`'s `Store` does. */
 export interface CoreSource {
   get<T = Uint8Array>(ref?: CoreRef, opts?: HypercoreOptions): Hypercore<T>
-}
-
-function closedError(what = 'core', cause?: unknown): DatSdkError {
-  return new DatSdkError('CLOSED', `The ${what} is closed`, cause ? { cause } : undefined)
 }
 
 function isHypercoreLike(value: unknown): value is Hypercore<unknown> {
@@ -196,11 +193,11 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
   }
 
   private _checkOpen(): void {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('core')
   }
 
   private async _call<R>(fn: () => Promise<R>): Promise<R> {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('core')
     try {
       return await fn()
     } catch (err) {
