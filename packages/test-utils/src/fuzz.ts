@@ -54,23 +54,25 @@ const mutation: fc.Arbitrary<Edit> = fc.record({
   bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
 })
 
+// Every edit copies: a Buffer's slice() is a view, and editing fast-check's values in place would
+// corrupt shrinking and replay.
 function apply(input: Uint8Array, m: Edit): Uint8Array {
   const at = Math.floor(m.at * input.byteLength)
   switch (m.kind) {
     case 'flip': {
       if (input.byteLength === 0) return input
-      const out = input.slice()
+      const out = new Uint8Array(input)
       out[at] ^= m.n === 0 ? 1 : m.n
       return out
     }
     case 'set': {
       if (input.byteLength === 0) return input
-      const out = input.slice()
+      const out = new Uint8Array(input)
       out[at] = m.n
       return out
     }
     case 'truncate':
-      return input.slice(0, at)
+      return new Uint8Array(input.subarray(0, at))
     case 'extend':
       return concat(input, m.bytes)
     case 'insert':
