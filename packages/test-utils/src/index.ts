@@ -10,6 +10,7 @@ export { Teardown, teardown } from './teardown.js'
 export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
 export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'
 export { codeOf, rejectionCode, assertThrowsCode, assertRejectsCode } from './codes.js'
+export { fuzzParams, mutated, remoteBytes, FUZZ_RUNS, type FuzzParams } from './fuzz.js'
 export {
   checkReadmeExample,
   readmeExamples,
