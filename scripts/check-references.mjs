@@ -2,17 +2,22 @@
 // Fails when a package's tsconfig `references` differ from its `workspace:` dependencies
 // (dependencies and peerDependencies: what its compiled source imports). TypeScript 7 builds
 // projects in parallel and fails on a missing reference, so they must match exactly.
+// A package's `test/tsconfig.json` (type-checked by `pnpm typecheck`) references the package
+// itself and every `workspace:` dependency, dev ones included, and is listed in tsconfig.test.json.
 import fs from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
 const pkgsDir = path.join(root, 'packages')
 const problems = []
-const rootRefs = new Set(
-  JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8')).references.map((r) =>
-    path.resolve(root, r.path),
-  ),
-)
+const refsOf = (file) =>
+  new Set(
+    JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')).references.map((r) =>
+      path.resolve(root, r.path),
+    ),
+  )
+const testRefs = refsOf('tsconfig.test.json')
+const rootRefs = refsOf('tsconfig.json')
 for (const name of fs.readdirSync(pkgsDir).sort()) {
   const dir = path.join(pkgsDir, name)
   const pj = path.join(dir, 'package.json')
@@ -32,6 +37,31 @@ for (const name of fs.readdirSync(pkgsDir).sort()) {
     )
   }
   if (!rootRefs.has(dir)) problems.push(`${name}: missing from the root tsconfig.json references`)
+  const testDir = path.join(dir, 'test')
+  if (fs.existsSync(testDir)) {
+    const testConfig = path.join(testDir, 'tsconfig.json')
+    if (!fs.existsSync(testConfig)) {
+      problems.push(`${name}: test/ has no tsconfig.json, so its tests are not type-checked`)
+      continue
+    }
+    const all = { ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies }
+    const wantTest = [
+      dir,
+      ...Object.keys(all)
+        .filter((d) => String(all[d]).startsWith('workspace:'))
+        .map((d) => path.resolve(pkgsDir, d.split('/')[1])),
+    ].sort()
+    const testConfigJson = JSON.parse(fs.readFileSync(testConfig, 'utf8'))
+    const haveTest = (testConfigJson.references || [])
+      .map((r) => path.resolve(testDir, r.path))
+      .sort()
+    if (wantTest.join() !== haveTest.join()) {
+      problems.push(
+        `${name}/test: references [${show(haveTest)}] but the package and its workspace dependencies are [${show(wantTest)}]`,
+      )
+    }
+    if (!testRefs.has(testDir)) problems.push(`${name}: test/ missing from tsconfig.test.json`)
+  }
 }
 if (problems.length) {
   console.error(

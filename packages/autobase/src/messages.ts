@@ -46,6 +46,21 @@ const bytes: Codec<Uint8Array> = {
   },
 }
 
+/** A bool that is exactly 0 or 1 (compact-encoding's `bool` reads any other byte as false). */
+const strictBool: Codec<boolean> = {
+  preencode(state, b) {
+    c.bool.preencode(state, b)
+  },
+  encode(state, b) {
+    c.bool.encode(state, b)
+  },
+  decode(state) {
+    const byte = c.uint8.decode(state)
+    if (byte > 1) throw badOp(`a flag byte of ${byte}`)
+    return byte === 1
+  },
+}
+
 function badOp(why: string): DatSdkError {
   return new DatSdkError('BAD_MESSAGE', `Bad log entry: ${why}`)
 }
@@ -64,7 +79,7 @@ export const opCodec: Codec<Op> = {
       bytes.preencode(state, op.key)
     } else {
       c.fixed32.preencode(state, op.key)
-      if (op.type === OpType.ADD_WRITER) c.bool.preencode(state, op.indexer)
+      if (op.type === OpType.ADD_WRITER) strictBool.preencode(state, op.indexer)
     }
   },
   encode(state, op) {
@@ -79,7 +94,7 @@ export const opCodec: Codec<Op> = {
       bytes.encode(state, op.key)
     } else {
       c.fixed32.encode(state, op.key)
-      if (op.type === OpType.ADD_WRITER) c.bool.encode(state, op.indexer)
+      if (op.type === OpType.ADD_WRITER) strictBool.encode(state, op.indexer)
     }
   },
   decode(state) {
@@ -95,7 +110,7 @@ export const opCodec: Codec<Op> = {
         return { type, key: bytes.decode(state) }
       }
       case OpType.ADD_WRITER:
-        return { type, key: c.fixed32.decode(state), indexer: c.bool.decode(state) }
+        return { type, key: c.fixed32.decode(state), indexer: strictBool.decode(state) }
       case OpType.REMOVE_WRITER:
         return { type, key: c.fixed32.decode(state) }
       case OpType.APPEND: {

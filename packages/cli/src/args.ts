@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { parseHostPort } from '@dat-sdk/sdk'
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -60,8 +61,11 @@ export function parse(argv: string[]): Parsed {
     .map((b) => b.trim())
     .filter(Boolean)
   for (const b of bootstrap ?? []) {
-    if (!/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(b))
+    try {
+      parseHostPort(b)
+    } catch {
       throw new UsageError(`--bootstrap takes host:port, not ${JSON.stringify(b)}`)
+    }
   }
   let port: number | undefined
   if (values.port !== undefined) {

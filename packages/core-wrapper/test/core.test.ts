@@ -91,7 +91,7 @@ test('two cores replicate through replicatePair, with peers and Peer.has()/remot
     assert.is(fromA.id, toHex(fromA.remotePublicKey))
     assert.is(fromA.id.length, 64)
     assert.is.not(fromA.id, fromB.id)
-    assert.is(fromA.remoteAddress, undefined, 'no socket between in-process streams')
+    assert.is(fromA.remoteAddress, null, 'no socket between in-process streams')
 
     await a.append(b4a.from('three'))
     assert.ok(await b.update({ wait: true }))
@@ -186,11 +186,11 @@ test('peers connected before the Core opened get a peer-add when it opens', asyn
   }
 })
 
-test('close() is idempotent, closes the session it was given, and later calls reject with CLOSED', async () => {
+test('close() is idempotent, leaves the session it was handed open, and later calls reject with CLOSED', async () => {
   const t = teardown()
   try {
     const store = t.add(Store.temp())
-    const hypercore = store.get({ name: 'c' })
+    const hypercore = t.add(store.get({ name: 'c' }))
     const core = new Core(hypercore)
     await core.ready()
     await core.append(b4a.from('x'))
@@ -202,7 +202,9 @@ test('close() is idempotent, closes the session it was given, and later calls re
     await core.close()
     assert.is(closes, 1)
     assert.ok(core.closed)
-    assert.ok(hypercore.closed, "the session handed in is the Core's")
+    assert.not.ok(hypercore.closed, 'what is handed in is not closed')
+    await hypercore.append(b4a.from('still open'))
+    assert.is(hypercore.length, 2)
 
     assert.is(await rejectionCode(core.append(b4a.from('y'))), 'CLOSED')
     assert.is(await rejectionCode(core.get(0)), 'CLOSED')
@@ -220,22 +222,40 @@ test('close() is idempotent, closes the session it was given, and later calls re
   }
 })
 
-test('close() while opening waits for the open; closeHypercore: false leaves the session open', async () => {
+test('close() while opening waits for the open; closeHypercore: true hands the session over', async () => {
   const t = teardown()
   try {
     const store = t.add(Store.temp())
-    const early = new Core(store.get({ name: 'early' }))
+    const early = new Core(store.get({ name: 'early' }), { closeHypercore: true })
     await early.close()
     assert.ok(early.closed)
     assert.ok(early.hypercore.closed)
 
-    const hypercore = t.add(store.get({ name: 'kept' }))
-    const core = new Core(hypercore, { closeHypercore: false })
+    const hypercore = store.get({ name: 'given' })
+    const core = new Core(hypercore, { closeHypercore: true })
     await core.ready()
     await core.close()
-    assert.not.ok(hypercore.closed)
-    await hypercore.append(b4a.from('still open'))
-    assert.is(hypercore.length, 1)
+    assert.ok(hypercore.closed, 'the session was handed over')
+  } finally {
+    await t.run()
+  }
+})
+
+test('Core.from() closes the session it opened, unless closeHypercore: false', async () => {
+  const t = teardown()
+  try {
+    const store = t.add(Store.temp())
+    const owned = Core.from(store, { name: 'owned' })
+    await owned.ready()
+    await owned.close()
+    assert.ok(owned.hypercore.closed, 'Core.from() opened it, so it closes it')
+
+    const kept = Core.from(store, { name: 'kept' }, { closeHypercore: false })
+    await kept.ready()
+    await kept.close()
+    assert.not.ok(kept.hypercore.closed)
+    await kept.hypercore.append(b4a.from('still open'))
+    assert.is(kept.hypercore.length, 1)
   } finally {
     await t.run()
   }

@@ -1,5 +1,5 @@
 // A message sent from a 'peer-add' handler must reach that peer, also when the remote registers
-// its extension only after the connection was made (where the raw stack drops it; see core.ts).
+// its extension only after the connection was made (where the raw stack drops it; see handshake.ts).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
@@ -38,20 +38,29 @@ test('raw stack control: the message is lost when the remote registers after the
     await a.ready()
     await a.append(b4a.from('x'))
     const extA = a.registerExtension<string>('hi', { encoding: 'utf-8' })
-    let sent = 0
+    const sentinelA = a.registerExtension<string>('sentinel', { encoding: 'utf-8' })
+    const peersA: HypercorePeer[] = []
     a.on('peer-add', (peer: HypercorePeer) => {
       extA.send('from a', peer)
-      sent++
+      peersA.push(peer)
     })
     const b = storeB.get(a.key!)
     await b.ready()
+    // Registered before the connection, so it is never dropped: it marks where 'hi' would be.
+    let sentinels = 0
+    b.registerExtension<string>('sentinel', {
+      encoding: 'utf-8',
+      onmessage: () => void sentinels++,
+    })
     const streams = replicatePair(storeA, storeB)
     t.add(() => streams.close())
     await b.update({ wait: true })
     const got: string[] = []
     b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: (m) => void got.push(m) })
-    await eventually(() => sent === 1)
-    await sleep(300)
+    await eventually(() => peersA.length === 1)
+    // One channel delivers in order: once the sentinel, sent after 'hi', has arrived, so has 'hi'.
+    sentinelA.send('after hi', peersA[0])
+    await eventually(() => sentinels === 1)
     assert.equal(
       got,
       [],
@@ -76,6 +85,30 @@ test('the same late registration through Core: the message arrives', async () =>
     pair.b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })
     await eventually(() => got.calls.length === 1)
     assert.is(got.calls[0][0], 'from a')
+  } finally {
+    await t.run()
+  }
+})
+
+test('two Cores on two sessions of one core: one announcement releases both queues', async () => {
+  const t = teardown()
+  try {
+    // A long timeout: only the handshake, not the fallback, can deliver within the test.
+    const pair = await corePair(t, { a: { handshakeTimeout: 60_000 }, blocks: ['x'] })
+    const a2 = t.add(new Core(pair.a.hypercore.session(), { handshakeTimeout: 60_000 }))
+    await a2.ready()
+    const ext1 = pair.a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    const ext2 = a2.registerExtension<string>('hi', { encoding: 'utf-8' })
+    pair.a.on('peer-add', (peer) => ext1.send('from a1', peer))
+    a2.on('peer-add', (peer) => ext2.send('from a2', peer))
+    connectPair(t, pair)
+    await pair.b.update({ wait: true })
+    await eventually(() => pair.a.peers().length === 1 && a2.peers().length === 1)
+    // B registers late: hypercore hands B's announcement to one session of A's core only.
+    const got = collector<[string, Peer]>()
+    pair.b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })
+    await eventually(() => got.calls.length === 2)
+    assert.equal(got.calls.map((c) => c[0]).sort(), ['from a1', 'from a2'])
   } finally {
     await t.run()
   }

@@ -1,14 +1,8 @@
 // Fixtures for this package's tests only (the shared helpers come from @dat-sdk/test-utils).
 import type { Duplex } from 'node:stream'
-import { Store } from '@dat-sdk/store'
+import { Store, type HypercoreOptions } from '@dat-sdk/store'
 import { replicatePair, createTestnet, type Teardown } from '@dat-sdk/test-utils'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
-
-// The part of Hyperswarm these tests use (test-utils declares only its constructor and destroy()).
-interface SwarmLike {
-  on(event: 'connection', fn: (conn: Duplex) => void): unknown
-  join(topic: Uint8Array, opts: { server: boolean; client: boolean }): { flushed(): Promise<void> }
-}
 
 export interface CorePair {
   storeA: Store
@@ -22,7 +16,11 @@ export interface CorePair {
 /** A writable core with `blocks` blocks in one store and a reader of it in another, not yet connected. */
 export async function corePair(
   t: Teardown,
-  opts: { a?: CoreOptions; b?: CoreOptions; blocks?: string[] } = {},
+  opts: {
+    a?: CoreOptions & HypercoreOptions
+    b?: CoreOptions & HypercoreOptions
+    blocks?: string[]
+  } = {},
 ): Promise<CorePair> {
   const storeA = t.add(Store.temp())
   const storeB = t.add(Store.temp())
@@ -46,8 +44,8 @@ export function connectPair(t: Teardown, pair: CorePair): () => Promise<void> {
 export async function connectSwarm(t: Teardown, pair: CorePair): Promise<void> {
   const testnet = await createTestnet(3)
   t.add(() => testnet.destroy())
-  const swarmA = testnet.swarm() as unknown as SwarmLike
-  const swarmB = testnet.swarm() as unknown as SwarmLike
+  const swarmA = testnet.swarm()
+  const swarmB = testnet.swarm()
   swarmA.on('connection', (conn) => pair.storeA.replicate(conn))
   swarmB.on('connection', (conn) => pair.storeB.replicate(conn))
   const topic = pair.a.discoveryKey!

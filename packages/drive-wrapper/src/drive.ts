@@ -13,6 +13,7 @@ import {
   type Encoding,
   type KeyLike,
   type Store,
+  layout,
 } from '@dat-sdk/store'
 import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
 import Hyperdrive from 'hyperdrive'
@@ -55,11 +56,20 @@ export type { PutOptions, ReadStreamOptions }
 
 // Named drives live in their own namespace, apart from named cores: `Drive(store, 'x')` and
 // `store.get('x')` are different things with different keys.
-const DRIVE_NAMESPACE = '@dat-sdk/drive/'
+// (`layout.drive(name)` in @dat-sdk/store.)
 
-// Checkouts made by `Drive.checkout()`, with the Core of the drive they came from: the Drive
-// wrapped around one closes it, and borrows that Core for peers and extensions.
-const snapshotParents = new WeakMap<Hyperdrive, Core>()
+// `Drive.checkout()` hands the Drive it makes the Core of the drive it came from, under a key no
+// caller outside this module can name: the checkout borrows that Core for peers and extensions
+// (and does not close it), and closes the snapshot it was made for.
+const PARENT_CORE = Symbol('parent core')
+
+interface CheckoutOptions extends DriveOptions {
+  [PARENT_CORE]: Core
+}
+
+function isCheckoutOptions(opts: DriveOptions): opts is CheckoutOptions {
+  return PARENT_CORE in opts
+}
 
 /** The Core events a Drive passes on. */
 const FORWARDED = ['peer-add', 'peer-remove', 'extension', 'extension-error', 'append'] as const
@@ -124,9 +134,9 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
     if (isHyperdrive(storeOrDrive)) {
       opts = (refOrOpts as DriveOptions | undefined) ?? {}
       this.hyperdrive = storeOrDrive
-      parentCore = snapshotParents.get(storeOrDrive) ?? null
+      parentCore = isCheckoutOptions(opts) ? opts[PARENT_CORE] : null
+      // A hyperdrive handed in is the caller's; a checkout's snapshot was made for this Drive.
       this._ownsDrive = parentCore !== null
-      snapshotParents.delete(storeOrDrive)
     } else {
       opts = maybeOpts ?? {}
       let corestore: Corestore
@@ -148,7 +158,7 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
         key = ref.key
       }
       if (key) session = corestore.session()
-      else if (ref && 'name' in ref) session = corestore.namespace(DRIVE_NAMESPACE + ref.name)
+      else if (ref && 'name' in ref) session = corestore.namespace(layout.drive(ref.name))
       else session = corestore.namespace(crypto.randomBytes(32)) // a fresh drive
       this.hyperdrive = new Hyperdrive(session, key, {
         encryptionKey: opts.encryptionKey ?? null,
@@ -162,7 +172,10 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
       this._ownsCore = false
     } else {
       // A session of the db core of our own, so two Drives over one hyperdrive do not collide.
-      this._core = new Core(this.hyperdrive.core.session(), { extensions: [...this.extensions] })
+      this._core = new Core(this.hyperdrive.core.session(), {
+        extensions: [...this.extensions],
+        closeHypercore: true,
+      })
       this._ownsCore = true
       const core = this._core as unknown as EventEmitter
       for (const event of FORWARDED) {
@@ -331,9 +344,8 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
   /** The drive as it was at `version`: a read-only Drive; close it when done. */
   checkout(version: number): Drive {
     this._check()
-    const snapshot = this.hyperdrive.checkout(version)
-    snapshotParents.set(snapshot, this._core)
-    return new Drive(snapshot)
+    const opts: CheckoutOptions = { [PARENT_CORE]: this._core }
+    return new Drive(this.hyperdrive.checkout(version), opts)
   }
 
   /** What changed below `path` between `version` and now. */

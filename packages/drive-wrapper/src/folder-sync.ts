@@ -2,8 +2,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { DatSdkError, isDatSdkError, parseRef, toURL, type ErrorCode } from '@dat-sdk/store'
 import type Hyperdrive from 'hyperdrive'
-import type { HyperdriveWatcher } from 'hyperdrive'
-import Localwatch from 'localwatch'
 import MirrorDrive, { type MirrorOp } from 'mirror-drive'
 import type {
   FileSyncError,
@@ -14,7 +12,17 @@ import type {
 } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import { compileIgnore, DAT_FILE, type IgnoreFn } from './ignore.js'
-import { DriveSide, LocalFolder, StreamTracker } from './sides.js'
+import { DriveSide, StreamTracker } from './sides.js'
+import {
+  lstat,
+  noop,
+  type Plan,
+  type Side,
+  type SyncContext,
+  type SyncStrategy,
+} from './strategy.js'
+import { Upload } from './upload.js'
+import { Download } from './download.js'
 
 export interface SyncFolderOptions {
   /** Keep syncing every change after the first pass (default true). */
@@ -35,34 +43,6 @@ const FILE_UNREADABLE: ErrorCode = 'FILE_UNREADABLE'
 const FILE_UNWRITABLE: ErrorCode = 'FILE_UNWRITABLE'
 
 /**
- * localwatch 1.4.3 crashes the process on destroy when the folder vanished before its first
- * scan: the root of its tree then has neither a stat nor entries, and `_destroy` reads
- * `stat.isDirectory()` of null inside a stream callback, where no caller can catch it. The root's
- * own watcher is closed before that line, and a root without entries has no children to close,
- * so finishing the teardown here loses nothing.
- */
-class FolderWatch extends Localwatch<string> {
-  protected override _destroy(cb: (err: Error | null) => void): void {
-    try {
-      super._destroy(cb)
-    } catch {
-      cb(null)
-    }
-  }
-}
-
-interface Plan {
-  /** Only these paths (a live batch), or null for the whole tree. */
-  entries: string[] | null
-  /** False to never delete on the receiving side in this pass (whatever `prune` says). */
-  prune?: boolean
-  /** The size of each file on the sending side: the pass's totals. */
-  sizes: Map<string, number>
-}
-
-type Side = LocalFolder | DriveSide
-
-/**
  * Keeps a folder and a drive the same. A writable drive takes the folder's files, then every
  * change made in the folder; a read-only drive writes its files into the folder, then every
  * change that arrives. Built on localdrive (the folder as a drive), mirror-drive (what differs,
@@ -80,11 +60,9 @@ export class FolderSync extends ReadyResource {
   private readonly _ignore: IgnoreFn
   private readonly _tracker = new StreamTracker()
   private _aborted = false
-  private _folderWatch: Localwatch<string> | null = null
-  private _driveWatch: HyperdriveWatcher | null = null
-  private readonly _checkouts = new Set<Hyperdrive>()
+  /** Upload or download, chosen once the drive is open (writable or not). */
+  private _strategy: SyncStrategy | null = null
   private _loop: Promise<void> | null = null
-  private _fullPassDone = false
 
   constructor(drive: Hyperdrive, dir: string, opts: SyncFolderOptions = {}) {
     super()
@@ -121,52 +99,54 @@ export class FolderSync extends ReadyResource {
   private async _start(): Promise<void> {
     await this._drive.ready()
     this._checkOpen()
-    const existed = await exists(this.dir)
+    const existed = (await lstat(this.dir)) !== null
     await fs.promises.mkdir(this.dir, { recursive: true })
     await this._claimFolder()
     this._checkOpen()
+    const context = this._context()
     if (this._drive.writable) {
       this.direction = 'upload'
-      if (this.live) {
-        const watch = new FolderWatch(this.dir, {
-          hidden: true,
-          eagerOpen: true,
-          filter: (filename) => !this._ignore(this._keyOf(filename)),
-          map: (change) => this._keyOf(change.filename),
-        })
-        watch.on('error', noop) // surfaces again through the iterator
-        this._folderWatch = watch
-        await watch.opened
-        this._checkOpen()
-      }
-      // A folder that was not there tells nothing about what the drive should lose.
-      await this._upload({ entries: null, sizes: await this._scanFolder(), prune: existed })
-      if (this.live) this._loop = this._followFolder()
+      this._strategy = new Upload(context, existed)
     } else {
       this.direction = 'download'
-      if (this.live) {
-        this._driveWatch = this._drive.watch('/')
-        await this._driveWatch.ready()
-        this._checkOpen()
-      }
-      await this._downloadFull(null)
-      if (this.live) this._loop = this._followDrive()
+      this._strategy = new Download(context)
     }
+    await this._strategy.start()
+    if (this.live) this._loop = this._strategy.follow()
   }
 
   protected override async _close(): Promise<void> {
     this._abort()
     if (this._loop) await this._loop
-    await Promise.allSettled([...this._checkouts].map((c) => c.close()))
+    await this._strategy?.close()
   }
 
   private _abort(): void {
     if (this._aborted) return
     this._aborted = true
     this._tracker.destroyAll()
-    this._folderWatch?.destroy()
-    this._driveWatch?.close().catch(noop)
-    for (const c of this._checkouts) c.close().catch(noop)
+    this._strategy?.abort()
+  }
+
+  /** What the strategies see of this sync (kept off the public class). */
+  private _context(): SyncContext {
+    const sync = this
+    return {
+      dir: this.dir,
+      live: this.live,
+      drive: this._drive,
+      ignore: this._ignore,
+      tracker: this._tracker,
+      get aborted() {
+        return sync._aborted
+      },
+      checkOpen: () => this._checkOpen(),
+      keyOf: (filename) => this._keyOf(filename),
+      mirror: (src, dst, plan) => this._mirror(src, dst, plan),
+      synced: (result) => this.emit('synced', result),
+      error: (err) => this._emitError(err),
+      fileError: (code, key, cause) => this._fileError(code, key, cause),
+    }
   }
 
   private _checkOpen(): void {
@@ -203,168 +183,6 @@ export class FolderSync extends ReadyResource {
         .filter((s) => s !== '')
         .join('/')
     )
-  }
-
-  // ---- folder -> drive ----------------------------------------------------------------------
-
-  /** Every regular file under the folder with its size; anything else that is not a folder or a link is reported. */
-  private async _scanFolder(): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>()
-    const walk = async (dirKey: string): Promise<void> => {
-      let dirents: fs.Dirent[]
-      try {
-        dirents = await fs.promises.readdir(path.join(this.dir, dirKey), { withFileTypes: true })
-      } catch (err) {
-        if (dirKey !== '' && (err as NodeJS.ErrnoException).code !== 'ENOENT') {
-          this._fileError(FILE_UNREADABLE, dirKey, err)
-        }
-        return
-      }
-      for (const d of dirents) {
-        const key = dirKey + '/' + d.name
-        if (this._ignore(key)) continue
-        if (d.isDirectory()) await walk(key)
-        else if (d.isFile()) {
-          const st = await lstat(path.join(this.dir, key))
-          if (st && st.isFile()) sizes.set(key, st.size)
-        } else if (!d.isSymbolicLink()) this._notAFile(key)
-        this._checkOpen()
-      }
-    }
-    await walk('')
-    return sizes
-  }
-
-  private async _upload(plan: Plan): Promise<void> {
-    const src = new LocalFolder(this.dir, this._tracker)
-    const dst = new DriveSide(this._drive, this._tracker)
-    const result = await this._mirror(src, dst, plan)
-    this.emit('synced', result)
-  }
-
-  private async _followFolder(): Promise<void> {
-    const watch = this._folderWatch as Localwatch<string>
-    try {
-      for await (const batch of watch) {
-        if (this._aborted) break
-        const keys = [...new Set(batch)].filter((k) => k !== '/' && !this._ignore(k))
-        if (keys.length === 0) continue
-        try {
-          await this._upload(await this._planFolderBatch(keys))
-        } catch (err) {
-          if (this._aborted) break
-          this._emitError(err)
-        }
-      }
-    } catch (err) {
-      if (!this._aborted) this._emitError(err)
-    }
-  }
-
-  /** Keeps the paths that exist on either side (mirror-drive expects one of the two). */
-  private async _planFolderBatch(keys: string[]): Promise<Plan> {
-    const local = new LocalFolder(this.dir, this._tracker)
-    const entries: string[] = []
-    const sizes = new Map<string, number>()
-    for (const key of keys) {
-      const st = await lstat(path.join(this.dir, key))
-      if (st && !st.isFile() && !st.isDirectory() && !st.isSymbolicLink()) this._notAFile(key)
-      const mine = st && st.isFile() ? await local.entry(key) : null
-      if (mine) {
-        sizes.set(key, mine.value.blob ? mine.value.blob.byteLength : 0)
-        entries.push(key)
-      } else if (await this._drive.entry(key)) {
-        entries.push(key)
-      }
-    }
-    return { entries, sizes }
-  }
-
-  // ---- drive -> folder ----------------------------------------------------------------------
-
-  private _checkout(version: number): Hyperdrive {
-    const checkout = this._drive.checkout(version)
-    this._checkouts.add(checkout)
-    return checkout
-  }
-
-  private async _release(checkout: Hyperdrive): Promise<void> {
-    this._checkouts.delete(checkout)
-    await checkout.close().catch(noop)
-  }
-
-  /** A pass over the whole drive, as of `snapshot` (or of now). */
-  private async _downloadFull(snapshot: Hyperdrive | null): Promise<void> {
-    await this._drive.update().catch(noop)
-    this._checkOpen()
-    // An empty read-only drive has told us nothing yet: do not prune the folder against it.
-    if ((snapshot ?? this._drive).core.length === 0) {
-      this.emit('synced', { added: [], changed: [], removed: [] })
-      return
-    }
-    const checkout = snapshot ?? this._checkout(this._drive.version)
-    try {
-      const src = new DriveSide(checkout, this._tracker)
-      const sizes = new Map<string, number>()
-      for await (const entry of checkout.list('/', { ignore: this._ignore })) {
-        if (entry.value.linkname !== null) continue
-        sizes.set(entry.key, entry.value.blob ? entry.value.blob.byteLength : 0)
-        this._checkOpen()
-      }
-      const result = await this._mirror(src, new LocalFolder(this.dir, this._tracker), {
-        entries: null,
-        sizes,
-      })
-      this._fullPassDone = true
-      this.emit('synced', result)
-    } finally {
-      if (!snapshot) await this._release(checkout)
-    }
-  }
-
-  private async _followDrive(): Promise<void> {
-    const watch = this._driveWatch as HyperdriveWatcher
-    try {
-      for await (const [current, previous] of watch) {
-        if (this._aborted) break
-        try {
-          // Until one full pass has run (the drive was empty), and after a truncation, a diff
-          // would leave stale files behind: mirror the whole drive.
-          if (!this._fullPassDone || current.core.fork !== previous.core.fork) {
-            await this._downloadFull(current)
-          } else await this._downloadChanges(current, previous.version)
-        } catch (err) {
-          if (this._aborted) break
-          this._emitError(err)
-        }
-      }
-    } catch (err) {
-      if (!this._aborted) this._emitError(err)
-    }
-  }
-
-  /** A pass over what changed in the drive between `since` and `current`. */
-  private async _downloadChanges(current: Hyperdrive, since: number): Promise<void> {
-    const src = new DriveSide(current, this._tracker)
-    const dst = new LocalFolder(this.dir, this._tracker)
-    const entries: string[] = []
-    const sizes = new Map<string, number>()
-    const seen = new Set<string>()
-    for await (const { left, right } of current.diff(since, '/')) {
-      const key = (left ?? right)?.key
-      if (!key || seen.has(key) || this._ignore(key)) continue
-      seen.add(key)
-      const theirs = await src.entry(key)
-      if (theirs) {
-        sizes.set(key, theirs.value.blob ? theirs.value.blob.byteLength : 0)
-        entries.push(key)
-      } else if (await dst.entry(key)) {
-        entries.push(key)
-      }
-    }
-    if (entries.length === 0) return
-    const result = await this._mirror(src, dst, { entries, sizes })
-    this.emit('synced', result)
   }
 
   // ---- the copying ---------------------------------------------------------------------------
@@ -449,11 +267,6 @@ export class FolderSync extends ReadyResource {
 
   // ---- errors --------------------------------------------------------------------------------
 
-  private _notAFile(key: string): void {
-    const filename = path.join(this.dir, key)
-    this._fileError(FILE_UNREADABLE, key, new Error(`${filename} is not a regular file`))
-  }
-
   private _fileError(code: ErrorCode, key: string, cause: unknown): void {
     const filename = path.join(this.dir, key)
     const why = cause instanceof Error ? cause.message : String(cause)
@@ -516,17 +329,3 @@ export interface FolderSync {
   off<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
   emit<K extends keyof FolderSyncEvents>(event: K, ...args: FolderSyncEvents[K]): boolean
 }
-
-async function exists(filename: string): Promise<boolean> {
-  return (await lstat(filename)) !== null
-}
-
-async function lstat(filename: string): Promise<fs.Stats | null> {
-  try {
-    return await fs.promises.lstat(filename)
-  } catch {
-    return null
-  }
-}
-
-function noop(): void {}

@@ -153,8 +153,18 @@ test('checkout and diff see old versions; watch sees new ones', async () => {
     assert.ok(await current.exists('/c'))
 
     await old.close()
+    assert.ok(old.hyperdrive.closed, 'a checkout closes the snapshot it was made for')
     assert.ok(drive.opened && !drive.closing, 'closing a checkout leaves its drive open')
     assert.is(await drive.readFile('/c', 'utf-8'), 'later')
+
+    // A snapshot handed in by the caller is the caller's: the Drive around it leaves it open.
+    const snapshot = drive.hyperdrive.checkout(v1)
+    t.add(() => snapshot.close())
+    const wrapped = new Drive(snapshot)
+    assert.is(await wrapped.readFile('/a', 'utf-8'), 'one')
+    await wrapped.close()
+    assert.not.ok(snapshot.closed, 'what is handed in is not closed')
+    assert.ok(await snapshot.exists('/a'))
   } finally {
     await t.run()
   }

@@ -7,7 +7,13 @@ import type {
 } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import { GossipError, type GossipErrorCode } from './errors.js'
-import { decodeMessage, encodeChunks, encodedLength, normalizeKey } from './messages.js'
+import {
+  asBadMessage,
+  decodeMessage,
+  encodeChunks,
+  encodedLength,
+  normalizeKey,
+} from './messages.js'
 
 export const DEFAULT_EXTENSION = 'dat-gossip@1'
 export const DEFAULT_MAX_KEYS = 10_000
@@ -229,7 +235,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
   }
 
   private _onhosterror(err: Error, peer?: P): void {
-    if (!this._stopped) this._report(asGossipError(err, 'BAD_MESSAGE'), peer)
+    if (!this._stopped) this._report(asBadMessage(err), peer)
   }
 
   // Runs inside the host's message handler: synchronous, never throws, never returns a promise.
@@ -239,7 +245,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
     try {
       message = decodeMessage(bytes, this.maxMessageBytes)
     } catch (err) {
-      this._report(asGossipError(err, 'BAD_MESSAGE'), peer)
+      this._report(asBadMessage(err), peer)
       return
     }
     const state = this._state(peer)

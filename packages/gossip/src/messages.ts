@@ -117,3 +117,15 @@ function quoteAll(keys: string[]): string {
 function bad(why: string, cause?: unknown): GossipError {
   return new GossipError('BAD_MESSAGE', `Bad gossip message: ${why}`, { cause })
 }
+
+/**
+ * Gossip's one `BAD_MESSAGE` wrapper: whatever went wrong with a peer's message, as a
+ * `GossipError` (one that is already a `GossipError`, such as `MESSAGE_TOO_LARGE`, passes through).
+ * The rest of the SDK uses `asBadMessage` from `@dat-sdk/store`; gossip keeps its own because it
+ * has no runtime dependency on store (it runs over a raw hypercore as well as a `Core`), and its
+ * errors carry the SDK's codes, so `isDatSdkError()` recognises them all the same.
+ */
+export function asBadMessage(cause: unknown): GossipError {
+  if (cause instanceof GossipError) return cause
+  return bad(cause instanceof Error ? cause.message : String(cause), cause)
+}

@@ -1,14 +1,14 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import Corestore from 'corestore'
-import { extensionHostCompliance, eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
+import { eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
 import { Drive } from '@dat-sdk/drive-wrapper'
 import { Gossip } from '@dat-sdk/gossip'
 import { link, key, hexList } from './fixtures.js'
 
-// `Drive` from @dat-sdk/drive-wrapper as an ExtensionHost (extensions on the drive's db core):
-// the compliance suite, then gossip itself on two replicas of one drive.
-const test = suite('ExtensionHost compliance and gossip: Drive')
+// Gossip on `Drive` from @dat-sdk/drive-wrapper as its host (extensions on the drive's db core);
+// drive-wrapper's own tests run the ExtensionHost compliance suite on it.
+const test = suite('gossip on a Drive')
 
 async function drives(t: Teardown) {
   const sa = t.add(new Corestore(t.tmpDir('gossip-drive')))
@@ -19,23 +19,6 @@ async function drives(t: Teardown) {
   await db.ready()
   return { da, db, a: { store: sa, core: null as never }, b: { store: sb, core: null as never } }
 }
-
-extensionHostCompliance('Drive', test, {
-  async create(t) {
-    const { da, db, a, b } = await drives(t)
-    let cut: (() => Promise<void>) | null = null
-    return {
-      a: da as never,
-      b: db as never,
-      connect() {
-        cut = link(t, a, b)
-      },
-      async disconnect() {
-        await cut?.()
-      },
-    }
-  },
-})
 
 test('gossip on two replicas of a drive converges', async () => {
   const t = teardown()

@@ -6,7 +6,7 @@ export interface ExtensionHandlers<M = Uint8Array, P = unknown> {
   /** `'binary'` (default), `'utf-8'`, `'json'`, a compact-encoding codec or an abstract-encoding. */
   encoding?: Encoding<M>
   /** A decoded message from `peer`. Runs synchronously: a returned promise is not awaited. */
-  onmessage?(message: M, peer: P): void | Promise<void>
+  onmessage?(message: M, peer: P): void
   /** A message that failed to decode, or an `onmessage` that threw (code `BAD_MESSAGE`). */
   onerror?(err: SdkError, peer: P): void
 }

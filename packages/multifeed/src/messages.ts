@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import b4a from 'b4a'
 import c, { type Codec, type State } from 'compact-encoding'
 import crypto from 'hypercore-crypto'
-import { DatSdkError } from '@dat-sdk/store'
+import { DatSdkError, asBadMessage } from '@dat-sdk/store'
 
 /** The protomux protocol name of the exchange. */
 export const PROTOCOL = 'dat-sdk/multifeed'
@@ -217,12 +217,7 @@ export function decode<M>(codec: Codec<M>, bytes: Uint8Array): M {
   try {
     return codec.decode(c.state(0, bytes.byteLength, bytes))
   } catch (err) {
-    if (err instanceof DatSdkError) throw err
-    throw new DatSdkError(
-      'BAD_MESSAGE',
-      `Malformed multifeed message: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    )
+    throw asBadMessage(err, 'Decoding a multifeed message')
   }
 }
 

@@ -1,8 +1,16 @@
 import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
-import type { Listener, MultifeedEvents, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
+import type {
+  Listener,
+  MultifeedEvents,
+  NetworkPeerLike,
+  NetworkerLike,
+  Topic,
+} from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
+  closedError,
+  layout,
   isCorestore,
   isStore,
   DatSdkError,
@@ -69,9 +77,6 @@ export interface ClientMismatchError extends DatSdkError {
 }
 
 const DEFAULT_MAX_FEEDS = 1024
-const NAMESPACE = 'multifeed'
-const INDEX_NAME = 'index'
-const WRITER_PREFIX = 'writer/'
 
 /**
  * Many hypercores by many authors, stored together: local writers by name, remote feeds as they
@@ -90,6 +95,12 @@ export interface Multifeed<T = Uint8Array> {
 }
 
 type Events<T> = MultifeedEvents<Hypercore<T>>
+
+/** A networker this multifeed joined: its peer listener and our hold on the topic. */
+interface Joined {
+  onpeer: (peer: NetworkPeerLike) => void
+  topic: Topic | null
+}
 
 export class Multifeed<T = Uint8Array> extends ReadyResource {
   /** The root key's discovery key: the channel id of the exchange and `join()`'s swarm topic. */
@@ -113,7 +124,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   private readonly _reserved = new Map<string, number>()
   private readonly _downloads: Array<{ destroy(): void }> = []
   private readonly _sessions = new Set<Session>()
-  private readonly _networkers = new Map<NetworkerLike, (peer: NetworkPeerLike) => void>()
+  private readonly _networkers = new Map<NetworkerLike, Joined>()
   private readonly _host: SessionHost
 
   constructor(storage: string | Store | Corestore, opts: MultifeedOptions = {}) {
@@ -145,7 +156,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     } else {
       throw new TypeError('Multifeed storage must be a directory, a Store or a Corestore')
     }
-    this.store = this._storage.namespace(NAMESPACE)
+    this.store = this._storage.namespace(layout.multifeedFeeds)
     this._host = this._makeHost()
     this.ready().catch(noop)
   }
@@ -153,7 +164,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   protected async _open(): Promise<void> {
     try {
       await this.store.ready()
-      this._index = new FeedIndex(this.store.get<Uint8Array>({ name: INDEX_NAME }))
+      this._index = new FeedIndex(this.store.get<Uint8Array>({ name: layout.multifeedIndex }))
       const entries = await this._index.load()
       const cores = entries.map((e) => this._openFeed(e.key))
       await Promise.all(cores.map((core) => core.ready()))
@@ -167,13 +178,15 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
 
   protected async _close(): Promise<void> {
     await Promise.allSettled(
-      [...this._networkers].map(([networker, onpeer]) => {
-        networker.off?.('peer-add', onpeer)
+      [...this._networkers].map(([networker, { onpeer, topic }]) => {
+        networker.off('peer-add', onpeer)
+        // Only our own hold: other users of the networker keep the topic.
+        if (topic) return topic.destroy()
         return networker.configure(this.discoveryKey, { announce: false, lookup: false })
       }),
     )
     this._networkers.clear()
-    for (const session of [...this._sessions]) session.close()
+    for (const session of [...this._sessions]) session.leave(this._host)
     for (const download of this._downloads) download.destroy()
     // Writers still being made finish (or fail) before their cores are closed under them.
     await Promise.allSettled([...this._writers.values(), ...this._adding.values()])
@@ -193,7 +206,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * restarts, and concurrent calls for one name give one feed.
    */
   writer(name = 'default', opts: WriterOptions = {}): Promise<Hypercore<T>> {
-    if (this.closing) return Promise.reject(closedError())
+    if (this.closing) return Promise.reject(closedError('multifeed'))
     if (typeof name !== 'string' || name === '') {
       return Promise.reject(new TypeError('A writer name must be a non-empty string'))
     }
@@ -222,7 +235,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * existing replication stream (or a Hyperswarm connection) to run the exchange on it instead.
    */
   replicate(isInitiator: boolean | Duplex, opts: ReplicateOptions = {}): Duplex {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('multifeed')
     const owns = typeof isInitiator === 'boolean'
     const stream = owns ? this.store.replicate(isInitiator) : isInitiator
     this._attach(stream, {
@@ -239,7 +252,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * the root key's discovery key as a topic so peers with the same root key find each other.
    */
   async join(networker: NetworkerLike): Promise<void> {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('multifeed')
     await this.ready()
     if (this._networkers.has(networker)) return
     const onpeer = (peer: NetworkPeerLike): void => {
@@ -251,10 +264,14 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       }
       this._attach(peer.stream, { live: true, userData: null, mode: 'join', ownsStream: false })
     }
-    this._networkers.set(networker, onpeer)
+    // A handle counts us among the topic's users; a networker without join() has only configure(),
+    // whose release on close() leaves the topic for its other users too.
+    const topic = networker.join ? networker.join(this.discoveryKey) : null
+    this._networkers.set(networker, { onpeer, topic })
     networker.on('peer-add', onpeer)
     for (const peer of networker.peers) onpeer(peer)
-    await networker.configure(this.discoveryKey, { announce: true, lookup: true })
+    if (topic) await topic.flushed()
+    else await networker.configure(this.discoveryKey, { announce: true, lookup: true })
   }
 
   private _attach(stream: Duplex, opts: SessionOptions): void {
@@ -268,10 +285,11 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       // the way hypercore would, by letting our store replicate on it.
       this.store.replicate(stream)
     }
-    const session = new Session(this._host, stream, noise, opts)
+    const { session, fresh } = Session.attach(this._host, stream, noise, opts)
+    if (this._sessions.has(session)) return
     this._sessions.add(session)
     if (this.opened) this._replicateFeeds(session, this._feeds)
-    session.start().catch(noop)
+    if (fresh) session.start().catch(noop)
   }
 
   private _replicateFeeds(session: Session, feeds: Array<Hypercore<T>>): void {
@@ -285,9 +303,12 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     if (existing) return existing
     const core = opts.keyPair
       ? this.store.get<T>(null, { keyPair: opts.keyPair, valueEncoding: this._valueEncoding })
-      : this.store.get<T>({ name: WRITER_PREFIX + name }, { valueEncoding: this._valueEncoding })
+      : this.store.get<T>(
+          { name: layout.multifeedWriter(name) },
+          { valueEncoding: this._valueEncoding },
+        )
     await core.ready()
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('multifeed')
     const hex = b4a.toString(core.key!, 'hex')
     if (this._byKey.has(hex)) {
       // The key pair gave a feed we already have (as a remote feed): it becomes this name's writer.
@@ -412,20 +433,14 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       feed: (key) => this._byKey.get(b4a.toString(key, 'hex')) as Hypercore<unknown> | undefined,
       report: (err, peer) => this.emit('extension-error', err, peer),
       onhandshake: (userData, peer) => this.emit('handshake', userData, peer),
-      onremotefeeds: (session) => {
-        session.stream.emit('remote-feeds')
+      onremotefeeds: () => {
         this.emit('remote-feeds')
       },
-      onopen: () => {},
       onclose: (session) => {
         this._sessions.delete(session)
       },
     }
   }
-}
-
-function closedError(): DatSdkError {
-  return new DatSdkError('CLOSED', 'The multifeed is closed')
 }
 
 function noop(): void {}

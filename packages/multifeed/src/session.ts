@@ -54,8 +54,8 @@ export interface SessionHost {
   feed(key: Uint8Array): Hypercore<unknown> | undefined
   report(err: DatSdkError, peer: MultifeedPeer): void
   onhandshake(userData: Uint8Array | null, peer: MultifeedPeer): void
+  /** A remote's manifest was taken in (the session emits `'remote-feeds'` on its stream itself). */
   onremotefeeds(session: Session): void
-  onopen(session: Session): void
   onclose(session: Session): void
 }
 
@@ -72,15 +72,28 @@ export interface SessionOptions {
   ownsStream: boolean
 }
 
+/** What one host of a session wanted of one request: those keys, and the feeds it reserved. */
+interface HostWant {
+  host: SessionHost
+  keys: Set<string>
+  reserved: string[]
+}
+
 interface PendingRequest {
   keys: Uint8Array[]
   lengths: Map<string, number>
-  reserved: string[]
+  wants: HostWant[]
   initial: boolean
 }
 
 type Fatal = 'ERR_VERSION_MISMATCH' | 'ERR_CLIENT_MISMATCH' | 'KEY_MISMATCH' | 'TOO_MANY_FEEDS'
 
+/**
+ * The exchange of one root key on one connection. In join mode the multifeeds of this process
+ * that share the root key share one session (protomux allows one channel per id on a connection,
+ * and the remote opens one): it offers the union of their feeds, and each of them takes the
+ * remote feeds it wants. Hence a set of hosts; the session closes when the last one leaves.
+ */
 export class Session {
   readonly stream: Duplex
   readonly noise: NoiseStreamLike
@@ -92,7 +105,11 @@ export class Session {
   remote: Handshake | null = null
   closed = false
 
-  private readonly _host: SessionHost
+  private readonly _hosts = new Set<SessionHost>()
+  private readonly _channelId: Uint8Array
+  private readonly _rootKey: Uint8Array
+  /** Every feed the remote's manifests listed, with the most it said it holds. */
+  private readonly _remoteEntries = new Map<string, ManifestEntry>()
   private readonly _userData: Uint8Array | null
   private _channel: Channel | null = null
   private _messages: Array<Message<unknown>> = []
@@ -106,8 +123,36 @@ export class Session {
   private readonly _closedSignal: Promise<void>
   private _resolveClosed: () => void = noop
 
-  constructor(host: SessionHost, stream: Duplex, noise: NoiseStreamLike, opts: SessionOptions) {
-    this._host = host
+  /**
+   * The session `host` runs its exchange in on `stream`: in join mode, the one another multifeed
+   * with the same root key already runs on this connection, if any; otherwise a new one.
+   */
+  static attach(
+    host: SessionHost,
+    stream: Duplex,
+    noise: NoiseStreamLike,
+    opts: SessionOptions,
+  ): { session: Session; fresh: boolean } {
+    const mux = noise.userData as Protomux
+    if (opts.mode === 'join') {
+      const shared = pairings.find(mux, host.channelId)
+      if (shared) {
+        shared._join(host)
+        return { session: shared, fresh: false }
+      }
+    }
+    return { session: new Session(host, stream, noise, opts), fresh: true }
+  }
+
+  private constructor(
+    host: SessionHost,
+    stream: Duplex,
+    noise: NoiseStreamLike,
+    opts: SessionOptions,
+  ) {
+    this._hosts.add(host)
+    this._channelId = host.channelId
+    this._rootKey = host.rootKey
     this.stream = stream
     this.noise = noise
     this.mux = noise.userData as Protomux
@@ -123,7 +168,7 @@ export class Session {
   }
 
   get channelId(): Uint8Array {
-    return this._host.channelId
+    return this._channelId
   }
 
   get peer(): MultifeedPeer {
@@ -137,7 +182,7 @@ export class Session {
   /** Sets the channel up once the Multifeed is loaded and the Noise handshake is done. */
   async start(): Promise<void> {
     try {
-      await this._host.ready()
+      await Promise.all([...this._hosts].map((h) => h.ready()))
       if ((await this.noise.opened) === false || this.closed) return this._destroy()
       this._openChannel()
     } catch (err) {
@@ -169,6 +214,37 @@ export class Session {
     )
   }
 
+  /**
+   * `host` leaves the exchange; the last one to leave closes it (a stream we created is
+   * destroyed, otherwise only our channel closes).
+   */
+  leave(host: SessionHost): void {
+    if (!this._hosts.has(host)) return
+    for (const p of this._pending) {
+      p.wants = p.wants.filter((w) => {
+        if (w.host === host) host.release(w.reserved)
+        return w.host !== host
+      })
+    }
+    if (this._hosts.size > 1) {
+      this._hosts.delete(host)
+      host.onclose(this)
+      return
+    }
+    this.close()
+  }
+
+  /** Another multifeed with this root key joins the exchange on this connection. */
+  private _join(host: SessionHost): void {
+    if (this._hosts.has(host)) return
+    this._hosts.add(host)
+    if (!this.verified) return // its feeds go out with the first manifest
+    // The exchange is under way: offer its feeds, and ask for what the remote listed that it wants.
+    this._send(MANIFEST, encode(ManifestCodec, { feeds: host.manifest() }))
+    if (this._remoteEntries.size > 0)
+      this._request([...this._remoteEntries.values()], false, [host])
+  }
+
   /** Leaves the connection: destroys a stream we created, otherwise closes only our channel. */
   close(): void {
     if (this.ownsStream) this.stream.destroy()
@@ -181,7 +257,7 @@ export class Session {
     if (!handshakeHash) return this._destroy()
     const channel = this.mux.createChannel({
       protocol: PROTOCOL,
-      id: this._host.channelId,
+      id: this._channelId,
       handshake: c.raw,
       messages: [
         { encoding: c.raw, onmessage: (m: unknown) => this._onmanifest(m as Uint8Array) },
@@ -201,7 +277,7 @@ export class Session {
         client: CLIENT,
         version: PROTOCOL_VERSION,
         userData: this._userData,
-        capability: capability(this._host.rootKey, this.noise.isInitiator, handshakeHash),
+        capability: capability(this._rootKey, this.noise.isInitiator, handshakeHash),
       }),
     )
   }
@@ -213,7 +289,7 @@ export class Session {
       hs = decode(HandshakeCodec, bytes)
     } catch (err) {
       // Without a readable handshake there is no exchange with this peer; the connection lives on.
-      this._host.report(err as DatSdkError, this.peer)
+      this._report(err as DatSdkError)
       this._channel?.close()
       return
     }
@@ -234,7 +310,7 @@ export class Session {
     const handshakeHash = this.noise.handshakeHash
     if (
       !handshakeHash ||
-      !verifyCapability(this._host.rootKey, !this.noise.isInitiator, handshakeHash, hs.capability)
+      !verifyCapability(this._rootKey, !this.noise.isInitiator, handshakeHash, hs.capability)
     ) {
       return this._fail(
         'KEY_MISMATCH',
@@ -242,9 +318,8 @@ export class Session {
       )
     }
     this.remote = { ...hs, userData: hs.userData ? b4a.from(hs.userData) : null }
-    this._host.onopen(this)
-    this._host.onhandshake(this.remote.userData, this.peer)
-    this._send(MANIFEST, encode(ManifestCodec, { feeds: this._host.manifest() }))
+    for (const host of this._hosts) host.onhandshake(this.remote.userData, this.peer)
+    this._send(MANIFEST, encode(ManifestCodec, { feeds: this._manifest() }))
   }
 
   private _onmanifest(bytes: Uint8Array): void {
@@ -255,28 +330,54 @@ export class Session {
     try {
       entries = decode(ManifestCodec, bytes).feeds
     } catch (err) {
-      this._host.report(err as DatSdkError, this.peer)
+      this._report(err as DatSdkError)
       // A first manifest we cannot read still gets an (empty) request, so the exchange finishes.
       entries = []
       if (!initial) return
     }
-    let wanted: { keys: Uint8Array[]; reserved: string[] }
-    try {
-      wanted = this._host.want(entries)
-    } catch (err) {
-      if (err instanceof DatSdkError && err.code === 'TOO_MANY_FEEDS') {
-        return this._fail('TOO_MANY_FEEDS', err.message)
-      }
-      // `accept()` threw: the user's bug, reported on the stream rather than swallowed.
-      return this._error(err as Error)
+    for (const e of entries) {
+      const hex = b4a.toString(e.key, 'hex')
+      const known = this._remoteEntries.get(hex)
+      if (!known || known.length < e.length) this._remoteEntries.set(hex, e)
     }
+    this._request(entries, initial, [...this._hosts])
+  }
+
+  /** Asks the remote for the feeds of `entries` that `hosts` want. */
+  private _request(entries: ManifestEntry[], initial: boolean, hosts: SessionHost[]): void {
+    const wants: HostWant[] = []
+    let tooMany: DatSdkError | null = null
+    for (const host of hosts) {
+      let wanted: { keys: Uint8Array[]; reserved: string[] }
+      try {
+        wanted = host.want(entries)
+      } catch (err) {
+        if (err instanceof DatSdkError && err.code === 'TOO_MANY_FEEDS') {
+          tooMany = err
+          if (this._hosts.size > 1) host.report(err, this.peer) // the others go on
+          continue
+        }
+        // `accept()` threw: the user's bug, reported on the stream rather than swallowed.
+        for (const w of wants) w.host.release(w.reserved)
+        return this._error(err as Error)
+      }
+      wants.push({
+        host,
+        keys: new Set(wanted.keys.map((k) => b4a.toString(k, 'hex'))),
+        reserved: wanted.reserved,
+      })
+    }
+    if (wants.length === 0 && tooMany) return this._fail('TOO_MANY_FEEDS', tooMany.message)
+    const keys = new Map<string, Uint8Array>()
+    for (const w of wants) for (const hex of w.keys) keys.set(hex, b4a.from(hex, 'hex'))
     const lengths = new Map<string, number>()
     for (const e of entries) {
       const hex = b4a.toString(e.key, 'hex')
       lengths.set(hex, Math.max(lengths.get(hex) ?? 0, e.length))
     }
-    this._pending.push({ keys: wanted.keys, lengths, reserved: wanted.reserved, initial })
-    this._send(REQUEST, encode(RequestCodec, { keys: wanted.keys }))
+    const asked = [...keys.values()]
+    this._pending.push({ keys: asked, lengths, wants, initial })
+    this._send(REQUEST, encode(RequestCodec, { keys: asked }))
   }
 
   private _onrequest(bytes: Uint8Array): void {
@@ -285,27 +386,24 @@ export class Session {
     try {
       keys = decode(RequestCodec, bytes).keys
     } catch (err) {
-      this._host.report(err as DatSdkError, this.peer)
+      this._report(err as DatSdkError)
       keys = [] // still answer, so the remote's exchange can finish
     }
-    this._send(ANSWER, encode(AnswerCodec, { keys: this._host.have(keys) }))
+    this._send(ANSWER, encode(AnswerCodec, { keys: this._have(keys) }))
   }
 
   private _onanswer(bytes: Uint8Array): void {
     if (!this._accepting()) return
     const pending = this._pending.shift()
     if (!pending) {
-      this._host.report(
-        new DatSdkError('BAD_MESSAGE', 'The remote answered a request we did not make'),
-        this.peer,
-      )
+      this._report(new DatSdkError('BAD_MESSAGE', 'The remote answered a request we did not make'))
       return
     }
     let answered: Uint8Array[]
     try {
       answered = decode(AnswerCodec, bytes).keys
     } catch (err) {
-      this._host.report(err as DatSdkError, this.peer)
+      this._report(err as DatSdkError)
       answered = []
     }
     // Only what we asked for: an answer cannot make us open a feed we did not want.
@@ -326,7 +424,7 @@ export class Session {
     try {
       decode(DoneCodec, bytes)
     } catch (err) {
-      this._host.report(err as DatSdkError, this.peer)
+      this._report(err as DatSdkError)
     }
     this._remoteDone = true
     this._maybeEnd()
@@ -334,16 +432,23 @@ export class Session {
 
   private async _download(keys: Uint8Array[], pending: PendingRequest): Promise<void> {
     try {
-      await this._host.addRemoteFeeds(keys, this)
+      await Promise.all(
+        pending.wants.map((w) => {
+          const mine = keys.filter((key) => w.keys.has(b4a.toString(key, 'hex')))
+          return this._hosts.has(w.host) ? w.host.addRemoteFeeds(mine, this) : undefined
+        }),
+      )
     } finally {
-      this._host.release(pending.reserved)
+      for (const w of pending.wants) w.host.release(w.reserved)
+      pending.wants = []
     }
     if (this.closed) return
-    this._host.onremotefeeds(this)
+    this.stream.emit('remote-feeds')
+    for (const host of this._hosts) host.onremotefeeds(this)
     if (!pending.initial) return
     const waits: Array<Promise<void>> = []
     for (const key of keys) {
-      const core = this._host.feed(key)
+      const core = this._feed(key)
       const length = pending.lengths.get(b4a.toString(key, 'hex')) ?? 0
       if (core && core.contiguousLength < length) waits.push(this._hold(core, length))
     }
@@ -383,7 +488,7 @@ export class Session {
     if (this._failed || this.closed) return
     this._failed = true
     const err = Object.assign(new DatSdkError(code, message), extra)
-    this._host.report(err, this.peer)
+    this._report(err)
     if (this.mode === 'replicate') this.stream.destroy(err)
     else this._channel?.close()
     this._destroy()
@@ -401,12 +506,48 @@ export class Session {
   private _destroy(): void {
     if (this.closed) return
     this.closed = true
-    for (const p of this._pending) this._host.release(p.reserved)
+    for (const p of this._pending) for (const w of p.wants) w.host.release(w.reserved)
     this._pending = []
     this._resolveClosed()
     this._resolveChannelCreated()
     pairings.delete(this)
-    this._host.onclose(this)
+    for (const host of [...this._hosts]) host.onclose(this)
+    this._hosts.clear()
+  }
+
+  // --- over every host of the session ---
+
+  /** The union of the hosts' feeds, each with the most any of them holds. */
+  private _manifest(): ManifestEntry[] {
+    const byKey = new Map<string, ManifestEntry>()
+    for (const host of this._hosts) {
+      for (const e of host.manifest()) {
+        const hex = b4a.toString(e.key, 'hex')
+        const known = byKey.get(hex)
+        if (!known || known.length < e.length) byKey.set(hex, e)
+      }
+    }
+    return [...byKey.values()]
+  }
+
+  private _have(keys: Uint8Array[]): Uint8Array[] {
+    const held = new Set<string>()
+    for (const host of this._hosts) {
+      for (const key of host.have(keys)) held.add(b4a.toString(key, 'hex'))
+    }
+    return keys.filter((key) => held.has(b4a.toString(key, 'hex')))
+  }
+
+  private _feed(key: Uint8Array): Hypercore<unknown> | undefined {
+    for (const host of this._hosts) {
+      const core = host.feed(key)
+      if (core) return core
+    }
+    return undefined
+  }
+
+  private _report(err: DatSdkError): void {
+    for (const host of this._hosts) host.report(err, this.peer)
   }
 }
 
@@ -432,6 +573,14 @@ const pairings = {
       session.mux.pair({ protocol: PROTOCOL, id: null }, (id) => onpair(set, id))
     }
     sessions.add(session)
+  },
+
+  /** The open join-mode session of `channelId` on `mux`, to share. */
+  find(mux: Protomux, channelId: Uint8Array): Session | null {
+    for (const s of this.byMux.get(mux) ?? []) {
+      if (s.mode === 'join' && !s.closed && b4a.equals(s.channelId, channelId)) return s
+    }
+    return null
   },
 
   delete(session: Session): void {

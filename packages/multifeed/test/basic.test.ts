@@ -108,9 +108,8 @@ test('a name gives the same writable feed after reopening, and feeds() keeps its
 
     const again = t.add(new Multifeed<string>(dir, { valueEncoding: 'utf-8' }))
     const loaded: Array<[string, string | null]> = []
-    again.on('feed', (feed: { key: Uint8Array }, name: string | null) =>
-      loaded.push([hex(feed.key), name]),
-    )
+    // A feed is announced once ready, so its key is set (hypercore types it nullable before ready).
+    again.on('feed', (feed, name) => loaded.push([hex(feed.key!), name]))
     await again.ready()
     assert.equal(
       again.feeds().map((f) => hex(f.key)),

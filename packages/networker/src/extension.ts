@@ -1,5 +1,5 @@
 import type { Extension, ExtensionHandlers, NetworkPeer } from '@dat-sdk/interfaces'
-import { DatSdkError, isDatSdkError, resolveEncoding } from '@dat-sdk/store'
+import { DatSdkError, dispatchMessage, resolveEncoding } from '@dat-sdk/store'
 import type { MessageCodec } from '@dat-sdk/store'
 
 /** Handlers of a connection-level extension; every one is optional. */
@@ -57,37 +57,9 @@ export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer
   /** @internal Bytes from `peer` on this extension's channel: decode, deliver, never throw. */
   _receive(bytes: Uint8Array, peer: NetworkPeer): void {
     if (this._destroyed) return
-    let message: M
-    try {
-      message = this._codec.decode(bytes)
-    } catch (err) {
-      this._fail(err, peer)
-      return
-    }
-    try {
-      const result = this._handlers.onmessage?.(message, peer)
-      if (isPromiseLike(result)) result.then(undefined, (err: unknown) => this._fail(err, peer))
-    } catch (err) {
-      this._fail(err, peer)
-    }
-  }
-
-  private _fail(cause: unknown, peer: NetworkPeer): void {
-    const err = isDatSdkError(cause, 'BAD_MESSAGE')
-      ? cause
-      : new DatSdkError(
-          'BAD_MESSAGE',
-          `Extension '${this.name}' failed on a message: ${why(cause)}`,
-          {
-            cause,
-          },
-        )
-    try {
-      this._handlers.onerror?.(err, peer)
-    } catch {
-      // A throwing error handler must not take the connection down with it.
-    }
-    this._transport._reportExtensionError(err, peer)
+    dispatchMessage(this.name, this._codec, this._handlers, bytes, peer, (err, p) =>
+      this._transport._reportExtensionError(err, p),
+    )
   }
 
   private _checkOpen(): void {
@@ -95,16 +67,4 @@ export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer
       throw new DatSdkError('CLOSED', `Extension '${this.name}' was destroyed`)
     }
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  )
-}
-
-function why(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

@@ -1,4 +1,6 @@
 /// <reference path="../types/hyperswarm.d.ts" preserve="true" />
+/// <reference path="../types/hyperdht.d.ts" preserve="true" />
+/// <reference path="../types/secret-stream.d.ts" preserve="true" />
 export {
   Networker,
   EXTENSION_PROTOCOL,
@@ -8,6 +10,22 @@ export {
 } from './networker.js'
 export { Networker as default } from './networker.js'
 export { StreamExtension, type StreamExtensionHandlers } from './extension.js'
+export {
+  TopicSet,
+  withTopicHandles,
+  type ApplyTopic,
+  type Joinable,
+  type TopicMode,
+} from './topic-set.js'
+export {
+  parseBootstrap,
+  parseHostPort,
+  isLoopbackHost,
+  dhtSettings,
+  createSwarm,
+  type BootstrapNode,
+  type CreateSwarmOptions,
+} from './bootstrap.js'
 export type {
   NetworkPeer,
   NetworkerEvents,

@@ -285,8 +285,8 @@ test('a malformed payload is BAD_MESSAGE on onerror and extension-error, never a
     ]
     const errors: Array<{ where: string; code: string; from: string }> = []
     const events: Array<{ code: string; from: string }> = []
-    b.on('extension-error', (err: DatSdkError, peer: NetworkPeer) =>
-      events.push({ code: err.code, from: b4a.toString(peer.remotePublicKey, 'hex') }),
+    b.on('extension-error', (err, peer) =>
+      events.push({ code: err.code, from: peer ? b4a.toString(peer.remotePublicKey, 'hex') : '' }),
     )
     const good: unknown[] = []
     for (const k of cases) {

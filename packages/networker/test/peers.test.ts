@@ -15,7 +15,7 @@ import {
   type LoopbackTestnet,
   type Teardown,
 } from '@dat-sdk/test-utils'
-import { Networker, type NetworkPeer, type SwarmLike } from '@dat-sdk/networker'
+import { Networker, type NetworkPeer } from '@dat-sdk/networker'
 
 const test = suite('networker: peers and topics')
 let testnet: LoopbackTestnet
@@ -312,9 +312,7 @@ test('close() ends every connection and destroys the swarm it made, not one it w
     const owned = onTestnet(t)
     const swarm = testnet.swarm()
     t.add(() => swarm.destroy())
-    const given = t.add(
-      new Networker(t.add(Store.temp()), { swarm: swarm as unknown as SwarmLike }),
-    )
+    const given = t.add(new Networker(t.add(Store.temp()), { swarm }))
     const hub = onTestnet(t)
     const topic = randomBytes(32)
     await hub.configure(topic)

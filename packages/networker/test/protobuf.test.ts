@@ -112,8 +112,8 @@ test('a truncated and a garbage payload on the same name are BAD_MESSAGE; the co
     const good: Hello[] = []
     const errors: Array<{ code: string; from: string }> = []
     const events: Array<{ err: DatSdkError; from: string }> = []
-    b.on('extension-error', (err: DatSdkError, peer: NetworkPeer) =>
-      events.push({ err, from: hex(peer.remotePublicKey) }),
+    b.on('extension-error', (err, peer) =>
+      events.push({ err, from: peer ? hex(peer.remotePublicKey) : '' }),
     )
     b.registerExtension<Hello>('hello', {
       encoding: messages.Hello,

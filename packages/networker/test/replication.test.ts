@@ -12,7 +12,7 @@ import {
   type LoopbackTestnet,
   type Teardown,
 } from '@dat-sdk/test-utils'
-import { Networker, type SwarmLike } from '@dat-sdk/networker'
+import { Networker } from '@dat-sdk/networker'
 
 const test = suite('networker: replication')
 let testnet: LoopbackTestnet
@@ -167,7 +167,7 @@ test('works with a plain Corestore and a swarm it was given, which it does not d
     const corestore = t.add(new Corestore(t.tmpDir('plain')))
     const swarm = testnet.swarm()
     t.add(() => swarm.destroy())
-    const given = t.add(new Networker(corestore, { swarm: swarm as unknown as SwarmLike }))
+    const given = t.add(new Networker(corestore, { swarm }))
     const b = node(t)
 
     const core = corestore.get({ name: 'plain' })

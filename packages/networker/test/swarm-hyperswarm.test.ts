@@ -1,13 +1,14 @@
 // Hyperswarm on a loopback testnet passes the same suite as MemorySwarm: the SwarmLike seam holds.
-import { createTestnet, swarmCompliance } from '@dat-sdk/test-utils'
-import type { SwarmLike } from '@dat-sdk/networker'
+import { createTestnet, swarmCompliance, type LoopbackTestnet } from '@dat-sdk/test-utils'
 
-const test = swarmCompliance('Hyperswarm on a loopback testnet', async () => {
-  const testnet = await createTestnet(3)
-  return {
-    create: () => testnet.swarm() as unknown as SwarmLike,
-    destroy: () => testnet.destroy(),
-  }
+let testnet: LoopbackTestnet
+const test = swarmCompliance({
+  name: 'Hyperswarm on a loopback testnet',
+  setup: () => testnet.swarm(),
 })
+test.before(async () => {
+  testnet = await createTestnet(3)
+})
+test.after(() => testnet.destroy())
 
 test.run()

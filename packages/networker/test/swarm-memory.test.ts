@@ -1,13 +1,8 @@
 // MemorySwarm (test-utils) must behave like Hyperswarm wherever the networker relies on it.
 import { MemorySwarm, MemorySwarmNetwork, swarmCompliance } from '@dat-sdk/test-utils'
-import type { SwarmLike } from '@dat-sdk/networker'
 
-const test = swarmCompliance('MemorySwarm', () => {
-  const network = new MemorySwarmNetwork()
-  return {
-    create: (): SwarmLike => new MemorySwarm({ network }),
-    destroy: () => network.destroy(),
-  }
-})
+const network = new MemorySwarmNetwork()
+const test = swarmCompliance({ name: 'MemorySwarm', setup: () => new MemorySwarm({ network }) })
+test.after(() => network.destroy())
 
 test.run()

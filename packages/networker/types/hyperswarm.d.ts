@@ -1,33 +1,8 @@
-// Hand-written declarations for `hyperswarm` 4 and `hyperdht` 6 (they ship no types), typed as far
-// as this project uses them.
-declare module 'hyperdht' {
-  import { EventEmitter } from 'node:events'
-
-  export interface DHTKeyPair {
-    publicKey: Uint8Array
-    secretKey: Uint8Array
-  }
-
-  export interface DHTOptions {
-    bootstrap?: Array<{ host: string; port: number } | string>
-    /** The address the UDP socket binds (0.0.0.0 by default). */
-    host?: string
-    port?: number
-    firewalled?: boolean
-    keyPair?: DHTKeyPair
-    ephemeral?: boolean
-  }
-
-  export default class HyperDHT extends EventEmitter {
-    constructor(opts?: DHTOptions)
-    static keyPair(seed?: Uint8Array): DHTKeyPair
-    readonly destroyed: boolean
-    ready(): Promise<void>
-    address(): { host: string; port: number }
-    destroy(opts?: { force?: boolean }): Promise<void>
-  }
-}
-
+/// <reference types="node" preserve="true" />
+/// <reference path="./hyperdht.d.ts" preserve="true" />
+/// <reference path="./secret-stream.d.ts" preserve="true" />
+// Hand-written declaration for `hyperswarm` 4 (it ships no types), typed as far as this project
+// uses it. Its connections are @hyperswarm/secret-stream's NoiseSecretStream (./secret-stream.d.ts).
 declare module 'hyperswarm' {
   import { EventEmitter } from 'node:events'
   import type { Duplex } from 'node:stream'

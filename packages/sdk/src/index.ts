@@ -7,12 +7,14 @@ export {
   type SDKDriveOptions,
   type HypercoreFactory,
   type HyperdriveFactory,
+  type HyperbeeFactory,
   type CorestoreFactory,
   type GossipFactory,
   type MultifeedFactory,
 } from './sdk.js'
 export { createSDK as default } from './sdk.js'
 export { SDKCore, SDKDrive } from './parts.js'
+export { SDKBee, type SDKBeeOptions } from './bee.js'
 export type {
   NetworkerLike,
   NetworkPeerLike,
@@ -34,7 +36,7 @@ export type {
   BaseWatcher,
   Pairing,
 } from '@dat-sdk/autobase'
-export type { BootstrapNode } from './options.js'
+export { parseBootstrap, parseHostPort, type BootstrapNode } from '@dat-sdk/networker'
 export {
   DatSdkError,
   ErrorCodes,
@@ -59,6 +61,15 @@ export type {
   SyncProgress,
   SyncResult,
 } from '@dat-sdk/drive-wrapper'
+export type {
+  Bee,
+  BeeOptions,
+  BeeEncoding,
+  BeeEntry,
+  BeeRange,
+  BeeWatcher,
+  SubOptions,
+} from '@dat-sdk/bee-wrapper'
 export type { Networker, NetworkerOptions, NetworkPeer, SwarmLike } from '@dat-sdk/networker'
 export type { Gossip, GossipOptions } from '@dat-sdk/gossip'
 export type { Multifeed, MultifeedOptions } from '@dat-sdk/multifeed'

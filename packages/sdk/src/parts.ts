@@ -1,4 +1,3 @@
-import type { Duplex } from 'node:stream'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
 import { Drive, type DriveOptions, type FolderSync, type Hyperdrive } from '@dat-sdk/drive-wrapper'
 import type { Corestore, Hypercore, KeyLike, Store } from '@dat-sdk/store'
@@ -8,13 +7,14 @@ export type OpenHook<P> = (part: P) => Promise<void>
 
 /**
  * A `Core` that runs the SDK's open hook (ref cache, autoJoin, waiting for the first lookup)
- * before `ready()` resolves.
+ * before `ready()` resolves. The SDK opens the hypercore session it wraps, so closing the
+ * SDKCore closes that session (`closeHypercore` is always true here).
  */
 export class SDKCore<T = Uint8Array> extends Core<T> {
   private _hook: OpenHook<SDKCore<T>> | null
 
   constructor(hypercore: Hypercore<T>, opts: CoreOptions, hook: OpenHook<SDKCore<T>> | null) {
-    super(hypercore, opts)
+    super(hypercore, { ...opts, closeHypercore: true })
     this._hook = hook
   }
 
@@ -100,12 +100,6 @@ export function lazyKeyCorestore(session: Corestore, key: Promise<Uint8Array>): 
         : value
     },
   })
-}
-
-/** Multifeed's `join()` runs its exchange on each connection's stream. */
-export interface StreamPeer {
-  stream: Duplex
-  remotePublicKey: Uint8Array
 }
 
 function noop(): void {}

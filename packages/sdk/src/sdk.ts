@@ -4,13 +4,24 @@ import b4a from 'b4a'
 import HyperdriveClass from 'hyperdrive'
 import ReadyResource from 'ready-resource'
 import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
+import type { BeeOptions } from '@dat-sdk/bee-wrapper'
 import { Drive, type DriveOptions, type SyncFolderOptions } from '@dat-sdk/drive-wrapper'
 import { Gossip, type GossipOptions } from '@dat-sdk/gossip'
 import { Multifeed, type MultifeedOptions } from '@dat-sdk/multifeed'
-import { Networker, type SwarmLike } from '@dat-sdk/networker'
+import {
+  Networker,
+  dhtSettings,
+  parseBootstrap,
+  withTopicHandles,
+  type BootstrapNode,
+  type Joinable,
+  type SwarmLike,
+} from '@dat-sdk/networker'
 import {
   DatSdkError,
   Store,
+  closedError,
+  layout,
   parseRef,
   toHex,
   type Hypercore,
@@ -26,14 +37,9 @@ import {
   type SDKBaseOptions,
 } from './base.js'
 import { NameResolver, type DnsOptions } from './dns.js'
-import { dhtSettings, parseBootstrap, type BootstrapNode } from './options.js'
 import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
-import type {
-  ConfigureOptions,
-  ExtensionHost,
-  NetworkPeerLike,
-  NetworkerLike,
-} from '@dat-sdk/interfaces'
+import { SDKBee, type SDKBeeOptions } from './bee.js'
+import type { ExtensionHost, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
 
 export interface SDKOptions {
   /**
@@ -90,6 +96,11 @@ export interface HyperdriveFactory {
   new (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
 }
 
+export interface HyperbeeFactory {
+  <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
+  new <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
+}
+
 export interface CorestoreFactory {
   (name?: string | null): Store
   new (name?: string | null): Store
@@ -106,12 +117,6 @@ export interface GossipFactory {
 export interface MultifeedFactory {
   <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>
   new <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>
-}
-
-interface Join {
-  count: number
-  announce: boolean
-  flushed: Promise<void>
 }
 
 interface Closable {
@@ -131,10 +136,6 @@ function envBootstrap(): string[] | undefined {
   return list && list.length > 0 ? list : undefined
 }
 
-function closedError(): DatSdkError {
-  return new DatSdkError('CLOSED', 'The SDK is closed')
-}
-
 /**
  * The Dat SDK: storage and networking set up once, and shortcuts that open cores, drives,
  * stores, gossip sets and multifeeds on them. Make one with `await createSDK(opts)`.
@@ -150,6 +151,8 @@ export class SDK extends ReadyResource {
   readonly Hypercore: HypercoreFactory
   /** `Hyperdrive(ref?, opts?)`, with or without `new`: a `Drive`; a folder ref keeps the folder in sync. */
   readonly Hyperdrive: HyperdriveFactory
+  /** `Hyperbee(ref?, opts?)`, with or without `new`: a `Bee` (named bees live apart from cores and drives). */
+  readonly Hyperbee: HyperbeeFactory
   /** `Corestore(name?)`: a namespace of the SDK's store (the same name, the same namespace, across restarts). */
   readonly Corestore: CorestoreFactory
   /** `Gossip(host?, opts?)`: a gossip set on a core, a drive or (by default) the networker. */
@@ -165,13 +168,15 @@ export class SDK extends ReadyResource {
   private readonly _resolver: NameResolver
   private readonly _cores = new Map<string, SDKCore<unknown>>()
   private readonly _drives = new Map<string, SDKDrive>()
+  private readonly _bees = new Map<string, SDKBee<unknown, unknown>>()
   private readonly _stores = new Map<string, Store>()
   private readonly _multifeeds = new Map<string, Multifeed<unknown>>()
   private readonly _bases = new Map<string, Base<unknown, unknown, unknown>>()
   private _pairing: Pairing | null | undefined = undefined
   private readonly _refs = new Map<object, Set<string>>()
   private readonly _parts = new Set<Closable>()
-  private readonly _joins = new Map<string, Join>()
+  /** The networker, with topic handles counted over its `configure()` if it has no `join()`. */
+  private _net!: Joinable<NetworkerLike>
   private readonly _flushes = new Map<object, Promise<unknown>>()
 
   constructor(opts: SDKOptions = {}) {
@@ -194,6 +199,9 @@ export class SDK extends ReadyResource {
     this.Hyperdrive = function Hyperdrive(ref?: SDKRef, o?: SDKDriveOptions) {
       return sdk._openDrive(ref, o)
     } as HyperdriveFactory
+    this.Hyperbee = function Hyperbee<K, V>(ref?: SDKRef, o?: SDKBeeOptions<K, V>) {
+      return sdk._openBee<K, V>(ref, o)
+    } as HyperbeeFactory
     this.Corestore = function Corestore(name?: string | null) {
       return sdk._openStore(name)
     } as CorestoreFactory
@@ -207,7 +215,7 @@ export class SDK extends ReadyResource {
       return sdk._openBase<K, T, V>(ref, o)
     } as AutobaseFactory
     this.resolveName = (url: string) => {
-      if (this.closing) return Promise.reject(closedError())
+      if (this.closing) return Promise.reject(closedError('SDK'))
       return this._resolver.resolve(url)
     }
     this.ready = this.ready.bind(this)
@@ -229,6 +237,7 @@ export class SDK extends ReadyResource {
         ...dhtSettings(bootstrap, o.host, o.firewalled),
       })
     }
+    this._net = withTopicHandles(this.networker)
   }
 
   protected override async _close(): Promise<void> {
@@ -249,7 +258,7 @@ export class SDK extends ReadyResource {
   }
 
   private _check(): void {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('SDK')
     if (!this.opened) throw new TypeError('The SDK is not open yet: use `await createSDK()`')
   }
 
@@ -260,7 +269,7 @@ export class SDK extends ReadyResource {
    * before the announce went round finds nobody until the swarm looks again.
    */
   async flush(part?: { ready(): Promise<unknown> }): Promise<void> {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('SDK')
     const parts: Array<{ ready(): Promise<unknown> }> = part ? [part] : [...this._parts]
     await Promise.allSettled(parts.map((p) => p.ready()))
     await Promise.allSettled(parts.map((p) => this._flushes.get(p)))
@@ -300,43 +309,6 @@ export class SDK extends ReadyResource {
     return null
   }
 
-  /** Joins a discovery key for one more part; the topic is left when the last one closes. */
-  private _join(discoveryKey: Uint8Array, announce: boolean): Promise<void> {
-    const hex = toHex(discoveryKey)
-    let join = this._joins.get(hex)
-    if (join) {
-      join.count++
-      if (announce && !join.announce) {
-        join.announce = true
-        join.flushed = this._configure(discoveryKey, { announce: true, lookup: true })
-      }
-      return join.flushed
-    }
-    const flushed = this._configure(discoveryKey, { announce, lookup: true, flush: true })
-    join = { count: 1, announce, flushed }
-    this._joins.set(hex, join)
-    flushed.catch(noop)
-    return flushed
-  }
-
-  private _leave(discoveryKey: Uint8Array): void {
-    const hex = toHex(discoveryKey)
-    const join = this._joins.get(hex)
-    if (!join || --join.count > 0) return
-    this._joins.delete(hex)
-    if (this.closing) return // the networker leaves every topic as it closes
-    this._configure(discoveryKey, { announce: false, lookup: false }).catch(noop)
-  }
-
-  /** `networker.configure()`, as a promise even when a stand-in networker throws. */
-  private _configure(discoveryKey: Uint8Array, opts: ConfigureOptions): Promise<void> {
-    try {
-      return Promise.resolve(this.networker.configure(discoveryKey, opts))
-    } catch (err) {
-      return Promise.reject(err)
-    }
-  }
-
   /**
    * Joins a part's discovery key (announce when writable, lookup always). A read-only part that
    * has nothing yet waits for the first lookup, and for the peers it found to say what they have.
@@ -348,10 +320,15 @@ export class SDK extends ReadyResource {
     if (!this.autoJoin || this.closing || !core.discoveryKey) return
     const discoveryKey = core.discoveryKey
     const writable = core.writable
-    part.once('close', () => this._leave(discoveryKey))
+    const topic = this._net.join(discoveryKey, { announce: writable, lookup: true })
+    part.once('close', () => {
+      // Closing, the networker leaves every topic itself.
+      if (!this.closing) topic.destroy().catch(noop)
+    })
     // While this is held, hypercore's update() and get() wait for peers instead of giving up.
     const done = writable ? noop : core.findingPeers()
-    const joined = this._join(discoveryKey, writable)
+    const joined = topic
+      .flushed()
       .catch(noop)
       .then(() => this._firstPeer(core))
       .then(async () => {
@@ -402,9 +379,11 @@ export class SDK extends ReadyResource {
     base.ready().then(() => {
       if (base.key) this._remember(cache, `key:${toHex(base.key)}`, base)
       if (!this.autoJoin || !base.discoveryKey || base.closing) return
-      const discoveryKey = base.discoveryKey
-      this._flushes.set(base, this._join(discoveryKey, true).catch(noop))
-      base.once('close', () => this._leave(discoveryKey))
+      const topic = this._net.join(base.discoveryKey, { announce: true, lookup: true })
+      this._flushes.set(base, topic.flushed().catch(noop))
+      base.once('close', () => {
+        if (!this.closing) topic.destroy().catch(noop)
+      })
     }, noop)
     return base
   }
@@ -513,6 +492,39 @@ export class SDK extends ReadyResource {
     await this._autoJoin(drive, drive.hyperdrive.core as Hypercore<unknown>)
   }
 
+  // --- Hyperbee ---------------------------------------------------------------------------------
+
+  private _openBee<K, V>(ref?: SDKRef, opts: BeeOptions<K, V> = {}): SDKBee<K, V> {
+    this._check()
+    const parsed = parseRef(ref)
+    const hook = (bee: SDKBee<K, V>) => this._beeOpened(bee)
+    const cache = this._bees as Map<string, SDKBee<K, V>>
+
+    if (parsed === null) return this._track(new SDKBee(this.store, null, opts, hook), null, [])
+    if ('folder' in parsed) {
+      throw new DatSdkError('INVALID_KEY', `${parsed.folder} is a folder: a bee has no folder`)
+    }
+    if ('domain' in parsed) {
+      const refs = [`domain:${parsed.domain}`]
+      const cached = this._cached(cache, refs)
+      if (cached) return cached
+      const key = this._resolver.resolve(`hyper://${parsed.domain}`)
+      key.catch(noop) // reported by the bee's ready()
+      const core = this.store.corestore.get({ preload: key.then((k) => ({ key: k })) })
+      return this._track(new SDKBee(core, null, opts, hook), cache, refs)
+    }
+    const refs = 'name' in parsed ? [`name:${parsed.name}`] : [`key:${toHex(parsed.key)}`]
+    const cached = this._cached(cache, refs)
+    if (cached) return cached
+    return this._track(new SDKBee(this.store, ref ?? null, opts, hook), cache, refs)
+  }
+
+  private async _beeOpened<K, V>(bee: SDKBee<K, V>): Promise<void> {
+    const cache = this._bees as Map<string, SDKBee<K, V>>
+    if (bee.key) this._remember(cache, `key:${toHex(bee.key)}`, bee)
+    await this._autoJoin(bee, bee.hyperbee.core)
+  }
+
   // --- Corestore, Gossip, Multifeed -------------------------------------------------------------
 
   private _openStore(name?: string | null): Store {
@@ -523,7 +535,7 @@ export class SDK extends ReadyResource {
     const label = name ?? b4a.toString(crypto.randomBytes(16), 'hex')
     const cached = this._cached(this._stores, [label])
     if (cached) return cached
-    return this._track(this.store.namespace(`corestore/${label}`), this._stores, [label])
+    return this._track(this.store.namespace(layout.corestore(label)), this._stores, [label])
   }
 
   private _openGossip<P extends object>(
@@ -547,7 +559,7 @@ export class SDK extends ReadyResource {
       refs = [ref]
       const cached = this._cached(this._multifeeds, refs)
       if (cached) return cached as Multifeed<T>
-      storage = this._track(this.store.namespace(`multifeed/${ref}`), null, [])
+      storage = this._track(this.store.namespace(layout.multifeed(ref)), null, [])
     } else if (ref instanceof Store) {
       storage = ref
     } else {
@@ -557,7 +569,7 @@ export class SDK extends ReadyResource {
     this._track(multifeed, this._multifeeds as Map<string, Multifeed<T>>, refs)
     if (typeof ref === 'string') multifeed.once('close', () => void storage.close().catch(noop))
     if (this.autoJoin) {
-      const joined = multifeed.join(this.networker)
+      const joined = multifeed.join(this._net)
       joined.catch(noop)
       this._flushes.set(multifeed, joined)
     }

@@ -27,7 +27,7 @@ test('after a restart: a named core reopened by its URL is writable, and the nam
     let feedKey: Uint8Array
     {
       const sdk = await createSDK({ storage, bootstrap: testnet.bootstrap })
-      const core = sdk.Hypercore('journal', { valueEncoding: 'utf-8' })
+      const core = sdk.Hypercore<string>('journal', { valueEncoding: 'utf-8' })
       await core.append(['one', 'two'])
       url = core.url!
       const sameRun = sdk.Hypercore(url)

@@ -2,38 +2,12 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
-import { Networker } from '@dat-sdk/networker'
 import { Store } from '@dat-sdk/store'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
-import {
-  createTestnet,
-  eventually,
-  networkerCompliance,
-  teardown,
-  type LoopbackTestnet,
-  type Teardown,
-} from '@dat-sdk/test-utils'
+import { eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
 import { TcpDirectory, TcpNetworker } from './helpers/tcp-networker.js'
 
-const test = suite('the networking seam: the default Networker and a TCP one written here')
-
-let testnet: LoopbackTestnet
-test.before(async () => {
-  testnet = await createTestnet(3)
-})
-test.after(async () => {
-  await testnet.destroy()
-})
-
-// The default networker passes the same suite as any stand-in.
-networkerCompliance('default Networker', test, {
-  async create(t) {
-    const store = t.add(Store.temp())
-    await store.ready()
-    const networker = new Networker(store, { bootstrap: testnet.bootstrap })
-    return { networker, publicKey: networker.publicKey }
-  },
-})
+const test = suite('the networking seam: a TCP networker written here, through opts.networker')
 
 async function tcpPair(t: Teardown): Promise<{ a: SDK; b: SDK; made: TcpNetworker[] }> {
   const directory = new TcpDirectory()
@@ -65,7 +39,7 @@ test('two SDKs over plain TCP on loopback share a core and a drive', async () =>
   const t = teardown()
   try {
     const { a, b } = await tcpPair(t)
-    const core = a.Hypercore('over-tcp', { valueEncoding: 'utf-8' })
+    const core = a.Hypercore<string>('over-tcp', { valueEncoding: 'utf-8' })
     await core.append(['one', 'two'])
     await a.flush(core)
     const copy = b.Hypercore<string>(core.key, { valueEncoding: 'utf-8' })
@@ -90,10 +64,10 @@ test('gossip and a multifeed run over the TCP networker too', async () => {
   const t = teardown()
   try {
     const { a, b } = await tcpPair(t)
-    const ma = a.Multifeed('tcp-chat', { valueEncoding: 'utf-8' })
+    const ma = a.Multifeed<string>('tcp-chat', { valueEncoding: 'utf-8' })
     await (await ma.writer()).append('from a')
     await a.flush(ma)
-    const mb = b.Multifeed('tcp-chat', { valueEncoding: 'utf-8' })
+    const mb = b.Multifeed<string>('tcp-chat', { valueEncoding: 'utf-8' })
     await (await mb.writer()).append('from b')
     await eventually(() => ma.feeds().length === 2 && mb.feeds().length === 2, { timeout: 20_000 })
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { dhtSettings, isLoopbackHost, parseBootstrap } from '../src/options.js'
+import { dhtSettings, isLoopbackHost, parseBootstrap } from '@dat-sdk/networker'
 import { createSDK } from '@dat-sdk/sdk'
 import { createTestnet } from '@dat-sdk/test-utils'
 

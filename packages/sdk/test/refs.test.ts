@@ -93,7 +93,7 @@ test('resolveName and hyper://domain refs go through DNS; the core gets the key 
   try {
     const a = await sdkOn(t)
     const b = await sdkOn(t)
-    const core = a.Hypercore('site', { valueEncoding: 'utf-8' })
+    const core = a.Hypercore<string>('site', { valueEncoding: 'utf-8' })
     await core.append('served by name')
     await a.flush(core)
     dns.records.set('_dnslink.core.example', [{ text: `dnslink=/hyper/${toZ32(core.key!)}` }])

@@ -31,7 +31,7 @@ test('a core: the reader ready() waits for the lookup, so get(0) just works', as
   const t = teardown()
   try {
     const [a, b] = await pair(t)
-    const writer = a.Hypercore('shared', { valueEncoding: 'utf-8' })
+    const writer = a.Hypercore<string>('shared', { valueEncoding: 'utf-8' })
     await writer.append(['one', 'two'])
     await a.flush(writer)
     const reader = b.Hypercore<string>(writer.url, { valueEncoding: 'utf-8' })
@@ -116,9 +116,9 @@ test('a multifeed joined to the network: each side gets the other side writer an
   const t = teardown()
   try {
     const [a, b] = await pair(t)
-    const ma = a.Multifeed('chat', { valueEncoding: 'json' })
+    const ma = a.Multifeed<{ from: string }>('chat', { valueEncoding: 'json' })
     await a.flush(ma)
-    const mb = new b.Multifeed('chat', { valueEncoding: 'json' })
+    const mb = new b.Multifeed<{ from: string }>('chat', { valueEncoding: 'json' })
     assert.is(a.Multifeed('chat'), ma, 'same name, same multifeed')
     const wa = await ma.writer('local')
     const wb = await mb.writer('local')

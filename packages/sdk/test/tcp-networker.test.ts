@@ -1,18 +1,14 @@
-import { suite } from 'uvu'
 import { Store } from '@dat-sdk/store'
 import { networkerCompliance } from '@dat-sdk/test-utils'
 import { TcpDirectory, TcpNetworker } from './helpers/tcp-networker.js'
 
-const test = suite('NetworkerLike compliance: the test TCP networker')
-
+// The TCP networker written for these tests passes the same NetworkerLike suite as the default
+// Networker (which runs it in @dat-sdk/networker's own tests).
 const directory = new TcpDirectory()
-networkerCompliance('tcp', test, {
-  async create(t) {
-    const store = t.add(Store.temp())
-    await store.ready()
-    const networker = new TcpNetworker(store, directory)
-    return { networker, publicKey: networker.publicKey }
-  },
+const test = networkerCompliance({
+  name: 'the test TCP networker',
+  setup: (t) => new TcpNetworker(t.add(Store.temp()), directory),
+  publicKey: (networker) => networker.publicKey,
 })
 
 test.run()

@@ -1,7 +1,7 @@
 import b4a from 'b4a'
 import c, { type Codec } from 'compact-encoding'
 import type { AbstractEncoding, Encoding } from '@dat-sdk/interfaces'
-import { DatSdkError } from './errors.js'
+import { asBadMessage } from './dispatch.js'
 
 export type { Codec, AbstractEncoding, Encoding }
 
@@ -105,8 +105,7 @@ export function resolveEncoding<M = Uint8Array>(
       try {
         return base.decode(bytes) as M
       } catch (err) {
-        const why = err instanceof Error ? err.message : String(err)
-        throw new DatSdkError('BAD_MESSAGE', `Message failed to decode: ${why}`, { cause: err })
+        throw asBadMessage(err, 'Decoding a message')
       }
     },
   }

@@ -50,3 +50,8 @@ export function isDatSdkError(err: unknown, code?: ErrorCode): err is DatSdkErro
     typeof c === 'string' && (ErrorCodes as readonly string[]).includes(c) && (!code || c === code)
   )
 }
+
+/** The one `CLOSED` error: `what` names the closed part ("The store is closed"). */
+export function closedError(what: string, cause?: unknown): DatSdkError {
+  return new DatSdkError('CLOSED', `The ${what} is closed`, cause ? { cause } : undefined)
+}

@@ -15,7 +15,7 @@ export {
 } from './store.js'
 export { Store as default } from './store.js'
 export { parseRef, toKey, toHex, toZ32, toURL, type KeyLike, type Ref } from './keys.js'
-export { DatSdkError, ErrorCodes, isDatSdkError, type ErrorCode } from './errors.js'
+export { DatSdkError, ErrorCodes, closedError, isDatSdkError, type ErrorCode } from './errors.js'
 export {
   resolveEncoding,
   type Encoding,
@@ -23,7 +23,9 @@ export {
   type MessageCodec,
   type Codec,
 } from './encoding.js'
+export { asBadMessage, dispatchMessage, type DispatchHandlers } from './dispatch.js'
 export { defaultStorageDir } from './storage.js'
+export { layout } from './layout.js'
 export { isCorestore, isStore } from './shapes.js'
 export type { default as Hypercore, HypercoreOptions, HypercorePeer, KeyPair } from 'hypercore'
 export type { default as Corestore } from 'corestore'

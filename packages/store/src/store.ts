@@ -7,15 +7,20 @@ import type { HypercoreOptions } from 'hypercore'
 import crypto from 'hypercore-crypto'
 import type { Listener, StoreEvents as SeamStoreEvents } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
-import { DatSdkError } from './errors.js'
+import { DatSdkError, closedError } from './errors.js'
 import { parseRef, toKey, type KeyLike } from './keys.js'
 import { derivedKey } from './names.js'
 import { isCorestore } from './shapes.js'
 import { defaultStorageDir, isLockError, makeTempDir } from './storage.js'
 
+/** The key of `namespace()`'s own constructor path: not exported, so only `namespace()` takes it. */
+const CHILD = Symbol('dat-sdk/store-child')
+
 export interface StoreOptions {
   /** The primary key from which named cores derive their key pairs (the store's own by default). */
   primaryKey?: Uint8Array
+  /** @internal How `namespace()` hands its child the parent and the namespaced Corestore. */
+  [CHILD]?: { parent: Store; corestore: Corestore }
 }
 
 /** What `Store.get()` accepts: a name or key in any spelling, or either one spelled out. */
@@ -35,9 +40,6 @@ interface Entry {
 interface Shared {
   registry: Map<string, Entry>
 }
-
-// Set by `namespace()` just before it constructs the child, read by the constructor.
-let pendingChild: { parent: Store; corestore: Corestore } | null = null
 
 /** A Store's events: `'core'` when a core opens through it, `'core-close'` when its last session closes. */
 export type StoreEvents = SeamStoreEvents<Hypercore<unknown>>
@@ -69,8 +71,7 @@ export class Store extends ReadyResource {
 
   constructor(storage?: string | Corestore, opts: StoreOptions = {}) {
     super()
-    const child = pendingChild
-    pendingChild = null
+    const child = opts[CHILD]
     if (child) {
       this.corestore = child.corestore
       this.directory = child.parent.directory
@@ -137,7 +138,7 @@ export class Store extends ReadyResource {
 
   private _checkOpen(): void {
     if (this.closing || (this.parent && this.parent.closing)) {
-      throw new DatSdkError('CLOSED', 'The store is closed')
+      throw closedError('store')
     }
   }
 
@@ -196,8 +197,9 @@ export class Store extends ReadyResource {
     if (typeof name !== 'string' || name === '') {
       throw new TypeError('A namespace name must be a non-empty string')
     }
-    pendingChild = { parent: this, corestore: this.corestore.namespace(name) }
-    return new Store()
+    return new Store(undefined, {
+      [CHILD]: { parent: this, corestore: this.corestore.namespace(name) },
+    })
   }
 
   /** The cores opened through this store and its namespaces, not yet closed (one session each). */

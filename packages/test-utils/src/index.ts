@@ -1,10 +1,16 @@
 /// <reference path="../types/protocol-buffers.d.ts" preserve="true" />
+// The Holepunch modules these helpers use are declared once, by @dat-sdk/networker (their owner);
+// test-utils is private and cannot depend on it (networker's tests depend on test-utils).
+/// <reference path="../../networker/types/secret-stream.d.ts" preserve="true" />
+/// <reference path="../../networker/types/hyperdht.d.ts" preserve="true" />
+/// <reference path="../../networker/types/hyperswarm.d.ts" preserve="true" />
 export { createTestnet, type LoopbackTestnet } from './testnet.js'
 export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
 export { Teardown, teardown } from './teardown.js'
 export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
 export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'
 export { codeOf, rejectionCode, assertThrowsCode, assertRejectsCode } from './codes.js'
+export { fuzzParams, mutated, remoteBytes, FUZZ_RUNS, type FuzzParams } from './fuzz.js'
 export {
   checkReadmeExample,
   readmeExamples,
@@ -23,28 +29,7 @@ export {
   type MemoryPeerInfo,
   type MemoryKeyPair,
 } from './memory-swarm.js'
-export {
-  swarmCompliance,
-  type SwarmComplianceHarness,
-  type ComplianceSwarm,
-  type ComplianceSocket,
-  type ComplianceDiscovery,
-} from './swarm-compliance.js'
-export {
-  networkerCompliance,
-  type NetworkerComplianceHarness,
-  type NetworkerComplianceOptions,
-  type ComplianceNetworker,
-  type CompliancePeer,
-  type ComplianceExtension,
-  type ComplianceHandlers,
-} from './networker-compliance.js'
-export {
-  extensionHostCompliance,
-  type ExtensionHostComplianceHarness,
-  type ExtensionHostComplianceOptions,
-  type ExtensionHostPair,
-  type ComplianceExtensionHost,
-  type ComplianceHostExtension,
-  type ComplianceHostHandlers,
-} from './extension-host-compliance.js'
+export { type ComplianceOptions, type ComplianceContext } from './compliance.js'
+export { swarmCompliance } from './swarm-compliance.js'
+export { networkerCompliance, type NetworkerComplianceOptions } from './networker-compliance.js'
+export { extensionHostCompliance, type ExtensionHostPair } from './extension-host-compliance.js'

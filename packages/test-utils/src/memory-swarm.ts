@@ -1,22 +1,14 @@
 import { EventEmitter } from 'node:events'
-import { createRequire } from 'node:module'
-import type { Duplex } from 'node:stream'
+import NoiseSecretStream from '@hyperswarm/secret-stream'
+import type { SwarmLike } from '@dat-sdk/interfaces'
 
 export interface MemoryKeyPair {
   publicKey: Uint8Array
   secretKey: Uint8Array
 }
 
-/** An `@hyperswarm/secret-stream` NoiseSecretStream, typed as far as the in-memory swarm uses it. */
-export interface MemorySocket extends Duplex {
-  readonly isInitiator: boolean
-  readonly publicKey: Uint8Array | null
-  /** Null until the Noise handshake is done: await `opened`. */
-  readonly remotePublicKey: Uint8Array | null
-  readonly opened: Promise<boolean>
-  readonly rawStream: Duplex
-  userData: unknown
-}
+/** A connection of a MemorySwarm: an `@hyperswarm/secret-stream` NoiseSecretStream. */
+export type MemorySocket = NoiseSecretStream
 
 export interface MemoryPeerInfo {
   publicKey: Uint8Array
@@ -25,21 +17,6 @@ export interface MemoryPeerInfo {
   topics: Uint8Array[]
   type: 'memory'
 }
-
-interface SecretStreamClass {
-  new (
-    isInitiator: boolean,
-    rawStream?: Duplex | null,
-    opts?: { keyPair?: MemoryKeyPair },
-  ): MemorySocket
-  keyPair(seed?: Uint8Array): MemoryKeyPair
-}
-
-// @hyperswarm/secret-stream ships no types; test-utils owns no declaration files, so it is loaded
-// through require and typed by the narrow interface above.
-const NoiseSecretStream = createRequire(import.meta.url)(
-  '@hyperswarm/secret-stream',
-) as SecretStreamClass
 
 export interface MemorySwarmNetworkOptions {
   /**
@@ -121,7 +98,7 @@ export class MemoryDiscovery {
  * Unlike Hyperswarm, `'connection'` is emitted before the Noise handshake is done (the socket's
  * `remotePublicKey` is null until `await socket.opened`), which keeps consumers honest about it.
  */
-export class MemorySwarm extends EventEmitter {
+export class MemorySwarm extends EventEmitter implements SwarmLike {
   readonly keyPair: MemoryKeyPair
   readonly network: MemorySwarmNetwork
   readonly connections = new Set<MemorySocket>()

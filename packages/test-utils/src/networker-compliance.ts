@@ -1,55 +1,19 @@
-// The compliance suite of the SDK's networking seam (`NetworkerLike` in @dat-sdk/sdk): every
-// implementation, the default Networker on Hyperswarm and any transport written to replace it,
-// runs these tests. Structural types only: test-utils depends on no package of the SDK.
+// The compliance suite of the SDK's networking seam (`NetworkerLike` in @dat-sdk/interfaces):
+// every implementation, the default Networker on Hyperswarm and any transport written to replace
+// it, runs these tests in its own package.
 import assert from 'node:assert/strict'
-import { eventually, sleep } from './eventually.js'
-import { teardown, type Teardown } from './teardown.js'
+import type { NetworkerLike, NetworkPeerLike, Extension } from '@dat-sdk/interfaces'
+import type { Test } from 'uvu'
+import { complianceSuite, type ComplianceOptions } from './compliance.js'
+import { eventually } from './eventually.js'
 
-export interface CompliancePeer {
-  readonly remotePublicKey: Uint8Array
-}
-
-export interface ComplianceExtension<M> {
-  send(message: M, peer: CompliancePeer): void
-  broadcast(message: M): void
-  destroy(): void
-}
-
-export interface ComplianceHandlers<M> {
-  encoding?: 'binary' | 'utf-8' | 'json'
-  onmessage?(message: M, peer: CompliancePeer): void
-  onerror?(err: Error, peer?: CompliancePeer): void
-}
-
-/** What the suite needs of a networker: the `NetworkerLike` shape. */
-export interface ComplianceNetworker {
-  configure(
-    discoveryKey: Uint8Array,
-    opts?: { announce?: boolean; lookup?: boolean; flush?: boolean },
-  ): Promise<void>
-  readonly peers: ReadonlyArray<CompliancePeer>
-  on(event: 'peer-add' | 'peer-remove', listener: (peer: CompliancePeer) => void): unknown
-  off(event: 'peer-add' | 'peer-remove', listener: (peer: CompliancePeer) => void): unknown
-  registerExtension<M>(name: string, handlers?: ComplianceHandlers<M>): ComplianceExtension<M>
-  close(): Promise<void>
-  listen?(): Promise<void>
-}
-
-export interface NetworkerComplianceHarness {
+export interface NetworkerComplianceOptions<N extends NetworkerLike> extends ComplianceOptions<N> {
   /**
-   * A fresh networker that can reach the others this harness makes. Register what must be closed
-   * besides the networker (its store, its transport) on `t`; the suite closes the networker itself.
-   * `publicKey`, when given, is what its peers must see as `remotePublicKey`.
+   * The public key a networker's peers must see as `remotePublicKey` (e.g. `(n) => n.publicKey`).
+   * Without it the suite checks only that both sides agree.
    */
-  create(t: Teardown): Promise<{ networker: ComplianceNetworker; publicKey?: Uint8Array }>
+  publicKey?(networker: N): Uint8Array
 }
-
-export interface NetworkerComplianceOptions {
-  /** How long to wait for connections and messages (ms, default 20,000). */
-  timeout?: number
-}
-
-type TestFn = (name: string, fn: () => Promise<void>) => unknown
 
 let topicCounter = 0
 function topic(): Uint8Array {
@@ -64,113 +28,115 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Registers the suite's tests on `test` (a uvu suite, or anything with that call shape), each
- * named `<label>: <behaviour>`.
+ * The behaviours every `NetworkerLike` must have, as a uvu suite:
+ *
+ *   const test = networkerCompliance({ name: 'tcp', setup: (t) => new TcpNetworker(t.add(store)) })
+ *   test.run()
+ *
+ * `setup(t)` makes one networker that can reach the others it makes (register its store or
+ * transport on `t`); `teardown(networker)` defaults to `networker.close()`. `timeout` (default
+ * 20,000 ms) bounds each wait for a connection or a message.
  */
-export function networkerCompliance(
-  label: string,
-  test: TestFn,
-  harness: NetworkerComplianceHarness,
-  opts: NetworkerComplianceOptions = {},
-): void {
-  const timeout = opts.timeout ?? 20_000
+export function networkerCompliance<N extends NetworkerLike>(
+  opts: NetworkerComplianceOptions<N>,
+): Test {
+  const { test, it } = complianceSuite('NetworkerLike', opts, {
+    teardown: (networker) => networker.close(),
+    timeout: 20_000,
+  })
+  const keyOf = opts.publicKey
 
-  async function make(
-    t: Teardown,
-  ): Promise<{ networker: ComplianceNetworker; publicKey?: Uint8Array }> {
-    const made = await harness.create(t)
-    t.add(() => made.networker.close())
-    return made
-  }
-
-  async function connected(nodes: ComplianceNetworker[], count: number): Promise<void> {
+  async function connected(nodes: NetworkerLike[], count: number, timeout: number): Promise<void> {
     await eventually(() => nodes.every((n) => n.peers.length === count), {
       timeout,
       message: `every networker to have ${count} peer(s)`,
     })
   }
 
-  const it = (name: string, fn: (t: Teardown) => Promise<void>) =>
-    test(`${label}: ${name}`, async () => {
-      const t = teardown()
-      try {
-        await fn(t)
-      } finally {
-        await t.run()
-      }
-    })
-
-  it('two networkers on one topic connect once, and each sees the other in peer-add and peers', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
-    const addsA: CompliancePeer[] = []
-    const addsB: CompliancePeer[] = []
-    a.networker.on('peer-add', (p) => addsA.push(p))
-    b.networker.on('peer-add', (p) => addsB.push(p))
+  it('two networkers on one topic connect once, and each sees the other in peer-add and peers', async ({
+    make,
+    timeout,
+  }) => {
+    const a = await make()
+    const b = await make()
+    const addsA: NetworkPeerLike[] = []
+    const addsB: NetworkPeerLike[] = []
+    a.on('peer-add', (p) => addsA.push(p))
+    b.on('peer-add', (p) => addsB.push(p))
     const dk = topic()
-    await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
-    await connected([a.networker, b.networker], 1)
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    await connected([a, b], 1, timeout)
     assert.equal(addsA.length, 1)
     assert.equal(addsB.length, 1)
     assert.ok(addsA[0].remotePublicKey instanceof Uint8Array)
-    if (a.publicKey && b.publicKey) {
-      assert.ok(equalBytes(addsA[0].remotePublicKey, b.publicKey), 'a sees b by its public key')
-      assert.ok(equalBytes(addsB[0].remotePublicKey, a.publicKey), 'b sees a by its public key')
+    if (keyOf) {
+      assert.ok(equalBytes(addsA[0].remotePublicKey, keyOf(b)), 'a sees b by its public key')
+      assert.ok(equalBytes(addsB[0].remotePublicKey, keyOf(a)), 'b sees a by its public key')
     }
-    assert.ok(equalBytes(a.networker.peers[0].remotePublicKey, addsA[0].remotePublicKey))
+    assert.ok(equalBytes(a.peers[0].remotePublicKey, addsA[0].remotePublicKey))
   })
 
-  it('more shared topics do not open more connections', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
+  it('more shared topics do not open more connections', async ({ make, timeout }) => {
+    const a = await make()
+    const b = await make()
     let adds = 0
-    a.networker.on('peer-add', () => adds++)
+    a.on('peer-add', () => adds++)
     const topics = [topic(), topic(), topic()]
     for (const dk of topics) {
-      await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
+      await Promise.all([a.configure(dk), b.configure(dk)])
     }
-    await connected([a.networker, b.networker], 1)
-    await sleep(300)
-    assert.equal(a.networker.peers.length, 1)
+    await connected([a, b], 1, timeout)
+    // One more shared topic, flushed on both sides: once it resolves, every connection the lookups
+    // were going to make has been made, so a second one would be counted by now.
+    const last = topic()
+    await Promise.all([a.configure(last), b.configure(last)])
+    assert.equal(a.peers.length, 1)
+    assert.equal(b.peers.length, 1)
     assert.equal(adds, 1)
   })
 
-  it('an extension message sent from a peer-add handler arrives, from the right sender', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
-    const got: Array<{ message: string; from: CompliancePeer }> = []
-    a.networker.registerExtension<string>('compliance-hello', {
+  it('an extension message sent from a peer-add handler arrives, from the right sender', async ({
+    make,
+    timeout,
+  }) => {
+    const a = await make()
+    const b = await make()
+    const got: Array<{ message: string; from: NetworkPeerLike }> = []
+    a.registerExtension<string>('compliance-hello', {
       encoding: 'utf-8',
       onmessage: (message, from) => got.push({ message, from }),
     })
-    const ext = b.networker.registerExtension<string>('compliance-hello', { encoding: 'utf-8' })
-    b.networker.on('peer-add', (peer) => ext.send('hello from b', peer))
+    const ext = b.registerExtension<string>('compliance-hello', { encoding: 'utf-8' })
+    b.on('peer-add', (peer) => ext.send('hello from b', peer))
     const dk = topic()
-    await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
+    await Promise.all([a.configure(dk), b.configure(dk)])
     await eventually(() => got.length === 1, { timeout, message: 'the first message to arrive' })
     assert.equal(got[0].message, 'hello from b')
-    assert.ok(equalBytes(got[0].from.remotePublicKey, a.networker.peers[0].remotePublicKey))
-    if (b.publicKey) assert.ok(equalBytes(got[0].from.remotePublicKey, b.publicKey))
+    assert.ok(equalBytes(got[0].from.remotePublicKey, a.peers[0].remotePublicKey))
+    if (keyOf) assert.ok(equalBytes(got[0].from.remotePublicKey, keyOf(b)))
   })
 
-  it('a json request gets a json response; registering after connecting works', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
+  it('a json request gets a json response; registering after connecting works', async ({
+    make,
+    timeout,
+  }) => {
+    const a = await make()
+    const b = await make()
     const dk = topic()
-    await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
-    await connected([a.networker, b.networker], 1)
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    await connected([a, b], 1, timeout)
     const answers: unknown[] = []
-    const server: ComplianceExtension<{ n: number }> = b.networker.registerExtension<{ n: number }>(
+    const server: Extension<{ n: number }, NetworkPeerLike> = b.registerExtension<{ n: number }>(
       'compliance-rpc',
       { encoding: 'json', onmessage: (message, from) => server.send({ n: message.n * 2 }, from) },
     )
-    const client = a.networker.registerExtension<{ n: number }>('compliance-rpc', {
+    const client = a.registerExtension<{ n: number }>('compliance-rpc', {
       encoding: 'json',
       onmessage: (message) => answers.push(message),
     })
     await eventually(
       () => {
-        if (answers.length === 0) client.send({ n: 21 }, a.networker.peers[0])
+        if (answers.length === 0) client.send({ n: 21 }, a.peers[0])
         return answers.length > 0
       },
       { timeout, interval: 200, message: 'an answer' },
@@ -178,71 +144,76 @@ export function networkerCompliance(
     assert.deepEqual(answers[0], { n: 42 })
   })
 
-  it('broadcast reaches every peer', async (t) => {
-    const nodes = [await make(t), await make(t), await make(t)]
+  it('broadcast reaches every peer', async ({ make, timeout }) => {
+    const nodes = [await make(), await make(), await make()]
     const got: string[][] = nodes.map(() => [])
     const exts = nodes.map((n, i) =>
-      n.networker.registerExtension<string>('compliance-all', {
+      n.registerExtension<string>('compliance-all', {
         encoding: 'utf-8',
         onmessage: (m) => got[i].push(m),
       }),
     )
     const dk = topic()
-    await Promise.all(nodes.map((n) => n.networker.configure(dk)))
-    await connected(
-      nodes.map((n) => n.networker),
-      2,
-    )
+    await Promise.all(nodes.map((n) => n.configure(dk)))
+    await connected(nodes, 2, timeout)
     exts[0].broadcast('to everyone')
     await eventually(() => got[1].length === 1 && got[2].length === 1, { timeout })
     assert.equal(got[1][0], 'to everyone')
     assert.equal(got[0].length, 0, 'not to ourselves')
   })
 
-  it('a payload that fails to decode goes to onerror as BAD_MESSAGE and the connection lives on', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
+  it('a payload that fails to decode goes to onerror as BAD_MESSAGE and the connection lives on', async ({
+    make,
+    timeout,
+  }) => {
+    const a = await make()
+    const b = await make()
     const errors: Error[] = []
     const good: unknown[] = []
-    a.networker.registerExtension<unknown>('compliance-json', {
+    a.registerExtension<unknown>('compliance-json', {
       encoding: 'json',
       onmessage: (m) => good.push(m),
       onerror: (err) => errors.push(err),
     })
-    const raw = b.networker.registerExtension<Uint8Array>('compliance-json', { encoding: 'binary' })
+    const raw = b.registerExtension<Uint8Array>('compliance-json', { encoding: 'binary' })
     const dk = topic()
-    await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
-    await connected([a.networker, b.networker], 1)
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    await connected([a, b], 1, timeout)
     await eventually(
       () => {
-        if (errors.length === 0)
-          raw.send(new TextEncoder().encode('{not json'), b.networker.peers[0])
+        if (errors.length === 0) raw.send(new TextEncoder().encode('{not json'), b.peers[0])
         return errors.length > 0
       },
       { timeout, interval: 200, message: 'a decoding error' },
     )
     assert.equal((errors[0] as Error & { code?: string }).code, 'BAD_MESSAGE')
-    raw.send(new TextEncoder().encode('{"ok":true}'), b.networker.peers[0])
+    raw.send(new TextEncoder().encode('{"ok":true}'), b.peers[0])
     await eventually(() => good.length === 1, {
       timeout,
       message: 'a good message after a bad one',
     })
     assert.deepEqual(good[0], { ok: true })
-    assert.equal(a.networker.peers.length, 1)
+    assert.equal(a.peers.length, 1)
   })
 
-  it('a destroyed extension stops receiving', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
+  it('a destroyed extension stops receiving', async ({ make, timeout }) => {
+    const a = await make()
+    const b = await make()
     const got: string[] = []
-    const mine = a.networker.registerExtension<string>('compliance-off', {
+    const mine = a.registerExtension<string>('compliance-off', {
       encoding: 'utf-8',
       onmessage: (m) => got.push(m),
     })
-    const theirs = b.networker.registerExtension<string>('compliance-off', { encoding: 'utf-8' })
+    const theirs = b.registerExtension<string>('compliance-off', { encoding: 'utf-8' })
+    const sentinels: string[] = []
+    a.registerExtension<string>('compliance-off-sentinel', {
+      encoding: 'utf-8',
+      onmessage: (m) => sentinels.push(m),
+    })
+    const sentinel = b.registerExtension<string>('compliance-off-sentinel', { encoding: 'utf-8' })
     const dk = topic()
-    await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
-    await connected([a.networker, b.networker], 1)
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    await connected([a, b], 1, timeout)
     await eventually(
       () => {
         theirs.broadcast('one')
@@ -253,29 +224,38 @@ export function networkerCompliance(
     mine.destroy()
     const before = got.length
     theirs.broadcast('two')
-    await sleep(300)
+    // A message on another name, sent after 'two' on the same connection, arrives after it would.
+    await eventually(
+      () => {
+        sentinel.broadcast('after two')
+        return sentinels.length > 0
+      },
+      { timeout, interval: 200, message: 'the sentinel message' },
+    )
     assert.equal(got.length, before)
   })
 
-  it('peer-remove fires when the remote closes, and peers empties', async (t) => {
-    const a = await make(t)
-    const b = await make(t)
-    const removed: CompliancePeer[] = []
-    a.networker.on('peer-remove', (p) => removed.push(p))
+  it('peer-remove fires when the remote closes, and peers empties', async ({ make, timeout }) => {
+    const a = await make()
+    const b = await make()
+    const removed: NetworkPeerLike[] = []
+    a.on('peer-remove', (p) => removed.push(p))
     const dk = topic()
-    await Promise.all([a.networker.configure(dk), b.networker.configure(dk)])
-    await connected([a.networker, b.networker], 1)
-    await b.networker.close()
-    await eventually(() => removed.length === 1 && a.networker.peers.length === 0, {
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    await connected([a, b], 1, timeout)
+    await b.close()
+    await eventually(() => removed.length === 1 && a.peers.length === 0, {
       timeout,
       message: 'the peer to leave',
     })
   })
 
-  it('close() twice resolves, and the second waits for nothing', async (t) => {
-    const a = await make(t)
-    await a.networker.configure(topic())
-    await Promise.all([a.networker.close(), a.networker.close()])
-    await a.networker.close()
+  it('close() twice resolves, and the second waits for nothing', async ({ make }) => {
+    const a = await make()
+    await a.configure(topic())
+    await Promise.all([a.close(), a.close()])
+    await a.close()
   })
+
+  return test
 }

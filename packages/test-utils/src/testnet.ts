@@ -1,13 +1,14 @@
+import type { DHTOptions } from 'hyperdht'
 import createDHTTestnet, { type DHTNode } from 'hyperdht/testnet.js'
-import Hyperswarm from 'hyperswarm'
+import Hyperswarm, { type HyperswarmOptions } from 'hyperswarm'
 
 export interface LoopbackTestnet {
   /** Bootstrap addresses, all on 127.0.0.1. */
   bootstrap: Array<{ host: string; port: number }>
   /** A DHT node bound to 127.0.0.1 on this testnet (destroyed with the testnet). */
-  createNode(opts?: object): DHTNode
+  createNode(opts?: DHTOptions): DHTNode
   /** A Hyperswarm on a fresh DHT node of this testnet; destroyed with the testnet unless destroyed first. */
-  swarm(opts?: object): Hyperswarm
+  swarm(opts?: HyperswarmOptions): Hyperswarm
   destroy(): Promise<void>
 }
 
@@ -18,12 +19,12 @@ export interface LoopbackTestnet {
 export async function createTestnet(size = 3): Promise<LoopbackTestnet> {
   const testnet = await createDHTTestnet(size, { host: '127.0.0.1' })
   const swarms = new Set<Hyperswarm>()
-  const createNode = (opts: object = {}) =>
+  const createNode = (opts: DHTOptions = {}) =>
     testnet.createNode({ host: '127.0.0.1', firewalled: false, ...opts })
   return {
     bootstrap: testnet.bootstrap,
     createNode,
-    swarm(opts: object = {}) {
+    swarm(opts: HyperswarmOptions = {}) {
       const swarm = new Hyperswarm({ dht: createNode(), ...opts })
       swarms.add(swarm)
       swarm.once('close', () => swarms.delete(swarm))

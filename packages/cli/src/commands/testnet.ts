@@ -1,4 +1,5 @@
 import createTestnet from 'hyperdht/testnet.js'
+import { parseBootstrap } from '@dat-sdk/sdk'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { untilStopped, type IO } from '../io.js'
@@ -6,10 +7,7 @@ import { untilStopped, type IO } from '../io.js'
 /** `dat-sdk testnet`: a loopback DHT (bootstrap node and two more) until Ctrl-C; prints the address. */
 export async function testnet({ positionals, flags }: Parsed, io: IO): Promise<number> {
   if (positionals.length !== 0) throw new UsageError('testnet takes no arguments')
-  const bootstrap = flags.bootstrap?.map((b) => {
-    const i = b.lastIndexOf(':')
-    return { host: b.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(b.slice(i + 1)) }
-  })
+  const bootstrap = flags.bootstrap && parseBootstrap(flags.bootstrap)
   const net = await createTestnet(3, {
     host: '127.0.0.1',
     ...(flags.port !== undefined ? { port: flags.port } : {}),

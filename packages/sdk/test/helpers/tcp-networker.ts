@@ -1,3 +1,4 @@
+/// <reference path="../../../networker/types/secret-stream.d.ts" />
 // A networker written for the tests: plain TCP on 127.0.0.1 with Noise on top
 // (@hyperswarm/secret-stream), so corestore replication and protomux run on it unchanged. It proves
 // the SDK's networking seam (`opts.networker`) takes any transport with the NetworkerLike shape.
@@ -8,7 +9,8 @@ import b4a from 'b4a'
 import c from 'compact-encoding'
 import Protomux, { type Channel } from 'protomux'
 import SecretStream from '@hyperswarm/secret-stream'
-import { DatSdkError, resolveEncoding, toHex, type Encoding } from '@dat-sdk/store'
+import { DatSdkError, resolveEncoding, toHex } from '@dat-sdk/store'
+import type { Extension, ExtensionHandlers, NetworkerLike, SdkError } from '@dat-sdk/interfaces'
 
 interface Listing {
   port: number
@@ -87,12 +89,12 @@ interface Registration {
   name: string
   codec: { encode(m: unknown): Uint8Array; decode(b: Uint8Array): unknown }
   onmessage?(message: unknown, peer: TcpPeer): void
-  onerror?(err: DatSdkError, peer?: TcpPeer): void
+  onerror?(err: SdkError, peer: TcpPeer): void
 }
 
 const PROTOCOL = 'sdk-test/tcp-ext'
 
-export class TcpNetworker extends EventEmitter {
+export class TcpNetworker extends EventEmitter implements NetworkerLike<TcpPeer> {
   readonly keyPair = SecretStream.keyPair()
   private readonly _server = net.createServer((socket) => this._onsocket(socket, false))
   private readonly _connections = new Map<string, Connection>()
@@ -148,12 +150,8 @@ export class TcpNetworker extends EventEmitter {
 
   registerExtension<M = Uint8Array>(
     name: string,
-    handlers: {
-      encoding?: Encoding<M>
-      onmessage?(message: M, peer: TcpPeer): void
-      onerror?(err: DatSdkError, peer?: TcpPeer): void
-    } = {},
-  ) {
+    handlers: ExtensionHandlers<M, TcpPeer> = {},
+  ): Extension<M, TcpPeer> {
     const reg: Registration = {
       name,
       codec: resolveEncoding(handlers.encoding) as Registration['codec'],
@@ -165,6 +163,7 @@ export class TcpNetworker extends EventEmitter {
     set.add(reg)
     for (const conn of this._connections.values()) this._channel(conn, name)
     return {
+      name,
       send: (message: M, peer: TcpPeer) => {
         const conn = this._connections.get(toHex(peer.remotePublicKey))
         if (!conn) throw new DatSdkError('UNKNOWN_PEER', 'not connected')
@@ -200,20 +199,22 @@ export class TcpNetworker extends EventEmitter {
   }
 
   /** @internal Called by the directory when a topic we look up gets a new announcer. */
-  _dial(listing: Listing): Promise<void> {
-    if (this._closing || b4a.equals(listing.publicKey, this.publicKey)) return Promise.resolve()
-    if (this._connections.has(toHex(listing.publicKey))) return Promise.resolve()
+  /** Resolves whether the pair is connected once the dial settled. */
+  _dial(listing: Listing): Promise<boolean> {
+    if (this._closing || b4a.equals(listing.publicKey, this.publicKey))
+      return Promise.resolve(false)
+    if (this._connections.has(toHex(listing.publicKey))) return Promise.resolve(true)
     return new Promise((resolve) => {
       const socket = net.connect(listing.port, '127.0.0.1')
       socket.once('connect', () => {
         const stream = this._onsocket(socket, true)
-        if (!stream) return resolve()
+        if (!stream) return resolve(false)
         stream.opened.then(
-          () => resolve(),
-          () => resolve(),
+          (opened) => resolve(opened),
+          () => resolve(false),
         )
       })
-      socket.once('error', () => resolve())
+      socket.once('error', () => resolve(false))
     })
   }
 
@@ -234,14 +235,20 @@ export class TcpNetworker extends EventEmitter {
   }
 
   private _onopen(stream: SecretStream, socket: net.Socket): void {
-    if (this._closing) return stream.destroy()
-    const remotePublicKey: Uint8Array = stream.remotePublicKey
+    const remotePublicKey = stream.remotePublicKey
+    if (this._closing || !remotePublicKey) {
+      stream.destroy()
+      return
+    }
     const key = toHex(remotePublicKey)
     const existing = this._connections.get(key)
     if (existing) {
       // Two connections to one peer: both ends keep the one dialled by the larger key.
       const weAreLarger = b4a.compare(this.publicKey, remotePublicKey) > 0
-      if (stream.isInitiator !== weAreLarger) return stream.destroy()
+      if (stream.isInitiator !== weAreLarger) {
+        stream.destroy()
+        return
+      }
       this._drop(key, existing)
       existing.peer.stream.destroy()
     }

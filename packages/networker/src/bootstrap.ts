@@ -1,7 +1,21 @@
+// The one parser of `host:port` bootstrap addresses (the sdk's options and the cli's flags use it
+// too), and the DHT settings that follow from where the bootstrap nodes are.
+import HyperDHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import type { SwarmKeyPair, SwarmLike } from '@dat-sdk/interfaces'
+
 /** A DHT bootstrap node. */
 export interface BootstrapNode {
   host: string
   port: number
+}
+
+/** Parses one `'host:port'` (or `'[v6]:port'`) address; throws a TypeError naming the input. */
+export function parseHostPort(address: string): BootstrapNode {
+  const s = typeof address === 'string' ? address.trim() : ''
+  const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(s) ?? /^([^:\s[\]]+):(\d{1,5})$/.exec(s)
+  if (!m) throw new TypeError(`An address is "host:port", not ${JSON.stringify(address)}`)
+  return { host: m[1], port: checkPort(Number(m[2]), address) }
 }
 
 /** Turns `'host:port'` strings (and `[v6]:port`) and `{ host, port }` objects into objects. */
@@ -9,11 +23,7 @@ export function parseBootstrap(list: ReadonlyArray<BootstrapNode | string>): Boo
   if (!Array.isArray(list))
     throw new TypeError('bootstrap must be an array of { host, port } or "host:port"')
   return list.map((node) => {
-    if (typeof node === 'string') {
-      const m = /^\[([^\]]+)\]:(\d+)$/.exec(node.trim()) ?? /^([^:]+):(\d+)$/.exec(node.trim())
-      if (!m) throw new TypeError(`A bootstrap node is "host:port", not ${JSON.stringify(node)}`)
-      return { host: m[1], port: checkPort(Number(m[2]), node) }
-    }
+    if (typeof node === 'string') return parseHostPort(node)
     if (node && typeof node.host === 'string' && node.host !== '') {
       return { host: node.host, port: checkPort(Number(node.port), node) }
     }
@@ -51,4 +61,21 @@ export function dhtSettings(
   if (h !== undefined) out.host = h
   if (f !== undefined) out.firewalled = f
   return out
+}
+
+export interface CreateSwarmOptions {
+  bootstrap?: ReadonlyArray<BootstrapNode | string>
+  keyPair?: SwarmKeyPair
+  host?: string
+  firewalled?: boolean
+}
+
+/** A Hyperswarm on a DHT node of its own, set up for where the bootstrap nodes are. */
+export function createSwarm(opts: CreateSwarmOptions): SwarmLike {
+  const bootstrap = opts.bootstrap ? parseBootstrap(opts.bootstrap) : undefined
+  const dht = new HyperDHT({
+    bootstrap,
+    ...dhtSettings(bootstrap, opts.host, opts.firewalled),
+  })
+  return new Hyperswarm({ dht, ...(opts.keyPair ? { keyPair: opts.keyPair } : {}) })
 }

@@ -1,0 +1,551 @@
+import crypto from 'node:crypto'
+import {
+  DatSdkError,
+  isCorestore,
+  isStore,
+  parseRef,
+  toURL,
+  type Corestore,
+  type Hypercore,
+  type KeyLike,
+  type Store,
+} from '@dat-sdk/store'
+import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
+import Hyperbee from 'hyperbee'
+import type {
+  HyperbeeBatch,
+  HyperbeeDelOptions,
+  HyperbeeDiffEntry,
+  HyperbeeEncoding,
+  HyperbeeEntry,
+  HyperbeeEntryWatcher,
+  HyperbeeGetOptions,
+  HyperbeeHistoryEntry,
+  HyperbeeHistoryOptions,
+  HyperbeePutOptions,
+  HyperbeeRange,
+  HyperbeeReadStream,
+  HyperbeeWatcher,
+} from 'hyperbee'
+import ReadyResource from 'ready-resource'
+import { toHyperbeeEncoding, type BeeEncoding } from './encoding.js'
+
+export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
+  /** How keys are stored (default `'binary'`). Keys sort by their encoded bytes. */
+  keyEncoding?: BeeEncoding<K>
+  /** How values are stored (default `'binary'`). */
+  valueEncoding?: BeeEncoding<V>
+  /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
+  extensions?: string[]
+}
+
+export interface SubOptions<K, V> {
+  /** The sub's key encoding (default: this bee's). */
+  keyEncoding?: BeeEncoding<K>
+  /** The sub's value encoding (default: this bee's). */
+  valueEncoding?: BeeEncoding<V>
+  /** What separates the prefix from the keys (default a 0x00 byte, as hyperbee's). */
+  sep?: string
+}
+
+/** One entry: `seq` is the index of the block it was written in. */
+export type BeeEntry<K, V> = HyperbeeEntry<K, V>
+/** `gt` / `gte` / `lt` / `lte` bounds (in key order, by encoded bytes), `limit`, `reverse`. */
+export type BeeRange<K> = HyperbeeRange<K>
+/** One put or del of the history, in order. */
+export type BeeHistoryEntry<K, V> = HyperbeeHistoryEntry<K, V>
+/** A key that differs between two versions: `left` here, `right` there (null: absent). */
+export type BeeDiffEntry<K, V> = HyperbeeDiffEntry<K, V>
+/** A streamx readable; iterate it with `for await`. */
+export type BeeReadStream<T> = HyperbeeReadStream<T>
+/** Writes collected and applied at once by `flush()`. */
+export type BeeBatch<K, V> = HyperbeeBatch<K, V>
+/** Yields `[current, previous]` raw snapshots (closed by the watcher) after each change in range. */
+export type BeeWatcher<K, V> = HyperbeeWatcher<K, V>
+/** Emits `'update'` when the key's entry changes; `node` is the entry now. */
+export type BeeEntryWatcher<K, V> = HyperbeeEntryWatcher<K, V>
+export type {
+  HyperbeeGetOptions as BeeGetOptions,
+  HyperbeePutOptions as BeePutOptions,
+  HyperbeeDelOptions as BeeDelOptions,
+  HyperbeeHistoryOptions as BeeHistoryOptions,
+}
+
+/** A Bee's events: the same as a `Core`'s, for the bee's core. */
+export interface BeeEvents {
+  'peer-add': (peer: Peer) => void
+  'peer-remove': (peer: Peer) => void
+  extension: (name: string, message: Uint8Array, peer: Peer) => void
+  'extension-error': (err: DatSdkError, peer?: Peer) => void
+  /** The bee has a new version (a local write, or one that arrived). */
+  append: () => void
+  ready: () => void
+  close: () => void
+}
+
+// Named bees live in their own namespace, apart from named cores and drives: `new Bee(store, 'x')`,
+// `store.get('x')` and `new Drive(store, 'x')` are three things with three keys.
+const BEE_NAMESPACE = '@dat-sdk/bee/'
+const BEE_CORE = 'db'
+
+/** A sub-database step: replayed on a snapshot to give the same sub of that version. */
+interface SubStep {
+  prefix: string | Uint8Array
+  opts: { keyEncoding?: HyperbeeEncoding; valueEncoding?: HyperbeeEncoding; sep?: string }
+}
+
+/** What a view (a sub, a checkout or a snapshot) takes from the Bee that made it. */
+interface ViewSource {
+  parent: Bee<unknown, unknown>
+  /** The raw bee to close with the view (a checkout's), or null (a sub shares its parent's). */
+  owned: Hyperbee<unknown, unknown> | null
+  /** The raw bee that watchers run on, and the sub steps from it to this view. */
+  main: Hyperbee<unknown, unknown>
+  steps: SubStep[]
+}
+
+// Raw bees made by a Bee's sub(), checkout() or snapshot(), with where they came from: the Bee
+// wrapped around one borrows its parent's Core for peers and extensions (as Drive's checkouts do).
+const views = new WeakMap<object, ViewSource>()
+
+function isHyperbee<K, V>(value: object): value is Hyperbee<K, V> {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.sub === 'function' &&
+    typeof v.checkout === 'function' &&
+    typeof v.createHistoryStream === 'function' &&
+    typeof v.getAndWatch === 'function' &&
+    typeof v.core === 'object'
+  )
+}
+
+function isCore(value: unknown): value is Core<unknown> {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.peers === 'function' &&
+    typeof v.registerExtension === 'function' &&
+    typeof v.hypercore === 'object' &&
+    v.hypercore !== null
+  )
+}
+
+function isHypercore(value: unknown): value is Hypercore<unknown> {
+  const v = value as Record<string, unknown> | null
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.registerExtension === 'function' &&
+    typeof v.session === 'function' &&
+    typeof v.append === 'function' &&
+    typeof v.findingPeers === 'function'
+  )
+}
+
+/** A raw bee on `core`, with the encodings of `opts` (closing the raw bee closes `core`). */
+function openRaw<K, V>(core: Hypercore<unknown>, opts: BeeOptions<K, V>): Hyperbee<K, V> {
+  return new Hyperbee<K, V>(core, {
+    keyEncoding: toHyperbeeEncoding(opts.keyEncoding),
+    valueEncoding: toHyperbeeEncoding(opts.valueEncoding),
+  })
+}
+
+function isSessionClosedError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === 'SESSION_CLOSED' || code === 'SESSION_NOT_WRITABLE_CLOSED'
+}
+
+function closedError(cause?: unknown): DatSdkError {
+  return new DatSdkError('CLOSED', 'The bee is closed', cause ? { cause } : undefined)
+}
+
+/**
+ * A Hyperbee (a B-tree key-value database on one hypercore) with the SDK's conveniences: open it
+ * from a store by name or key, keys and values typed by their encodings, and peers and extension
+ * messages on its core, as a `Core` has them.
+ *
+ * `new Bee(store, ref?, opts?)` opens a bee of the store (a name, a key in any spelling, or
+ * nothing for a fresh one) and closes it on `close()`. `new Bee(hypercore | core | hyperbee, opts?)`
+ * wraps one you have: the Bee works on a session of it and never closes what it was handed.
+ */
+export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
+  /** The raw Hyperbee, for what this wrapper does not cover. */
+  readonly hyperbee: Hyperbee<K, V>
+  readonly extensions: readonly string[]
+
+  /** Raw bees and sessions this Bee made and closes, last first. */
+  private readonly _owned: Array<{ close(): Promise<void> }> = []
+  /** Peers and extensions, on a session of the bee's core; a view borrows its parent's. */
+  private readonly _core: Core<unknown>
+  private readonly _ownsCore: boolean
+  private readonly _parent: Bee<unknown, unknown> | null
+  private readonly _main: Hyperbee<unknown, unknown>
+  private readonly _steps: SubStep[]
+  private readonly _children = new Set<{ close(): Promise<void> }>()
+  private readonly _unforward: () => void
+
+  constructor(source: Hyperbee<K, V> | Hypercore<unknown> | Core<unknown>, opts?: BeeOptions<K, V>)
+  constructor(store: Store | Corestore, ref?: KeyLike | null, opts?: BeeOptions<K, V>)
+  constructor(
+    source: Store | Corestore | Hyperbee<K, V> | Hypercore<unknown> | Core<unknown>,
+    refOrOpts?: KeyLike | null | BeeOptions<K, V>,
+    maybeOpts?: BeeOptions<K, V>,
+  ) {
+    super()
+    let opts: BeeOptions<K, V>
+    let view: ViewSource | null = null
+    if (isStore(source) || isCorestore(source)) {
+      opts = maybeOpts ?? {}
+      const corestore = isStore(source) ? source.corestore : source
+      const ref = parseRef(refOrOpts as KeyLike | null | undefined)
+      let session: Corestore
+      let core: Hypercore<unknown>
+      if (ref && 'key' in ref) {
+        session = corestore.session()
+        core = session.get({ key: ref.key })
+      } else if (ref && 'name' in ref) {
+        session = corestore.namespace(BEE_NAMESPACE + ref.name)
+        core = session.get({ name: BEE_CORE })
+      } else if (ref && 'domain' in ref) {
+        throw new DatSdkError(
+          'INVALID_KEY',
+          `hyper://${ref.domain} is a domain: resolve it to a key first (the SDK's resolveName)`,
+        )
+      } else if (ref && 'folder' in ref) {
+        throw new DatSdkError('INVALID_KEY', `${ref.folder} is a folder: a bee has no folder`)
+      } else {
+        session = corestore.namespace(crypto.randomBytes(32)) // a fresh bee
+        core = session.get({ name: BEE_CORE })
+      }
+      this._owned.push(session)
+      this.hyperbee = openRaw(core, opts)
+      this._owned.push(this.hyperbee)
+    } else if (isHyperbee<K, V>(source)) {
+      opts = (refOrOpts as BeeOptions<K, V> | undefined) ?? {}
+      view = views.get(source) ?? null
+      views.delete(source)
+      this.hyperbee = source
+      if (view?.owned) this._owned.push(view.owned)
+    } else if (isCore(source) || isHypercore(source)) {
+      opts = (refOrOpts as BeeOptions<K, V> | undefined) ?? {}
+      const hypercore = isCore(source) ? source.hypercore : source
+      this.hyperbee = openRaw(hypercore.session(), opts)
+      this._owned.push(this.hyperbee)
+    } else {
+      throw new TypeError(
+        'new Bee() takes a Store or Corestore (and a ref), or a Hypercore, Core or Hyperbee',
+      )
+    }
+    this.extensions = [...(opts.extensions ?? [])]
+    if (view) {
+      this._parent = view.parent
+      this._core = view.parent._core
+      this._ownsCore = false
+      this._main = view.main
+      this._steps = view.steps
+    } else {
+      this._parent = null
+      // A session of the bee's core of our own, so two Bees over one core do not collide.
+      this._core = new Core(this.hyperbee.core.session(), { extensions: [...this.extensions] })
+      this._ownsCore = true
+      this._main = this.hyperbee
+      this._steps = []
+    }
+    this._unforward = this._forward(this._core)
+    this.ready().catch(noop)
+  }
+
+  /** Passes the Core's events on as this Bee's; returns what undoes it. */
+  private _forward(core: Core<unknown>): () => void {
+    const onPeerAdd = (peer: Peer) => this.emit('peer-add', peer)
+    const onPeerRemove = (peer: Peer) => this.emit('peer-remove', peer)
+    const onExtension = (name: string, message: Uint8Array, peer: Peer) =>
+      this.emit('extension', name, message, peer)
+    const onExtensionError = (err: DatSdkError, peer?: Peer) =>
+      this.emit('extension-error', err, peer)
+    const onAppend = () => this.emit('append')
+    core.on('peer-add', onPeerAdd)
+    core.on('peer-remove', onPeerRemove)
+    core.on('extension', onExtension)
+    core.on('extension-error', onExtensionError)
+    core.on('append', onAppend)
+    return () => {
+      core.off('peer-add', onPeerAdd)
+      core.off('peer-remove', onPeerRemove)
+      core.off('extension', onExtension)
+      core.off('extension-error', onExtensionError)
+      core.off('append', onAppend)
+    }
+  }
+
+  protected override async _open(): Promise<void> {
+    if (this._parent) await this._parent.ready()
+    await this.hyperbee.ready()
+    await this._core.ready()
+  }
+
+  protected override async _close(): Promise<void> {
+    this._unforward()
+    await Promise.allSettled([...this._children].map((c) => c.close()))
+    if (this._ownsCore) await this._core.close().catch(noop)
+    for (const owned of this._owned.reverse()) await owned.close().catch(noop)
+  }
+
+  private _isClosed(): boolean {
+    for (let b: Bee<unknown, unknown> | null = this; b; b = b._parent) if (b.closing) return true
+    return false
+  }
+
+  private _check(): void {
+    if (this._isClosed()) throw closedError()
+  }
+
+  /** Runs `fn` once open; a call on a closed bee (or one closed under it) rejects with `CLOSED`. */
+  private async _call<R>(fn: () => Promise<R>): Promise<R> {
+    this._check()
+    if (!this.opened) await this.ready()
+    this._check()
+    try {
+      return await fn()
+    } catch (err) {
+      if (this._isClosed() || isSessionClosedError(err)) throw closedError(err)
+      throw err
+    }
+  }
+
+  /** Keeps `child` open no longer than this Bee. */
+  private _adopt<C extends { close(): Promise<void>; once(event: 'close', fn: () => void): C }>(
+    child: C,
+  ): C {
+    this._children.add(child)
+    child.once('close', () => this._children.delete(child))
+    return child
+  }
+
+  // ---- identity ------------------------------------------------------------------------------
+
+  /** The bee's key (its core's), known once ready. */
+  get key(): Uint8Array | null {
+    return this.hyperbee.key
+  }
+
+  get discoveryKey(): Uint8Array | null {
+    return this.hyperbee.discoveryKey
+  }
+
+  /** `hyper://<z32 key>/`, known once ready. */
+  get url(): string | null {
+    const key = this.hyperbee.key
+    return key ? toURL(key) : null
+  }
+
+  get writable(): boolean {
+    return this.hyperbee.writable
+  }
+
+  get readable(): boolean {
+    return this.hyperbee.readable
+  }
+
+  /** The version (the core's length, at least 1): pass it to `checkout()` or `createDiffStream()`. */
+  get version(): number {
+    return this.hyperbee.version
+  }
+
+  // ---- reads and writes ----------------------------------------------------------------------
+
+  /** The entry `{ seq, key, value }` of `key`, or null when there is none. */
+  get(key: K, opts?: HyperbeeGetOptions): Promise<BeeEntry<K, V> | null> {
+    return this._call(() => this.hyperbee.get(key, opts))
+  }
+
+  put(key: K, value: V, opts?: HyperbeePutOptions<K, V>): Promise<void> {
+    return this._call(() => this.hyperbee.put(key, value, opts))
+  }
+
+  del(key: K, opts?: HyperbeeDelOptions<K, V>): Promise<void> {
+    return this._call(() => this.hyperbee.del(key, opts))
+  }
+
+  /** Collects puts and dels and applies them as one atomic write on `flush()`. */
+  batch(): BeeBatch<K, V> {
+    this._check()
+    return this.hyperbee.batch()
+  }
+
+  /** The first entry in `range` (the last with `reverse: true`), or null. */
+  peek(range?: BeeRange<K>): Promise<BeeEntry<K, V> | null> {
+    return this._call(() => this.hyperbee.peek(range ?? {}))
+  }
+
+  /** The entries in `range`, in key order (encoded bytes). */
+  createReadStream(range?: BeeRange<K>): BeeReadStream<BeeEntry<K, V>> {
+    this._check()
+    return this.hyperbee.createReadStream(range)
+  }
+
+  /** Every put and del, oldest first (`{ live: true }` goes on with new ones). */
+  createHistoryStream(opts?: HyperbeeHistoryOptions): BeeReadStream<BeeHistoryEntry<K, V>> {
+    this._check()
+    return this.hyperbee.createHistoryStream(opts)
+  }
+
+  /** The keys that differ between this version and `otherVersion`, within `range`. */
+  createDiffStream(otherVersion: number, range?: BeeRange<K>): BeeReadStream<BeeDiffEntry<K, V>> {
+    this._check()
+    if (this._steps.length === 0) return this.hyperbee.createDiffStream(otherVersion, range)
+    // A sub's own checkout would lose its prefix bounds: diff against the same sub of that version.
+    const other = this._replay<K, V>(this._main.checkout(Math.max(1, otherVersion)))
+    const stream = this.hyperbee.createDiffStream(other, range)
+    stream.once('close', () => void other.core.close().catch(noop))
+    return stream
+  }
+
+  /** Waits for the latest version peers have (`{ wait: true }` waits for one to answer). */
+  update(opts?: { wait?: boolean }): Promise<boolean> {
+    return this._call(() => this.hyperbee.update(opts))
+  }
+
+  // ---- views ---------------------------------------------------------------------------------
+
+  /** The same sub steps as this view, on `base` (a raw bee or a snapshot of one). */
+  private _replay<K2, V2>(base: Hyperbee<unknown, unknown>): Hyperbee<K2, V2> {
+    let bee: Hyperbee<unknown, unknown> = base
+    for (const step of this._steps) bee = bee.sub(step.prefix, step.opts)
+    return bee as Hyperbee<K2, V2>
+  }
+
+  private _view<K2, V2>(
+    raw: Hyperbee<K2, V2>,
+    source: Omit<ViewSource, 'parent'>,
+    opts?: BeeOptions<K2, V2>,
+  ): Bee<K2, V2> {
+    views.set(raw, { parent: this as Bee<unknown, unknown>, ...source })
+    return this._adopt(new Bee<K2, V2>(raw, opts))
+  }
+
+  /**
+   * A sub-database: the keys of this bee under `prefix` (and a separator), as a Bee of its own
+   * with its own encodings (this bee's by default). It shares this bee's core, peers and
+   * extensions; closing it closes nothing of this bee, and it closes with this bee.
+   */
+  sub<K2 = K, V2 = V>(prefix: string | Uint8Array, opts: SubOptions<K2, V2> = {}): Bee<K2, V2> {
+    this._check()
+    const step: SubStep = { prefix, opts: {} }
+    if (opts.keyEncoding !== undefined) {
+      step.opts.keyEncoding = toHyperbeeEncoding<K2>(opts.keyEncoding)
+    }
+    if (opts.valueEncoding !== undefined) {
+      step.opts.valueEncoding = toHyperbeeEncoding<V2>(opts.valueEncoding)
+    }
+    if (opts.sep !== undefined) step.opts.sep = opts.sep
+    const raw = this.hyperbee.sub<K2, V2>(prefix, step.opts)
+    return this._view(raw, { owned: null, main: this._main, steps: [...this._steps, step] })
+  }
+
+  /** The bee as it was at `version`: a read-only Bee; close it when done (it closes with this bee). */
+  checkout(version: number): Bee<K, V> {
+    this._check()
+    if (!Number.isInteger(version) || version < 0) {
+      throw new TypeError('checkout() takes a version: a non-negative integer')
+    }
+    const raw = this._main.checkout(version)
+    return this._view(this._replay<K, V>(raw), { owned: raw, main: raw, steps: this._steps })
+  }
+
+  /** The bee as it is now, unchanged by later writes: a read-only Bee; close it when done. */
+  snapshot(): Bee<K, V> {
+    this._check()
+    const raw = this._main.snapshot()
+    return this._view(this._replay<K, V>(raw), { owned: raw, main: raw, steps: this._steps })
+  }
+
+  // ---- watching ------------------------------------------------------------------------------
+
+  private _checkWatchable(): void {
+    this._check()
+    if (this._main !== this._parentMain()) {
+      throw new TypeError('A checkout or snapshot does not change: watch the live bee')
+    }
+  }
+
+  private _parentMain(): Hyperbee<unknown, unknown> {
+    let b: Bee<unknown, unknown> = this as Bee<unknown, unknown>
+    while (b._parent) b = b._parent
+    return b._main
+  }
+
+  /**
+   * Yields `[current, previous]` snapshots (raw hyperbees, closed by the watcher as it moves on)
+   * each time an entry in `range` changes. Stop it with `watcher.close()` (it also stops when the
+   * bee closes). On a sub, the snapshots are of the sub.
+   */
+  watch(range?: BeeRange<K>): BeeWatcher<K, V> {
+    this._checkWatchable()
+    if (this._steps.length === 0) return this._adopt(this.hyperbee.watch(range))
+    const sub = (snapshot: Hyperbee<K, V>) => this._replay<K, V>(snapshot)
+    const main = this._main as Hyperbee<K, V>
+    const watcher = main.watch(range, {
+      map: sub,
+      differ: (current, previous, r) => sub(current).createDiffStream(sub(previous), r),
+    })
+    return this._adopt(watcher)
+  }
+
+  /** Watches one key: the watcher emits `'update'` when its entry changes, `node` is the entry now. */
+  getAndWatch(key: K): Promise<BeeEntryWatcher<K, V>> {
+    return this._call(async () => {
+      this._checkWatchable()
+      const main = this._main as Hyperbee<K, V>
+      const watcher =
+        this._steps.length === 0
+          ? await main.getAndWatch(key)
+          : await main.getAndWatch(key, {
+              // A sub's key encoding adds its prefix: the main bee reads the sub's key with it.
+              keyEncoding: this.hyperbee.keyEncoding ?? undefined,
+              valueEncoding: this.hyperbee.valueEncoding ?? undefined,
+            })
+      return this._adopt(watcher)
+    })
+  }
+
+  // ---- peers and extensions --------------------------------------------------------------------
+
+  /** The peers replicating this bee's core right now. */
+  peers(): Peer[] {
+    this._check()
+    return this._core.peers()
+  }
+
+  /**
+   * Registers an extension message type on the bee's core: messages are encoded with `encoding`
+   * (binary by default); one that fails to decode, or an `onmessage` that throws, reaches
+   * `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
+   */
+  registerExtension<M = Uint8Array>(
+    name: string,
+    handlers: ExtensionHandlers<M> = {},
+  ): Extension<M> {
+    this._check()
+    return this._core.registerExtension<M>(name, handlers)
+  }
+
+  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
+  extension(name: string, message: unknown): void {
+    this._check()
+    this._core.extension(name, message)
+  }
+}
+
+// Typed events on top of the EventEmitter methods ReadyResource brings.
+export interface Bee<K, V> {
+  on<E extends keyof BeeEvents>(event: E, listener: BeeEvents[E]): this
+  once<E extends keyof BeeEvents>(event: E, listener: BeeEvents[E]): this
+  off<E extends keyof BeeEvents>(event: E, listener: BeeEvents[E]): this
+  emit<E extends keyof BeeEvents>(event: E, ...args: Parameters<BeeEvents[E]>): boolean
+}
+
+function noop(): void {}

@@ -1,0 +1,11 @@
+import path from 'node:path'
+import { suite } from 'uvu'
+import { checkReadmeExample } from '@dat-sdk/test-utils'
+
+const test = suite('README')
+
+test('the usage example runs as written and prints what its comments say', async () => {
+  await checkReadmeExample(path.resolve(import.meta.dirname, '..'))
+})
+
+test.run()

@@ -1,0 +1,186 @@
+// The connections of a Networker: exactly one per remote public key (both ends agree which of two
+// to keep), each replicating into the store, with the handshakes still under way tracked for
+// flushing.
+import b4a from 'b4a'
+import Protomux from 'protomux'
+import type { NetworkPeer, SwarmPeerInfo, SwarmSocket } from '@dat-sdk/interfaces'
+import { DatSdkError, toHex } from '@dat-sdk/store'
+import type { ChannelEntry } from './channels.js'
+
+export interface Connection {
+  readonly key: string
+  readonly peer: NetworkPeer
+  readonly mux: Protomux
+  /** Extension channels open on this connection, by name. */
+  readonly channels: Map<string, ChannelEntry>
+  removed: boolean
+}
+
+export interface ConnectionsOptions {
+  /** Our public key: a connection to it is to ourselves. */
+  publicKey(): Uint8Array
+  /** Replicates the store over a new connection; throws when the store is closed. */
+  replicate(socket: SwarmSocket): void
+  /** True once the owner closes: new connections are refused. */
+  closing(): boolean
+  onadd(conn: Connection): void
+  onremove(conn: Connection): void
+}
+
+export class Connections {
+  private readonly _opts: ConnectionsOptions
+  private readonly _byKey = new Map<string, Connection>()
+  private readonly _byPeer = new WeakMap<NetworkPeer, Connection>()
+  private readonly _sockets = new Set<SwarmSocket>()
+  private readonly _handshaking = new Set<Promise<void>>()
+
+  constructor(opts: ConnectionsOptions) {
+    this._opts = opts
+  }
+
+  /** The live connections, one per remote public key. */
+  values(): IterableIterator<Connection> {
+    return this._byKey.values()
+  }
+
+  /** Resolves once every connection opened so far finished (or failed) its handshake. */
+  handshakes(): Promise<unknown> {
+    return Promise.allSettled([...this._handshaking])
+  }
+
+  /** The live connection of `peer` (or of a peer object from an earlier connection to its key). */
+  of(peer: NetworkPeer): Connection {
+    const known = this._byPeer.get(peer)
+    if (known && !known.removed) return known
+    const key =
+      peer && peer.remotePublicKey instanceof Uint8Array ? toHex(peer.remotePublicKey) : null
+    const conn = key === null ? undefined : this._byKey.get(key)
+    if (!conn) throw new DatSdkError('UNKNOWN_PEER', 'That peer is not connected')
+    return conn
+  }
+
+  /** The swarm's `'connection'` listener. */
+  onconnection(socket: SwarmSocket, info: SwarmPeerInfo): void {
+    // A connection can end with an error at any time (the peer went away); that is not ours to throw.
+    socket.on('error', noop)
+    if (this._opts.closing()) {
+      socket.destroy()
+      return
+    }
+    this._sockets.add(socket)
+    socket.once('close', () => this._sockets.delete(socket))
+
+    const handshake: Promise<void> = Promise.resolve(socket.opened ?? true).then(
+      (opened) => {
+        this._handshaking.delete(handshake)
+        if (opened) this._onopen(socket, info ?? {})
+        else socket.destroy()
+      },
+      () => {
+        this._handshaking.delete(handshake)
+        socket.destroy()
+      },
+    )
+    this._handshaking.add(handshake)
+  }
+
+  /** Ends every connection, resolving once each socket closed. */
+  async endAll(): Promise<void> {
+    await Promise.all([...this._sockets].map((socket) => endSocket(socket)))
+  }
+
+  private _onopen(socket: SwarmSocket, info: SwarmPeerInfo): void {
+    if (this._opts.closing() || isGone(socket)) {
+      socket.destroy()
+      return
+    }
+    const ours = this._opts.publicKey()
+    const remotePublicKey = socket.remotePublicKey ?? info.publicKey ?? null
+    if (!remotePublicKey || b4a.equals(remotePublicKey, ours)) {
+      // No identity, or a connection to ourselves: nothing to replicate with.
+      socket.destroy()
+      return
+    }
+
+    const key = toHex(remotePublicKey)
+    const existing = this._byKey.get(key)
+    if (existing) {
+      if (!keepNew(ours, existing.peer.stream, socket, remotePublicKey)) {
+        socket.destroy()
+        return
+      }
+      this._remove(existing)
+      existing.peer.stream.destroy()
+    }
+
+    try {
+      this._opts.replicate(socket)
+    } catch (err) {
+      // The store is closed: this connection has nothing to carry.
+      socket.destroy(err instanceof Error ? err : undefined)
+      return
+    }
+
+    const peer: NetworkPeer = {
+      remotePublicKey,
+      remoteAddress: addressOf(socket),
+      type: info.type ?? 'udx',
+      client: socket.isInitiator === true,
+      stream: socket,
+    }
+    const conn: Connection = {
+      key,
+      peer,
+      mux: Protomux.from(socket),
+      channels: new Map(),
+      removed: false,
+    }
+    this._byKey.set(key, conn)
+    this._byPeer.set(peer, conn)
+    socket.once('close', () => this._remove(conn))
+    this._opts.onadd(conn)
+  }
+
+  private _remove(conn: Connection): void {
+    if (conn.removed) return
+    conn.removed = true
+    if (this._byKey.get(conn.key) === conn) this._byKey.delete(conn.key)
+    this._opts.onremove(conn)
+  }
+}
+
+/**
+ * Two connections to one peer: keep the one dialled by the side with the larger public key, the
+ * rule both ends agree on; between two dialled the same way, the newer (the older one is stale).
+ */
+function keepNew(
+  ours: Uint8Array,
+  old: SwarmSocket,
+  fresh: SwarmSocket,
+  remotePublicKey: Uint8Array,
+): boolean {
+  const weAreLarger = b4a.compare(ours, remotePublicKey) > 0
+  const freshPreferred = (fresh.isInitiator === true) === weAreLarger
+  const oldPreferred = (old.isInitiator === true) === weAreLarger
+  return freshPreferred || !oldPreferred
+}
+
+function addressOf(socket: SwarmSocket): string | null {
+  const raw = socket.rawStream
+  if (!raw || typeof raw.remoteHost !== 'string') return null
+  return typeof raw.remotePort === 'number' ? `${raw.remoteHost}:${raw.remotePort}` : raw.remoteHost
+}
+
+function isGone(socket: SwarmSocket): boolean {
+  return socket.destroyed || (socket as { destroying?: boolean }).destroying === true
+}
+
+function endSocket(socket: SwarmSocket): Promise<void> {
+  if ((socket as { closed?: boolean }).closed === true) return Promise.resolve()
+  return new Promise((resolve) => {
+    socket.once('close', () => resolve())
+    socket.destroy()
+  })
+}
+
+function noop(): void {}

@@ -1,0 +1,146 @@
+// The topics a Networker has joined on its swarm: one discovery session per topic, flushing, and
+// the early refreshes that let two peers joining at the same moment meet. Who holds a topic is
+// counted above this, in TopicSet.
+import type { SwarmDiscovery, SwarmLike } from '@dat-sdk/interfaces'
+import { toHex } from '@dat-sdk/store'
+import type { TopicMode } from './topic-set.js'
+
+/**
+ * When a joined topic is looked up again (ms after its first flush). Two peers that join at the
+ * same moment each look the topic up before the other's announcement is stored, and Hyperswarm
+ * would only look again ten minutes later; a few early refreshes let them meet within seconds.
+ */
+const REFRESH_DELAYS = [1_000, 4_000, 15_000]
+
+interface JoinedTopic {
+  discoveryKey: Uint8Array
+  session: SwarmDiscovery
+  announce: boolean
+  lookup: boolean
+  flushed: boolean
+  flushing: Promise<void> | null
+  refreshes: number
+  timer: ReturnType<typeof setTimeout> | null
+}
+
+export interface SwarmTopicsOptions {
+  /** Resolves once the connections opened so far finished their handshake. */
+  handshakes(): Promise<unknown>
+  /** A topic was announced / looked up and its connections shook hands. */
+  onflushed(discoveryKey: Uint8Array): void
+}
+
+export class SwarmTopics {
+  private readonly _swarm: SwarmLike
+  private readonly _opts: SwarmTopicsOptions
+  private readonly _topics = new Map<string, JoinedTopic>()
+  private _closed = false
+
+  constructor(swarm: SwarmLike, opts: SwarmTopicsOptions) {
+    this._swarm = swarm
+    this._opts = opts
+  }
+
+  /**
+   * Joins `discoveryKey` as `mode` (both false: leaves it); resolves once it was flushed. The
+   * change takes effect before the first await, so calls apply in the order they are made.
+   */
+  async set(discoveryKey: Uint8Array, mode: TopicMode): Promise<void> {
+    const { announce, lookup } = mode
+    const hex = toHex(discoveryKey)
+    const prev = this._topics.get(hex)
+
+    if (!announce && !lookup) {
+      if (!prev) return
+      this._topics.delete(hex)
+      await leave(prev)
+      return
+    }
+
+    let topic = prev
+    let left: Promise<void> | null = null
+    if (!topic || topic.announce !== announce || topic.lookup !== lookup) {
+      // Join again before leaving the old session, so the topic stays joined in between.
+      const session = this._swarm.join(discoveryKey, { server: announce, client: lookup })
+      topic = {
+        discoveryKey,
+        session,
+        announce,
+        lookup,
+        flushed: false,
+        flushing: null,
+        refreshes: 0,
+        timer: null,
+      }
+      this._topics.set(hex, topic)
+      if (prev) left = leave(prev)
+    }
+    const flushing = this._flush(hex, topic)
+    await left
+    await flushing
+  }
+
+  joined(discoveryKey: Uint8Array): boolean {
+    return this._topics.has(toHex(discoveryKey))
+  }
+
+  flushed(discoveryKey: Uint8Array): boolean {
+    return this._topics.get(toHex(discoveryKey))?.flushed === true
+  }
+
+  /** Stops every refresh; with `leave`, also destroys each discovery session (a swarm we do not own). */
+  async close(leaveTopics: boolean): Promise<void> {
+    this._closed = true
+    const topics = [...this._topics.values()]
+    this._topics.clear()
+    for (const topic of topics) stopRefreshing(topic)
+    if (leaveTopics) await Promise.allSettled(topics.map((t) => t.session.destroy()))
+  }
+
+  private _flush(hex: string, topic: JoinedTopic): Promise<void> {
+    if (topic.flushing) return topic.flushing
+    topic.flushing = (async () => {
+      try {
+        await topic.session.flushed()
+        await this._swarm.flush()
+        // Connections opened until now count only once their handshake is done. (One snapshot:
+        // in a busy swarm, waiting for every later connection too could wait forever.)
+        await this._opts.handshakes()
+      } catch {
+        return // the swarm was destroyed under us: never flushed
+      }
+      if (this._topics.get(hex) !== topic || this._closed) return
+      topic.flushed = true
+      this._refreshLater(hex, topic)
+      this._opts.onflushed(topic.discoveryKey)
+    })()
+    return topic.flushing
+  }
+
+  private _refreshLater(hex: string, topic: JoinedTopic): void {
+    const session = topic.session
+    if (!topic.lookup || typeof session.refresh !== 'function') return
+    if (topic.refreshes >= REFRESH_DELAYS.length) return
+    topic.timer = setTimeout(() => {
+      topic.timer = null
+      topic.refreshes++
+      if (this._topics.get(hex) !== topic || this._closed) return
+      session.refresh!().then(
+        () => this._refreshLater(hex, topic),
+        () => {}, // left or destroyed meanwhile
+      )
+    }, REFRESH_DELAYS[topic.refreshes])
+    topic.timer.unref?.()
+  }
+}
+
+async function leave(topic: JoinedTopic): Promise<void> {
+  stopRefreshing(topic)
+  await topic.session.destroy()
+}
+
+function stopRefreshing(topic: JoinedTopic): void {
+  if (topic.timer) clearTimeout(topic.timer)
+  topic.timer = null
+  topic.refreshes = REFRESH_DELAYS.length
+}

@@ -1,0 +1,52 @@
+/// <reference types="node" preserve="true" />
+// Hand-written declaration for `hyperdht` 6 (it ships no types), typed as far as this project uses
+// it: the DHT node a Hyperswarm runs on, and `hyperdht/testnet.js`, the loopback testnet that
+// test-utils and the cli's `testnet` and `demo` commands run.
+declare module 'hyperdht' {
+  import { EventEmitter } from 'node:events'
+
+  export interface DHTKeyPair {
+    publicKey: Uint8Array
+    secretKey: Uint8Array
+  }
+
+  export interface DHTOptions {
+    bootstrap?: Array<{ host: string; port: number } | string>
+    /** The address the UDP socket binds (0.0.0.0 by default). */
+    host?: string
+    port?: number
+    firewalled?: boolean
+    keyPair?: DHTKeyPair
+    ephemeral?: boolean
+  }
+
+  export default class HyperDHT extends EventEmitter {
+    constructor(opts?: DHTOptions)
+    static keyPair(seed?: Uint8Array): DHTKeyPair
+    readonly destroyed: boolean
+    ready(): Promise<void>
+    address(): { host: string; port: number }
+    destroy(opts?: { force?: boolean }): Promise<void>
+  }
+}
+
+declare module 'hyperdht/testnet.js' {
+  import type HyperDHT from 'hyperdht'
+  import type { DHTOptions } from 'hyperdht'
+
+  /** A DHT node of the testnet. */
+  export type DHTNode = HyperDHT
+
+  export interface Testnet {
+    nodes: HyperDHT[]
+    bootstrap: Array<{ host: string; port: number }>
+    /** A new node bootstrapped on this testnet, destroyed with it. */
+    createNode(opts?: DHTOptions): HyperDHT
+    destroy(): Promise<void>
+  }
+
+  export default function createTestnet(
+    size?: number,
+    opts?: { host?: string; port?: number; bootstrap?: Array<{ host: string; port: number }> },
+  ): Promise<Testnet>
+}

@@ -1,0 +1,17 @@
+// The storage layout: which Corestore namespace each part of the SDK keeps its cores in. On-disk
+// names are fixed here, in one place, so existing data keeps opening; change none of them.
+
+export const layout = {
+  /** A named drive (`new Drive(store, { name })`): its own namespace, so its cores do not clash. */
+  drive: (name: string): string => `@dat-sdk/drive/${name}`,
+  /** `sdk.Corestore(name)`: a namespace of the SDK's store. */
+  corestore: (name: string): string => `corestore/${name}`,
+  /** `sdk.Multifeed(name)`: the store a multifeed of that name is given. */
+  multifeed: (name: string): string => `multifeed/${name}`,
+  /** Inside a multifeed's store: the namespace its feeds and index live in. */
+  multifeedFeeds: 'multifeed',
+  /** The multifeed's feed index core (its name inside `multifeedFeeds`). */
+  multifeedIndex: 'index',
+  /** A multifeed writer named `name` (its core's name inside `multifeedFeeds`). */
+  multifeedWriter: (name: string): string => `writer/${name}`,
+} as const
