@@ -210,4 +210,25 @@ test('a message sent from our peer-add handler reaches a hyper-sdk peer, which a
   }
 })
 
+test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other by URL', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const enc = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
+    const theirBee = await theirs.getBee('kv', enc)
+    await theirBee.put('from', 'theirs')
+    const copy = ours.Hyperbee(urlOf(theirBee), enc)
+    await copy.ready()
+    assert.is((await copy.get('from'))?.value, 'theirs')
+
+    const ourBee = ours.Hyperbee('kv', enc)
+    await ourBee.put('from', 'ours')
+    await ours.flush(ourBee)
+    const theirCopy = await theirs.getBee(ourBee.url!, enc)
+    assert.is((await theirCopy.get('from'))?.value, 'ours')
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()
