@@ -25,6 +25,24 @@ const ALL_METHODS = 'GET, HEAD, PUT, DELETE, OPTIONS'
 
 type DriveEntry = NonNullable<Awaited<ReturnType<Drive['entry']>>>
 
+/** A file's bytes as the drive streams them, and what to run once that stream is done with. */
+export interface FileBody {
+  source: ReturnType<Drive['hyperdrive']['createReadStream']>
+  /** Closes the checkout the file was read from (if any); run once the source closed. */
+  release: () => void
+}
+
+/**
+ * What `hyperFetch` answers, before a file's bytes become a web stream: `response` carries the
+ * status and headers (and every body but a file's); `file` is the file's stream, or null. The
+ * gateway's server pipes `file.source` into its `node:http` response as it is, with no web-stream
+ * leg in between; `hyperFetch` wraps it in a `ReadableStream`.
+ */
+export interface Answer {
+  response: Response
+  file: FileBody | null
+}
+
 /**
  * Answers a web-standard `Request` for `/hyper/<key|z32|domain>/<path>` (or `hyper://<drive>/<path>`)
  * from the drives of `sdk`, as a web-standard `Response`: files streamed with ranges and ETags,
@@ -37,6 +55,20 @@ export async function hyperFetch(
   request: Request,
   opts: HyperFetchOptions = {},
 ): Promise<Response> {
+  const { response, file } = await answer(sdk, request, opts)
+  if (!file) return response
+  return new Response(toWebStream(file.source, file.release), {
+    status: response.status,
+    headers: response.headers,
+  })
+}
+
+/** `hyperFetch` with a file's stream left as the drive gives it (see `Answer`). */
+export async function answer(
+  sdk: GatewaySDK,
+  request: Request,
+  opts: HyperFetchOptions = {},
+): Promise<Answer> {
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT
   if (opts.writable && !opts.token) {
     throw new TypeError(
@@ -46,8 +78,9 @@ export async function hyperFetch(
   const method = request.method
   const read = method === 'GET' || method === 'HEAD'
   let response: Response
+  let file: FileBody | null = null
   try {
-    if (read) response = await get(sdk, request, timeout)
+    if (read) ({ response, file } = await get(sdk, request, timeout))
     else if (method === 'PUT' || method === 'DELETE')
       response = await write(sdk, request, opts, timeout)
     else if (method === 'OPTIONS')
@@ -70,12 +103,12 @@ export async function hyperFetch(
   }
   // Drives are public data: any page may read them. Nothing else is open to other origins.
   if (read) response.headers.set('access-control-allow-origin', '*')
-  return response
+  return { response, file }
 }
 
 // --- reads ----------------------------------------------------------------------------------------
 
-async function get(sdk: GatewaySDK, request: Request, timeout: number): Promise<Response> {
+async function get(sdk: GatewaySDK, request: Request, timeout: number): Promise<Answer> {
   const url = new URL(request.url)
   const target = parseTarget(url)
   if (!target) {
@@ -85,7 +118,7 @@ async function get(sdk: GatewaySDK, request: Request, timeout: number): Promise<
       'Nothing here: drives are at /hyper/<key or domain>/<path>',
     )
   }
-  if (target.bare) return redirect(`${url.pathname}/${url.search}`)
+  if (target.bare) return only(redirect(`${url.pathname}/${url.search}`))
   const accept = request.headers.get('accept') ?? ''
   const drive = await openDrive(sdk, target.drive, timeout, request.signal)
 
@@ -96,7 +129,7 @@ async function get(sdk: GatewaySDK, request: Request, timeout: number): Promise<
     if (!target.folder && (await findEntry(drive, target.path, timeout, request.signal))) {
       throw new HttpError(400, 'BAD_REQUEST', 'Live updates are for a drive or a folder in it')
     }
-    return liveResponse(drive, target.path, request.signal)
+    return only(await liveResponse(drive, target.path, request.signal))
   }
 
   let view = drive
@@ -117,11 +150,11 @@ async function get(sdk: GatewaySDK, request: Request, timeout: number): Promise<
   }
   try {
     const entry = target.folder ? null : await findEntry(view, target.path, timeout, request.signal)
-    let response: Response
+    let answer: Answer
     if (entry) {
-      response = fileResponse(drive, view, entry, target, request, timeout, release)
-      handedOff = response.body !== null
-      return response
+      answer = fileResponse(drive, view, entry, target, request, timeout, release)
+      handedOff = answer.file !== null
+      return answer
     }
     const index = await findEntry(
       view,
@@ -133,13 +166,13 @@ async function get(sdk: GatewaySDK, request: Request, timeout: number): Promise<
     if (!index && names!.length === 0 && target.path !== '/') {
       throw new HttpError(404, 'NOT_FOUND', `No file or folder ${target.path} in this drive`)
     }
-    if (!target.folder) return redirect(`${url.pathname}/${url.search}`)
+    if (!target.folder) return only(redirect(`${url.pathname}/${url.search}`))
     if (index) {
-      response = fileResponse(drive, view, index, target, request, timeout, release)
-      handedOff = response.body !== null
-      return response
+      answer = fileResponse(drive, view, index, target, request, timeout, release)
+      handedOff = answer.file !== null
+      return answer
     }
-    return await listing(view, target, names!, accept, request, timeout)
+    return only(await listing(view, target, names!, accept, request, timeout))
   } finally {
     if (!handedOff) release()
   }
@@ -202,7 +235,7 @@ function fileResponse(
   request: Request,
   timeout: number,
   release: () => void,
-): Response {
+): Answer {
   const size = entry.value.blob?.byteLength ?? 0
   const etag = etagOf(drive, entry)
   const headers: Record<string, string> = {
@@ -215,7 +248,7 @@ function fileResponse(
   }
   const ifNoneMatch = request.headers.get('if-none-match')
   if (ifNoneMatch !== null && matchesEtag(ifNoneMatch, etag)) {
-    return new Response(null, { status: 304, headers })
+    return only(new Response(null, { status: 304, headers }))
   }
   const ifRange = request.headers.get('if-range')
   const range =
@@ -239,9 +272,13 @@ function fileResponse(
     headers['content-range'] = `bytes ${start}-${end}/${size}`
   }
   headers['content-length'] = String(size === 0 ? 0 : end - start + 1)
-  if (request.method === 'HEAD' || size === 0) return new Response(null, { status, headers })
-  const stream = view.hyperdrive.createReadStream(entry, { start, end, timeout })
-  return new Response(toWebStream(stream, release), { status, headers })
+  if (request.method === 'HEAD' || size === 0) return only(new Response(null, { status, headers }))
+  const source = view.hyperdrive.createReadStream(entry, { start, end, timeout })
+  return { response: new Response(null, { status, headers }), file: { source, release } }
+}
+
+function only(response: Response): Answer {
+  return { response, file: null }
 }
 
 async function listing(

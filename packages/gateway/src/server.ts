@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import ReadyResource from 'ready-resource'
 import type { GatewaySDK } from './drives.js'
 import { errorResponse } from './errors.js'
-import { hyperFetch, type HyperFetchOptions } from './fetch.js'
+import { answer, type FileBody, type HyperFetchOptions } from './fetch.js'
 
 export interface GatewayOptions extends HyperFetchOptions {
   /** The port to listen on (default 0: any free one; `url` says which). */
@@ -88,6 +88,7 @@ export class Gateway extends ReadyResource {
     })
     const method = (req.method ?? 'GET').toUpperCase()
     let response: Response
+    let file: FileBody | null = null
     try {
       if (FORBIDDEN_METHODS.has(method)) {
         response = errorResponse(
@@ -96,16 +97,17 @@ export class Gateway extends ReadyResource {
           `${method} is not something this gateway does`,
         )
       } else {
-        response = await hyperFetch(
+        ;({ response, file } = await answer(
           this.sdk,
           toRequest(req, method, this.url, abort.signal),
           this._fetchOptions,
-        )
+        ))
       }
     } catch {
       response = errorResponse(400, 'BAD_REQUEST', 'The request could not be read')
     }
-    await send(res, response, method === 'HEAD', abort.signal)
+    if (file) sendFile(res, response, file)
+    else await send(res, response, method === 'HEAD', abort.signal)
   }
 }
 
@@ -155,6 +157,41 @@ function bodyOf(req: http.IncomingMessage): ReadableStream<Uint8Array> {
   )
 }
 
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return headers
+}
+
+/**
+ * Pipes a file's drive stream straight into the `node:http` response: the drive's blocks go to the
+ * socket as they are (no web-stream leg, no copy), the drive is read only as fast as the client
+ * takes them (backpressure), and the stream is destroyed when the client goes.
+ */
+function sendFile(res: http.ServerResponse, response: Response, file: FileBody): void {
+  const { source, release } = file
+  source.once('close', release)
+  if (res.destroyed) {
+    source.destroy()
+    return
+  }
+  res.writeHead(response.status, headersOf(response))
+  const resume = () => source.resume()
+  res.on('drain', resume)
+  res.once('close', () => {
+    res.off('drain', resume)
+    source.destroy() // the client went (or all was sent: then this is a no-op)
+  })
+  source.on('data', (data: Uint8Array) => {
+    if (!res.write(data)) source.pause()
+  })
+  source.once('end', () => res.end())
+  // A body that failed half-way: the client must not take it for the whole file.
+  source.once('error', () => res.destroy())
+}
+
 /** Writes a `Response` to a `node:http` response, honouring backpressure; stops when the client goes. */
 async function send(
   res: http.ServerResponse,
@@ -162,10 +199,7 @@ async function send(
   head: boolean,
   signal: AbortSignal,
 ): Promise<void> {
-  const headers: Record<string, string> = {}
-  response.headers.forEach((value, name) => {
-    headers[name] = value
-  })
+  const headers = headersOf(response)
   if (res.destroyed) {
     response.body?.cancel().catch(noop)
     return

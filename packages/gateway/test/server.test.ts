@@ -135,6 +135,63 @@ test('close() ends open live streams and keep-alive connections at once; the SDK
   await drive.put('/after.txt', 'still open')
 })
 
+/** GETs `path` over node:http and hands back the response once its first bytes arrived. */
+function firstBytes(url: string, path: string): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url)
+    http
+      .get({ hostname, port, path, agent: false }, (res) => {
+        res.once('readable', () => resolve(res))
+        res.once('error', reject)
+      })
+      .on('error', reject)
+  })
+}
+
+test('a file is piped over HTTP: ranges of a version, a client that leaves half-way, a stalled one at close()', async () => {
+  const whole = (await drive.get('/big.bin'))!
+  const version = drive.version
+  const gateway = await createGateway(sdk)
+  try {
+    const part = await raw(gateway.url, `/${base}/big.bin?version=${version}`, {
+      headers: { range: 'bytes=70000-2100000' },
+    })
+    assert.is(part.status, 206)
+    assert.is(part.headers['content-range'], `bytes 70000-2100000/${whole.length}`)
+    assert.ok(part.body.equals(whole.subarray(70000, 2100001)))
+
+    // A client that goes after the first bytes: the gateway carries on serving the same file.
+    const left = await firstBytes(gateway.url, `/${base}/big.bin?version=${version}`)
+    const gone = new Promise((resolve) => left.once('close', resolve))
+    left.destroy()
+    await gone
+    const again = await raw(gateway.url, `/${base}/big.bin`)
+    assert.is(again.status, 200)
+    assert.ok(again.body.equals(whole))
+
+    // A client that stops reading holds the file back; close() still ends it at once. (Larger
+    // than what loopback socket buffers of a paused reader can take.)
+    const huge = 32 * 1024 * 1024
+    await drive.put('/huge.bin', Buffer.alloc(huge, 1))
+    const stalled = await firstBytes(gateway.url, `/${base}/huge.bin`)
+    stalled.pause()
+    let received = 0
+    const ended = new Promise<boolean>((resolve) => {
+      stalled.on('data', (c: Buffer) => (received += c.length))
+      stalled.once('end', () => resolve(true))
+      stalled.once('close', () => resolve(stalled.complete))
+    })
+    const started = Date.now()
+    await gateway.close()
+    assert.ok(Date.now() - started < 2000, `close took ${Date.now() - started} ms`)
+    stalled.resume()
+    assert.is(await ended, false, 'the stalled response ended unfinished')
+    assert.ok(received < huge, `received ${received} of ${huge}`)
+  } finally {
+    await gateway.close()
+  }
+})
+
 test('a port in use rejects createGateway; a bad sdk is a TypeError', async () => {
   const first = await createGateway(sdk)
   try {
