@@ -217,11 +217,11 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
     const enc = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
     const theirBee = await theirs.getBee('kv', enc)
     await theirBee.put('from', 'theirs')
-    const copy = ours.Hyperbee(urlOf(theirBee), enc)
+    const copy = ours.Hyperbee<string, string>(urlOf(theirBee), enc)
     await copy.ready()
     assert.is((await copy.get('from'))?.value, 'theirs')
 
-    const ourBee = ours.Hyperbee('kv', enc)
+    const ourBee = ours.Hyperbee<string, string>('kv', enc)
     await ourBee.put('from', 'ours')
     await ours.flush(ourBee)
     const theirCopy = await theirs.getBee(ourBee.url!, enc)
