@@ -8,6 +8,7 @@ import b4a from 'b4a'
 import * as HyperSDK from 'hyper-sdk'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
 import type { HypercorePeer } from '@dat-sdk/store'
+import type Hyperbee from 'hyperbee'
 import {
   createTestnet,
   eventually,
@@ -215,7 +216,8 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
   try {
     const { ours, theirs } = await pair(t)
     const enc = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
-    const theirBee = await theirs.getBee('kv', enc)
+    // hyper-sdk types getBee() as a Hyperbee of bytes whatever the encodings: name them.
+    const theirBee = (await theirs.getBee('kv', enc)) as Hyperbee<string, string>
     await theirBee.put('from', 'theirs')
     const copy = ours.Hyperbee<string, string>(urlOf(theirBee), enc)
     await copy.ready()
@@ -224,7 +226,7 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
     const ourBee = ours.Hyperbee<string, string>('kv', enc)
     await ourBee.put('from', 'ours')
     await ours.flush(ourBee)
-    const theirCopy = await theirs.getBee(ourBee.url!, enc)
+    const theirCopy = (await theirs.getBee(ourBee.url!, enc)) as Hyperbee<string, string>
     assert.is((await theirCopy.get('from'))?.value, 'ours')
   } finally {
     await t.run()
