@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
+import BlindPairing from 'blind-pairing'
 import c from 'compact-encoding'
+import crypto from 'hypercore-crypto'
 import Protomux from 'protomux'
+import z32 from 'z32'
 import { suite } from 'uvu'
 import { Store } from '@dat-sdk/store'
 import {
@@ -80,6 +83,41 @@ test('an expired invite and a made-up string are INVITE_INVALID; no writer answe
     await a.close() // the only writer that holds it goes away
     const { base: waiting } = peer(t, testnet, orphan, 1_500)
     await assertRejectsCode(waiting.ready(), 'PEER_TIMEOUT')
+  } finally {
+    await t.run()
+  }
+})
+
+// Through the public API a Base answers only the invites it made (it looks the invite's id up in
+// its own records) and confirms with its own key, the key the invite was made for; so an answer
+// naming another base comes only from a peer that is not a Base (buggy or hostile). blind-pairing
+// itself plays that peer here: it holds the invite and confirms with another base's key.
+test('an answer that names another base than the invite is INVITE_INVALID', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const invitedKey = crypto.randomBytes(32)
+    const otherKey = crypto.randomBytes(32)
+    const created = BlindPairing.createInvite(invitedKey)
+    // test-utils' Hyperswarm has a declaration of its own; blind-pairing takes it as a PairingSwarm.
+    const blind = t.add(
+      new BlindPairing(testnet.swarm() as unknown as PairingSwarm, { poll: 2_000 }),
+    )
+    const answered: Uint8Array[] = []
+    t.add(
+      blind.addMember({
+        discoveryKey: created.discoveryKey,
+        async onadd(request) {
+          answered.push(request.open(created.publicKey))
+          request.confirm({ key: otherKey })
+        },
+      }),
+    )
+    const { base } = peer(t, testnet, z32.encode(created.invite), 30_000)
+    await assertRejectsCode(base.ready(), 'INVITE_INVALID')
+    assert.equal(answered.length >= 1, true, 'the other peer did answer (with the wrong base)')
+    assert.equal(base.key, null, 'the base never took the other key')
   } finally {
     await t.run()
   }

@@ -94,11 +94,21 @@ test('demo runs every step on its own loopback testnet, exits 0 and leaves nothi
   const started = Date.now()
   const r = await run(['demo'], 90_000)
   assert.is(r.code, 0, r.stderr)
-  for (const step of ['testnet', 'peers', 'share', 'clone', 'multifeed', 'gossip', 'extension']) {
+  for (const step of [
+    'testnet',
+    'peers',
+    'share',
+    'clone',
+    'multifeed',
+    'autobase',
+    'gossip',
+    'extension',
+  ]) {
     assert.match(r.stdout, new RegExp(`\\d\\. ${step} `), step)
   }
   assert.match(r.stdout, /every byte matches/)
   assert.match(r.stdout, /3 feeds, 9 messages/)
+  assert.match(r.stdout, /carol \(by invite\) each put 3 keys; all views hold the same 9/)
   assert.match(r.stdout, /list the same 15/)
   assert.match(r.stdout, /bob and carol answered/)
   assert.match(r.stdout, /Done in /)

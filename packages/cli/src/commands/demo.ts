@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import createTestnet, { type Testnet } from 'hyperdht/testnet.js'
-import { createSDK, type Multifeed, type SDK } from '@dat-sdk/sdk'
+import { createSDK, type Base, type Multifeed, type SDK } from '@dat-sdk/sdk'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { CliError, within, type IO } from '../io.js'
@@ -24,9 +24,9 @@ interface Hello {
 
 /**
  * `dat-sdk demo`: three peers on a loopback testnet share a folder and clone it, write a
- * three-writer multifeed, gossip a set of keys and exchange a connection-level extension message,
- * printing what happened and how long each step took. Nothing leaves the machine; everything it
- * makes is removed when it ends.
+ * three-writer multifeed and a three-writer Autobase (one writer joins by invite), gossip a set
+ * of keys and exchange a connection-level extension message, printing what happened and how long
+ * each step took. Nothing leaves the machine; everything it makes is removed when it ends.
  */
 export async function demo({ positionals, flags }: Parsed, io: IO): Promise<number> {
   if (positionals.length !== 0) throw new UsageError('demo takes no arguments')
@@ -155,6 +155,40 @@ export async function demo({ positionals, flags }: Parsed, io: IO): Promise<numb
       (n) => `alice, bob and carol each wrote 3 messages; every peer holds 3 feeds, ${n} messages`,
     )
 
+    // -- a three-writer Autobase (carol joins by invite) --------------------------------------
+    await step(
+      'autobase',
+      async () => {
+        const strings = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
+        const doc = alice.sdk.Autobase<string, string>('demo-doc', strings)
+        await doc.ready()
+        await alice.sdk.flush(doc)
+        // bob hands alice his writer key; carol gets a single-use invite instead.
+        const bobDoc = bob.sdk.Autobase<string, string>(doc.key, strings)
+        await bobDoc.ready()
+        await doc.addWriter(bobDoc.localKey!)
+        const invite = await doc.createInvite()
+        const carolDoc = carol.sdk.Autobase<string, string>(invite, strings)
+        await carolDoc.ready()
+        const bases = [doc, bobDoc, carolDoc]
+        await waitFor(() => bases.every((b) => b.writable))
+        await Promise.all(
+          bases.map(async (base, i) => {
+            for (const n of [1, 2, 3])
+              await base.put(`${NAMES[i]}/${n}`, `note ${n} from ${NAMES[i]}`)
+          }),
+        )
+        let views: string[][] = []
+        await waitFor(async () => {
+          views = await Promise.all(bases.map(dumpBase))
+          return views.every((v) => v.length === 9 && v.join('\n') === views[0].join('\n'))
+        })
+        return views[0].length
+      },
+      (n) =>
+        `alice, bob (added by key) and carol (by invite) each put 3 keys; all views hold the same ${n}`,
+    )
+
     // -- gossip ------------------------------------------------------------------------------
     await step(
       'gossip',
@@ -250,10 +284,17 @@ async function sameFolders(a: string, b: string): Promise<void> {
   }
 }
 
+/** Every entry of a base's view, as `key=value` in key order. */
+async function dumpBase(base: Base<string, string>): Promise<string[]> {
+  const out: string[] = []
+  for await (const e of base.createReadStream()) out.push(`${e.key}=${e.value}`)
+  return out
+}
+
 /** Polls `ok` until it holds; gives up (and stops polling) at the step's deadline. */
-async function waitFor(ok: () => boolean): Promise<void> {
+async function waitFor(ok: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + STEP_TIMEOUT
-  while (!ok()) {
+  while (!(await ok())) {
     if (Date.now() > deadline) throw new CliError('Timed out waiting for the peers')
     await new Promise((resolve) => setTimeout(resolve, 50))
   }

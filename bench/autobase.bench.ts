@@ -1,0 +1,307 @@
+// Three writers of one Autobase, all at once, each putting 2,000 keys (100 at a time, issued
+// together, so Autobase appends them as one batch: put by put, 6,000 awaited puts take minutes on
+// either side), until every peer's view holds all 6,000: `Base` with its default view against raw Autobase 7 with a hand-written Hyperbee
+// apply (the same batch-and-flush apply, a compact-encoding op codec like ours, the same Hyperbee
+// settings). Both sides get the same setup: three temporary stores, a full mesh of in-process
+// replication streams (a.replicate(true) piped into b.replicate(false)), the second and third
+// writers added by the first through the log, Autobase's default settings. The clock runs from
+// the first put until every peer's view holds every put. Then one writer goes offline (its streams
+// are destroyed), every writer puts 200 more, and the clock runs from its reconnection until
+// every view holds them all: the time to converge after a writer returns from offline.
+// Rounds alternate ours / raw (ours first in odd rounds, raw first in even ones), after one small
+// warm-up of each. The score is the median of the per-round ratios raw ms / ours ms (bigger is
+// better for us); their spread and every round's figures are printed and written to the JSON.
+import b4a from '../packages/autobase/node_modules/b4a/index.js'
+import c from '../packages/autobase/node_modules/compact-encoding/index.js'
+import Autobase from '../packages/autobase/node_modules/autobase/index.js'
+import Hyperbee from '../packages/autobase/node_modules/hyperbee/index.js'
+import { Store } from '../packages/store/dist/index.js'
+import { Base } from '../packages/autobase/dist/index.js'
+import { replicatePair, type ReplicatedPair } from '../packages/test-utils/dist/index.js'
+import { percentile, report, round as round3, time } from './lib.ts'
+
+const WRITERS = 3
+const PUTS = Number(process.env.BENCH_AUTOBASE_PUTS || 2_000)
+const OFFLINE_PUTS = Number(process.env.BENCH_AUTOBASE_OFFLINE_PUTS || 200)
+const ROUNDS = Number(process.env.BENCH_AUTOBASE_ROUNDS || 5)
+const BATCH = Number(process.env.BENCH_AUTOBASE_BATCH || 100)
+const STALL_MS = Number(process.env.BENCH_AUTOBASE_STALL_MS || 120_000)
+const VALUE = b4a.alloc(64, 0x61)
+
+type Kind = 'ours' | 'raw'
+
+/** What a round needs of one peer, the same calls on a Base and on a raw Autobase. */
+interface Peer {
+  ready(): Promise<void>
+  readonly key: Uint8Array
+  readonly localKey: Uint8Array
+  readonly writable: boolean
+  put(key: string, value: Uint8Array): Promise<void>
+  addWriter(key: Uint8Array): Promise<void>
+  /** Blocks in the view's Hyperbee: its header and one per put applied. */
+  viewLength(): number
+  /** The view's entries as `key=<value length>`, in key order. */
+  entries(): Promise<string[]>
+  replicate(isInitiator: boolean): ReturnType<ReplicatedPair['a']['pipe']>
+  close(): Promise<void>
+}
+
+// -- ours: Base, default view ----------------------------------------------------------------------
+
+function oursPeer(store: Store, key: Uint8Array | null): Peer {
+  const base = new Base<string, Uint8Array>(store, key, { keyEncoding: 'utf-8' })
+  const bee = () => base.view as Hyperbee
+  return {
+    ready: () => base.ready(),
+    get key() {
+      return base.key!
+    },
+    get localKey() {
+      return base.localKey!
+    },
+    get writable() {
+      return base.writable
+    },
+    put: (k, v) => base.put(k, v),
+    addWriter: (k) => base.addWriter(k),
+    viewLength: () => bee().core.length,
+    async entries() {
+      const out: string[] = []
+      for await (const e of base.createReadStream()) out.push(`${e.key}=${e.value.byteLength}`)
+      return out
+    },
+    replicate: (isInitiator) => base.replicate(isInitiator),
+    close: () => base.close(),
+  }
+}
+
+// -- raw: Autobase 7 with a hand-written Hyperbee apply ----------------------------------------------
+
+const PUT = 0
+const ADD_WRITER = 1
+const EMPTY = b4a.alloc(0)
+interface RawOp {
+  type: number
+  key: Uint8Array
+  value: Uint8Array
+}
+const rawOp = {
+  preencode(state: unknown, op: RawOp) {
+    c.uint.preencode(state, op.type)
+    c.buffer.preencode(state, op.key)
+    c.buffer.preencode(state, op.value)
+  },
+  encode(state: unknown, op: RawOp) {
+    c.uint.encode(state, op.type)
+    c.buffer.encode(state, op.key)
+    c.buffer.encode(state, op.value)
+  },
+  decode(state: unknown): RawOp {
+    return {
+      type: c.uint.decode(state),
+      key: c.buffer.decode(state),
+      value: c.buffer.decode(state),
+    }
+  },
+}
+
+function rawPeer(store: Store, key: Uint8Array | null): Peer {
+  const autobase = new Autobase(store.corestore.namespace('bench-raw'), key, {
+    valueEncoding: rawOp,
+    open: (viewStore: { get(name: string): unknown }) =>
+      new Hyperbee(viewStore.get('view'), {
+        keyEncoding: 'binary',
+        valueEncoding: 'binary',
+        extension: false,
+      }),
+    async apply(
+      nodes: Array<{ value: RawOp | null }>,
+      view: Hyperbee,
+      host: { addWriter(key: Uint8Array, opts: { indexer: boolean }): Promise<void> },
+    ) {
+      const batch = view.batch({ update: false })
+      for (const { value: op } of nodes) {
+        if (!op) continue // an ack
+        if (op.type === ADD_WRITER) await host.addWriter(op.key, { indexer: true })
+        else await batch.put(op.key, op.value)
+      }
+      await batch.flush()
+    },
+    close: (view: Hyperbee) => view.close(),
+  })
+  return {
+    ready: () => autobase.ready(),
+    get key() {
+      return autobase.key
+    },
+    get localKey() {
+      return autobase.local.key
+    },
+    get writable() {
+      return autobase.writable
+    },
+    put: (k, v) => autobase.append({ type: PUT, key: b4a.from(k), value: v }),
+    addWriter: (k) => autobase.append({ type: ADD_WRITER, key: k, value: EMPTY }),
+    viewLength: () => autobase.view.core.length,
+    async entries() {
+      const out: string[] = []
+      for await (const e of autobase.view.createReadStream()) {
+        out.push(`${b4a.toString(e.key)}=${e.value.byteLength}`)
+      }
+      return out
+    },
+    replicate: (isInitiator) => autobase.replicate(isInitiator),
+    close: () => autobase.close(),
+  }
+}
+
+// -- one round ---------------------------------------------------------------------------------
+
+/** Resolves once `ok()` holds (checked every 5 ms, the same on both sides), or rejects after STALL_MS. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + STALL_MS
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`no convergence within ${STALL_MS} ms: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** `count` puts by one writer, BATCH at a time (issued together, so Autobase appends them as one). */
+async function putMany(peer: Peer, writer: number, from: number, count: number): Promise<void> {
+  for (let n = from; n < from + count; n += BATCH) {
+    const puts: Array<Promise<void>> = []
+    for (let m = n; m < Math.min(n + BATCH, from + count); m++) {
+      puts.push(peer.put(`w${writer}/${String(m).padStart(6, '0')}`, VALUE))
+    }
+    await Promise.all(puts)
+  }
+}
+
+interface RoundResult {
+  converge: number
+  rejoin: number
+}
+
+async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise<RoundResult> {
+  const stores = Array.from({ length: WRITERS }, () => Store.temp())
+  const open = kind === 'ours' ? oursPeer : rawPeer
+  const peers: Peer[] = []
+  const pairs = new Map<string, ReplicatedPair>()
+  const connect = (i: number, j: number) => {
+    pairs.set(`${i}-${j}`, replicatePair(peers[i], peers[j]))
+  }
+  try {
+    peers.push(open(stores[0], null))
+    await peers[0].ready()
+    for (let i = 1; i < WRITERS; i++) {
+      peers.push(open(stores[i], peers[0].key))
+      await peers[i].ready()
+    }
+    for (let i = 0; i < WRITERS; i++) for (let j = i + 1; j < WRITERS; j++) connect(i, j)
+    for (const p of peers.slice(1)) await peers[0].addWriter(p.localKey)
+    await until(() => peers.every((p) => p.writable), 'writers added')
+
+    // Every writer puts at once; the clock stops when every view holds every put.
+    const all = 1 + WRITERS * puts
+    const { ms: converge } = await time(async () => {
+      await Promise.all(peers.map((p, i) => putMany(p, i, 0, puts)))
+      await until(() => peers.every((p) => p.viewLength() === all), `${kind}: ${all} blocks`)
+    })
+    await sameViews(kind, peers, WRITERS * puts)
+
+    // The last writer goes offline; everyone writes; it comes back.
+    const last = WRITERS - 1
+    for (const [id, pair] of pairs) {
+      if (id.endsWith(`-${last}`)) {
+        await pair.close()
+        pairs.delete(id)
+      }
+    }
+    await Promise.all(peers.map((p, i) => putMany(p, i, puts, offlinePuts)))
+    const online = all + last * offlinePuts
+    await until(
+      () => peers.every((p, i) => p.viewLength() === (i === last ? all + offlinePuts : online)),
+      `${kind}: offline puts applied`,
+    )
+    const total = all + WRITERS * offlinePuts
+    const { ms: rejoin } = await time(async () => {
+      for (let i = 0; i < last; i++) connect(i, last)
+      await until(() => peers.every((p) => p.viewLength() === total), `${kind}: rejoin`)
+    })
+    await sameViews(kind, peers, WRITERS * (puts + offlinePuts))
+    return { converge, rejoin }
+  } finally {
+    for (const pair of pairs.values()) await pair.close()
+    for (const p of peers) await p.close().catch(() => {})
+    for (const s of stores) await s.close()
+  }
+}
+
+/** Not timed: every peer's view holds the same `count` entries. */
+async function sameViews(kind: Kind, peers: Peer[], count: number): Promise<void> {
+  const views = await Promise.all(peers.map((p) => p.entries()))
+  for (const v of views) {
+    if (v.length !== count || v.join('\n') !== views[0].join('\n')) {
+      throw new Error(`${kind}: the views differ (${views.map((x) => x.length).join(', ')})`)
+    }
+  }
+}
+
+// -- rounds --------------------------------------------------------------------------------------
+
+for (const kind of ['raw', 'ours'] as const) {
+  const r = await run(kind, 200, 50) // warm-up, not counted
+  console.log(`warm-up ${kind}: ${Math.round(r.converge)} ms, rejoin ${Math.round(r.rejoin)} ms`)
+}
+const rounds: Array<
+  { round: number; order: string; ratio: number; rejoinRatio: number } & Record<Kind, RoundResult>
+> = []
+for (let round = 1; round <= ROUNDS; round++) {
+  const order: Kind[] = round % 2 === 1 ? ['ours', 'raw'] : ['raw', 'ours']
+  const got: Partial<Record<Kind, RoundResult>> = {}
+  for (const kind of order) {
+    got[kind] = await run(kind)
+    console.log(
+      `round ${round} ${kind}: converge ${Math.round(got[kind].converge)} ms, ` +
+        `rejoin ${Math.round(got[kind].rejoin)} ms`,
+    )
+  }
+  const ours = got.ours!
+  const raw = got.raw!
+  rounds.push({
+    round,
+    order: order.join(','),
+    ours: { converge: Math.round(ours.converge), rejoin: Math.round(ours.rejoin) },
+    raw: { converge: Math.round(raw.converge), rejoin: Math.round(raw.rejoin) },
+    ratio: round3(raw.converge / ours.converge),
+    rejoinRatio: round3(raw.rejoin / ours.rejoin),
+  })
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
+const median = (xs: number[]) => percentile(sorted(xs), 50)
+const ratios = rounds.map((r) => r.ratio)
+const rejoinRatios = rounds.map((r) => r.rejoinRatio)
+const score = median(ratios)
+const row = {
+  name:
+    `autobase: ${WRITERS} writers x ${PUTS / 1000}k puts converge on every peer, ` +
+    `Base vs raw Autobase+Hyperbee (median of ${ROUNDS} per-round raw/ours time ratios)`,
+  // The score is a ratio of times taken pairwise, so it is reported as ours = that ratio against
+  // a baseline of 1; the medians of the times themselves are in the extra columns.
+  ours: score,
+  baseline: 1,
+  unit: 'x',
+  better: 'higher' as const,
+  target: 0.9,
+  extra: {
+    'ratio spread': `${round3(Math.min(...ratios))}..${round3(Math.max(...ratios))}`,
+    'median ours ms': Math.round(median(rounds.map((r) => r.ours.converge))),
+    'median raw ms': Math.round(median(rounds.map((r) => r.raw.converge))),
+    'rejoin ours ms (median)': Math.round(median(rounds.map((r) => r.ours.rejoin))),
+    'rejoin raw ms (median)': Math.round(median(rounds.map((r) => r.raw.rejoin))),
+    'rejoin ratio (median)': round3(median(rejoinRatios)),
+  },
+  rounds,
+}
+report('autobase', [row])
