@@ -35,7 +35,17 @@ const GOSSIP_KEY = b4a.alloc(32, 7) // what every peer advertises: the set does 
 const SDK_KEY = b4a.alloc(32, 9)
 
 export async function startChurn(testnet: LoopbackTestnet): Promise<Churn> {
-  const sdk = await createSDK({ storage: false, bootstrap: testnet.bootstrap, autoJoin: false })
+  // Our own factory, so the test holds the networker as the class it is (the SDK types it as the
+  // NetworkerLike seam, which has no swarm or publicKey).
+  let networker: Networker | null = null
+  const ownSwarm = testnet.swarm() // ours, typed as the Hyperswarm it is; destroyed by close()
+  const sdk = await createSDK({
+    storage: false,
+    autoJoin: false,
+    networker: (store) => (networker = new Networker(store, { swarm: ownSwarm })),
+  })
+  if (!networker) throw new Error('the SDK did not make its networker')
+  const net: Networker = networker
   const received = { core: 0, stream: 0 }
   const core = sdk.Hypercore<string>('churn', { valueEncoding: 'utf-8' })
   await core.append(['a', 'b', 'c'])
@@ -45,7 +55,7 @@ export async function startChurn(testnet: LoopbackTestnet): Promise<Churn> {
       received.core++
     },
   })
-  const stream = sdk.networker.registerExtension<string>('churn-stream', {
+  const stream = net.registerExtension<string>('churn-stream', {
     encoding: 'utf-8',
     onmessage: (message, peer) => {
       received.stream++
@@ -54,31 +64,29 @@ export async function startChurn(testnet: LoopbackTestnet): Promise<Churn> {
   })
   const gossip = sdk.Gossip()
   gossip.advertise(SDK_KEY)
-  await sdk.networker.listen()
+  await net.listen()
 
-  const emitters = (): EventEmitter[] => {
-    const swarm = sdk.networker.swarm as unknown as EventEmitter & { dht?: EventEmitter }
-    return [
-      sdk.networker as unknown as EventEmitter,
-      swarm,
-      ...(swarm.dht ? [swarm.dht] : []),
-      sdk.store as unknown as EventEmitter,
-      core as unknown as EventEmitter,
-      core.hypercore as unknown as EventEmitter,
-      gossip as unknown as EventEmitter,
-    ]
-  }
+  // The emitters a peer touches on the staying side.
+  const emitters = (): EventEmitter[] => [
+    net,
+    ownSwarm,
+    ownSwarm.dht,
+    sdk.store,
+    core,
+    core.hypercore,
+    gossip,
+  ]
 
   let n = 0
   async function cycle(): Promise<void> {
     n++
     const store = Store.temp()
     const swarm = testnet.swarm()
-    const net = new Networker(store, { swarm })
+    const peerNet = new Networker(store, { swarm })
     const remote = new Core<string>(store.get(core.key, { valueEncoding: 'utf-8' }))
-    const gb = new Gossip(net)
+    const gb = new Gossip(peerNet)
     let pong = ''
-    const ext = net.registerExtension<string>('churn-stream', {
+    const ext = peerNet.registerExtension<string>('churn-stream', {
       encoding: 'utf-8',
       onmessage: (m) => {
         pong = m
@@ -88,9 +96,9 @@ export async function startChurn(testnet: LoopbackTestnet): Promise<Churn> {
     try {
       gb.advertise(GOSSIP_KEY)
       await remote.ready()
-      net.on('peer-add', (peer) => ext.send('ping' + n, peer))
+      peerNet.on('peer-add', (peer) => ext.send('ping' + n, peer))
       remote.on('peer-add', (peer) => coreExt.send('hello', peer))
-      swarm.joinPeer(sdk.networker.publicKey)
+      swarm.joinPeer(net.publicKey)
       const done = remote.hypercore.findingPeers()
       await eventually(() => remote.peers().length === 1, { timeout: 20_000 })
       done()
@@ -103,16 +111,16 @@ export async function startChurn(testnet: LoopbackTestnet): Promise<Churn> {
         },
       )
     } finally {
-      swarm.leavePeer(sdk.networker.publicKey)
+      swarm.leavePeer(net.publicKey)
       await gb.close()
       ext.destroy()
       await remote.close()
-      await net.close()
+      await peerNet.close()
       await swarm.destroy()
       await store.close()
     }
     // The staying side sees the peer go.
-    await eventually(() => sdk.networker.peers.length === 0 && core.peers().length === 0, {
+    await eventually(() => net.peers.length === 0 && core.peers().length === 0, {
       timeout: 20_000,
     })
   }
@@ -138,6 +146,9 @@ export async function startChurn(testnet: LoopbackTestnet): Promise<Churn> {
     cycle,
     snapshot,
     received,
-    close: () => sdk.close(),
+    close: async () => {
+      await sdk.close()
+      await ownSwarm.destroy()
+    },
   }
 }
