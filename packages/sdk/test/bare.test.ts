@@ -71,8 +71,8 @@ test('the bare binary is there and is Bare 1.33', async () => {
   assert.match(run, /^v1\.(3[2-9]|[4-9]\d)\./)
 })
 
-test('store: a temporary store, a named core and in-process replication', async () => {
-  await expectLine('store.mjs', 'ok store hello true')
+test('store: a temporary store, a named core, in-process replication and strict UTF-8 without TextDecoder', async () => {
+  await expectLine('store.mjs', 'ok store hello true true BAD_MESSAGE')
 })
 
 test('core: a block replicates and the first extension message from peer-add arrives', async () => {
