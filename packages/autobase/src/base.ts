@@ -1,4 +1,4 @@
-import { Readable, type Duplex } from 'node:stream'
+import { Readable, type Duplex } from 'stream'
 import Autobase, { type AutobaseHost, type AutobaseNode, type AutoStore } from 'autobase'
 import BlindPairing, { type MemberRequest, type Member } from 'blind-pairing'
 import type Corestore from 'corestore'

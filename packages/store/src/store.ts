@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import fs from 'fs'
 import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
 import Corestore from 'corestore'
