@@ -132,6 +132,16 @@ export function decodeOp(bytes: Uint8Array): Op {
   }
 }
 
+/** A log entry as `apply` reads it: null for an ack or for bytes that are not an entry of ours. */
+export function readOp(value: Uint8Array | null): Op | null {
+  if (!value) return null // an ack
+  try {
+    return decodeOp(value)
+  } catch {
+    return null // not an entry of ours: every peer skips it alike
+  }
+}
+
 /**
  * blind-pairing's two channel messages (as blind-pairing-core 2 encodes them), checked before
  * blind-pairing sees them: a request is an invite id, then the candidate's session and sealed
