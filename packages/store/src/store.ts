@@ -28,11 +28,7 @@ export interface StoreOptions {
  * may be a promise (a key still being resolved, e.g. from DNS): the core opens once it settles.
  */
 export type CoreRef =
-  | KeyLike
-  | { name: string }
-  | { key: KeyLike | Promise<KeyLike> }
-  | null
-  | undefined
+  KeyLike | { name: string } | { key: KeyLike | Promise<KeyLike> } | null | undefined
 
 export interface StoredCore {
   key: Uint8Array
