@@ -1,5 +1,4 @@
 import { GossipError } from './errors.js'
-import { TextDecoder } from './text-decoder.js'
 
 /**
  * The `dat-gossip@1` wire message: UTF-8 JSON `{ "keys": [hex, ...] }`, where each key is 64 hex
@@ -12,7 +11,6 @@ export interface GossipMessage {
 }
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** The bytes of one key in a message: the 64 hex characters, two quotes and a comma. */
 export const BYTES_PER_KEY = 67
@@ -82,7 +80,7 @@ export function decodeMessage(bytes: Uint8Array, maxBytes = Infinity): GossipMes
   }
   let parsed: unknown
   try {
-    parsed = JSON.parse(utf8.decode(bytes))
+    parsed = JSON.parse(strictUtf8(bytes))
   } catch (err) {
     throw bad('the message is not UTF-8 JSON', err)
   }
@@ -129,4 +127,18 @@ function bad(why: string, cause?: unknown): GossipError {
 export function asBadMessage(cause: unknown): GossipError {
   if (cause instanceof GossipError) return cause
   return bad(cause instanceof Error ? cause.message : String(cause), cause)
+}
+
+/**
+ * The bytes as UTF-8 text, refusing bytes that are not UTF-8: decoding replaces them, so the text
+ * would not encode back to the same bytes. (Works on Node and Bare alike; Bare has no
+ * `TextDecoder` with `fatal`.)
+ */
+function strictUtf8(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const text = buffer.toString('utf-8')
+  if (Buffer.byteLength(text, 'utf-8') !== buffer.byteLength || !Buffer.from(text).equals(buffer)) {
+    throw new RangeError('the bytes are not UTF-8')
+  }
+  return text
 }

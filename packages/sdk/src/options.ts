@@ -1,3 +1,4 @@
+import process from 'process'
 // The SDK's options and the types of its shortcuts (`sdk.Hypercore(ref, opts)`...).
 import type { CoreOptions } from '@dat-sdk/core-wrapper'
 import type { DriveOptions, SyncFolderOptions } from '@dat-sdk/drive-wrapper'
