@@ -10,7 +10,7 @@ import {
   teardown,
   type LoopbackTestnet,
 } from '@dat-sdk/test-utils'
-import { Base, type PairingSwarm } from '../src/index.js'
+import { Base } from '../src/index.js'
 import { writable } from './helpers.js'
 
 const test = suite('invites')
@@ -24,8 +24,7 @@ function peer(
   timeout?: number,
 ) {
   const store = t.add(Store.temp())
-  // test-utils' Hyperswarm is typed by its own declaration; Base takes it as a PairingSwarm.
-  const swarm = testnet.swarm() as unknown as PairingSwarm
+  const swarm = testnet.swarm()
   const base = t.add(
     new Base<string, string>(store, ref, { ...strings, swarm, poll: 2_000, timeout }),
   )
