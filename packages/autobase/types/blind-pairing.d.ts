@@ -73,7 +73,7 @@ declare module 'blind-pairing' {
 
   export default class BlindPairing extends ReadyResource {
     constructor(swarm: PairingSwarm, opts?: { poll?: number })
-    static Invite: Codec<DecodedInvite>
+    static Invite: Encoder<DecodedInvite>
     static createInvite(key: Uint8Array, opts?: { expires?: number }): CreatedInvite
     static decodeInvite(invite: Uint8Array): DecodedInvite
     swarm: PairingSwarm

@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import c from 'compact-encoding'
+import c, { type State } from 'compact-encoding'
 import type { AbstractEncoding, Encoding } from '@dat-sdk/store'
 import { teardown, eventually } from '@dat-sdk/test-utils'
 import type { Peer } from '@dat-sdk/core-wrapper'
@@ -15,15 +15,15 @@ interface Point {
 }
 
 const pointCodec = {
-  preencode(state: never, p: Point) {
+  preencode(state: State, p: Point) {
     c.uint.preencode(state, p.x)
     c.string.preencode(state, p.label)
   },
-  encode(state: never, p: Point) {
+  encode(state: State, p: Point) {
     c.uint.encode(state, p.x)
     c.string.encode(state, p.label)
   },
-  decode(state: never): Point {
+  decode(state: State): Point {
     return { x: c.uint.decode(state), label: c.string.decode(state) }
   },
 }

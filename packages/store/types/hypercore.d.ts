@@ -4,7 +4,7 @@ declare module 'hypercore' {
   import type { Codec } from 'compact-encoding'
   import type { Duplex, Readable, Writable } from 'node:stream'
 
-  export type ValueEncoding = 'binary' | 'utf-8' | 'utf8' | 'json' | Codec<unknown>
+  export type ValueEncoding = 'binary' | 'utf-8' | 'utf8' | 'json' | Encoder<unknown>
 
   export interface KeyPair {
     publicKey: Uint8Array
@@ -85,7 +85,7 @@ declare module 'hypercore' {
   }
 
   export interface ExtensionHandlers<M> {
-    encoding?: ValueEncoding | Codec<M>
+    encoding?: ValueEncoding | Encoder<M>
     onmessage?(message: M, peer: HypercorePeer): void
   }
 
