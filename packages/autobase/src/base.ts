@@ -2,7 +2,7 @@ import { Readable, type Duplex } from 'node:stream'
 import Autobase, { type AutobaseHost, type AutobaseNode, type AutoStore } from 'autobase'
 import BlindPairing, { type MemberRequest, type Member } from 'blind-pairing'
 import type Corestore from 'corestore'
-import Hyperbee, { type BeeRange, type BeeWatcher } from 'hyperbee'
+import Hyperbee, { type HyperbeeRange, type HyperbeeWatcher } from 'hyperbee'
 import ReadyResource from 'ready-resource'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
@@ -23,6 +23,10 @@ import {
 } from '@dat-sdk/store'
 import { OpType, decodeOp, encodeOp, type Op } from './messages.js'
 import { Pairing, type PairingPeer, type PairingSwarm } from './pairing.js'
+
+// The default view is a Hyperbee of bytes: the Base encodes keys and values itself.
+type BeeRange = HyperbeeRange<Uint8Array>
+type BeeWatcher = HyperbeeWatcher<Uint8Array, Uint8Array>
 
 export type { AutobaseHost, AutoStore }
 
