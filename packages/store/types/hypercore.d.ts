@@ -1,7 +1,7 @@
 // Hand-written declaration for `hypercore` 11 (ships no types), typed as far as this project uses it.
 declare module 'hypercore' {
   import ReadyResource from 'ready-resource'
-  import type { Codec } from 'compact-encoding'
+  import type { Encoder } from 'compact-encoding'
   import type { Duplex, Readable, Writable } from 'node:stream'
 
   export type ValueEncoding = 'binary' | 'utf-8' | 'utf8' | 'json' | Encoder<unknown>

@@ -1,6 +1,6 @@
 // Hand-written declaration for `protomux` (ships no types), typed as far as this project uses it.
 declare module 'protomux' {
-  import type { Codec } from 'compact-encoding'
+  import type { Encoder } from 'compact-encoding'
   import type { Duplex } from 'node:stream'
 
   export interface MessageOptions<T> {
