@@ -66,7 +66,7 @@ async function ring(kind: Kind, n: number): Promise<Outcome> {
         if (++complete === n) done(true)
       }
       if (kind === 'ours') {
-        const g = t.add(new Gossip(host as never))
+        const g = t.add(new Gossip(host))
         g.on('change', (list) => progress(list.length))
         for (let j = 0; j < KEYS_PER_PEER; j++) g.advertise(key(`peer${i}`, j))
       } else {

@@ -1,5 +1,5 @@
 /// <reference path="../types/autobase.d.ts" preserve="true" />
-/// <reference path="../types/hyperbee.d.ts" preserve="true" />
+/// <reference path="../../bee-wrapper/types/hyperbee.d.ts" preserve="true" />
 /// <reference path="../types/blind-pairing.d.ts" preserve="true" />
 /// <reference path="../types/protomux-recv.d.ts" preserve="true" />
 export {

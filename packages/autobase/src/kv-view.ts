@@ -1,10 +1,14 @@
 import { Readable } from 'stream'
 import type { AutobaseHost, AutobaseNode, AutoStore } from 'autobase'
-import Hyperbee, { type BeeRange, type BeeWatcher } from 'hyperbee'
+import Hyperbee, { type HyperbeeRange, type HyperbeeWatcher } from 'hyperbee'
 import ReadyResource from 'ready-resource'
 import type { MessageCodec } from '@dat-sdk/store'
 import { applyMembership } from './membership.js'
 import { OpType, readOp, type Op } from './messages.js'
+
+// The default view is a Hyperbee of bytes: the Base encodes keys and values itself.
+type BeeRange = HyperbeeRange<Uint8Array>
+type BeeWatcher = HyperbeeWatcher<Uint8Array, Uint8Array>
 
 /** One entry of the default view. */
 export interface BaseEntry<K, T> {

@@ -1,4 +1,4 @@
-import c, { type Codec, type State } from 'compact-encoding'
+import c, { type Encoder, type State } from 'compact-encoding'
 import { DatSdkError } from '@dat-sdk/store'
 
 /** What a writer appends to its log: one operation on the base. */
@@ -27,7 +27,7 @@ export type Op =
 const VERSION = 1
 
 /** Length-prefixed bytes where an empty value stays empty (compact-encoding's `buffer` gives null). */
-const bytes: Codec<Uint8Array> = {
+const bytes: Encoder<Uint8Array> = {
   preencode(state, b) {
     c.uint.preencode(state, b.byteLength)
     state.end += b.byteLength
@@ -47,7 +47,7 @@ const bytes: Codec<Uint8Array> = {
 }
 
 /** A bool that is exactly 0 or 1 (compact-encoding's `bool` reads any other byte as false). */
-const strictBool: Codec<boolean> = {
+const strictBool: Encoder<boolean> = {
   preencode(state, b) {
     c.bool.preencode(state, b)
   },
@@ -83,7 +83,7 @@ function writeOp(step: 'preencode' | 'encode', state: State, op: Op): void {
 }
 
 /** A log entry: version, type, then the type's fields. */
-export const opCodec: Codec<Op> = {
+export const opCodec: Encoder<Op> = {
   preencode(state, op) {
     writeOp('preencode', state, op)
   },
@@ -147,7 +147,7 @@ export function readOp(value: Uint8Array | null): Op | null {
  * blind-pairing sees them: a request is an invite id, then the candidate's session and sealed
  * data; a response is a request id and the sealed answer.
  */
-export const pairingRequest: Codec<{
+export const pairingRequest: Encoder<{
   inviteId: Uint8Array
   session: Uint8Array | null
   data: Uint8Array | null
@@ -171,7 +171,7 @@ export const pairingRequest: Codec<{
   },
 }
 
-export const pairingResponse: Codec<{ id: Uint8Array; payload: Uint8Array | null }> = {
+export const pairingResponse: Encoder<{ id: Uint8Array; payload: Uint8Array | null }> = {
   preencode(state, m) {
     c.fixed32.preencode(state, m.id)
     c.optionalBuffer.preencode(state, m.payload)

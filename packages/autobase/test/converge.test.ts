@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { suite } from 'uvu'
 import { Store } from '@dat-sdk/store'
 import { createTestnet, eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
-import { Base, type BaseOptions, type PairingSwarm } from '../src/index.js'
+import { Base, type BaseOptions } from '../src/index.js'
 import { writable } from './helpers.js'
 
 const test = suite('converge')
@@ -37,7 +37,7 @@ test('three writers (one by invite), one offline while all write, converge to on
   try {
     const testnet = await createTestnet(3)
     t.add(() => testnet.destroy())
-    const swarm = () => testnet.swarm() as unknown as PairingSwarm
+    const swarm = () => testnet.swarm()
     const opts = (): BaseOptions<string, string> => ({ ...strings, swarm: swarm(), poll: 2_000 })
     const storeC = t.add(Store.temp())
 
@@ -141,7 +141,7 @@ test('a custom open/apply view (a counter) converges across three peers', async 
       t.add(
         new Base(t.add(Store.temp()), ref, {
           ...counterView(),
-          swarm: testnet.swarm() as unknown as PairingSwarm,
+          swarm: testnet.swarm(),
         }),
       )
     const a = make()

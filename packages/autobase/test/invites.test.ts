@@ -13,7 +13,7 @@ import {
   teardown,
   type LoopbackTestnet,
 } from '@dat-sdk/test-utils'
-import { Base, type PairingSwarm } from '../src/index.js'
+import { Base } from '../src/index.js'
 import { writable } from './helpers.js'
 
 const test = suite('invites')
@@ -27,8 +27,7 @@ function peer(
   timeout?: number,
 ) {
   const store = t.add(Store.temp())
-  // test-utils' Hyperswarm is typed by its own declaration; Base takes it as a PairingSwarm.
-  const swarm = testnet.swarm() as unknown as PairingSwarm
+  const swarm = testnet.swarm()
   const base = t.add(
     new Base<string, string>(store, ref, { ...strings, swarm, poll: 2_000, timeout }),
   )
@@ -100,10 +99,7 @@ test('an answer that names another base than the invite is INVITE_INVALID', asyn
     const invitedKey = crypto.randomBytes(32)
     const otherKey = crypto.randomBytes(32)
     const created = BlindPairing.createInvite(invitedKey)
-    // test-utils' Hyperswarm has a declaration of its own; blind-pairing takes it as a PairingSwarm.
-    const blind = t.add(
-      new BlindPairing(testnet.swarm() as unknown as PairingSwarm, { poll: 2_000 }),
-    )
+    const blind = t.add(new BlindPairing(testnet.swarm(), { poll: 2_000 }))
     const answered: Uint8Array[] = []
     t.add(
       blind.addMember({

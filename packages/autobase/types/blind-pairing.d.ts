@@ -2,7 +2,7 @@
 declare module 'blind-pairing' {
   import ReadyResource from 'ready-resource'
   import { EventEmitter } from 'node:events'
-  import type { Codec } from 'compact-encoding'
+  import type { Encoder } from 'compact-encoding'
   import type { Duplex } from 'node:stream'
 
   /** A swarm connection (a Noise secret stream); blind-pairing keeps its Protomux in `userData`. */
@@ -73,7 +73,7 @@ declare module 'blind-pairing' {
 
   export default class BlindPairing extends ReadyResource {
     constructor(swarm: PairingSwarm, opts?: { poll?: number })
-    static Invite: Codec<DecodedInvite>
+    static Invite: Encoder<DecodedInvite>
     static createInvite(key: Uint8Array, opts?: { expires?: number }): CreatedInvite
     static decodeInvite(invite: Uint8Array): DecodedInvite
     swarm: PairingSwarm

@@ -104,9 +104,18 @@ interface ViewSource {
   steps: SubStep[]
 }
 
-// Raw bees made by a Bee's sub(), checkout() or snapshot(), with where they came from: the Bee
-// wrapped around one borrows its parent's Core for peers and extensions (as Drive's checkouts do).
-const views = new WeakMap<object, ViewSource>()
+// A Bee's sub(), checkout() and snapshot() hand the Bee they make where its raw bee came from,
+// under an option key no caller outside this module can name: the view borrows its parent's Core
+// for peers and extensions (as Drive's checkouts do), and closes only the raw bee made for it.
+const VIEW_SOURCE = Symbol('view source')
+
+interface ViewOptions<K, V> extends BeeOptions<K, V> {
+  [VIEW_SOURCE]: ViewSource
+}
+
+function isViewOptions<K, V>(opts: BeeOptions<K, V>): opts is ViewOptions<K, V> {
+  return VIEW_SOURCE in opts
+}
 
 function isHyperbee<K, V>(value: object): value is Hyperbee<K, V> {
   const v = value as Record<string, unknown> | null
@@ -225,8 +234,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
       this._owned.push(this.hyperbee)
     } else if (isHyperbee<K, V>(source)) {
       opts = (refOrOpts as BeeOptions<K, V> | undefined) ?? {}
-      view = views.get(source) ?? null
-      views.delete(source)
+      view = isViewOptions(opts) ? opts[VIEW_SOURCE] : null
       this.hyperbee = source
       if (view?.owned) this._owned.push(view.owned)
     } else if (isCore(source) || isHypercore(source)) {
@@ -418,12 +426,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
     return bee as Hyperbee<K2, V2>
   }
 
-  private _view<K2, V2>(
-    raw: Hyperbee<K2, V2>,
-    source: Omit<ViewSource, 'parent'>,
-    opts?: BeeOptions<K2, V2>,
-  ): Bee<K2, V2> {
-    views.set(raw, { parent: this as Bee<unknown, unknown>, ...source })
+  private _view<K2, V2>(raw: Hyperbee<K2, V2>, source: Omit<ViewSource, 'parent'>): Bee<K2, V2> {
+    const opts: ViewOptions<K2, V2> = {
+      [VIEW_SOURCE]: { parent: this as Bee<unknown, unknown>, ...source },
+    }
     return this._adopt(new Bee<K2, V2>(raw, opts))
   }
 

@@ -151,7 +151,8 @@ declare module 'hyperbee' {
     getBySeq(seq: number, opts?: HyperbeeGetOptions): Promise<{ key: K; value: V } | null>
     put(key: K, value: V, opts?: HyperbeePutOptions<K, V>): Promise<void>
     del(key: K, opts?: HyperbeeDelOptions<K, V>): Promise<void>
-    batch(): HyperbeeBatch<K, V>
+    /** `update: false` skips fetching the latest version first (an Autobase view's apply does). */
+    batch(opts?: { update?: boolean }): HyperbeeBatch<K, V>
     peek(range?: HyperbeeRange<K>): Promise<HyperbeeEntry<K, V> | null>
     createReadStream(range?: HyperbeeRange<K>): HyperbeeReadStream<HyperbeeEntry<K, V>>
     createHistoryStream(

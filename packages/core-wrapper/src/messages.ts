@@ -1,5 +1,5 @@
 import b4a from 'b4a'
-import c, { type Codec, type State } from 'compact-encoding'
+import c, { type Encoder, type State } from 'compact-encoding'
 import { DatSdkError } from '@dat-sdk/store'
 
 /**
@@ -32,7 +32,7 @@ const names = c.array(c.string)
  * Wire form: `uint flags` (bit 0: heard), then `array(string)` of names. Trailing bytes are
  * ignored so that a later version can append fields.
  */
-export const readyMessage: Codec<ReadyMessage> = {
+export const readyMessage: Encoder<ReadyMessage> = {
   preencode(state: State, m: ReadyMessage) {
     c.uint.preencode(state, m.heard ? FLAG_HEARD : 0)
     names.preencode(state, m.names)

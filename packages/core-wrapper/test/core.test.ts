@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import { Store, toHex, toURL } from '@dat-sdk/store'
+import { Store, toHex, toURL, type Hypercore } from '@dat-sdk/store'
 import { teardown, eventually, once, replicatePair, rejectionCode } from '@dat-sdk/test-utils'
 import { Core, type Peer } from '@dat-sdk/core-wrapper'
 import { corePair, connectPair, connectSwarm } from './helpers.js'
@@ -281,11 +281,11 @@ test('the constructor checks shapes, not classes', async () => {
   const t = teardown()
   try {
     assert.throws(
-      () => new Core({} as never),
+      () => new Core({} as unknown as Hypercore), // wrong type on purpose: runtime TypeError
       (err: Error) => err instanceof TypeError,
     )
     assert.throws(
-      () => new Core(null as never),
+      () => new Core(null as unknown as Hypercore), // wrong type on purpose: runtime TypeError
       (err: Error) => err instanceof TypeError,
     )
     const store = t.add(Store.temp())

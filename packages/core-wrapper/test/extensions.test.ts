@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import c from 'compact-encoding'
+import c, { type State } from 'compact-encoding'
 import type { AbstractEncoding, Encoding } from '@dat-sdk/store'
 import { teardown, eventually } from '@dat-sdk/test-utils'
 import type { Peer } from '@dat-sdk/core-wrapper'
@@ -15,15 +15,15 @@ interface Point {
 }
 
 const pointCodec = {
-  preencode(state: never, p: Point) {
+  preencode(state: State, p: Point) {
     c.uint.preencode(state, p.x)
     c.string.preencode(state, p.label)
   },
-  encode(state: never, p: Point) {
+  encode(state: State, p: Point) {
     c.uint.encode(state, p.x)
     c.string.encode(state, p.label)
   },
-  decode(state: never): Point {
+  decode(state: State): Point {
     return { x: c.uint.decode(state), label: c.string.decode(state) }
   },
 }
@@ -155,11 +155,11 @@ test('send() to a peer that is not connected is UNKNOWN_PEER; a bad message is a
     const peer = pair.a.peers()[0]
 
     assert.throws(
-      () => ext.send(42 as never, peer),
+      () => ext.send(42 as unknown as string, peer), // wrong type on purpose: runtime TypeError
       (err: Error) => err instanceof TypeError,
     )
     assert.throws(
-      () => ext.broadcast({} as never),
+      () => ext.broadcast({} as unknown as string), // wrong type on purpose: runtime TypeError
       (err: Error) => err instanceof TypeError,
     )
     assert.throws(
@@ -167,11 +167,11 @@ test('send() to a peer that is not connected is UNKNOWN_PEER; a bad message is a
       (err: Error) => err instanceof TypeError,
     )
     assert.throws(
-      () => codec.send({ x: -1, label: 3 } as never, peer),
+      () => codec.send({ x: -1, label: 3 } as unknown as Point, peer), // wrong type on purpose: runtime TypeError
       (err: Error) => err instanceof TypeError,
     )
     assert.throws(
-      () => pair.a.registerExtension('x', { encoding: 'nope' as never }),
+      () => pair.a.registerExtension('x', { encoding: 'nope' as unknown as Encoding }), // wrong type on purpose: runtime TypeError
       (err: Error) => err instanceof TypeError,
     )
 
@@ -186,7 +186,7 @@ test('send() to a peer that is not connected is UNKNOWN_PEER; a bad message is a
       (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER',
     )
     assert.throws(
-      () => ext.send('x', { id: 'nobody' } as never),
+      () => ext.send('x', { id: 'nobody' } as unknown as Peer), // deliberately not a Peer: checks UNKNOWN_PEER
       (err: Error & { code?: string }) => err.code === 'UNKNOWN_PEER',
     )
   } finally {

@@ -3,7 +3,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import c from 'compact-encoding'
+import c, { type State } from 'compact-encoding'
 import type { AbstractEncoding, DatSdkError, Encoding } from '@dat-sdk/store'
 import { teardown, eventually } from '@dat-sdk/test-utils'
 import { READY_EXTENSION, type Peer } from '@dat-sdk/core-wrapper'
@@ -13,15 +13,15 @@ import type { Teardown } from '@dat-sdk/test-utils'
 const test = suite('malformed payloads')
 
 const pair2 = {
-  preencode(state: never, p: [number, string]) {
+  preencode(state: State, p: [number, string]) {
     c.uint.preencode(state, p[0])
     c.string.preencode(state, p[1])
   },
-  encode(state: never, p: [number, string]) {
+  encode(state: State, p: [number, string]) {
     c.uint.encode(state, p[0])
     c.string.encode(state, p[1])
   },
-  decode(state: never): [number, string] {
+  decode(state: State): [number, string] {
     return [c.uint.decode(state), c.string.decode(state)]
   },
 }

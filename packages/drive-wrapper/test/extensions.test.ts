@@ -43,8 +43,8 @@ test('two drives on a loopback testnet see each other as peers and exchange exte
 
     const swarmA = testnet.swarm()
     const swarmB = testnet.swarm()
-    swarmA.on('connection', (conn: NodeJS.ReadWriteStream) => storeA.replicate(conn as never))
-    swarmB.on('connection', (conn: NodeJS.ReadWriteStream) => storeB.replicate(conn as never))
+    swarmA.on('connection', (conn) => storeA.replicate(conn))
+    swarmB.on('connection', (conn) => storeB.replicate(conn))
     await swarmA.join(a.discoveryKey!, { server: true, client: false }).flushed()
     const done = b.hyperdrive.findingPeers()
     swarmB.join(b.discoveryKey!, { server: false, client: true })

@@ -48,8 +48,8 @@ test('* does not cross folders; regex characters are literal', () => {
 })
 
 test('patterns must be strings in an array', () => {
-  assert.throws(() => compileIgnore('*.tmp' as unknown as string[]), TypeError)
-  assert.throws(() => compileIgnore([1 as unknown as string]), TypeError)
+  assert.throws(() => compileIgnore('*.tmp' as unknown as string[]), TypeError) // wrong type on purpose
+  assert.throws(() => compileIgnore([1 as unknown as string]), TypeError) // wrong type on purpose
   assert.not.ok(compileIgnore(['', '  ', '/'])('/anything'))
 })
 

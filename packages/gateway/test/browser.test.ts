@@ -6,6 +6,14 @@ import { createTestnet, type LoopbackTestnet } from '@dat-sdk/test-utils'
 import { createGateway, type Gateway } from '../src/index.js'
 import { APP_JS, INDEX_HTML, STYLE_CSS, png } from './helpers/site.js'
 
+// What the test site's app.js (helpers/site.ts) leaves on the page's `window`.
+declare global {
+  interface Window {
+    liveOpen?: boolean
+    changes: Array<{ path: string; version: number }>
+  }
+}
+
 const test = suite('a real Chromium opens a drive replicated to the gateway SDK')
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -165,13 +173,10 @@ if (!fs.existsSync(CHROMIUM)) {
     )
 
     // Live: the page's EventSource sees a change the writer makes afterwards.
-    await page.waitForFunction(() => (window as unknown as { liveOpen?: boolean }).liveOpen)
+    await page.waitForFunction(() => window.liveOpen)
     await site.put('/data.json', JSON.stringify({ message: 'changed' }))
     const change = await page.waitForFunction(
-      () =>
-        (window as unknown as { changes: Array<{ path: string }> }).changes.find(
-          (c) => c.path === '/data.json',
-        ),
+      () => window.changes.find((c) => c.path === '/data.json'),
       undefined,
       { timeout: 20_000 },
     )

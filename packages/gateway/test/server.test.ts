@@ -202,7 +202,7 @@ test('a port in use rejects createGateway; a bad sdk is a TypeError', async () =
   } finally {
     await first.close()
   }
-  assert.throws(() => new Gateway({} as never), TypeError) // a deliberately wrong argument
+  assert.throws(() => new Gateway({} as unknown as SDK), TypeError) // wrong type on purpose: runtime TypeError
 })
 
 test.run()

@@ -13,8 +13,8 @@ test('two Cores exchange keys both ways; a deletion travels and sticks', async (
   const t = teardown()
   try {
     const [a, b] = await makeNodes(t, 2)
-    const ca = t.add(new Core(a.core as never))
-    const cb = t.add(new Core(b.core as never))
+    const ca = t.add(new Core(a.core))
+    const cb = t.add(new Core(b.core))
     const ga = t.add(new Gossip(ca))
     const gb = t.add(new Gossip(cb))
     ga.advertise(key('a'))
@@ -37,11 +37,11 @@ test('a gossip created on a Core after the peers met still swaps sets', async ()
   const t = teardown()
   try {
     const [a, b] = await makeNodes(t, 2)
-    const ca = t.add(new Core(a.core as never))
-    const cb = t.add(new Core(b.core as never))
+    const ca = t.add(new Core(a.core))
+    const cb = t.add(new Core(b.core))
     link(t, a, b)
     await eventually(() => ca.peers().length === 1 && cb.peers().length === 1)
-    const ha = countingHost(ca as never)
+    const ha = countingHost(ca)
     const ga = t.add(new Gossip(ha))
     ga.advertise(key('early'))
     // A's hello and its set went to the Core before B has a gossip (the Core holds them until B
@@ -59,7 +59,7 @@ test('ours on a Core and ours on a raw hypercore converge', async () => {
   const t = teardown()
   try {
     const [a, b] = await makeNodes(t, 2)
-    const ga = t.add(new Gossip(t.add(new Core(a.core as never))))
+    const ga = t.add(new Gossip(t.add(new Core(a.core))))
     const gb = t.add(new Gossip(b.core))
     ga.advertise(key('core'))
     gb.advertise(key('raw'))
@@ -75,7 +75,7 @@ test('a malformed message reaching a Core is BAD_MESSAGE on the gossip, never a 
   const t = teardown()
   try {
     const [a, b] = await makeNodes(t, 2)
-    const cb = t.add(new Core(b.core as never))
+    const cb = t.add(new Core(b.core))
     const gb = t.add(new Gossip(cb))
     const errors: string[] = []
     gb.on('extension-error', (err) => errors.push((err as { code?: string }).code ?? 'none'))

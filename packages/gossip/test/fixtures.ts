@@ -2,6 +2,9 @@
 // same raw hypercore 11 core, linked by in-process replication streams (no network).
 import { createHash, randomBytes } from 'node:crypto'
 import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import type { HypercorePeer } from 'hypercore'
+import type { BinaryExtensionHandlers, ExtensionHost, HostExtension } from '@dat-sdk/interfaces'
 import { Networker } from '@dat-sdk/networker'
 import {
   eventually,
@@ -12,25 +15,9 @@ import {
 } from '@dat-sdk/test-utils'
 import { EventEmitter } from 'node:events'
 
-// Tests are not type-checked; these are the few shapes they touch.
-export interface RawPeer {
-  remotePublicKey: Uint8Array
-}
-export interface RawExtension {
-  send(message: unknown, peer: RawPeer): void
-  broadcast(message: unknown): void
-  destroy(): void
-}
-export interface RawCore {
-  key: Uint8Array
-  peers: RawPeer[]
-  ready(): Promise<void>
-  registerExtension(name: string, handlers: object): RawExtension
-  on(event: string, fn: (...args: never[]) => void): unknown
-  off(event: string, fn: (...args: never[]) => void): unknown
-  removeListener(event: string, fn: (...args: never[]) => void): unknown
-  emit(event: string, ...args: unknown[]): boolean
-}
+// The raw hypercore 11 core of store's declaration, and its peers: a host gossip accepts as is.
+export type RawCore = Hypercore<Uint8Array>
+export type RawPeer = HypercorePeer
 
 export interface Node {
   store: Corestore
@@ -44,7 +31,7 @@ export async function makeNodes(t: Teardown, n: number): Promise<Node[]> {
   for (let i = 0; i < n; i++) {
     const dir = t.tmpDir('gossip')
     const store = t.add(new Corestore(dir))
-    const core = (key ? store.get({ key }) : store.get({ name: 'gossip' })) as unknown as RawCore
+    const core: RawCore = key ? store.get({ key }) : store.get({ name: 'gossip' })
     await core.ready()
     key ??= core.key
     nodes.push({ store, core })
@@ -53,7 +40,11 @@ export async function makeNodes(t: Teardown, n: number): Promise<Node[]> {
 }
 
 /** Replicates two nodes' stores over an in-process stream pair; returns a function that cuts it. */
-export function link(t: Teardown, a: Node, b: Node): () => Promise<void> {
+export function link(
+  t: Teardown,
+  a: { store: Corestore },
+  b: { store: Corestore },
+): () => Promise<void> {
   const pair = replicatePair(a.store, b.store)
   // Memoised: a second ReplicatedPair.close() on streamx streams waits for a 'close' already gone.
   let closing: Promise<void> | null = null
@@ -82,7 +73,11 @@ export interface Traffic {
  * objects through hypercore's 'json' encoding, which writes exactly that text). A broadcast counts
  * once per peer, as it goes out once per peer.
  */
-export function countingHost(core: RawCore, traffic: Traffic = { messages: 0, bytes: 0 }) {
+export function countingHost<P extends object>(
+  core: ExtensionHost<P>,
+  traffic: Traffic = { messages: 0, bytes: 0 },
+) {
+  const peerCount = () => (typeof core.peers === 'function' ? core.peers() : core.peers).length
   const count = (message: unknown, copies: number) => {
     if (traffic.stopped) return false
     if (
@@ -103,20 +98,19 @@ export function countingHost(core: RawCore, traffic: Traffic = { messages: 0, by
     core,
     get peers() {
       // A Core's peers is a method: hand it on bound to the Core.
-      const peers: unknown = core.peers
-      return typeof peers === 'function' ? () => peers.call(core) : core.peers
+      const peers = core.peers
+      return typeof peers === 'function' ? () => peers.call(core) : peers
     },
-    on: (event: string, fn: (...args: never[]) => void) => (core.on(event, fn), host),
-    off: (event: string, fn: (...args: never[]) => void) => (core.off(event, fn), host),
-    removeListener: (event: string, fn: (...args: never[]) => void) => (core.off(event, fn), host),
-    registerExtension(name: string, handlers: object): RawExtension {
+    on: (event: 'peer-add' | 'peer-remove', fn: (peer: P) => void) => (core.on(event, fn), host),
+    off: (event: 'peer-add' | 'peer-remove', fn: (peer: P) => void) => (core.off(event, fn), host),
+    registerExtension(name: string, handlers: BinaryExtensionHandlers<P>): HostExtension<P> {
       const ext = core.registerExtension(name, handlers)
       return {
         send(message, peer) {
           if (count(message, 1)) ext.send(message, peer)
         },
         broadcast(message) {
-          if (count(message, core.peers.length)) ext.broadcast(message)
+          if (count(message, peerCount())) ext.broadcast(message)
         },
         destroy() {
           ext.destroy()
@@ -143,7 +137,7 @@ function jsonLength(message: unknown): number {
 
 /** What dat-gossip@1.0.0 needs from hypercore 11: its `'peer-open'` is hypercore 11's `'peer-add'`. */
 export function peerOpenShim(core: RawCore): void {
-  core.on('peer-add', (peer: never) => core.emit('peer-open', peer))
+  core.on('peer-add', (peer: HypercorePeer) => core.emit('peer-open', peer))
 }
 
 /** 32 random-looking bytes, distinct per `(label, i)` and the same in every run. */

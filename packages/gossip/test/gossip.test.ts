@@ -1,7 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { teardown, eventually, once, codeOf } from '@dat-sdk/test-utils'
-import { Gossip, datGossip } from '@dat-sdk/gossip'
+import { Gossip, datGossip, type ExtensionHost } from '@dat-sdk/gossip'
 import { decodeMessage, encodedLength } from '../src/messages.js'
 import {
   makeNodes,
@@ -250,6 +250,7 @@ test('a key that is not 32 bytes is INVALID_KEY; has() says false', async () => 
       'INVALID_KEY',
     )
     assert.is(
+      // a hex string where bytes belong, on purpose: INVALID_KEY, not a crash
       codeOf(() => g.advertise('ab'.repeat(32) as unknown as Uint8Array)),
       'INVALID_KEY',
     )
@@ -258,7 +259,7 @@ test('a key that is not 32 bytes is INVALID_KEY; has() says false', async () => 
       'INVALID_KEY',
     )
     assert.not.ok(g.has(new Uint8Array(3)))
-    assert.not.ok(g.has(null as unknown as Uint8Array))
+    assert.not.ok(g.has(null as unknown as Uint8Array)) // wrong type on purpose: no match, no throw
     assert.equal(g.list(), [])
   } finally {
     await t.run()
@@ -272,7 +273,7 @@ test('bad options throw; the extension name is configurable', async () => {
     assert.throws(() => new Gossip(a.core, { maxKeys: -1 }))
     assert.throws(() => new Gossip(a.core, { maxMessageBytes: 10 }))
     assert.throws(() => new Gossip(a.core, { extension: '' }))
-    assert.throws(() => new Gossip({} as never))
+    assert.throws(() => new Gossip({} as unknown as ExtensionHost)) // wrong type on purpose: runtime TypeError
     const ga = t.add(new Gossip(a.core, { extension: 'my-gossip' }))
     const gb = t.add(new Gossip(b.core, { extension: 'my-gossip' }))
     const other = t.add(new Gossip(b.core))

@@ -102,6 +102,7 @@ test('bad input: not JSON, not UTF-8, not an object: BAD_MESSAGE', () => {
     'BAD_MESSAGE',
   )
   assert.is(
+    // a string where bytes belong, on purpose: BAD_MESSAGE, not a crash
     codeOf(() => decodeMessage('{"keys":[]}' as unknown as Uint8Array)),
     'BAD_MESSAGE',
   )

@@ -1,7 +1,7 @@
 // The Multifeed's own list of feeds, in the order they arrived, kept in a local hypercore of its
 // namespace (never replicated: no one else has its key). One block per feed: so `feeds()` has the
 // same order after a restart, and a writer's name keeps its feed whatever key pair it was made with.
-import c, { type Codec } from 'compact-encoding'
+import c, { type Encoder } from 'compact-encoding'
 import type { Hypercore } from '@dat-sdk/store'
 
 export interface IndexEntry {
@@ -12,7 +12,7 @@ export interface IndexEntry {
 
 const LOCAL = 1
 
-const EntryCodec: Codec<IndexEntry> = {
+const EntryCodec: Encoder<IndexEntry> = {
   preencode(state, e) {
     c.uint.preencode(state, e.name === null ? 0 : LOCAL)
     c.fixed32.preencode(state, e.key)

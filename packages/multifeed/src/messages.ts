@@ -4,7 +4,7 @@
 // `BAD_MESSAGE`; the caller reports that and carries on.
 import { createHmac, timingSafeEqual } from 'crypto'
 import b4a from 'b4a'
-import c, { type Codec, type State } from 'compact-encoding'
+import c, { type Encoder, type State } from 'compact-encoding'
 import crypto from 'hypercore-crypto'
 import { DatSdkError, asBadMessage } from '@dat-sdk/store'
 
@@ -83,7 +83,7 @@ function decodeCount(state: State, entryBytes: number, what: string): number {
   return n
 }
 
-function boundedString(max: number, what: string): Codec<string> {
+function boundedString(max: number, what: string): Encoder<string> {
   return {
     preencode(state, s) {
       c.string.preencode(state, s)
@@ -102,7 +102,7 @@ function boundedString(max: number, what: string): Codec<string> {
 const clientString = boundedString(MAX_CLIENT, 'client')
 const versionString = boundedString(MAX_VERSION, 'version')
 
-const keyList: Codec<Uint8Array[]> = {
+const keyList: Encoder<Uint8Array[]> = {
   preencode(state, keys) {
     c.uint.preencode(state, keys.length)
     state.end += keys.length * KEY_BYTES
@@ -119,7 +119,7 @@ const keyList: Codec<Uint8Array[]> = {
   },
 }
 
-export const HandshakeCodec: Codec<Handshake> = {
+export const HandshakeCodec: Encoder<Handshake> = {
   preencode(state, m) {
     clientString.preencode(state, m.client)
     versionString.preencode(state, m.version)
@@ -148,7 +148,7 @@ export const HandshakeCodec: Codec<Handshake> = {
   },
 }
 
-export const ManifestCodec: Codec<Manifest> = {
+export const ManifestCodec: Encoder<Manifest> = {
   preencode(state, m) {
     c.uint.preencode(state, m.feeds.length)
     for (const f of m.feeds) {
@@ -176,7 +176,7 @@ export const ManifestCodec: Codec<Manifest> = {
   },
 }
 
-export const RequestCodec: Codec<Request> = {
+export const RequestCodec: Encoder<Request> = {
   preencode(state, m) {
     keyList.preencode(state, m.keys)
   },
@@ -188,9 +188,9 @@ export const RequestCodec: Codec<Request> = {
   },
 }
 
-export const AnswerCodec: Codec<Answer> = RequestCodec
+export const AnswerCodec: Encoder<Answer> = RequestCodec
 
-export const DoneCodec: Codec<Done> = {
+export const DoneCodec: Encoder<Done> = {
   preencode(state, m) {
     c.uint.preencode(state, m.feeds)
   },
@@ -204,7 +204,7 @@ export const DoneCodec: Codec<Done> = {
   },
 }
 
-export function encode<M>(codec: Codec<M>, message: M): Uint8Array {
+export function encode<M>(codec: Encoder<M>, message: M): Uint8Array {
   return c.encode(codec, message)
 }
 
@@ -212,7 +212,7 @@ export function encode<M>(codec: Codec<M>, message: M): Uint8Array {
  * Decodes remote bytes. Bytes after the known fields are ignored, so a later minor version can
  * add fields; anything else wrong (truncated, oversized, out of range) throws `BAD_MESSAGE`.
  */
-export function decode<M>(codec: Codec<M>, bytes: Uint8Array): M {
+export function decode<M>(codec: Encoder<M>, bytes: Uint8Array): M {
   if (!(bytes instanceof Uint8Array)) throw bad('not bytes')
   try {
     return codec.decode(c.state(0, bytes.byteLength, bytes))

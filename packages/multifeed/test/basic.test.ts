@@ -161,8 +161,8 @@ test('replicate() wants a boolean or a replication stream', async () => {
   const t = teardown()
   try {
     const multi = t.add(new Multifeed(t.tmpDir()))
-    assert.throws(() => multi.replicate(undefined as unknown as boolean), TypeError)
-    assert.throws(() => multi.replicate({} as unknown as boolean), TypeError)
+    assert.throws(() => multi.replicate(undefined as unknown as boolean), TypeError) // wrong type on purpose: runtime TypeError
+    assert.throws(() => multi.replicate({} as unknown as boolean), TypeError) // wrong type on purpose: runtime TypeError
   } finally {
     await t.run()
   }

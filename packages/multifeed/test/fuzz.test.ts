@@ -5,7 +5,7 @@
 //   FUZZ_SEED=<seed> node scripts/test.mjs packages/multifeed/test/fuzz.test.ts
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import type { Codec } from 'compact-encoding'
+import type { Encoder } from 'compact-encoding'
 import fc from 'fast-check'
 import { codeOf, fuzzParams, remoteBytes } from '@dat-sdk/test-utils'
 import {
@@ -64,7 +64,7 @@ const isCount = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n)
 
 interface Case<M> {
   name: string
-  codec: Codec<M>
+  codec: Encoder<M>
   arb: fc.Arbitrary<M>
   /** Asserts that a decoded message is within the format's bounds. */
   valid(m: M): void

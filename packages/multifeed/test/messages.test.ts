@@ -110,7 +110,7 @@ test('Manifest: truncated, lying counts and out-of-range lengths are BAD_MESSAGE
     b4a.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
   ])
   badMessage(() => decode(ManifestCodec, huge))
-  badMessage(() => decode(ManifestCodec, 'not bytes' as unknown as Uint8Array))
+  badMessage(() => decode(ManifestCodec, 'not bytes' as unknown as Uint8Array)) // wrong type on purpose
 })
 
 test('Request and Answer round-trip', () => {

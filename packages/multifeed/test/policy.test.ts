@@ -10,7 +10,7 @@ import { pipe, settled } from './sync.js'
 
 const test = suite('multifeed: accept, maxFeeds, the request API and bad remotes')
 
-type Reported = Array<{ code: string; err: Error & Record<string, unknown>; peer: unknown }>
+type Reported = Array<{ code: string; err: Error & { code: string }; peer: unknown }>
 
 function multifeed(
   t: Teardown,
@@ -22,7 +22,7 @@ function multifeed(
 function reports(m: Multifeed<unknown>): Reported {
   const list: Reported = []
   m.on('extension-error', (err: Error & { code: string }, peer: unknown) =>
-    list.push({ code: err.code, err: err as unknown as Error & Record<string, unknown>, peer }),
+    list.push({ code: err.code, err, peer }),
   )
   return list
 }

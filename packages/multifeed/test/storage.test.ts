@@ -15,6 +15,7 @@ type AnyFn = (...args: unknown[]) => unknown
 
 function slowCorestore(t: Teardown, delay: number): Corestore {
   const corestore = new Corestore(t.tmpDir('slow'))
+  // corestore's storage (hypercore-storage) is internal: our declaration leaves it out on purpose.
   const storage = (corestore as unknown as { storage: Record<string, AnyFn> }).storage
   for (const op of SLOW_OPS) {
     const original = storage[op].bind(storage)

@@ -5,7 +5,13 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import c, { type State } from 'compact-encoding'
 import Protomux from 'protomux'
-import { Store, isDatSdkError, type AbstractEncoding, type DatSdkError } from '@dat-sdk/store'
+import {
+  Store,
+  isDatSdkError,
+  type AbstractEncoding,
+  type DatSdkError,
+  type Encoding,
+} from '@dat-sdk/store'
 import {
   MemorySwarmNetwork,
   createTestnet,
@@ -277,9 +283,9 @@ test('a malformed payload is BAD_MESSAGE on onerror and extension-error, never a
       },
       encodingLength: (s) => s.length,
     }
-    const cases = [
-      { name: 'json', encoding: 'json' as const, bad: b4a.from('{not json') },
-      { name: 'utf8', encoding: 'utf-8' as const, bad: b4a.from([0xff, 0xfe, 0xfd]) },
+    const cases: Array<{ name: string; encoding: Encoding<unknown>; bad: Uint8Array }> = [
+      { name: 'json', encoding: 'json', bad: b4a.from('{not json') },
+      { name: 'utf8', encoding: 'utf-8', bad: b4a.from([0xff, 0xfe, 0xfd]) },
       { name: 'codec', encoding: uint32, bad: b4a.from([1, 2]) },
       { name: 'abstract', encoding: throwing, bad: b4a.from('x') },
     ]
@@ -291,7 +297,7 @@ test('a malformed payload is BAD_MESSAGE on onerror and extension-error, never a
     const good: unknown[] = []
     for (const k of cases) {
       b.registerExtension<unknown>(k.name, {
-        encoding: k.encoding as never,
+        encoding: k.encoding,
         onmessage: (m) => void good.push(m),
         onerror: (err, peer) =>
           errors.push({

@@ -178,7 +178,7 @@ test('works with a plain Corestore and a swarm it was given, which it does not d
     assert.is(await read(b.store, core.key!, 0), 'from a plain corestore')
 
     await given.close()
-    assert.is((swarm as unknown as { destroyed: boolean }).destroyed, false)
+    assert.is(swarm.destroyed, false)
     await eventually(() => b.networker.peers.length === 0, { timeout: 15_000 })
   } finally {
     await t.run()

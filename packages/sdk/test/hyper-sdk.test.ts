@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import * as HyperSDK from 'hyper-sdk'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
+import type { Hyperbee } from '@dat-sdk/bee-wrapper'
 import type { HypercorePeer } from '@dat-sdk/store'
 import {
   createTestnet,
@@ -15,12 +16,6 @@ import {
   type LoopbackTestnet,
   type Teardown,
 } from '@dat-sdk/test-utils'
-
-/** A hyper-sdk bee opened with utf-8 keys and values (its getBee() types them as bytes). */
-interface TheirBee {
-  put(key: string, value: string): Promise<void>
-  get(key: string): Promise<{ value: string } | null>
-}
 
 const test = suite('interop with hyper-sdk@6.2.2 on a loopback testnet')
 
@@ -221,9 +216,9 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
   try {
     const { ours, theirs } = await pair(t)
     const enc = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
-    // hyper-sdk types getBee() by whichever "hyperbee" declaration is in the program (ours are
-    // not generic yet), as bytes whatever the encodings: name what utf-8 gives.
-    const theirBee = (await theirs.getBee('kv', enc)) as unknown as TheirBee
+    // hyper-sdk's getBee() returns a plain `Hyperbee` (no type arguments, so bytes by the one
+    // hyperbee declaration's defaults) whatever the encodings: name what utf-8 gives.
+    const theirBee = (await theirs.getBee('kv', enc)) as unknown as Hyperbee<string, string>
     await theirBee.put('from', 'theirs')
     const copy = ours.Hyperbee<string, string>(urlOf(theirBee), enc)
     await copy.ready()
@@ -232,7 +227,7 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
     const ourBee = ours.Hyperbee<string, string>('kv', enc)
     await ourBee.put('from', 'ours')
     await ours.flush(ourBee)
-    const theirCopy = (await theirs.getBee(ourBee.url!, enc)) as unknown as TheirBee
+    const theirCopy = (await theirs.getBee(ourBee.url!, enc)) as unknown as Hyperbee<string, string> // as above
     assert.is((await theirCopy.get('from'))?.value, 'ours')
   } finally {
     await t.run()

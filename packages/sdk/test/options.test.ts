@@ -36,6 +36,8 @@ test('$DAT_SDK_BOOTSTRAP is the default bootstrap, and the networker binds loopb
   try {
     const sdk = await createSDK({ storage: false })
     try {
+      // The DHT node's bound host and firewall flag are hyperdht internals: networker's
+      // declaration of hyperdht leaves them out, so this reads them through a named shape.
       const dht = (
         sdk.networker as unknown as { swarm: { dht: { host: string; firewalled: boolean } } }
       ).swarm.dht

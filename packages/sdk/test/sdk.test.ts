@@ -2,6 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import { createSDK, toHex, toZ32, toURL, type SDK } from '@dat-sdk/sdk'
+import { Networker } from '@dat-sdk/networker'
 import {
   createTestnet,
   teardown,
@@ -158,9 +159,8 @@ test('bootstrap as host:port strings; autoJoin joins a core and leaves it on clo
   try {
     const bootstrap = testnet.bootstrap.map((b) => `${b.host}:${b.port}`)
     const sdk = await sdkOn(t, { bootstrap })
-    const networker = sdk.networker as unknown as {
-      joined(dk: Uint8Array): boolean
-    }
+    const networker = sdk.networker
+    if (!(networker instanceof Networker)) throw new Error('the default networker is a Networker')
     const core = sdk.Hypercore()
     await core.ready()
     assert.ok(networker.joined(core.discoveryKey!), 'joined on open')
@@ -169,7 +169,8 @@ test('bootstrap as host:port strings; autoJoin joins a core and leaves it on clo
     const quiet = await sdkOn(t, { autoJoin: false })
     const c2 = quiet.Hypercore()
     await c2.ready()
-    const n2 = quiet.networker as unknown as { joined(dk: Uint8Array): boolean }
+    const n2 = quiet.networker
+    if (!(n2 instanceof Networker)) throw new Error('the default networker is a Networker')
     assert.not.ok(n2.joined(c2.discoveryKey!), 'autoJoin: false joins nothing')
   } finally {
     await t.run()

@@ -1,6 +1,6 @@
 import b4a from 'b4a'
-import c, { type Codec } from 'compact-encoding'
-import type { AbstractEncoding, Encoding } from '@dat-sdk/interfaces'
+import c from 'compact-encoding'
+import type { AbstractEncoding, CompactCodec as Codec, Encoding } from '@dat-sdk/interfaces'
 import { asBadMessage } from './dispatch.js'
 import { TextDecoder } from './text-decoder.js'
 

@@ -1,10 +1,8 @@
-/// <reference path="../types/compact-encoding.d.ts" preserve="true" />
 /// <reference path="../types/hypercore.d.ts" preserve="true" />
 /// <reference path="../types/hypercore-crypto.d.ts" preserve="true" />
 /// <reference path="../types/corestore.d.ts" preserve="true" />
 /// <reference path="../types/protomux.d.ts" preserve="true" />
 /// <reference path="../types/z32.d.ts" preserve="true" />
-/// <reference path="../types/b4a.d.ts" preserve="true" />
 /// <reference path="../types/sodium-universal.d.ts" preserve="true" />
 export {
   Store,

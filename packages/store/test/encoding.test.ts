@@ -1,22 +1,22 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import c from 'compact-encoding'
+import c, { type State } from 'compact-encoding'
 import { resolveEncoding, type AbstractEncoding } from '@dat-sdk/store'
 import { codeOf } from '@dat-sdk/test-utils'
 
 const test = suite('resolveEncoding')
 
 const point = {
-  preencode(state: { end: number }, p: { x: number; y: number }) {
-    c.uint.preencode(state as never, p.x)
-    c.uint.preencode(state as never, p.y)
+  preencode(state: State, p: { x: number; y: number }) {
+    c.uint.preencode(state, p.x)
+    c.uint.preencode(state, p.y)
   },
-  encode(state: never, p: { x: number; y: number }) {
+  encode(state: State, p: { x: number; y: number }) {
     c.uint.encode(state, p.x)
     c.uint.encode(state, p.y)
   },
-  decode(state: never) {
+  decode(state: State) {
     return { x: c.uint.decode(state), y: c.uint.decode(state) }
   },
 }
@@ -102,8 +102,8 @@ test('an abstract-encoding that read past the end of the bytes (a cut message) i
 
 test('what cannot be encoded is a TypeError at the caller', () => {
   // Each cast below hands in what the types forbid on purpose: the runtime check is under test.
-  assert.throws(() => resolveEncoding<string>('utf-8').encode(42 as unknown as string), TypeError)
-  assert.throws(() => resolveEncoding('binary').encode({} as unknown as Uint8Array), TypeError)
+  assert.throws(() => resolveEncoding<string>('utf-8').encode(42 as unknown as string), TypeError) // wrong type on purpose
+  assert.throws(() => resolveEncoding('binary').encode({} as unknown as Uint8Array), TypeError) // wrong type on purpose
   assert.throws(() => resolveEncoding<unknown>('json').encode(undefined), TypeError)
   assert.throws(() => resolveEncoding('nope' as 'json'), TypeError)
 })

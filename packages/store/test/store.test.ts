@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import b4a from 'b4a'
-import { Store, isCorestore, isStore, toHex, toURL } from '@dat-sdk/store'
+import { Store, isCorestore, isStore, toHex, toURL, type Corestore } from '@dat-sdk/store'
 import {
   eventually,
   replicatePair,
@@ -258,7 +258,7 @@ test('isStore and isCorestore tell the two apart by shape', async () => {
     assert.not.ok(isStore(v))
     assert.not.ok(isCorestore(v))
   }
-  assert.throws(() => new Store(store as never), TypeError)
+  assert.throws(() => new Store(store as unknown as Corestore), TypeError) // a Store, not a Corestore, on purpose
 })
 
 test('a second process opening the same directory gets STORAGE_LOCKED', async () => {

@@ -1,10 +1,10 @@
 // Hand-written declaration for `hypercore` 11 (ships no types), typed as far as this project uses it.
 declare module 'hypercore' {
   import ReadyResource from 'ready-resource'
-  import type { Codec } from 'compact-encoding'
+  import type { Encoder } from 'compact-encoding'
   import type { Duplex, Readable, Writable } from 'node:stream'
 
-  export type ValueEncoding = 'binary' | 'utf-8' | 'utf8' | 'json' | Codec<unknown>
+  export type ValueEncoding = 'binary' | 'utf-8' | 'utf8' | 'json' | Encoder<unknown>
 
   export interface KeyPair {
     publicKey: Uint8Array
@@ -85,7 +85,7 @@ declare module 'hypercore' {
   }
 
   export interface ExtensionHandlers<M> {
-    encoding?: ValueEncoding | Codec<M>
+    encoding?: ValueEncoding | Encoder<M>
     onmessage?(message: M, peer: HypercorePeer): void
   }
 

@@ -1,10 +1,10 @@
 // Hand-written declaration for `protomux` (ships no types), typed as far as this project uses it.
 declare module 'protomux' {
-  import type { Codec } from 'compact-encoding'
+  import type { Encoder } from 'compact-encoding'
   import type { Duplex } from 'node:stream'
 
   export interface MessageOptions<T> {
-    encoding?: Codec<T>
+    encoding?: Encoder<T>
     onmessage?(message: T, channel: Channel): void | Promise<void>
   }
   export interface Message<T> {
@@ -16,7 +16,7 @@ declare module 'protomux' {
     protocol: string
     id?: Uint8Array | null
     unique?: boolean
-    handshake?: Codec<H> | null
+    handshake?: Encoder<H> | null
     messages?: Array<MessageOptions<unknown>>
     onopen?(handshake: H, channel: Channel): void | Promise<void>
     onclose?(isRemote: boolean, channel: Channel): void | Promise<void>

@@ -40,13 +40,14 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       const found = records.get(name)
       if (!found) response.header.rcode = Packet.RCODE.NXDOMAIN
       for (const r of found ?? []) {
-        response.answers.push({
-          name: question.name,
-          type: Packet.TYPE.TXT,
-          class: Packet.CLASS.IN,
-          ttl: r.ttl ?? 300,
-          data: r.text,
-        } as never)
+        response.answers.push(
+          Packet.createResourceFromQuestion(question, {
+            type: Packet.TYPE.TXT,
+            class: Packet.CLASS.IN,
+            ttl: r.ttl ?? 300,
+            data: r.text,
+          }),
+        )
       }
       send(response).catch(() => {})
     },
