@@ -1,5 +1,12 @@
 import process from 'process'
-import { asBadMessage, type DatSdkError, type Hypercore, type HypercorePeer } from '@dat-sdk/store'
+import {
+  ReadyLink,
+  asBadMessage,
+  type DatSdkError,
+  type Hypercore,
+  type HypercorePeer,
+  type ReadyListener,
+} from '@dat-sdk/store'
 import type { HypercoreExtension } from 'hypercore'
 import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages.js'
 
@@ -19,21 +26,29 @@ import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages
  *   name is not (yet) registered on the receiving side. Seen: the sender's 'peer-add' fired, it
  *   sent, and the remote, registering right after `await update({ wait: true })`, got nothing.
  *
- * So the sender cannot know from hypercore when it is safe to send. The fix is a handshake on a
- * separate control extension (`dat-sdk/ready@1`, see messages.ts): each Core tells each peer
- * which extension names the core handles (its own and any other session's, read from the
- * peer's extension map), when the peer is added, whenever it registers a new name, and in reply
- * to an announcement that says it has not heard from us yet (ours may have arrived before the
- * remote was listening). Messages to a peer wait in a per-peer queue until the peer has
- * announced that name, and never longer than `handshakeTimeout`: a message that waited that
- * long is sent anyway and its name is sent directly from then on, and a peer that announces
- * nothing within that time after it was added (a raw hypercore) gets everything directly. So
- * the worst case is the raw stack's behaviour, a little later. The user's payload bytes are
- * unchanged, so a raw hypercore that registered the same name with the same encoding
- * interoperates.
+ * So the sender cannot know from hypercore when it is safe to send. The fix is the SDK's
+ * `dat-sdk/ready@1` link (@dat-sdk/store's ready.ts): on 'peer-add' we open a protomux channel for
+ * the core on the peer's connection. A remote that is not ours (a raw hypercore, hyper-sdk)
+ * rejects it within one round trip, and from then on everything to it is sent directly, as the
+ * raw stack would. A remote that is ours opens it (its Store pairs the protocol on every stream,
+ * and its Cores on every connection they see), and each of its Cores announces there the
+ * extension names the core handles (its own and any other session's, read from the peer's
+ * extension map), when the peer is added and whenever it registers a new name. Messages to a peer
+ * wait in a per-peer queue until the probe says 'raw' or the peer has announced that name, and
+ * never longer than `handshakeTimeout`: a message that waited that long is sent anyway and its
+ * name is sent directly from then on, and a peer that announces nothing within that time after it
+ * was added (ours, with no Core on the core yet) gets everything directly. Each message is sent
+ * once, at the first of those decision points. The user's payload bytes are unchanged, so a raw
+ * hypercore that registered the same name with the same encoding interoperates.
+ *
+ * The older announcement on the `dat-sdk/ready@1` extension is still received and answered for
+ * one release, so an older peer of ours (which rejects the probe) keeps its guarantee both ways.
+ * A remote whose cores replicate through a plain Corestore of the user's, with no Core of ours on
+ * the core when our probe arrives, rejects it too: it is treated as raw, and gets the raw stack's
+ * behaviour (a message for a name it registers later is lost there).
  */
 
-/** The longest a message waits for the peer's `dat-sdk/ready@1` to list its name. */
+/** The longest a message waits for the peer to announce its name on `dat-sdk/ready@1`. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 2_000
 /** Messages held per peer while it is not ready; past this the oldest are dropped. */
 const MAX_QUEUE = 1_024
@@ -61,8 +76,11 @@ interface Queued {
 /** What one Core knows about sending to one peer. */
 interface PeerState {
   raw: HypercorePeer
+  /** The core's `dat-sdk/ready@1` link on the peer's connection, shared by every Core on it. */
+  link: ReadyLink
+  listener: ReadyListener
   queue: Queued[]
-  /** The peer said nothing within the timeout after it was added: send everything directly. */
+  /** The peer, ours, said nothing within the timeout after it was added: send everything directly. */
   silent: boolean
   /** Names whose messages waited out the timeout: sent directly from then on. */
   direct: Set<string>
@@ -71,56 +89,38 @@ interface PeerState {
 }
 
 /**
- * What one remote (one replication peer of one core) told us, shared by the handshakes of every
- * Core that wraps a session of that core: hypercore routes an extension name to a single session,
- * so whichever handshake receives the announcement passes it on to the others. It hangs off the
- * raw peer it describes (under a key private to this module), so it lives exactly as long as that
- * peer and is shared by exactly the Cores that see it: no state outside the objects involved.
- */
-interface RemoteState {
-  announced: boolean
-  names: Set<string>
-  handshakes: Set<Handshake>
-}
-
-const REMOTE = Symbol('dat-sdk/ready@1 remote state')
-
-type AnnouncingPeer = HypercorePeer & { [REMOTE]?: RemoteState }
-
-function remoteOf(raw: HypercorePeer): RemoteState {
-  const peer: AnnouncingPeer = raw
-  let state = peer[REMOTE]
-  if (!state) {
-    state = { announced: false, names: new Set(), handshakes: new Set() }
-    peer[REMOTE] = state
-  }
-  return state
-}
-
-/**
- * The `dat-sdk/ready@1` handshake of one `Core`: announces the Core's extension names to each
- * peer, and holds a peer's messages until it has announced their name (see above).
+ * The `dat-sdk/ready@1` handshake of one `Core`: probes and announces the Core's extension names
+ * to each peer, and holds a peer's messages until it is known to handle their name (see above).
  */
 export class Handshake {
+  private readonly _session: Hypercore<unknown>
   private readonly _host: HandshakeHost
   private readonly _timeout: number
   private readonly _ext: HypercoreExtension<Uint8Array>
   private readonly _peers = new Map<HypercorePeer, PeerState>()
 
   constructor(session: Hypercore<unknown>, host: HandshakeHost, timeout: number) {
+    this._session = session
     this._host = host
     this._timeout = timeout
     this._ext = session.registerExtension<Uint8Array>(READY_EXTENSION, {
       encoding: 'binary',
-      onmessage: (bytes, raw) => this._onready(bytes, raw),
+      onmessage: (bytes, raw) => this._onlegacy(bytes, raw),
     })
   }
 
   /** Starts the handshake with a peer the Core just added. */
   add(raw: HypercorePeer): void {
-    if (this._peers.has(raw)) return
+    const discoveryKey = this._session.discoveryKey
+    if (this._peers.has(raw) || !discoveryKey || !raw.protomux) return
+    const link = ReadyLink.of(raw.protomux, discoveryKey)
     const state: PeerState = {
       raw,
+      link,
+      listener: {
+        onready: () => this._onlink(state),
+        onerror: (err) => this._host.reject(err, raw),
+      },
       queue: [],
       silent: false,
       direct: new Set(),
@@ -128,14 +128,13 @@ export class Handshake {
       queueTimer: null,
     }
     this._peers.set(raw, state)
-    const remote = remoteOf(raw)
-    remote.handshakes.add(this)
+    link.listeners.add(state.listener)
     // Announce once hypercore has finished adding the peer: it fills the peer's extension map
     // (which the announcement reads) session by session, after each session's 'peer-add'.
     queueMicrotask(() => {
       if (this._peers.get(raw) === state) this._announce(state)
     })
-    if (!remote.announced) {
+    if (!link.announced && link.status !== 'raw') {
       state.helloTimer = setTimeout(() => {
         state.helloTimer = null
         state.silent = true
@@ -145,19 +144,20 @@ export class Handshake {
     }
   }
 
-  /** Forgets a peer that left: its timers and what still waited for it. */
+  /**
+   * Forgets a peer that left: its timers, and what still waited for it is dropped (the peer is
+   * gone; a later connection is a new peer and gets a new 'peer-add').
+   */
   remove(raw: HypercorePeer): void {
     const state = this._peers.get(raw)
     if (!state) return
     this._peers.delete(raw)
-    if (state.helloTimer) clearTimeout(state.helloTimer)
-    if (state.queueTimer) clearTimeout(state.queueTimer)
-    state.helloTimer = state.queueTimer = null
+    this._stopTimers(state)
     state.queue = []
-    remoteOf(raw).handshakes.delete(this)
+    state.link.listeners.delete(state.listener)
   }
 
-  /** Sends `bytes` on extension `name` to `raw` now, or once it has announced `name`. */
+  /** Sends `bytes` on extension `name` to `raw` now, or once it is known to handle `name`. */
   send(raw: HypercorePeer, name: string, bytes: Uint8Array): void {
     const state = this._peers.get(raw)
     if (!state || this._canSend(state, name)) {
@@ -192,14 +192,19 @@ export class Handshake {
   }
 
   private _announce(state: PeerState): void {
-    const heard = remoteOf(state.raw).announced
     const names = this._handledNames(state.raw)
-    state.raw.extension(READY_EXTENSION, encodeReady({ heard, names }))
+    state.link.announce(names)
+    if (state.link.legacy) {
+      state.raw.extension(READY_EXTENSION, encodeReady({ heard: true, names }))
+    }
   }
 
-  private _onready(bytes: Uint8Array, raw: HypercorePeer): void {
+  /** An announcement on the older extension: an older peer of ours. */
+  private _onlegacy(bytes: Uint8Array, raw: HypercorePeer): void {
     try {
       if (!this._host.admit(raw)) return
+      const state = this._peers.get(raw)
+      if (!state) return
       let message
       try {
         message = decodeReady(bytes)
@@ -207,31 +212,34 @@ export class Handshake {
         this._host.reject(asBadMessage(err, `A ${READY_EXTENSION} message`), raw)
         return
       }
-      const remote = remoteOf(raw)
-      remote.announced = true
-      for (const name of message.names) remote.names.add(name)
-      for (const handshake of [...remote.handshakes]) handshake._onRemoteReady(raw, message.heard)
+      // It may not have been listening when ours went out: answer (hypercore hands the message
+      // to one session only, and the names read from the peer's map cover the others).
+      if (!message.heard) {
+        const names = this._handledNames(raw)
+        raw.extension(READY_EXTENSION, encodeReady({ heard: true, names }))
+      }
+      state.link.receiveLegacy(message.names)
     } catch (err) {
       // Never let anything escape into hypercore's message handler.
       rethrowLater(err)
     }
   }
 
-  private _onRemoteReady(raw: HypercorePeer, heard: boolean): void {
-    const state = this._peers.get(raw)
-    if (!state) return
-    if (state.helloTimer) {
+  /** The link learnt something: the probe's answer, or names. */
+  private _onlink(state: PeerState): void {
+    if (this._peers.get(state.raw) !== state) return
+    if (state.helloTimer && (state.link.announced || state.link.status === 'raw')) {
       clearTimeout(state.helloTimer)
       state.helloTimer = null
     }
-    if (!heard) this._announce(state)
     this._flush(state)
   }
 
   private _canSend(state: PeerState, name: string): boolean {
     if (state.direct.has(name)) return true
-    const remote = remoteOf(state.raw)
-    if (remote.announced) return remote.names.has(name)
+    const link = state.link
+    if (link.announced) return link.names.has(name)
+    if (link.status === 'raw') return true
     return state.silent
   }
 
@@ -243,6 +251,12 @@ export class Handshake {
       else waiting.push(q)
     }
     state.queue = waiting
+  }
+
+  private _stopTimers(state: PeerState): void {
+    if (state.helloTimer) clearTimeout(state.helloTimer)
+    if (state.queueTimer) clearTimeout(state.queueTimer)
+    state.helloTimer = state.queueTimer = null
   }
 
   /** Sends what waited out the timeout (and, from then on, its name directly). */

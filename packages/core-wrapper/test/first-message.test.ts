@@ -3,9 +3,9 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import { Store, type HypercorePeer } from '@dat-sdk/store'
+import { Store, decodeReady, encodeReady, type HypercorePeer } from '@dat-sdk/store'
 import { teardown, eventually, replicatePair, sleep } from '@dat-sdk/test-utils'
-import { Core, type Peer } from '@dat-sdk/core-wrapper'
+import { Core, READY_EXTENSION, type Peer } from '@dat-sdk/core-wrapper'
 import { corePair, connectPair, collector } from './helpers.js'
 
 const test = suite('first message')
@@ -248,6 +248,83 @@ test('a name the remote handles without announcing it waits handshakeTimeout at 
     assert.ok(Date.now() - started >= 250, 'held for the timeout, then sent')
     ext.broadcast('three')
     await eventually(() => got.length === 3, { timeout: 200, message: 'later ones go at once' })
+  } finally {
+    await t.run()
+  }
+})
+
+test('a raw hypercore peer (a plain Corestore) gets the first message at once: the probe is rejected', async () => {
+  const t = teardown()
+  try {
+    const storeA = t.add(Store.temp())
+    const storeB = t.add(Store.temp())
+    // A 60 s timeout: only the rejected probe, not the timeout, can release the message in time.
+    const a = t.add(Core.from(storeA, { name: 'x' }, { handshakeTimeout: 60_000 }))
+    await a.ready()
+    await a.append(b4a.from('x'))
+    const extA = a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    let sentAt = 0
+    a.on('peer-add', (peer) => {
+      sentAt = Date.now()
+      extA.send('from a', peer)
+      extA.send('second', peer)
+    })
+    const b = t.add(storeB.get(a.key!))
+    const got: string[] = []
+    b.registerExtension<string>('hi', {
+      encoding: 'utf-8',
+      onmessage: (m: string) => void got.push(m),
+    })
+    await b.ready()
+    // B replicates through its plain Corestore: nothing of ours pairs dat-sdk/ready@1 there.
+    const streams = replicatePair(storeA, storeB.corestore)
+    t.add(() => streams.close())
+    await eventually(() => got.length === 2, { timeout: 5_000 })
+    assert.equal(got, ['from a', 'second'], 'in order, each once')
+    assert.ok(Date.now() - sentAt < 5_000)
+    extA.broadcast('third')
+    await eventually(() => got.length === 3)
+    assert.equal(got, ['from a', 'second', 'third'])
+  } finally {
+    await t.run()
+  }
+})
+
+test('an older peer of ours (the extension announcement) still gets a late-registered name', async () => {
+  const t = teardown()
+  try {
+    const storeA = t.add(Store.temp())
+    const storeB = t.add(Store.temp())
+    const a = t.add(Core.from(storeA, { name: 'x' }, { handshakeTimeout: 60_000 }))
+    await a.ready()
+    await a.append(b4a.from('x'))
+    const extA = a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    a.on('peer-add', (peer) => extA.send('from a', peer))
+    // B speaks the older protocol by hand: it announces on the extension and never pairs the channel.
+    const b = t.add(storeB.get(a.key!))
+    const answers: Array<{ heard: boolean; names: string[] }> = []
+    const ready = b.registerExtension<Uint8Array>(READY_EXTENSION, {
+      encoding: 'binary',
+      onmessage: (bytes: Uint8Array) => void answers.push(decodeReady(bytes)),
+    })
+    const peersB: HypercorePeer[] = []
+    b.on('peer-add', (peer: HypercorePeer) => {
+      peersB.push(peer)
+      ready.send(encodeReady({ heard: false, names: [] }), peer)
+    })
+    await b.ready()
+    const streams = replicatePair(storeA, storeB.corestore)
+    t.add(() => streams.close())
+    await eventually(() => answers.length === 1, { message: 'A answers the old announcement' })
+    assert.equal(answers[0], { heard: true, names: ['hi'] })
+    const got: string[] = []
+    b.registerExtension<string>('hi', {
+      encoding: 'utf-8',
+      onmessage: (m: string) => void got.push(m),
+    })
+    ready.send(encodeReady({ heard: true, names: ['hi'] }), peersB[0])
+    await eventually(() => got.length === 1, { timeout: 5_000 })
+    assert.equal(got, ['from a'])
   } finally {
     await t.run()
   }

@@ -9,7 +9,7 @@ import b4a from 'b4a'
 import fc from 'fast-check'
 import type { DatSdkError } from '@dat-sdk/store'
 import { codeOf, eventually, fuzzParams, remoteBytes, teardown } from '@dat-sdk/test-utils'
-import { MAX_NAME_BYTES, MAX_NAMES, decodeReady, encodeReady } from '../src/messages.js'
+import { MAX_NAME_BYTES, MAX_NAMES, decodeReady, encodeReady } from '@dat-sdk/store'
 import type { Peer } from '@dat-sdk/core-wrapper'
 import { collector, connectPair, corePair } from './helpers.js'
 

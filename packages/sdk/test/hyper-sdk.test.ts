@@ -5,6 +5,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
+import c from 'compact-encoding'
 import * as HyperSDK from 'hyper-sdk'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
 import type { Hyperbee } from '@dat-sdk/bee-wrapper'
@@ -186,7 +187,9 @@ test('a message sent from our peer-add handler reaches a hyper-sdk peer, which a
     })
     await theirs.joinCore(theirCore)
 
-    const core = ours.Hypercore(urlOf(theirCore))
+    // A 60 s handshake timeout: only the rejected dat-sdk/ready@1 probe (hyper-sdk pairs nothing
+    // for it) can release the first message within the test's few seconds.
+    const core = ours.Hypercore(urlOf(theirCore), { handshakeTimeout: 60_000 })
     let sentAt = 0
     let rtt = 0
     const answers: string[] = []
@@ -202,10 +205,47 @@ test('a message sent from our peer-add handler reaches a hyper-sdk peer, which a
       ext.send('first', peer)
     })
     await core.ready()
-    await eventually(() => answers.length === 1, { message: 'the echo came back' })
+    await eventually(() => answers.length === 1, { timeout: 5_000, message: 'the echo came back' })
     assert.equal(heardByThem, ['first'], 'hyper-sdk got the first message exactly once')
     assert.equal(answers, ['echo: first'])
     console.log(`  first-message RTT ours -> hyper-sdk -> ours: ${rtt.toFixed(1)} ms`)
+  } finally {
+    await t.run()
+  }
+})
+
+test("hypercore's default extension encoding is c.buffer: register c.buffer here to talk to it", async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const theirCore = await theirs.get<Uint8Array>('default-encoding', { autoJoin: false })
+    await theirCore.append(b4a.from('x'))
+    // No encoding: hypercore's default, a length-prefixed buffer (ours defaults to 'binary').
+    const heardByThem: Uint8Array[] = []
+    const theirExt = theirCore.registerExtension('interop/bytes', {
+      onmessage: (message: Uint8Array, peer: HypercorePeer) => {
+        heardByThem.push(message)
+        theirExt.send(b4a.from('back'), peer)
+      },
+    })
+    await theirs.joinCore(theirCore)
+    const core = ours.Hypercore(urlOf(theirCore))
+    const heardByUs: Uint8Array[] = []
+    const ext = core.registerExtension<Uint8Array>('interop/bytes', {
+      encoding: c.buffer,
+      onmessage: (message) => void heardByUs.push(message),
+    })
+    core.on('peer-add', (peer) => ext.send(b4a.from('there'), peer))
+    await core.ready()
+    await eventually(() => heardByUs.length === 1, { timeout: 5_000, message: 'the answer came' })
+    assert.equal(
+      heardByThem.map((m) => b4a.toString(m)),
+      ['there'],
+    )
+    assert.equal(
+      heardByUs.map((m) => b4a.toString(m)),
+      ['back'],
+    )
   } finally {
     await t.run()
   }

@@ -22,6 +22,16 @@ export {
   type Codec,
 } from './encoding.js'
 export { asBadMessage, dispatchMessage, type DispatchHandlers } from './dispatch.js'
+export {
+  READY_PROTOCOL,
+  MAX_NAMES,
+  MAX_NAME_BYTES,
+  readyMessage,
+  encodeReady,
+  decodeReady,
+  type ReadyMessage,
+} from './messages.js'
+export { ReadyLink, muxOf, type ReadyStatus, type ReadyListener } from './ready.js'
 export { defaultStorageDir } from './storage.js'
 export { layout } from './layout.js'
 export { isCorestore, isStore } from './shapes.js'

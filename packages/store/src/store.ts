@@ -10,6 +10,7 @@ import ReadyResource from 'ready-resource'
 import { DatSdkError, closedError } from './errors.js'
 import { parseRef, toKey, type KeyLike } from './keys.js'
 import { derivedKey } from './names.js'
+import { ReadyLink, muxOf } from './ready.js'
 import { isCorestore } from './shapes.js'
 import { defaultStorageDir, isLockError, makeTempDir } from './storage.js'
 
@@ -252,10 +253,17 @@ export class Store extends ReadyResource {
     }
   }
 
-  /** All-to-all replication of every core the two sides share. */
+  /**
+   * All-to-all replication of every core the two sides share. The stream also answers the SDK's
+   * `dat-sdk/ready@1` probe for any core (ready.ts), so a Core on the other side knows this is
+   * one of ours even before a Core opens here.
+   */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     this._checkOpen()
-    return this.corestore.replicate(isInitiatorOrStream, opts)
+    const stream = this.corestore.replicate(isInitiatorOrStream, opts)
+    const mux = muxOf(stream)
+    if (mux) ReadyLink.pair(mux)
+    return stream
   }
 
   private _isAncestorOf(store: Store | null): boolean {

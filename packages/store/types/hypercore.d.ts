@@ -3,6 +3,7 @@ declare module 'hypercore' {
   import ReadyResource from 'ready-resource'
   import type { Encoder } from 'compact-encoding'
   import type { Duplex, Readable, Writable } from 'node:stream'
+  import type Protomux from 'protomux'
 
   export type ValueEncoding = 'binary' | 'utf-8' | 'utf8' | 'json' | Encoder<unknown>
 
@@ -80,6 +81,8 @@ declare module 'hypercore' {
       remotePublicKey: Uint8Array
       rawStream?: { remoteHost?: string; remotePort?: number }
     }
+    /** The mux of the replication stream this peer runs on. */
+    protomux: Protomux
     extensions: Map<string, unknown>
     extension(name: string, message: Uint8Array): void
   }
