@@ -12,12 +12,24 @@ const fatal = (err: unknown) => {
 process.on('uncaughtException', fatal)
 process.on('unhandledRejection', fatal)
 
+/**
+ * How long a command has to close cleanly after SIGINT / SIGTERM before the process leaves anyway
+ * (issue 14: every command exits within 2 s, whatever it was waiting on). What was written is on
+ * disk: hypercore's storage survives an exit at any point.
+ */
+const STOP_GRACE = 1500
+
 const stop = new AbortController()
 let interrupts = 0
-const onsignal = () => {
+const onsignal = (signal: NodeJS.Signals) => {
+  const code = signal === 'SIGTERM' ? 143 : 130
   // The first Ctrl-C closes cleanly; a second one leaves at once.
-  if (++interrupts > 1) process.exit(130)
+  if (++interrupts > 1) process.exit(code)
   stop.abort()
+  setTimeout(() => {
+    process.stderr.write(`dat-sdk: did not close within ${STOP_GRACE / 1000} s; leaving anyway\n`)
+    process.exit(code)
+  }, STOP_GRACE).unref()
 }
 process.on('SIGINT', onsignal)
 process.on('SIGTERM', onsignal)

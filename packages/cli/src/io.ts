@@ -23,6 +23,29 @@ export function untilStopped(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
 }
 
+/** Thrown out of a command's wait when Ctrl-C (or SIGTERM) came first; the command then closes. */
+export class Stopped extends CliError {
+  constructor() {
+    super('Stopped')
+    this.name = 'Stopped'
+  }
+}
+
+/** Settles like `promise`, or rejects with `Stopped` as soon as `signal` aborts. */
+export async function unlessStopped<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onabort: (() => void) | undefined
+  const stopped = new Promise<never>((_, reject) => {
+    onabort = () => reject(new Stopped())
+    if (signal.aborted) onabort()
+    else signal.addEventListener('abort', onabort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, stopped])
+  } finally {
+    signal.removeEventListener('abort', onabort!)
+  }
+}
+
 /** Rejects with `CliError(message)` after `ms` unless `promise` settles first; the timer never holds the process. */
 export async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined

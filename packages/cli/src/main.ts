@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { parse, USAGE, UsageError, type Parsed } from './args.js'
-import { describeError, type IO } from './io.js'
+import { describeError, Stopped, type IO } from './io.js'
 
 type Command = (parsed: Parsed, io: IO) => Promise<number>
 
@@ -43,6 +43,7 @@ export async function main(argv: string[], io: IO): Promise<number> {
       await load()
     )(parsed, io)
   } catch (err) {
+    if (err instanceof Stopped) return 130 // Ctrl-C while waiting: closed, nothing to report
     io.stderr.write(`dat-sdk: ${describeError(err)}\n`)
     if (process.env.DAT_SDK_DEBUG && err instanceof Error && err.stack)
       io.stderr.write(`${err.stack}\n`)

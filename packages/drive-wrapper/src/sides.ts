@@ -68,12 +68,17 @@ function normalize(key: string): string {
   )
 }
 
-/** A folder on disk (localdrive) without symlinks, with its streams tracked. */
+/**
+ * A folder on disk (localdrive) without symlinks, with its streams tracked. Files are written
+ * atomically: into `<name>.<n>.localdrive.tmp` beside the file, renamed over it once complete, and
+ * removed on an error, so a partial file is never visible under its name (a full disk, a peer that
+ * went away, a killed process). A temporary file a killed process left is pruned by the next pass.
+ */
 export class LocalFolder extends Localdrive {
   private readonly tracker: StreamTracker
 
   constructor(root: string, tracker: StreamTracker) {
-    super(root)
+    super(root, { atomic: true })
     this.tracker = tracker
   }
 

@@ -72,6 +72,11 @@ export interface CreateSwarmOptions {
 
 /** A Hyperswarm on a DHT node of its own, set up for where the bootstrap nodes are. */
 export function createSwarm(opts: CreateSwarmOptions): SwarmLike {
+  return createHyperswarm(opts)
+}
+
+/** @internal `createSwarm`, typed as what it is (the networker force-destroys its own swarm). */
+export function createHyperswarm(opts: CreateSwarmOptions): Hyperswarm {
   const bootstrap = opts.bootstrap ? parseBootstrap(opts.bootstrap) : undefined
   const dht = new HyperDHT({
     bootstrap,

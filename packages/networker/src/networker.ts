@@ -14,7 +14,8 @@ import type {
   SwarmSocket,
   Topic,
 } from '@dat-sdk/interfaces'
-import { createSwarm, type BootstrapNode } from './bootstrap.js'
+import type Hyperswarm from 'hyperswarm'
+import { createHyperswarm, type BootstrapNode } from './bootstrap.js'
 import { ExtensionChannels } from './channels.js'
 import { Connections, type Connection } from './connections.js'
 import {
@@ -26,6 +27,13 @@ import { SwarmTopics } from './swarm-topics.js'
 import { TopicSet } from './topic-set.js'
 
 export { EXTENSION_PROTOCOL } from './channels.js'
+
+/**
+ * How long close() waits for each best-effort step (leaving topics, unannouncing, ending
+ * connections) before it moves on. With the DHT gone, unannouncing would wait for the DHT's own
+ * timeouts (seconds); close() is bounded instead (issue 14: within 2 s).
+ */
+const CLOSE_STEP_TIMEOUT = 600
 export type { ConfigureOptions }
 
 export interface NetworkerOptions {
@@ -77,6 +85,7 @@ export class Networker
   readonly store: Replicator
   readonly swarm: SwarmLike
   private readonly _ownsSwarm: boolean
+  private readonly _ownSwarm: Hyperswarm | null
   private readonly _connections: Connections
   private readonly _swarmTopics: SwarmTopics
   private readonly _topics: TopicSet
@@ -96,7 +105,8 @@ export class Networker
     }
     this.store = store
     this._ownsSwarm = !opts.swarm
-    this.swarm = opts.swarm ?? createSwarm(opts)
+    this._ownSwarm = opts.swarm ? null : createHyperswarm(opts)
+    this.swarm = opts.swarm ?? this._ownSwarm!
     this._connections = new Connections({
       publicKey: () => this.publicKey,
       replicate: (socket) => void this.store.replicate(socket),
@@ -267,16 +277,26 @@ export class Networker
       for (const hex of this._explicit) this.swarm.leavePeer(toKey(hex))
     }
     this._explicit.clear()
-    // An owned Hyperswarm leaves its topics itself when destroyed.
-    await this._swarmTopics.close(!this._ownsSwarm)
+    // An owned Hyperswarm leaves its topics itself when destroyed. Leaving is best effort: a
+    // handed-in swarm whose DHT is gone may take long to unannounce, and it is not ours to wait on.
+    await settlesWithin(this._swarmTopics.close(!this._ownsSwarm), CLOSE_STEP_TIMEOUT)
 
     for (const registrations of this._extensions.values()) {
       for (const ext of registrations) ext.destroy()
     }
     this._extensions.clear()
 
-    await this._connections.endAll()
-    if (this._ownsSwarm) await this.swarm.destroy()
+    await settlesWithin(this._connections.endAll(), CLOSE_STEP_TIMEOUT)
+    if (this._ownSwarm) {
+      // Unannouncing waits on the DHT; when it does not answer in time, drop it all at once.
+      const destroyed = this._ownSwarm.destroy()
+      if (!(await settlesWithin(destroyed, CLOSE_STEP_TIMEOUT))) {
+        // (Hyperswarm's own `force` still closes its server, which unannounces: drop the DHT
+        // node itself, and what waited on it ends.)
+        await this._ownSwarm.dht.destroy({ force: true })
+        await settlesWithin(destroyed, CLOSE_STEP_TIMEOUT)
+      }
+    }
   }
 
   private _onadd(conn: Connection): void {
@@ -343,3 +363,22 @@ function offers<K extends keyof SwarmLike>(
 }
 
 function noop(): void {}
+
+/** True when `promise` settles within `ms` (either way); false when the time ran out first. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { parseRef } from '@dat-sdk/sdk'
-import { CliError, untilStopped, type IO } from '../io.js'
+import { CliError, unlessStopped, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
 import { driveContent, openSDK } from './common.js'
 
@@ -24,8 +24,11 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
   try {
     const drive = sdk.Hyperdrive(url)
     io.stderr.write(`Looking for ${url}...\n`)
-    await driveContent(drive, url, flags.timeout)
-    await drive.update().catch(() => false)
+    await unlessStopped(driveContent(drive, url, flags.timeout), io.signal)
+    await unlessStopped(
+      drive.update().catch(() => false),
+      io.signal,
+    )
 
     const bar = new ProgressBar(io.stderr, 'cloning')
     const sync = drive.syncFolder(dir, { live: flags.live })
@@ -39,7 +42,7 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
       failures++
       io.stderr.write(`dat-sdk: ${err.message}\n`)
     })
-    await sync.ready()
+    await unlessStopped(sync.ready(), io.signal)
     bar.done({ ...last, totalFiles: last.files, totalBytes: last.bytes })
     io.stderr.write(
       `Cloned ${drive.url} into ${dir}: ${last.files} files, ${formatBytes(last.bytes)} in ${formatDuration(Date.now() - started)}\n`,

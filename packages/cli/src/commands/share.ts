@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
-import { CliError, untilStopped, type IO } from '../io.js'
+import { CliError, unlessStopped, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
 import { openSDK } from './common.js'
 import { startGateway } from './serve.js'
@@ -22,7 +22,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     // Not synced until we know the drive is ours: a read-only drive would sync the other way,
     // writing the drive's files over the folder.
     const drive = sdk.Hyperdrive(dir, { sync: false })
-    await drive.ready()
+    await unlessStopped(drive.ready(), io.signal)
     if (!drive.writable) {
       throw new CliError(
         `${path.join(dir, '.dat')} names a drive this storage cannot write (was it shared with another --storage, or cloned?)`,
@@ -34,7 +34,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
 
     const bar = new ProgressBar(io.stderr, 'importing')
     sync.on('progress', (p) => bar.update(p))
-    await sync.ready()
+    await unlessStopped(sync.ready(), io.signal)
     const files = await countFiles(drive)
     bar.done({
       files: files.count,
@@ -42,7 +42,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
       totalFiles: files.count,
       totalBytes: files.bytes,
     })
-    await sdk.flush(drive)
+    await unlessStopped(sdk.flush(drive), io.signal)
     // With --serve, the folder's page on a local gateway: edit a file, reload the page.
     if (flags.serve) gateway = await startGateway(sdk, flags, io)
     if (gateway) io.stdout.write(`${gateway.url}hyper/${drive.url!.slice('hyper://'.length)}\n`)

@@ -1,0 +1,165 @@
+// Every long-running command leaves within 2 s of SIGINT or SIGTERM, whatever it is doing:
+// connecting, transferring, idle, or with its DHT gone (issue 14).
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { createTestnet, eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
+import { Running } from './helpers/cli.js'
+
+const test = suite('dat-sdk exits on SIGINT and SIGTERM within 2 s')
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+const LIMIT = 2000
+
+async function testnetArgs(t: Teardown): Promise<{ args: string[]; stop: () => Promise<void> }> {
+  const testnet = await createTestnet(3)
+  let stopped: Promise<void> | null = null
+  const stop = () => (stopped ??= testnet.destroy())
+  t.add(stop)
+  return { args: ['--bootstrap', `127.0.0.1:${testnet.bootstrap[0].port}`], stop }
+}
+
+/** A loopback port nothing listens on (UDP or TCP): a DHT that is not there. */
+async function deadPort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Sends `signal` and resolves with how long the process took to exit on its own. */
+async function timeExit(cmd: Running, signal: NodeJS.Signals, state: string): Promise<void> {
+  const started = Date.now()
+  cmd.child.kill(signal)
+  const killer = setTimeout(() => cmd.child.kill('SIGKILL'), 15_000)
+  const result = await cmd.exited()
+  clearTimeout(killer)
+  const ms = Date.now() - started
+  const args = cmd.child.spawnargs.slice(2, 3).join(' ')
+  console.log(`${args} ${state}: exit ${result.code ?? result.signal} ${ms} ms after ${signal}`)
+  assert.is(result.signal, null, `${args} ${state} was SIGKILLed: ${ms} ms\n${result.stderr}`)
+  assert.ok(ms < LIMIT, `${args} ${state} took ${ms} ms to exit after ${signal}\n${result.stderr}`)
+}
+
+function folder(t: Teardown, bytes = 64 * 1024): string {
+  const dir = t.tmpDir('signals-src')
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'hello\n')
+  fs.writeFileSync(path.join(dir, 'b.bin'), crypto.randomBytes(bytes))
+  return dir
+}
+
+test('testnet, idle', async () => {
+  const t = teardown()
+  try {
+    for (const signal of SIGNALS) {
+      const cmd = t.add(new Running(['testnet']))
+      await cmd.waitFor(/^127\.0\.0\.1:\d+$/m)
+      await timeExit(cmd, signal, 'idle')
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('serve, idle and with its DHT gone', async () => {
+  const t = teardown()
+  try {
+    const { args, stop } = await testnetArgs(t)
+    for (const state of ['idle', 'DHT gone']) {
+      for (const signal of SIGNALS) {
+        const storage = t.tmpDir('signals-serve')
+        const cmd = t.add(new Running(['serve', ...args, '--storage', storage]))
+        await cmd.waitFor(/^http:\/\/\S+$/m)
+        if (state === 'DHT gone') await stop()
+        await timeExit(cmd, signal, state)
+      }
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('share: idle, and with its DHT gone', async () => {
+  const t = teardown()
+  try {
+    const { args, stop } = await testnetArgs(t)
+    for (const state of ['idle', 'DHT gone']) {
+      const cmds = SIGNALS.map(() => {
+        const storage = t.tmpDir('signals-share')
+        return t.add(new Running(['share', folder(t), ...args, '--storage', storage]))
+      })
+      for (const cmd of cmds) await cmd.waitFor(/^Sharing /m, 'stderr')
+      if (state === 'DHT gone') await stop()
+      for (const [i, signal] of SIGNALS.entries()) await timeExit(cmds[i], signal, state)
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('share and clone --live while connecting to a DHT that does not answer', async () => {
+  const t = teardown()
+  try {
+    const args = ['--bootstrap', `127.0.0.1:${await deadPort()}`]
+    for (const signal of SIGNALS) {
+      const share = t.add(
+        new Running(['share', folder(t), ...args, '--storage', t.tmpDir('signals-share')]),
+      )
+      await share.waitFor(/^hyper:\/\/\S+$/m)
+      await timeExit(share, signal, 'connecting')
+
+      const url = `hyper://${crypto.randomBytes(32).toString('hex')}`
+      const target = path.join(t.tmpDir('signals-clone'), 'copy')
+      const clone = t.add(
+        new Running(['clone', url, target, '--live', ...args, '--storage', t.tmpDir('signals')]),
+      )
+      await clone.waitFor(/^Looking for /m, 'stderr')
+      await timeExit(clone, signal, 'connecting')
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('clone --live: transferring, following (idle), and following with the DHT gone', async () => {
+  const t = teardown()
+  try {
+    const { args, stop } = await testnetArgs(t)
+    const source = t.tmpDir('signals-big')
+    for (let i = 0; i < 4; i++) {
+      fs.writeFileSync(path.join(source, `big-${i}.bin`), crypto.randomBytes(8 * 1024 * 1024))
+    }
+    const share = t.add(
+      new Running(['share', source, ...args, '--storage', t.tmpDir('signals-share')]),
+    )
+    const [url] = await share.waitFor(/^hyper:\/\/\S+$/m)
+    await share.waitFor(/^Sharing /m, 'stderr', 60_000)
+
+    const clone = (target: string) =>
+      t.add(new Running(['clone', url, target, '--live', ...args, '--storage', t.tmpDir('sig')]))
+    for (const signal of SIGNALS) {
+      const target = path.join(t.tmpDir('signals-clone'), 'copy')
+      const cmd = clone(target)
+      // Transferring: some bytes of the first file have arrived, and not all of them.
+      await eventually(() => fs.existsSync(target) && fs.readdirSync(target).length > 0, {
+        timeout: 30_000,
+        interval: 20,
+      })
+      await timeExit(cmd, signal, 'transferring')
+    }
+    for (const state of ['following', 'following, DHT gone']) {
+      const cmds = SIGNALS.map(() => clone(path.join(t.tmpDir('signals-clone'), 'copy')))
+      for (const cmd of cmds) await cmd.waitFor(/^Following the drive/m, 'stderr', 60_000)
+      if (state !== 'following') await stop()
+      for (const [i, signal] of SIGNALS.entries()) await timeExit(cmds[i], signal, state)
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
