@@ -17,6 +17,10 @@ const test = suite('published packages: packed, linted, installed and compiled a
 const root = path.resolve(import.meta.dirname, '../../..')
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name)
 const TYPESCRIPT = '6.0.3'
+// The Bare imports maps (`"imports": { "fs": { "bare": "bare-fs", "default": "fs" } }`), as the
+// Holepunch modules write them: Node leaves keys without `#` alone and uses its own built-ins,
+// Bare maps them. publint knows only Node's rule, so this one message is expected.
+const BARE_IMPORTS = 'IMPORTS_KEY_INVALID'
 
 interface Published {
   name: string
@@ -53,7 +57,10 @@ test('publint finds nothing to fix in any package', async () => {
   const problems: string[] = []
   for (const p of packages) {
     const { messages, pkg } = await publint({ pkgDir: p.dir, level: 'suggestion', pack: 'pnpm' })
-    for (const m of messages) problems.push(`${p.name}: ${formatMessage(m, pkg) ?? m.code}`)
+    for (const m of messages) {
+      if (m.code === BARE_IMPORTS) continue
+      problems.push(`${p.name}: ${formatMessage(m, pkg) ?? m.code}`)
+    }
   }
   assert.equal(problems, [])
 })
