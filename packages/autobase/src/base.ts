@@ -1,39 +1,37 @@
-import { Readable, type Duplex } from 'node:stream'
-import Autobase, { type AutobaseHost, type AutobaseNode, type AutoStore } from 'autobase'
-import BlindPairing, { type MemberRequest, type Member } from 'blind-pairing'
+import type { Duplex, Readable } from 'stream'
+import Autobase, { type AutobaseHost, type AutoStore } from 'autobase'
 import type Corestore from 'corestore'
-import Hyperbee, { type BeeRange, type BeeWatcher } from 'hyperbee'
+import type Hyperbee from 'hyperbee'
 import ReadyResource from 'ready-resource'
-import b4a from 'b4a'
-import crypto from 'hypercore-crypto'
-import z32 from 'z32'
 import {
-  DatSdkError,
+  closedError,
   isCorestore,
   isStore,
-  parseRef,
   resolveEncoding,
-  toHex,
   toKey,
   toURL,
+  type DatSdkError,
   type Encoding,
   type KeyLike,
   type MessageCodec,
   type Store,
 } from '@dat-sdk/store'
-import { OpType, decodeOp, encodeOp, type Op } from './messages.js'
+import { applyCustom, type BaseNode } from './custom-view.js'
+import { Invites, inviteError } from './invites.js'
+import {
+  KvView,
+  applyKv,
+  openKvView,
+  type BaseEntry,
+  type BaseRange,
+  type BaseWatcher,
+} from './kv-view.js'
+import { listWriters, type BaseWriter } from './membership.js'
+import { OpType, encodeOp, type Op } from './messages.js'
 import { Pairing, type PairingPeer, type PairingSwarm } from './pairing.js'
+import { namespaceOf, parseBaseRef, type Ref } from './ref.js'
 
 export type { AutobaseHost, AutoStore }
-
-/** A node as a custom `apply` sees it: what a writer passed to `append()`, decoded. */
-export interface BaseNode<T> {
-  value: T
-  /** The writer that appended it. */
-  from: { key: Uint8Array }
-  /** Its position in that writer's log (1-based, as Autobase gives it). */
-  length: number
-}
 
 export interface BaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> {
   /** Default view: how keys are encoded (`'binary'`, `'utf-8'`, `'json'`, a codec). */
@@ -65,44 +63,6 @@ export interface BaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> {
   poll?: number
 }
 
-/** A writer of the base, as `writers()` lists them. */
-export interface BaseWriter {
-  key: Uint8Array
-  indexer: boolean
-}
-
-/** One entry of the default view. */
-export interface BaseEntry<K, T> {
-  seq: number
-  key: K
-  value: T
-}
-
-/** A range of the default view (keys in the view's key encoding). */
-export interface BaseRange<K> {
-  gt?: K
-  gte?: K
-  lt?: K
-  lte?: K
-  reverse?: boolean
-  limit?: number
-}
-
-/** A read-only look at the default view at one version (what `watch()` yields). */
-export interface BaseSnapshot<K, T> {
-  readonly version: number
-  get(key: K): Promise<BaseEntry<K, T> | null>
-  createReadStream(range?: BaseRange<K>): AsyncIterable<BaseEntry<K, T>>
-}
-
-/** What `watch(range)` gives: an async iterable of `{ current, previous }`, and `close()`. */
-export interface BaseWatcher<K, T> extends AsyncIterable<{
-  current: BaseSnapshot<K, T>
-  previous: BaseSnapshot<K, T>
-}> {
-  close(): Promise<void>
-}
-
 export interface BaseEvents {
   update: []
   writable: []
@@ -110,58 +70,6 @@ export interface BaseEvents {
   'extension-error': [err: DatSdkError, peer?: PairingPeer]
   error: [err: Error]
   close: []
-}
-
-interface InviteRecord {
-  publicKey: string
-  expires: number
-  used: boolean
-  /** The writer key the invite was used for: the same candidate asking again gets the same answer. */
-  usedBy?: string
-}
-
-const INVITES = 'dat-sdk/invites'
-const NS = 'dat-sdk/autobase'
-
-function closedError(): DatSdkError {
-  return new DatSdkError('CLOSED', 'The base is closed')
-}
-
-function inviteError(why: string, cause?: unknown): DatSdkError {
-  return new DatSdkError('INVITE_INVALID', why, { cause })
-}
-
-/** The invite bytes of an invite string (z-base-32), or null when it is not one. */
-export function decodeInvite(
-  invite: string,
-): { bytes: Uint8Array; id: Uint8Array; discoveryKey: Uint8Array; expires: number } | null {
-  if (typeof invite !== 'string' || !/^[ybndrfg8ejkmcpqxot1uwisza345h769]{60,}$/.test(invite)) {
-    return null
-  }
-  try {
-    const bytes = z32.decode(invite)
-    const decoded = BlindPairing.decodeInvite(bytes)
-    if (!decoded.discoveryKey) return null
-    return { bytes, id: decoded.id, discoveryKey: decoded.discoveryKey, expires: decoded.expires }
-  } catch {
-    return null
-  }
-}
-
-type Ref =
-  | { kind: 'new' }
-  | { kind: 'key'; key: Uint8Array }
-  | { kind: 'invite'; invite: NonNullable<ReturnType<typeof decodeInvite>> }
-
-function parseBaseRef(ref: KeyLike | null | undefined): Ref {
-  if (ref === null || ref === undefined) return { kind: 'new' }
-  if (ref instanceof Uint8Array) return { kind: 'key', key: toKey(ref) }
-  if (typeof ref !== 'string') throw new TypeError('A base ref is a key, an invite or nothing')
-  const invite = decodeInvite(ref)
-  if (invite) return { kind: 'invite', invite }
-  const parsed = parseRef(ref) // throws INVALID_KEY for a malformed URL
-  if (parsed && 'key' in parsed) return { kind: 'key', key: parsed.key }
-  throw inviteError(`${JSON.stringify(ref)} is neither a key nor an invite`)
 }
 
 /**
@@ -177,19 +85,16 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   private readonly _opts: BaseOptions<K, T, V>
   private readonly _ref: Ref
   private _refError: unknown = null
-  private readonly _keys: MessageCodec<K>
   private readonly _values: MessageCodec<T>
   private readonly _custom: boolean
+  private readonly _kv: KvView<K, T>
   private _pairing: Pairing | null
   private readonly _ownsPairing: boolean
-  private _member: Member | null = null
+  private _invites: Invites | null = null
   private _stopPairingErrors: (() => void) | null = null
-  private _invites = new Map<string, InviteRecord>()
-  private _inviteLock: Promise<void> = Promise.resolve()
   private _discovery: { destroy(): Promise<void> } | null = null
   private _onconnection:
     ((conn: Parameters<typeof Autobase.prototype.replicate>[0]) => void) | null = null
-  private readonly _watchers = new Set<BeeWatcher>()
 
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts: BaseOptions<K, T, V> = {}) {
     super()
@@ -201,8 +106,19 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     if (this._custom && (typeof opts.apply !== 'function' || typeof opts.open !== 'function')) {
       throw new TypeError('A custom view needs both opts.open and opts.apply')
     }
-    this._keys = resolveEncoding<K>(opts.keyEncoding)
+    const keys = resolveEncoding<K>(opts.keyEncoding)
     this._values = resolveEncoding<T>(opts.valueEncoding)
+    this._kv = new KvView<K, T>(
+      {
+        bee: async () => {
+          await this._check()
+          return this._bee()
+        },
+        append: (op) => this._append(op),
+      },
+      keys,
+      this._values,
+    )
     let parsed: Ref = { kind: 'new' }
     try {
       parsed = parseBaseRef(ref) // INVITE_INVALID / INVALID_KEY: ready() rejects with it
@@ -233,24 +149,13 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   private async _openBase(): Promise<void> {
     if (this._refError) throw this._refError
-    if (this._ref.kind === 'invite') {
-      const { expires } = this._ref.invite
+    const ref = this._ref
+    if (ref.kind === 'invite') {
+      const { expires } = ref.invite
       if (expires && expires < Date.now()) throw inviteError('The invite has expired')
     }
-    let key: Uint8Array | null = null
-    let namespace: string
-    const ref = this._ref
-    if (ref.kind === 'new') {
-      namespace = this._opts.name
-        ? `${NS}/name/${this._opts.name}`
-        : `${NS}/new/${b4a.toString(crypto.randomBytes(16), 'hex')}`
-    } else if (ref.kind === 'key') {
-      key = ref.key
-      namespace = `${NS}/key/${toHex(key)}`
-    } else {
-      namespace = `${NS}/invite/${toHex(ref.invite.id)}`
-    }
-    const store = this._corestore.namespace(namespace)
+    let key: Uint8Array | null = ref.kind === 'key' ? ref.key : null
+    const store = this._corestore.namespace(namespaceOf(ref, this._opts.name))
 
     if (ref.kind === 'invite') {
       try {
@@ -272,8 +177,12 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     this.autobase = new Autobase<V | Hyperbee, Uint8Array>(store, key, {
       valueEncoding: 'binary',
       ackInterval: this._opts.ackInterval,
-      open: (viewStore, host) => this._openView(viewStore, host),
-      apply: (nodes, view, host) => this._apply(nodes, view, host),
+      open: (viewStore, host) =>
+        this._custom ? this._opts.open!(viewStore, host) : openKvView(viewStore),
+      apply: async (nodes, view, host) => {
+        if (this._custom) await applyCustom(nodes, view as V, host, this._opts.apply!, this._values)
+        else await applyKv(nodes, view as Hyperbee, host)
+      },
       close: async (view) => {
         if (this._custom) await this._opts.close?.(view as V)
         else await (view as Hyperbee).close()
@@ -281,11 +190,11 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     })
     this.autobase.on('update', () => this.emit('update'))
     this.autobase.on('writable', () => {
-      this._startMember()
+      if (!this.closing) this._invites?.start()
       this.emit('writable')
     })
     this.autobase.on('unwritable', () => {
-      this._stopMember()
+      this._invites?.stop()
       this.emit('unwritable')
     })
     this.autobase.on('error', (err: Error) => {
@@ -297,29 +206,31 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
       this._stopPairingErrors = this._pairing.listen(this.autobase.discoveryKey!, (err, peer) =>
         this.emit('extension-error', err, peer),
       )
+      this._invites = new Invites(this.autobase, this._pairing, (writer) =>
+        this._append({ type: OpType.ADD_WRITER, key: writer, indexer: true }),
+      )
+      await this._invites.ready()
+      if (!this.closing) this._invites.start()
     }
-    await this._loadInvites()
-    if (this.autobase.writable) this._startMember()
     if (this._opts.swarm && this._opts.replicate !== false) this._replicateOn(this._opts.swarm)
   }
 
   protected override async _close(): Promise<void> {
-    for (const w of this._watchers) await w.close().catch(noop)
-    this._watchers.clear()
+    // Invites first: a base that is closing answers no more pairing requests.
+    if (this._invites) await this._invites.close()
+    await this._kv.close()
     this._stopPairingErrors?.()
     const swarm = this._opts.swarm
     if (this._onconnection && swarm) swarm.off('connection', this._onconnection)
     if (this._discovery) await this._discovery.destroy().catch(noop)
-    if (this._member) await this._member.close().catch(noop)
-    this._member = null
     if (this._ownsPairing && this._pairing) await this._pairing.close().catch(noop)
     if (this.autobase) await this.autobase.close()
   }
 
   private async _check(): Promise<void> {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('base')
     if (!this.opened) await this.ready()
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('base')
   }
 
   private _replicateOn(swarm: PairingSwarm): void {
@@ -366,60 +277,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return this.autobase?.view ?? null
   }
 
-  // --- the view ---------------------------------------------------------------------------------
-
-  private _openView(store: AutoStore, host: AutobaseHost): V | Hyperbee {
-    if (this._custom) return this._opts.open!(store, host)
-    return new Hyperbee(store.get('view'), {
-      keyEncoding: 'binary',
-      valueEncoding: 'binary',
-      extension: false,
-    })
-  }
-
-  private async _apply(
-    nodes: Array<AutobaseNode<Uint8Array | null>>,
-    view: V | Hyperbee,
-    host: AutobaseHost,
-  ): Promise<void> {
-    if (this._custom) return this._applyCustom(nodes, view as V, host)
-    const batch = (view as Hyperbee).batch({ update: false })
-    for (const node of nodes) {
-      const op = readOp(node.value)
-      if (!op) continue
-      if (op.type === OpType.PUT) await batch.put(op.key, op.value)
-      else if (op.type === OpType.DEL) await batch.del(op.key)
-      else await applyMembership(op, host)
-    }
-    await batch.flush()
-  }
-
-  private async _applyCustom(
-    nodes: Array<AutobaseNode<Uint8Array | null>>,
-    view: V,
-    host: AutobaseHost,
-  ): Promise<void> {
-    const apply = this._opts.apply!
-    let pending: Array<BaseNode<T>> = []
-    for (const node of nodes) {
-      const op = readOp(node.value)
-      if (!op) continue
-      if (op.type === OpType.APPEND) {
-        let value: T
-        try {
-          value = this._values.decode(op.value)
-        } catch {
-          continue // a value this view's encoding cannot read: skipped on every peer alike
-        }
-        pending.push({ value, from: { key: node.from.key }, length: node.length })
-      } else if (op.type === OpType.ADD_WRITER || op.type === OpType.REMOVE_WRITER) {
-        if (pending.length > 0) await apply(pending, view, host)
-        pending = []
-        await applyMembership(op, host)
-      }
-    }
-    if (pending.length > 0) await apply(pending, view, host)
-  }
+  // --- the default view ------------------------------------------------------------------------
 
   private _bee(): Hyperbee {
     if (this._custom) {
@@ -428,71 +286,24 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return this.autobase.view as Hyperbee
   }
 
-  private _entry(e: { seq: number; key: Uint8Array; value: Uint8Array | null }): BaseEntry<K, T> {
-    return { seq: e.seq, key: this._keys.decode(e.key), value: this._values.decode(e.value!) }
-  }
-
-  private _range(range: BaseRange<K> = {}): BeeRange {
-    const out: BeeRange = {}
-    if (range.gt !== undefined) out.gt = this._keys.encode(range.gt)
-    if (range.gte !== undefined) out.gte = this._keys.encode(range.gte)
-    if (range.lt !== undefined) out.lt = this._keys.encode(range.lt)
-    if (range.lte !== undefined) out.lte = this._keys.encode(range.lte)
-    if (range.reverse !== undefined) out.reverse = range.reverse
-    if (range.limit !== undefined) out.limit = range.limit
-    return out
-  }
-
-  private _snapshot(bee: Hyperbee): BaseSnapshot<K, T> {
-    const base = this
-    return {
-      version: bee.version,
-      async get(key) {
-        const e = await bee.get(base._keys.encode(key))
-        return e ? base._entry(e) : null
-      },
-      async *createReadStream(range) {
-        for await (const e of bee.createReadStream(base._range(range))) yield base._entry(e)
-      },
-    }
-  }
-
   /** Default view: sets `key` to `value`, for every peer, in the base's causal order. */
-  async put(key: K, value: T): Promise<void> {
-    await this._check()
-    this._bee()
-    await this._append({
-      type: OpType.PUT,
-      key: this._keys.encode(key),
-      value: this._values.encode(value),
-    })
+  put(key: K, value: T): Promise<void> {
+    return this._kv.put(key, value)
   }
 
   /** Default view: deletes `key`. */
-  async del(key: K): Promise<void> {
-    await this._check()
-    this._bee()
-    await this._append({ type: OpType.DEL, key: this._keys.encode(key) })
+  del(key: K): Promise<void> {
+    return this._kv.del(key)
   }
 
   /** Default view: the entry at `key` in the merged view, or null. */
-  async get(key: K): Promise<BaseEntry<K, T> | null> {
-    await this._check()
-    const e = await this._bee().get(this._keys.encode(key))
-    return e ? this._entry(e) : null
+  get(key: K): Promise<BaseEntry<K, T> | null> {
+    return this._kv.get(key)
   }
 
   /** Default view: the entries in `range`, in key order. */
   createReadStream(range?: BaseRange<K>): Readable {
-    const base = this
-    return Readable.from(
-      (async function* () {
-        await base._check()
-        for await (const e of base._bee().createReadStream(base._range(range))) {
-          yield base._entry(e)
-        }
-      })(),
-    )
+    return this._kv.createReadStream(range)
   }
 
   /**
@@ -500,28 +311,10 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * (the view changes as writers' entries arrive and are ordered). `close()` ends it.
    */
   watch(range?: BaseRange<K>): BaseWatcher<K, T> {
-    const base = this
-    let watcher: BeeWatcher | null = null
-    let closed = false
-    return {
-      async close() {
-        closed = true
-        if (watcher) {
-          base._watchers.delete(watcher)
-          await watcher.close()
-        }
-      },
-      async *[Symbol.asyncIterator]() {
-        await base._check()
-        if (closed) return
-        watcher = base._bee().watch(base._range(range))
-        base._watchers.add(watcher)
-        for await (const [current, previous] of watcher) {
-          yield { current: base._snapshot(current), previous: base._snapshot(previous) }
-        }
-      },
-    }
+    return this._kv.watch(range)
   }
+
+  // --- a custom view ----------------------------------------------------------------------------
 
   /** Custom view: appends `value` to this writer's log; your `apply` gets it, ordered. */
   async append(value: T): Promise<void> {
@@ -558,17 +351,21 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   /** The base's writers now (as this peer has applied the log so far). */
   async writers(): Promise<BaseWriter[]> {
     await this._check()
-    const system = this.autobase.system
-    if (!system) return []
-    const out: BaseWriter[] = []
-    for await (const entry of system.list() as AsyncIterable<{
-      key: Uint8Array
-      value: { isIndexer: boolean; isRemoved: boolean }
-    }>) {
-      if (!entry.value.isRemoved) out.push({ key: entry.key, indexer: entry.value.isIndexer })
-    }
-    return out
+    return listWriters(this.autobase.system)
   }
+
+  /**
+   * A single-use invite (a z-base-32 string): a peer that opens `new Base(store, invite)` becomes
+   * a writer once this Base (or one that holds the invite) is online. `expires` is a time in
+   * milliseconds since the epoch (as `Date.now()`); invites hold to the second.
+   */
+  async createInvite(opts: { expires?: number } = {}): Promise<string> {
+    await this._check()
+    if (!this._invites) throw new TypeError('Invites need opts.swarm (or opts.pairing)')
+    return this._invites.create(opts)
+  }
+
+  // --- replication ------------------------------------------------------------------------------
 
   /**
    * A replication stream of the base (its writers and views), to pipe into another peer's
@@ -576,7 +373,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * pass. With `opts.swarm` the Base replicates on its own.
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
-    if (this.closing) throw closedError()
+    if (this.closing) throw closedError('base')
     if (!this.opened) throw new TypeError('await base.ready() before replicate()')
     return this.autobase.replicate(isInitiatorOrStream, opts)
   }
@@ -591,114 +388,6 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   async ack(): Promise<void> {
     await this._check()
     await this.autobase.ack()
-  }
-
-  // --- invites ----------------------------------------------------------------------------------
-
-  /**
-   * A single-use invite (a z-base-32 string): a peer that opens `new Base(store, invite)` becomes
-   * a writer once this Base (or one that holds the invite) is online. `expires` is a time in
-   * milliseconds since the epoch (as `Date.now()`); invites hold to the second.
-   */
-  async createInvite(opts: { expires?: number } = {}): Promise<string> {
-    await this._check()
-    if (!this._pairing) throw new TypeError('Invites need opts.swarm (or opts.pairing)')
-    if (!this.autobase.writable) throw new TypeError('Only a writer can invite')
-    const { expires = 0 } = opts
-    if (typeof expires !== 'number' || expires < 0) {
-      throw new TypeError('expires is a time in ms since the epoch')
-    }
-    const created = BlindPairing.createInvite(this.autobase.key!, { expires })
-    this._invites.set(toHex(created.id), {
-      publicKey: toHex(created.publicKey),
-      expires: created.expires,
-      used: false,
-    })
-    await this._saveInvites()
-    this._startMember()
-    return z32.encode(created.invite)
-  }
-
-  private async _loadInvites(): Promise<void> {
-    const saved = await this.autobase.local.getUserData(INVITES)
-    if (!saved) return
-    try {
-      const parsed = JSON.parse(b4a.toString(saved)) as Record<string, InviteRecord>
-      for (const [id, rec] of Object.entries(parsed)) this._invites.set(id, rec)
-    } catch {
-      // an unreadable record: start afresh
-    }
-  }
-
-  private async _saveInvites(): Promise<void> {
-    const json = JSON.stringify(Object.fromEntries(this._invites))
-    await this.autobase.local.setUserData(INVITES, json)
-  }
-
-  private _startMember(): void {
-    if (this._member || !this._pairing || this.closing || !this.autobase.writable) return
-    this._member = this._pairing.member(this.autobase.discoveryKey!, (request) =>
-      this._onrequest(request),
-    )
-  }
-
-  private _stopMember(): void {
-    const member = this._member
-    this._member = null
-    if (member) member.close().catch(noop)
-  }
-
-  /** A pairing request: answered one at a time, so an invite is used once. */
-  private _onrequest(request: MemberRequest): Promise<void> {
-    const run = this._inviteLock.then(() => this._answer(request))
-    this._inviteLock = run.catch(noop)
-    return run
-  }
-
-  private async _answer(request: MemberRequest): Promise<void> {
-    const id = toHex(request.inviteId)
-    const invite = this._invites.get(id)
-    if (!invite || this.closing) return // not ours: a writer that holds it answers
-    let userData: Uint8Array
-    try {
-      userData = request.open(b4a.from(invite.publicKey, 'hex'))
-    } catch {
-      return // sealed with another key: not really for this invite
-    }
-    if (invite.used) {
-      // blind-pairing may deliver one request twice (over the DHT and a connection).
-      if (userData && invite.usedBy === toHex(userData)) {
-        return request.confirm({ key: this.autobase.key! })
-      }
-      return request.deny({ status: 2 })
-    }
-    if (invite.expires && invite.expires < Date.now()) return request.deny({ status: 3 })
-    if (!userData || userData.byteLength !== 32 || !this.autobase.writable) {
-      return request.deny({ status: 1 })
-    }
-    invite.used = true
-    invite.usedBy = toHex(userData)
-    await this._saveInvites()
-    await this._append({ type: OpType.ADD_WRITER, key: userData, indexer: true })
-    request.confirm({ key: this.autobase.key! })
-  }
-}
-
-function readOp(value: Uint8Array | null): Op | null {
-  if (!value) return null // an ack
-  try {
-    return decodeOp(value)
-  } catch {
-    return null // not an entry of ours: every peer skips it alike
-  }
-}
-
-async function applyMembership(op: Op, host: AutobaseHost): Promise<void> {
-  if (op.type === OpType.ADD_WRITER) {
-    await host.addWriter(op.key, { indexer: op.indexer })
-  } else if (op.type === OpType.REMOVE_WRITER) {
-    // Autobase refuses to remove the last indexer; so does the base (the entry is skipped).
-    if (host.removeable(op.key)) await host.removeWriter(op.key)
   }
 }
 

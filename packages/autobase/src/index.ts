@@ -4,19 +4,16 @@
 /// <reference path="../types/protomux-recv.d.ts" preserve="true" />
 export {
   Base,
-  decodeInvite,
   type BaseOptions,
-  type BaseNode,
-  type BaseWriter,
-  type BaseEntry,
-  type BaseRange,
-  type BaseSnapshot,
-  type BaseWatcher,
   type BaseEvents,
   type AutobaseHost,
   type AutoStore,
 } from './base.js'
 export { Base as default } from './base.js'
+export { type BaseNode } from './custom-view.js'
+export { decodeInvite } from './invites.js'
+export { type BaseEntry, type BaseRange, type BaseSnapshot, type BaseWatcher } from './kv-view.js'
+export { type BaseWriter } from './membership.js'
 export {
   Pairing,
   type PairingOptions,

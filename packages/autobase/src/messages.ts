@@ -1,4 +1,4 @@
-import c, { type Codec } from 'compact-encoding'
+import c, { type Codec, type State } from 'compact-encoding'
 import { DatSdkError } from '@dat-sdk/store'
 
 /** What a writer appends to its log: one operation on the base. */
@@ -65,37 +65,30 @@ function badOp(why: string): DatSdkError {
   return new DatSdkError('BAD_MESSAGE', `Bad log entry: ${why}`)
 }
 
+/** Writes (or measures, for `preencode`) a log entry: version, type, then the type's fields. */
+function writeOp(step: 'preencode' | 'encode', state: State, op: Op): void {
+  c.uint[step](state, VERSION)
+  c.uint[step](state, op.type)
+  if (op.type === OpType.PUT) {
+    bytes[step](state, op.key)
+    bytes[step](state, op.value)
+  } else if (op.type === OpType.APPEND) {
+    bytes[step](state, op.value)
+  } else if (op.type === OpType.DEL) {
+    bytes[step](state, op.key)
+  } else {
+    c.fixed32[step](state, op.key)
+    if (op.type === OpType.ADD_WRITER) strictBool[step](state, op.indexer)
+  }
+}
+
 /** A log entry: version, type, then the type's fields. */
 export const opCodec: Codec<Op> = {
   preencode(state, op) {
-    c.uint.preencode(state, VERSION)
-    c.uint.preencode(state, op.type)
-    if (op.type === OpType.PUT) {
-      bytes.preencode(state, op.key)
-      bytes.preencode(state, op.value)
-    } else if (op.type === OpType.APPEND) {
-      bytes.preencode(state, op.value)
-    } else if (op.type === OpType.DEL) {
-      bytes.preencode(state, op.key)
-    } else {
-      c.fixed32.preencode(state, op.key)
-      if (op.type === OpType.ADD_WRITER) strictBool.preencode(state, op.indexer)
-    }
+    writeOp('preencode', state, op)
   },
   encode(state, op) {
-    c.uint.encode(state, VERSION)
-    c.uint.encode(state, op.type)
-    if (op.type === OpType.PUT) {
-      bytes.encode(state, op.key)
-      bytes.encode(state, op.value)
-    } else if (op.type === OpType.APPEND) {
-      bytes.encode(state, op.value)
-    } else if (op.type === OpType.DEL) {
-      bytes.encode(state, op.key)
-    } else {
-      c.fixed32.encode(state, op.key)
-      if (op.type === OpType.ADD_WRITER) strictBool.encode(state, op.indexer)
-    }
+    writeOp('encode', state, op)
   },
   decode(state) {
     const version = c.uint.decode(state)
@@ -136,6 +129,16 @@ export function decodeOp(bytes: Uint8Array): Op {
   } catch (err) {
     if (err instanceof DatSdkError) throw err
     throw badOp(err instanceof Error ? err.message : String(err))
+  }
+}
+
+/** A log entry as `apply` reads it: null for an ack or for bytes that are not an entry of ours. */
+export function readOp(value: Uint8Array | null): Op | null {
+  if (!value) return null // an ack
+  try {
+    return decodeOp(value)
+  } catch {
+    return null // not an entry of ours: every peer skips it alike
   }
 }
 

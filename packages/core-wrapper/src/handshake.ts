@@ -1,3 +1,4 @@
+import process from 'process'
 import { asBadMessage, type DatSdkError, type Hypercore, type HypercorePeer } from '@dat-sdk/store'
 import type { HypercoreExtension } from 'hypercore'
 import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages.js'

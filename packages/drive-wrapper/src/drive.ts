@@ -1,7 +1,7 @@
-import crypto from 'node:crypto'
-import { EventEmitter } from 'node:events'
-import fs from 'node:fs'
-import path from 'node:path'
+import crypto from 'crypto'
+import { EventEmitter } from 'events'
+import fs from 'fs'
+import path from 'path'
 import {
   DatSdkError,
   isCorestore,

@@ -1,5 +1,5 @@
-import fs from 'node:fs'
-import path from 'node:path'
+import fs from 'fs'
+import path from 'path'
 import { DatSdkError, isDatSdkError, parseRef, toURL, type ErrorCode } from '@dat-sdk/store'
 import type Hyperdrive from 'hyperdrive'
 import MirrorDrive, { type MirrorOp } from 'mirror-drive'

@@ -1,6 +1,6 @@
 // What the two folder-sync strategies (upload.ts, download.ts) share with the `FolderSync` that
 // runs them: the plan of one mirror pass, what a strategy may ask of its sync, and what it does.
-import fs from 'node:fs'
+import fs from 'fs'
 import type Hyperdrive from 'hyperdrive'
 import type { SyncResult } from '@dat-sdk/interfaces'
 import type { ErrorCode } from '@dat-sdk/store'

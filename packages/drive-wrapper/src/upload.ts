@@ -1,6 +1,6 @@
 // Folder -> drive: a writable drive takes the folder's files, then every change made there.
-import fs from 'node:fs'
-import path from 'node:path'
+import fs from 'fs'
+import path from 'path'
 import type { ErrorCode } from '@dat-sdk/store'
 import Localwatch from 'localwatch'
 import { DriveSide, LocalFolder } from './sides.js'

@@ -56,6 +56,19 @@ export function parseTarget(url: URL): Target | null {
   return { drive, path, folder, bare, version: parseVersion(url.searchParams.get('version')) }
 }
 
+/** `parseTarget`, or a `404` when the URL names no drive. */
+export function requireTarget(url: URL): Target {
+  const target = parseTarget(url)
+  if (!target) {
+    throw new HttpError(
+      404,
+      'NOT_FOUND',
+      'Nothing here: drives are at /hyper/<key or domain>/<path>',
+    )
+  }
+  return target
+}
+
 function decodeOnce(raw: string): string {
   try {
     return decodeURIComponent(raw)

@@ -1,4 +1,5 @@
 import { GossipError } from './errors.js'
+import { TextDecoder } from './text-decoder.js'
 
 /**
  * The `dat-gossip@1` wire message: UTF-8 JSON `{ "keys": [hex, ...] }`, where each key is 64 hex

@@ -68,4 +68,18 @@ export interface NetworkerLike<P extends NetworkPeerLike = NetworkPeerLike> {
   ): Extension<M, P>
   close(): Promise<void>
   listen?(): Promise<void>
+  /**
+   * Keeps a connection to one known peer (its Noise public key), with no topic; still one
+   * connection per remote key. Optional: without it the SDK's `joinPeer()` rejects `NOT_SUPPORTED`.
+   */
+  joinPeer?(publicKey: Uint8Array): void | Promise<void>
+  /** Stops keeping that connection (an open one is not cut). Optional, as `joinPeer`. */
+  leavePeer?(publicKey: Uint8Array): void | Promise<void>
+  /**
+   * An app going to the background: every connection closed, lookups and announces paused.
+   * Optional: without it the SDK's `suspend()` rejects `NOT_SUPPORTED`.
+   */
+  suspend?(): Promise<void>
+  /** Brings back what `suspend()` paused; what was replicating before replicates again. Optional. */
+  resume?(): Promise<void>
 }

@@ -60,4 +60,12 @@ export interface SwarmLike {
   off(event: 'connection', listener: SwarmConnectionListener): unknown
   /** Leaves every topic, ends every connection and frees the swarm's resources. */
   destroy(): Promise<unknown>
+  /** Keeps a connection to the peer with this public key, with no topic (Hyperswarm's `joinPeer`). Optional. */
+  joinPeer?(publicKey: Uint8Array): void
+  /** Stops keeping a connection to that peer (Hyperswarm's `leavePeer`). Optional. */
+  leavePeer?(publicKey: Uint8Array): void
+  /** Closes every connection and pauses every lookup and announce until `resume()`. Optional. */
+  suspend?(): Promise<unknown>
+  /** Brings back what `suspend()` paused: lookups, announces and explicit peers. Optional. */
+  resume?(): Promise<unknown>
 }

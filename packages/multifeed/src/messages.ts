@@ -2,7 +2,7 @@
 // Handshake and whose messages are Manifest, Request, Answer and Done, each a compact-encoding
 // codec. Everything here is decoded from remote bytes: `decode()` validates and throws only
 // `BAD_MESSAGE`; the caller reports that and carries on.
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'crypto'
 import b4a from 'b4a'
 import c, { type Codec, type State } from 'compact-encoding'
 import crypto from 'hypercore-crypto'

@@ -1,5 +1,5 @@
 import ReadyResource from 'ready-resource'
-import { DatSdkError, closedError, toKey, type KeyLike } from '@dat-sdk/store'
+import { DatSdkError, closedError, toHex, toKey, type KeyLike } from '@dat-sdk/store'
 import type {
   ConfigureOptions,
   ExtensionHost,
@@ -83,6 +83,9 @@ export class Networker
   private readonly _channels: ExtensionChannels
   private readonly _extensions = new Map<string, Set<StreamExtension<never>>>()
   private readonly _onconnectionBound: SwarmConnectionListener
+  /** Hex keys of the peers `joinPeer()` holds. */
+  private readonly _explicit = new Set<string>()
+  private _suspended = false
 
   constructor(store: Replicator, opts: NetworkerOptions = {}) {
     super()
@@ -160,6 +163,64 @@ export class Networker
     if (flush) await applied
   }
 
+  /**
+   * Keeps a connection to the peer whose Noise public key is `publicKey`, with no topic
+   * (Hyperswarm's `joinPeer`): it is dialled now and again whenever the connection drops, until
+   * `leavePeer()`. Still one connection per remote key. Starts listening too, so two peers that
+   * join each other meet. `NOT_SUPPORTED` on a swarm without `joinPeer`.
+   */
+  joinPeer(publicKey: KeyLike): void {
+    this._checkOpen()
+    const key = toKey(publicKey)
+    const swarm = this._supports('joinPeer')
+    swarm.joinPeer(key)
+    this._explicit.add(toHex(key))
+    this.swarm.listen().catch(noop) // best effort: dialling out works without it
+  }
+
+  /** Stops keeping a connection to that peer; a connection open now is not cut. */
+  leavePeer(publicKey: KeyLike): void {
+    this._checkOpen()
+    const key = toKey(publicKey)
+    this._supports('leavePeer').leavePeer(key)
+    this._explicit.delete(toHex(key))
+  }
+
+  /** True while `joinPeer(publicKey)` holds (and `leavePeer()` has not been called). */
+  joinedPeer(publicKey: KeyLike): boolean {
+    return this._explicit.has(toHex(toKey(publicKey)))
+  }
+
+  /** True between `suspend()` and `resume()`. */
+  get suspended(): boolean {
+    return this._suspended
+  }
+
+  /**
+   * An app going to the background: closes every connection (each gives `'peer-remove'`) and
+   * pauses every lookup, announce and explicit peer, until `resume()`. Topics, peers joined with
+   * `joinPeer()` and extensions stay registered. `NOT_SUPPORTED` on a swarm without `suspend`.
+   */
+  async suspend(): Promise<void> {
+    this._checkOpen()
+    const swarm = this._supports('suspend')
+    if (this._suspended) return
+    this._suspended = true
+    await swarm.suspend()
+  }
+
+  /**
+   * Brings back what `suspend()` paused: topics are looked up and announced again and explicit
+   * peers dialled, so the cores the store replicated before replicate again.
+   */
+  async resume(): Promise<void> {
+    this._checkOpen()
+    const swarm = this._supports('resume')
+    if (!this._suspended) return
+    await swarm.resume()
+    this._suspended = false
+  }
+
   /** True while `discoveryKey` is joined (announced or looked up). */
   joined(discoveryKey: KeyLike): boolean {
     return this._swarmTopics.joined(toKey(discoveryKey))
@@ -201,6 +262,11 @@ export class Networker
   protected override async _close(): Promise<void> {
     this.swarm.off('connection', this._onconnectionBound)
     this._topics.clear()
+    // A swarm handed in keeps running: let go of the peers we asked it to keep.
+    if (!this._ownsSwarm && offers(this.swarm, 'leavePeer')) {
+      for (const hex of this._explicit) this.swarm.leavePeer(toKey(hex))
+    }
+    this._explicit.clear()
     // An owned Hyperswarm leaves its topics itself when destroyed.
     await this._swarmTopics.close(!this._ownsSwarm)
 
@@ -256,4 +322,24 @@ export class Networker
   private _checkOpen(): void {
     if (this.closing !== null) throw closedError('networker')
   }
+
+  /** The swarm, typed as having `method`; `NOT_SUPPORTED` when the `SwarmLike` handed in lacks it. */
+  private _supports<K extends 'joinPeer' | 'leavePeer' | 'suspend' | 'resume'>(
+    method: K,
+  ): SwarmLike & Required<Pick<SwarmLike, K>> {
+    const swarm = this.swarm
+    if (!offers(swarm, method)) {
+      throw new DatSdkError('NOT_SUPPORTED', `This networker's swarm has no ${method}()`)
+    }
+    return swarm
+  }
 }
+
+function offers<K extends keyof SwarmLike>(
+  swarm: SwarmLike,
+  method: K,
+): swarm is SwarmLike & Required<Pick<SwarmLike, K>> {
+  return typeof swarm[method] === 'function'
+}
+
+function noop(): void {}

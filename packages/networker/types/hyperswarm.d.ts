@@ -72,6 +72,11 @@ declare module 'hyperswarm' {
     listen(): Promise<void>
     flush(): Promise<boolean>
     destroy(opts?: { force?: boolean }): Promise<void>
+    readonly suspended: boolean
+    /** Closes every connection and pauses the DHT server and every discovery. */
+    suspend(opts?: { log?: (message: string) => unknown }): Promise<void>
+    /** Brings back the DHT, the server and every discovery (each refreshes at once). */
+    resume(opts?: { log?: (message: string) => unknown }): Promise<void>
     on(event: 'connection', listener: (conn: SwarmConnection, info: PeerInfo) => void): this
     on(event: 'update' | 'close', listener: () => void): this
     on(event: string, listener: (...args: unknown[]) => void): this

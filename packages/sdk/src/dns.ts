@@ -1,5 +1,5 @@
-import { getServers } from 'node:dns'
-import net from 'node:net'
+import { getServers } from 'dns'
+import net from 'net'
 import { UDPClient, type DnsResolver, type Resource } from 'dns2'
 import { DatSdkError, parseRef, toKey, toHex } from '@dat-sdk/store'
 

@@ -14,6 +14,7 @@ export {
 } from './sdk.js'
 export { createSDK as default } from './sdk.js'
 export { SDKCore, SDKDrive } from './parts.js'
+export { topicKey } from './network.js'
 export { SDKBee, type SDKBeeOptions } from './bee.js'
 export type {
   NetworkerLike,

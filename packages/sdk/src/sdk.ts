@@ -1,11 +1,9 @@
-import crypto from 'node:crypto'
-import path from 'node:path'
+import crypto from 'crypto'
 import b4a from 'b4a'
 import HyperdriveClass from 'hyperdrive'
 import ReadyResource from 'ready-resource'
-import { Core, type CoreOptions } from '@dat-sdk/core-wrapper'
+import type { CoreOptions } from '@dat-sdk/core-wrapper'
 import type { BeeOptions } from '@dat-sdk/bee-wrapper'
-import { Drive, type DriveOptions, type SyncFolderOptions } from '@dat-sdk/drive-wrapper'
 import { Gossip, type GossipOptions } from '@dat-sdk/gossip'
 import { Multifeed, type MultifeedOptions } from '@dat-sdk/multifeed'
 import {
@@ -15,7 +13,6 @@ import {
   withTopicHandles,
   type BootstrapNode,
   type Joinable,
-  type SwarmLike,
 } from '@dat-sdk/networker'
 import {
   DatSdkError,
@@ -23,12 +20,18 @@ import {
   closedError,
   layout,
   parseRef,
-  toHex,
   type Hypercore,
-  type HypercoreOptions,
   type KeyLike,
 } from '@dat-sdk/store'
-import { Base, type Pairing } from '@dat-sdk/autobase'
+import type { Base, Pairing } from '@dat-sdk/autobase'
+import type {
+  ExtensionHost,
+  JoinOptions,
+  NetworkPeerLike,
+  NetworkerLike,
+  Topic,
+} from '@dat-sdk/interfaces'
+import { AutoJoin } from './autojoin.js'
 import {
   baseRefs,
   openBase,
@@ -36,105 +39,41 @@ import {
   type AutobaseFactory,
   type SDKBaseOptions,
 } from './base.js'
-import { NameResolver, type DnsOptions } from './dns.js'
-import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
 import { SDKBee, type SDKBeeOptions } from './bee.js'
-import type { ExtensionHost, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
+import { ClosingOrder, type Closable } from './closing.js'
+import { NameResolver } from './dns.js'
+import { peerCall, resumeAll, suspendAll, topicKey } from './network.js'
+import {
+  envBootstrap,
+  type CorestoreFactory,
+  type GossipFactory,
+  type HyperbeeFactory,
+  type HypercoreFactory,
+  type HyperdriveFactory,
+  type MultifeedFactory,
+  type SDKCoreOptions,
+  type SDKDriveOptions,
+  type SDKOptions,
+  type SDKRef,
+} from './options.js'
+import { SDKCore, SDKDrive, lazyKeyCorestore } from './parts.js'
+import { RefCache, keyRef, refsOf, type Cacheable } from './refs.js'
 
-export interface SDKOptions {
-  /**
-   * Where cores are stored: a directory (default: `$DAT_SDK_STORAGE`, else the OS data
-   * directory), or `false` for a temporary directory removed on `close()`.
-   */
-  storage?: string | false
-  /**
-   * Makes the networking layer from the SDK's store; the SDK owns what it returns and closes it.
-   * Default: a `Networker` on Hyperswarm.
-   */
-  networker?: (store: Store) => NetworkerLike
-  /**
-   * DHT bootstrap nodes, `{ host, port }` or `'host:port'`. Default: `$DAT_SDK_BOOTSTRAP`
-   * (comma-separated `host:port`), else the public HyperDHT bootstrap nodes.
-   */
-  bootstrap?: Array<BootstrapNode | string>
-  /** The address the DHT binds (127.0.0.1 when every bootstrap node is on loopback). */
-  host?: string
-  /** Whether the DHT node assumes it cannot be reached (false when every bootstrap node is on loopback). */
-  firewalled?: boolean
-  /** A Hyperswarm (or any `SwarmLike`) for the default networker; the SDK does not destroy it. */
-  swarm?: SwarmLike
-  /** DNS for `hyper://domain`: name servers, a cap on the cache time (seconds), a timeout (ms). */
-  dns?: DnsOptions
-  /** Join each core's and drive's discovery key on the network when it opens (default true). */
-  autoJoin?: boolean
-  /** The Noise key pair of the default networker: peers see its public key as `remotePublicKey`. */
-  keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array }
-}
+export type {
+  SDKOptions,
+  SDKRef,
+  SDKCoreOptions,
+  SDKDriveOptions,
+  HypercoreFactory,
+  HyperdriveFactory,
+  HyperbeeFactory,
+  CorestoreFactory,
+  GossipFactory,
+  MultifeedFactory,
+} from './options.js'
 
-/** A ref the shortcuts take: a name, a key in any spelling, a hyper:// or dat:// URL, or null. */
-export type SDKRef = KeyLike | null | undefined
-
-/** `Hypercore(ref, opts)`: hypercore's options (`valueEncoding`, `sparse`...) plus `Core`'s. */
-export type SDKCoreOptions = HypercoreOptions & CoreOptions
-
-/** `Hyperdrive(ref, opts)`: `Drive`'s options, plus how a folder ref is kept in sync. */
-export interface SDKDriveOptions extends DriveOptions {
-  /**
-   * For a folder ref: options of the folder sync (`live`, `prune`, `ignore`), or `false` to open
-   * the drive named in `<folder>/.dat` without syncing (to check `writable` first, say).
-   */
-  sync?: SyncFolderOptions | false
-}
-
-export interface HypercoreFactory {
-  <T = Uint8Array>(ref?: SDKRef, opts?: SDKCoreOptions): SDKCore<T>
-  new <T = Uint8Array>(ref?: SDKRef, opts?: SDKCoreOptions): SDKCore<T>
-}
-
-export interface HyperdriveFactory {
-  (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
-  new (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
-}
-
-export interface HyperbeeFactory {
-  <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
-  new <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
-}
-
-export interface CorestoreFactory {
-  (name?: string | null): Store
-  new (name?: string | null): Store
-}
-
-/** `Gossip(host, opts)`; without a host, gossip runs across every connection of the networker. */
-export interface GossipFactory {
-  <P extends object>(host: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P>
-  (host?: null, opts?: GossipOptions<NetworkPeerLike>): Gossip<NetworkPeerLike>
-  new <P extends object>(host: ExtensionHost<P>, opts?: GossipOptions<P>): Gossip<P>
-  new (host?: null, opts?: GossipOptions<NetworkPeerLike>): Gossip<NetworkPeerLike>
-}
-
-export interface MultifeedFactory {
-  <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>
-  new <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>
-}
-
-interface Closable {
-  ready(): Promise<unknown>
-  close(): Promise<unknown>
-  once(event: 'close', fn: () => void): unknown
-}
-
-/** How long a read-only part waits, after its lookup, for a connection to offer its core. */
-const FIRST_PEER_WAIT = 3_000
-
-/** `$DAT_SDK_BOOTSTRAP`: comma-separated `host:port` bootstrap nodes, the default of `bootstrap`. */
-function envBootstrap(): string[] | undefined {
-  const list = process.env.DAT_SDK_BOOTSTRAP?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-  return list && list.length > 0 ? list : undefined
-}
+/** What the SDK opens for a caller: it opens, closes, and says when it is closing. */
+type Part = Cacheable & Closable & { ready(): Promise<unknown> }
 
 /**
  * The Dat SDK: storage and networking set up once, and shortcuts that open cores, drives,
@@ -166,18 +105,21 @@ export class SDK extends ReadyResource {
 
   private readonly _opts: SDKOptions
   private readonly _resolver: NameResolver
-  private readonly _cores = new Map<string, SDKCore<unknown>>()
-  private readonly _drives = new Map<string, SDKDrive>()
-  private readonly _bees = new Map<string, SDKBee<unknown, unknown>>()
-  private readonly _stores = new Map<string, Store>()
-  private readonly _multifeeds = new Map<string, Multifeed<unknown>>()
-  private readonly _bases = new Map<string, Base<unknown, unknown, unknown>>()
+  // One cache per kind: cores, drives, bees, stores, multifeeds and bases live apart.
+  private readonly _cores = new RefCache<Cacheable>()
+  private readonly _drives = new RefCache<SDKDrive>()
+  private readonly _bees = new RefCache<Cacheable>()
+  private readonly _stores = new RefCache<Store>()
+  private readonly _multifeeds = new RefCache<Cacheable>()
+  private readonly _bases = new RefCache<Cacheable>()
+  /** What the caller opened through the shortcuts (what `flush()` waits for). */
+  private readonly _parts = new Set<Part>()
+  /** Everything the SDK closes, each after what depends on it. */
+  private readonly _order = new ClosingOrder()
   private _pairing: Pairing | null | undefined = undefined
-  private readonly _refs = new Map<object, Set<string>>()
-  private readonly _parts = new Set<Closable>()
   /** The networker, with topic handles counted over its `configure()` if it has no `join()`. */
   private _net!: Joinable<NetworkerLike>
-  private readonly _flushes = new Map<object, Promise<unknown>>()
+  private _joins!: AutoJoin
 
   constructor(opts: SDKOptions = {}) {
     super()
@@ -187,7 +129,7 @@ export class SDK extends ReadyResource {
     if (opts.storage !== undefined && opts.storage !== false && typeof opts.storage !== 'string') {
       throw new TypeError('opts.storage is a directory path or false')
     }
-    this.store = opts.storage === false ? Store.temp() : new Store(opts.storage)
+    this.store = this._order.add(opts.storage === false ? Store.temp() : new Store(opts.storage))
     this.autoJoin = opts.autoJoin !== false
     this._resolver = new NameResolver(opts.dns)
 
@@ -221,6 +163,11 @@ export class SDK extends ReadyResource {
     this.ready = this.ready.bind(this)
     this.close = this.close.bind(this)
     this.flush = this.flush.bind(this)
+    this.join = this.join.bind(this)
+    this.joinPeer = this.joinPeer.bind(this)
+    this.leavePeer = this.leavePeer.bind(this)
+    this.suspend = this.suspend.bind(this)
+    this.resume = this.resume.bind(this)
   }
 
   protected override async _open(): Promise<void> {
@@ -237,24 +184,17 @@ export class SDK extends ReadyResource {
         ...dhtSettings(bootstrap, o.host, o.firewalled),
       })
     }
+    // The networker replicates the store: it closes before it.
+    this._order.add(this.networker, [this.store])
     this._net = withTopicHandles(this.networker)
+    this._joins = new AutoJoin(this._net, () => this.closing !== null)
   }
 
   protected override async _close(): Promise<void> {
-    const parts = [...this._parts]
-    const kinds = (pred: (p: Closable) => boolean) => parts.filter(pred)
-    // Gossip and multifeeds first (they talk over the rest), then the network, then the data.
-    await Promise.allSettled(kinds((p) => p instanceof Gossip).map((p) => p.close()))
-    await Promise.allSettled(kinds((p) => p instanceof Multifeed).map((p) => p.close()))
-    await Promise.allSettled(kinds((p) => p instanceof Base).map((p) => p.close()))
-    if (this._pairing) await this._pairing.close().catch(noop)
-    if (this.networker) await this.networker.close().catch(noop)
-    await Promise.allSettled(kinds((p) => p instanceof Drive).map((p) => p.close()))
-    await Promise.allSettled(kinds((p) => p instanceof Core).map((p) => p.close()))
-    await Promise.allSettled(kinds((p) => p instanceof Store).map((p) => p.close()))
-    await Promise.allSettled([...this._parts].map((p) => p.close()))
+    // Gossip sets and multifeeds before the networker they talk over, the networker before the
+    // store it replicates, every core, drive and namespace before the store: as each declared.
+    await this._order.closeAll()
     this._parts.clear()
-    await this.store.close()
   }
 
   private _check(): void {
@@ -270,97 +210,75 @@ export class SDK extends ReadyResource {
    */
   async flush(part?: { ready(): Promise<unknown> }): Promise<void> {
     if (this.closing) throw closedError('SDK')
-    const parts: Array<{ ready(): Promise<unknown> }> = part ? [part] : [...this._parts]
-    await Promise.allSettled(parts.map((p) => p.ready()))
-    await Promise.allSettled(parts.map((p) => this._flushes.get(p)))
+    await this._joins.flush(part ? [part] : [...this._parts])
+  }
+
+  // --- the network: app-level topics, known peers, background -----------------------------------
+
+  /**
+   * Joins an app-level topic (announce and look up, both default true) and gives its handle; the
+   * topic is left when the last handle is destroyed. A string is hashed to 32 bytes the same way
+   * on every peer (see `topicKey` in the README: the same as hyper-sdk's `makeTopicKey`).
+   */
+  join(topic: string | Uint8Array, opts?: JoinOptions): Topic {
+    this._check()
+    return this._net.join(topicKey(topic), opts)
+  }
+
+  /** Keeps a connection to the peer with this Noise public key, with no topic (`NOT_SUPPORTED` on a custom networker without it). */
+  async joinPeer(publicKey: KeyLike): Promise<void> {
+    this._check()
+    await peerCall(this.networker, 'joinPeer', publicKey)
+  }
+
+  /** Stops keeping that connection (an open one is not cut). */
+  async leavePeer(publicKey: KeyLike): Promise<void> {
+    this._check()
+    await peerCall(this.networker, 'leavePeer', publicKey)
+  }
+
+  /**
+   * An app going to the background: every connection closed, lookups paused, storage flushed and
+   * its files let go. Parts stay open; calls that need storage or peers wait for `resume()`.
+   */
+  async suspend(): Promise<void> {
+    this._check()
+    await suspendAll(this.networker, this.store)
+  }
+
+  /** Brings storage and the network back: cores opened before `suspend()` replicate again. */
+  async resume(): Promise<void> {
+    this._check()
+    await resumeAll(this.networker, this.store)
   }
 
   // --- bookkeeping ------------------------------------------------------------------------------
 
-  private _track<P extends Closable>(part: P, cache: Map<string, P> | null, refs: string[]): P {
+  /**
+   * Tracks a part the caller opened: closed by `close()` after what depends on it and before
+   * what it depends on (`dependsOn`), and filed in `cache` under `refs`.
+   */
+  private _track<P extends Part>(
+    part: P,
+    dependsOn: ReadonlyArray<Closable | null | undefined>,
+    cache: RefCache<P> | RefCache<Cacheable> | null = null,
+    refs: readonly string[] = [],
+  ): P {
     this._parts.add(part)
-    const mine = new Set<string>()
-    this._refs.set(part, mine)
-    if (cache) for (const ref of refs) this._remember(cache, ref, part)
+    this._order.add(part, dependsOn)
+    cache?.add(part, refs)
     part.once('close', () => {
       this._parts.delete(part)
-      this._flushes.delete(part)
-      if (cache) for (const ref of mine) if (cache.get(ref) === part) cache.delete(ref)
-      this._refs.delete(part)
+      this._order.delete(part)
     })
     return part
   }
 
-  /** Files `part` under `ref` unless another open part holds that ref already. */
-  private _remember<P extends object>(cache: Map<string, P>, ref: string, part: P): void {
-    if (cache.has(ref)) return
-    cache.set(ref, part)
-    this._refs.get(part)?.add(ref)
-  }
-
-  private _cached<P extends { closing: Promise<void> | null }>(
-    cache: Map<string, P>,
-    refs: string[],
-  ): P | null {
-    for (const ref of refs) {
-      const part = cache.get(ref)
-      if (part && !part.closing) return part
-    }
-    return null
-  }
-
-  /**
-   * Joins a part's discovery key (announce when writable, lookup always). A read-only part that
-   * has nothing yet waits for the first lookup, and for the peers it found to say what they have.
-   */
-  private async _autoJoin(
-    part: Closable & { closing: Promise<void> | null },
-    core: Hypercore<unknown>,
-  ): Promise<void> {
-    if (!this.autoJoin || this.closing || !core.discoveryKey) return
-    const discoveryKey = core.discoveryKey
-    const writable = core.writable
-    const topic = this._net.join(discoveryKey, { announce: writable, lookup: true })
-    part.once('close', () => {
-      // Closing, the networker leaves every topic itself.
-      if (!this.closing) topic.destroy().catch(noop)
-    })
-    // While this is held, hypercore's update() and get() wait for peers instead of giving up.
-    const done = writable ? noop : core.findingPeers()
-    const joined = topic
-      .flushed()
-      .catch(noop)
-      .then(() => this._firstPeer(core))
-      .then(async () => {
-        // Ask the peers found what they have while still "finding peers", so update() waits for
-        // their answer; with no peer it would wait for the finding to end, so skip it then.
-        if (!writable && core.peers.length > 0 && !core.closing) await core.update().catch(noop)
-      })
-      .finally(done)
-    this._flushes.set(part, joined)
-    if (writable || core.length > 0) return
-    await joined
-  }
-
-  /**
-   * After a lookup, the connections it made are open but the core's replication channel on them
-   * opens a round trip later: wait for the core's first peer (briefly, as a connection may be to
-   * a peer that does not have this core), so that `update()` asks it.
-   */
-  private async _firstPeer(core: Hypercore<unknown>): Promise<void> {
-    if (core.peers.length > 0 || this.networker.peers.length === 0 || core.closing) return
-    await new Promise<void>((resolve) => {
-      const onevent = () => {
-        clearTimeout(timer)
-        core.off('peer-add', onevent)
-        core.off('close', onevent)
-        resolve()
-      }
-      const timer = setTimeout(onevent, FIRST_PEER_WAIT)
-      timer.unref?.()
-      core.on('peer-add', onevent)
-      core.on('close', onevent)
-    })
+  /** The key URL a domain ref resolves to, as a promise the part opens on (errors come from its `ready()`). */
+  private _resolveDomain(domain: string): Promise<Uint8Array> {
+    const key = this._resolver.resolve(`hyper://${domain}`)
+    key.catch(noop) // reported by the part's ready()
+    return key
   }
 
   // --- Autobase (the rest lives in base.ts) ----------------------------------------------------
@@ -371,19 +289,19 @@ export class SDK extends ReadyResource {
   ): Base<K, T, V> {
     this._check()
     const { refs } = baseRefs(ref)
-    const cache = this._bases as Map<string, Base<K, T, V>>
-    const cached = this._cached(cache, refs)
+    // Each kind has its own cache, so what it holds is a Base (of the caller's types).
+    const cached = this._bases.get(refs) as Base<K, T, V> | null
     if (cached) return cached
-    if (this._pairing === undefined) this._pairing = pairingFor(this.networker)
-    const base = this._track(openBase<K, T, V>(this.store, ref, opts, this._pairing), cache, refs)
+    if (this._pairing === undefined) {
+      this._pairing = pairingFor(this.networker)
+      if (this._pairing) this._order.add(this._pairing, [this.networker])
+    }
+    const base = openBase<K, T, V>(this.store, ref, opts, this._pairing)
+    this._track(base, [this.store, this._pairing, this.networker], this._bases, refs)
     base.ready().then(() => {
-      if (base.key) this._remember(cache, `key:${toHex(base.key)}`, base)
+      if (base.key) this._bases.alias(base, keyRef(base.key))
       if (!this.autoJoin || !base.discoveryKey || base.closing) return
-      const topic = this._net.join(base.discoveryKey, { announce: true, lookup: true })
-      this._flushes.set(base, topic.flushed().catch(noop))
-      base.once('close', () => {
-        if (!this.closing) topic.destroy().catch(noop)
-      })
+      this._joins.join(base, base.discoveryKey, true)
     }, noop)
     return base
   }
@@ -392,16 +310,16 @@ export class SDK extends ReadyResource {
 
   private _openCore<T>(ref?: SDKRef, opts: SDKCoreOptions = {}): SDKCore<T> {
     this._check()
-    const { extensions, handshakeTimeout, closeHypercore: _ignored, ...hypercoreOpts } = opts
+    const { extensions, handshakeTimeout, ...hypercoreOpts } = opts
     const coreOpts: CoreOptions = {}
     if (extensions) coreOpts.extensions = extensions
     if (handshakeTimeout !== undefined) coreOpts.handshakeTimeout = handshakeTimeout
     const parsed = parseRef(ref)
-    const hook = (core: SDKCore<T>) => this._coreOpened(core)
+    const hook = (core: SDKCore<T>) => this._partOpened(core, this._cores, core.hypercore)
 
     if (parsed === null) {
       const core = new SDKCore<T>(this.store.get<T>(null, hypercoreOpts), coreOpts, hook)
-      return this._track(core, null, [])
+      return this._track(core, [this.store])
     }
     if ('folder' in parsed) {
       throw new DatSdkError(
@@ -409,42 +327,33 @@ export class SDK extends ReadyResource {
         `${parsed.folder} is a folder: open it with Hyperdrive()`,
       )
     }
-    if ('domain' in parsed) {
-      const refs = [`domain:${parsed.domain}`]
-      const cached = this._cached(this._cores, refs)
-      if (cached) return cached as SDKCore<T>
-      const key = this._resolver.resolve(`hyper://${parsed.domain}`)
-      key.catch(noop) // reported by the core's ready()
-      const session = this.store.corestore.get<T>({
-        ...hypercoreOpts,
-        preload: key.then((k) => ({ key: k })),
-      })
-      return this._track(new SDKCore<T>(session, coreOpts, hook), this._coreCache<T>(), refs)
-    }
-    let refs: string[]
-    let getRef: { name: string } | { key: Uint8Array }
-    if ('name' in parsed) {
-      const key = this.store.keyFor(parsed.name)
-      refs = key ? [`key:${toHex(key)}`, `name:${parsed.name}`] : [`name:${parsed.name}`]
-      getRef = { name: parsed.name }
-    } else {
-      refs = [`key:${toHex(parsed.key)}`]
-      getRef = { key: parsed.key }
-    }
-    const cached = this._cached(this._cores, refs)
-    if (cached) return cached as SDKCore<T>
+    const refs = refsOf(parsed)
+    const derived = 'name' in parsed ? this.store.keyFor(parsed.name) : null
+    if (derived) refs.unshift(keyRef(derived))
+    // Each kind has its own cache, so what it holds is a core (of whatever value type the caller asks).
+    const cached = this._cores.get(refs) as SDKCore<T> | null
+    if (cached) return cached
+    const getRef =
+      'domain' in parsed
+        ? { key: this._resolveDomain(parsed.domain) }
+        : 'name' in parsed
+          ? { name: parsed.name }
+          : { key: parsed.key }
     const core = new SDKCore<T>(this.store.get<T>(getRef, hypercoreOpts), coreOpts, hook)
-    return this._track(core, this._coreCache<T>(), refs)
+    return this._track(core, [this.store], this._cores, refs)
   }
 
-  /** The one cache of cores, typed for a caller's value type (a core is cached whatever its type). */
-  private _coreCache<T>(): Map<string, SDKCore<T>> {
-    return this._cores as unknown as Map<string, SDKCore<T>>
-  }
-
-  private async _coreOpened<T>(core: SDKCore<T>): Promise<void> {
-    if (core.key) this._remember(this._coreCache<T>(), `key:${toHex(core.key)}`, core)
-    await this._autoJoin(core, core.hypercore as Hypercore<unknown>)
+  /** Once a part has opened: filed under its key too, and joined to the network. */
+  private async _partOpened<P extends Part & { key: Uint8Array | null }>(
+    part: P,
+    cache: RefCache<P> | RefCache<Cacheable>,
+    core: Hypercore<unknown>,
+  ): Promise<void> {
+    if (part.key) {
+      cache.add(part, []) // a part opened with no ref is cached by its key from now on
+      cache.alias(part, keyRef(part.key))
+    }
+    if (this.autoJoin) await this._joins.core(part, core)
   }
 
   // --- Hyperdrive -------------------------------------------------------------------------------
@@ -453,43 +362,33 @@ export class SDK extends ReadyResource {
     this._check()
     const { sync, ...driveOpts } = opts
     const parsed = parseRef(ref)
-    const hook = (drive: SDKDrive) => this._driveOpened(drive)
+    const hook = (drive: SDKDrive) =>
+      this._partOpened(drive, this._drives, drive.hyperdrive.core as Hypercore<unknown>)
 
     if (parsed === null) {
-      return this._track(new SDKDrive(this.store, null, driveOpts, hook), null, [])
+      return this._track(new SDKDrive(this.store, null, driveOpts, hook), [this.store])
     }
-    if ('domain' in parsed) {
-      const refs = [`domain:${parsed.domain}`]
-      const cached = this._cached(this._drives, refs)
-      if (cached) return cached
-      const key = this._resolver.resolve(`hyper://${parsed.domain}`)
-      key.catch(noop)
-      const session = this.store.corestore.session()
-      const hyperdrive = new HyperdriveClass(lazyKeyCorestore(session, key), null, {
-        encryptionKey: driveOpts.encryptionKey ?? null,
-      })
-      const drive = new SDKDrive({ hyperdrive, session }, null, driveOpts, hook)
-      return this._track(drive, this._drives, refs)
-    }
-    let refs: string[]
-    if ('folder' in parsed) refs = [`folder:${path.resolve(parsed.folder)}`]
-    else if ('name' in parsed) refs = [`name:${parsed.name}`]
-    else refs = [`key:${toHex(parsed.key)}`]
-    const cached = this._cached(this._drives, refs)
+    const refs = refsOf(parsed)
+    const cached = this._drives.get(refs)
     if (cached) return cached
-    const drive = this._track(
-      new SDKDrive(this.store, ref ?? null, driveOpts, hook),
-      this._drives,
-      refs,
-    )
-    if ('folder' in parsed && sync !== false)
+    if ('domain' in parsed) {
+      // Drive has no way to open on a key that is still resolving: its db core is opened on a
+      // session whose first keyless get() waits for the key (Corestore's preload).
+      const session = this.store.corestore.session()
+      const hyperdrive = new HyperdriveClass(
+        lazyKeyCorestore(session, this._resolveDomain(parsed.domain)),
+        null,
+        { encryptionKey: driveOpts.encryptionKey ?? null },
+      )
+      const drive = new SDKDrive({ hyperdrive, session }, null, driveOpts, hook)
+      return this._track(drive, [this.store], this._drives, refs)
+    }
+    const drive = new SDKDrive(this.store, ref ?? null, driveOpts, hook)
+    this._track(drive, [this.store], this._drives, refs)
+    if ('folder' in parsed && sync !== false) {
       drive.folderSync = drive.syncFolder(parsed.folder, sync)
+    }
     return drive
-  }
-
-  private async _driveOpened(drive: SDKDrive): Promise<void> {
-    if (drive.key) this._remember(this._drives, `key:${toHex(drive.key)}`, drive)
-    await this._autoJoin(drive, drive.hyperdrive.core as Hypercore<unknown>)
   }
 
   // --- Hyperbee ---------------------------------------------------------------------------------
@@ -497,32 +396,28 @@ export class SDK extends ReadyResource {
   private _openBee<K, V>(ref?: SDKRef, opts: BeeOptions<K, V> = {}): SDKBee<K, V> {
     this._check()
     const parsed = parseRef(ref)
-    const hook = (bee: SDKBee<K, V>) => this._beeOpened(bee)
-    const cache = this._bees as Map<string, SDKBee<K, V>>
+    const hook = (bee: SDKBee<K, V>) => this._partOpened(bee, this._bees, bee.hyperbee.core)
 
-    if (parsed === null) return this._track(new SDKBee(this.store, null, opts, hook), null, [])
+    if (parsed === null) {
+      return this._track(new SDKBee(this.store, null, opts, hook), [this.store])
+    }
     if ('folder' in parsed) {
       throw new DatSdkError('INVALID_KEY', `${parsed.folder} is a folder: a bee has no folder`)
     }
-    if ('domain' in parsed) {
-      const refs = [`domain:${parsed.domain}`]
-      const cached = this._cached(cache, refs)
-      if (cached) return cached
-      const key = this._resolver.resolve(`hyper://${parsed.domain}`)
-      key.catch(noop) // reported by the bee's ready()
-      const core = this.store.corestore.get({ preload: key.then((k) => ({ key: k })) })
-      return this._track(new SDKBee(core, null, opts, hook), cache, refs)
-    }
-    const refs = 'name' in parsed ? [`name:${parsed.name}`] : [`key:${toHex(parsed.key)}`]
-    const cached = this._cached(cache, refs)
+    const refs = refsOf(parsed)
+    // Each kind has its own cache, so what it holds is a bee (of the caller's encodings).
+    const cached = this._bees.get(refs) as SDKBee<K, V> | null
     if (cached) return cached
-    return this._track(new SDKBee(this.store, ref ?? null, opts, hook), cache, refs)
-  }
-
-  private async _beeOpened<K, V>(bee: SDKBee<K, V>): Promise<void> {
-    const cache = this._bees as Map<string, SDKBee<K, V>>
-    if (bee.key) this._remember(cache, `key:${toHex(bee.key)}`, bee)
-    await this._autoJoin(bee, bee.hyperbee.core)
+    const bee =
+      'domain' in parsed
+        ? new SDKBee<K, V>(
+            this.store.get({ key: this._resolveDomain(parsed.domain) }),
+            null,
+            opts,
+            hook,
+          )
+        : new SDKBee<K, V>(this.store, ref ?? null, opts, hook)
+    return this._track(bee, [this.store], this._bees, refs)
   }
 
   // --- Corestore, Gossip, Multifeed -------------------------------------------------------------
@@ -533,9 +428,10 @@ export class SDK extends ReadyResource {
       throw new TypeError('Corestore() takes a non-empty name, or nothing for a fresh namespace')
     }
     const label = name ?? b4a.toString(crypto.randomBytes(16), 'hex')
-    const cached = this._cached(this._stores, [label])
+    const cached = this._stores.get([label])
     if (cached) return cached
-    return this._track(this.store.namespace(layout.corestore(label)), this._stores, [label])
+    const store = this.store.namespace(layout.corestore(label))
+    return this._track(store, [this.store], this._stores, [label])
   }
 
   private _openGossip<P extends object>(
@@ -543,11 +439,17 @@ export class SDK extends ReadyResource {
     opts?: GossipOptions<P>,
   ): Gossip<P> | Gossip<NetworkPeerLike> {
     this._check()
-    const gossip = host
-      ? new Gossip<P>(host, opts)
-      : // Without a host, the options speak of the networker's peers (the factory types it so).
-        new Gossip<NetworkPeerLike>(this.networker, opts as GossipOptions<NetworkPeerLike>)
-    return this._track(gossip, null, [])
+    if (host) {
+      // On a part of this SDK, the gossip set closes before it (a host of the caller's stays theirs).
+      const dependsOn = isClosable(host) ? [host] : []
+      return this._track(new Gossip<P>(host, opts), dependsOn)
+    }
+    // Without a host, the options speak of the networker's peers (the factory types it so).
+    const gossip = new Gossip<NetworkPeerLike>(
+      this.networker,
+      opts as GossipOptions<NetworkPeerLike>,
+    )
+    return this._track(gossip, [this.networker])
   }
 
   private _openMultifeed<T>(ref: string | Store, opts: MultifeedOptions = {}): Multifeed<T> {
@@ -557,24 +459,25 @@ export class SDK extends ReadyResource {
     if (typeof ref === 'string') {
       if (ref === '') throw new TypeError('A multifeed name cannot be empty')
       refs = [ref]
-      const cached = this._cached(this._multifeeds, refs)
-      if (cached) return cached as Multifeed<T>
-      storage = this._track(this.store.namespace(layout.multifeed(ref)), null, [])
+      // Each kind has its own cache, so what it holds is a multifeed (of the caller's value type).
+      const cached = this._multifeeds.get(refs) as Multifeed<T> | null
+      if (cached) return cached
+      storage = this._track(this.store.namespace(layout.multifeed(ref)), [this.store])
     } else if (ref instanceof Store) {
       storage = ref
     } else {
       throw new TypeError('Multifeed() takes a name or a Store')
     }
     const multifeed = new Multifeed<T>(storage, opts)
-    this._track(multifeed, this._multifeeds as Map<string, Multifeed<T>>, refs)
+    this._track(multifeed, [storage, this.networker], this._multifeeds, refs)
     if (typeof ref === 'string') multifeed.once('close', () => void storage.close().catch(noop))
-    if (this.autoJoin) {
-      const joined = multifeed.join(this._net)
-      joined.catch(noop)
-      this._flushes.set(multifeed, joined)
-    }
+    if (this.autoJoin) this._joins.track(multifeed, multifeed.join(this._net))
     return multifeed
   }
+}
+
+function isClosable(value: object): value is Closable {
+  return typeof (value as Partial<Closable>).close === 'function'
 }
 
 /** Sets up storage and networking and resolves with a ready SDK; rejects (`STORAGE_LOCKED`...) otherwise. */

@@ -119,6 +119,36 @@ test('resolveName and hyper://domain refs go through DNS; the core gets the key 
   }
 })
 
+test('a core opened by hyper://domain goes through Store.get: in store.cores(), and fires core', async () => {
+  const t = teardown()
+  try {
+    const a = await sdkOn(t)
+    const b = await sdkOn(t)
+    const core = a.Hypercore('by-domain')
+    await core.append(b4a.from('x'))
+    await a.flush(core)
+    dns.records.set('_dnslink.store.example', [{ text: `dnslink=/hyper/${toHex(core.key!)}` }])
+    const seen: Uint8Array[] = []
+    b.store.on('core', (c) => seen.push(c.key!))
+    const remote = b.Hypercore('hyper://store.example')
+    await remote.ready()
+    assert.ok(
+      seen.some((k) => b4a.equals(k, core.key!)),
+      "the store's 'core' fired for it",
+    )
+    assert.ok(
+      b.store.cores().some((c) => b4a.equals(c.key!, core.key!)),
+      'store.cores() lists it',
+    )
+    await remote.close()
+    await eventually(() => !b.store.cores().some((c) => b4a.equals(c.key!, core.key!)), {
+      message: 'closing the core to take it out of store.cores()',
+    })
+  } finally {
+    await t.run()
+  }
+})
+
 test('a domain with no record: resolveName and ready() are NAME_NOT_FOUND', async () => {
   const t = teardown()
   try {

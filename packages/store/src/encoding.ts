@@ -2,6 +2,7 @@ import b4a from 'b4a'
 import c, { type Codec } from 'compact-encoding'
 import type { AbstractEncoding, Encoding } from '@dat-sdk/interfaces'
 import { asBadMessage } from './dispatch.js'
+import { TextDecoder } from './text-decoder.js'
 
 export type { Codec, AbstractEncoding, Encoding }
 

@@ -1,6 +1,7 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import process from 'process'
 
 /**
  * Where a store keeps its data when no directory is given: `$DAT_SDK_STORAGE`, else the

@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import fs from 'fs'
 import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
 import Corestore from 'corestore'
@@ -23,8 +23,12 @@ export interface StoreOptions {
   [CHILD]?: { parent: Store; corestore: Corestore }
 }
 
-/** What `Store.get()` accepts: a name or key in any spelling, or either one spelled out. */
-export type CoreRef = KeyLike | { name: string } | { key: KeyLike } | null | undefined
+/**
+ * What `Store.get()` accepts: a name or key in any spelling, or either one spelled out. The key
+ * may be a promise (a key still being resolved, e.g. from DNS): the core opens once it settles.
+ */
+export type CoreRef =
+  KeyLike | { name: string } | { key: KeyLike | Promise<KeyLike> } | null | undefined
 
 export interface StoredCore {
   key: Uint8Array
@@ -155,7 +159,12 @@ export class Store extends ReadyResource {
       if ('name' in ref && typeof ref.name === 'string' && ref.name !== '') {
         getOpts = { ...opts, name: ref.name }
       } else if ('key' in ref) {
-        getOpts = { ...opts, key: toKey(ref.key) }
+        const key = ref.key
+        getOpts =
+          key instanceof Promise
+            ? // Corestore's preload: the core opens (its ready() rejects) once the key settles.
+              { ...opts, preload: key.then((k) => ({ key: toKey(k) })) }
+            : { ...opts, key: toKey(key) }
       } else {
         throw new DatSdkError('INVALID_KEY', 'A core ref object needs a non-empty name or a key')
       }
@@ -184,6 +193,23 @@ export class Store extends ReadyResource {
       throw new DatSdkError('INVALID_KEY', 'A core name must be a non-empty string')
     }
     return derivedKey(this.corestore, name)
+  }
+
+  /**
+   * An app going to the background: flushes storage and lets go of its files until `resume()`
+   * (Corestore's `suspend()`). Namespaces share their root's storage: suspending one suspends all.
+   */
+  async suspend(): Promise<void> {
+    this._checkOpen()
+    await this.ready()
+    await this.corestore.suspend()
+  }
+
+  /** Takes storage back after `suspend()`. */
+  async resume(): Promise<void> {
+    this._checkOpen()
+    await this.ready()
+    await this.corestore.resume()
   }
 
   /** The store's default core (name `"default"`): its key identifies the store. */

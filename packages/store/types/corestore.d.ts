@@ -42,6 +42,9 @@ declare module 'corestore' {
     getAuth(discoveryKey: Uint8Array): Promise<CoreAuth | null>
     createKeyPair(name: string, ns?: Uint8Array): Promise<KeyPair>
     findingPeers(): () => void
+    /** Flushes and suspends the storage (a no-op where `opts.suspend` turned it off). */
+    suspend(opts?: { log?: (message: string) => unknown }): Promise<void>
+    resume(): Promise<void>
     watch(fn: (core: unknown) => void): void
     unwatch(fn: (core: unknown) => void): void
   }

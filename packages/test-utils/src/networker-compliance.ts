@@ -23,6 +23,10 @@ function topic(): Uint8Array {
   return t
 }
 
+function isNotSupported(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'NOT_SUPPORTED'
+}
+
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && a.every((x, i) => x === b[i])
 }
@@ -248,6 +252,86 @@ export function networkerCompliance<N extends NetworkerLike>(
       timeout,
       message: 'the peer to leave',
     })
+  })
+
+  // --- optional parts: run when the subject offers them, "skipped: not offered" otherwise. A
+  // method that is there but rejects / throws NOT_SUPPORTED (its transport lacks it) is not offered.
+
+  function skipped(part: string, why = 'not offered'): void {
+    console.log(`  NetworkerLike compliance: ${opts.name}: ${part} skipped: ${why}`)
+  }
+
+  it('optional joinPeer(publicKey): connects to a known peer with no topic, once', async ({
+    make,
+    timeout,
+  }) => {
+    const a = await make()
+    const b = await make()
+    if (typeof a.joinPeer !== 'function') return skipped('joinPeer')
+    if (!keyOf) return skipped('joinPeer', 'the suite was given no publicKey()')
+    await b.listen?.()
+    try {
+      await a.joinPeer(keyOf(b))
+    } catch (err) {
+      if (isNotSupported(err)) return skipped('joinPeer')
+      throw err
+    }
+    await connected([a, b], 1, timeout)
+    assert.ok(equalBytes(a.peers[0].remotePublicKey, keyOf(b)))
+    // Joining again, or from the other side too, opens no second connection: a topic both join
+    // afterwards, once flushed, would have shown one by now.
+    await a.joinPeer(keyOf(b))
+    if (typeof b.joinPeer === 'function') await b.joinPeer(keyOf(a))
+    const dk = topic()
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    assert.equal(a.peers.length, 1)
+    assert.equal(b.peers.length, 1)
+    if (typeof a.leavePeer === 'function') {
+      try {
+        await a.leavePeer(keyOf(b))
+      } catch (err) {
+        if (!isNotSupported(err)) throw err
+        skipped('leavePeer')
+      }
+    }
+  })
+
+  it('optional suspend() / resume(): connections close, and come back with messages flowing', async ({
+    make,
+    timeout,
+  }) => {
+    const a = await make()
+    const b = await make()
+    if (typeof a.suspend !== 'function' || typeof a.resume !== 'function') {
+      return skipped('suspend / resume')
+    }
+    const got: string[] = []
+    b.registerExtension<string>('compliance-resume', {
+      encoding: 'utf-8',
+      onmessage: (m) => got.push(m),
+    })
+    const ext = a.registerExtension<string>('compliance-resume', { encoding: 'utf-8' })
+    const dk = topic()
+    await Promise.all([a.configure(dk), b.configure(dk)])
+    await connected([a, b], 1, timeout)
+    try {
+      await a.suspend()
+    } catch (err) {
+      if (isNotSupported(err)) return skipped('suspend / resume')
+      throw err
+    }
+    assert.equal(a.peers.length, 0, 'suspend() closes every connection')
+    await eventually(() => b.peers.length === 0, { timeout, message: 'b to see a go' })
+    await a.resume()
+    await connected([a, b], 1, timeout)
+    await eventually(
+      () => {
+        if (got.length === 0 && a.peers[0]) ext.send('after resume', a.peers[0])
+        return got.length > 0
+      },
+      { timeout, interval: 200, message: 'a message after resume' },
+    )
+    assert.equal(got[0], 'after resume')
   })
 
   it('close() twice resolves, and the second waits for nothing', async ({ make }) => {

@@ -1,0 +1,98 @@
+import crypto from 'node:crypto'
+import type { Drive } from '@dat-sdk/sdk'
+import { openDrive, type GatewaySDK } from './drives.js'
+import { HttpError } from './errors.js'
+import { requireTarget } from './paths.js'
+
+/**
+ * A `PUT` (the body becomes the file) or `DELETE` of one file, on a drive this SDK can write, for
+ * a request whose bearer token is `token`. Answers `{ path, version }` as JSON.
+ */
+export async function write(
+  sdk: GatewaySDK,
+  request: Request,
+  token: string,
+  timeout: number,
+): Promise<Response> {
+  const auth = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
+  if (!auth) {
+    throw new HttpError(401, 'UNAUTHORIZED', 'Writes need Authorization: Bearer <token>', {
+      'www-authenticate': 'Bearer realm="dat-sdk"',
+    })
+  }
+  if (!sameToken(auth[1], token)) {
+    throw new HttpError(401, 'UNAUTHORIZED', 'The token is not this gateway token', {
+      'www-authenticate': 'Bearer realm="dat-sdk", error="invalid_token"',
+    })
+  }
+  const target = requireTarget(new URL(request.url))
+  if (target.version !== null) {
+    throw new HttpError(400, 'INVALID_VERSION', 'Only the latest version can be written')
+  }
+  if (target.folder) throw new HttpError(400, 'INVALID_PATH', 'A write names a file, not a folder')
+  const drive = await openDrive(sdk, target.drive, timeout, request.signal)
+  if (!drive.writable) {
+    throw new HttpError(403, 'FORBIDDEN', 'This SDK cannot write that drive')
+  }
+  const headers = { 'content-type': 'application/json; charset=utf-8' }
+  const existed = (await drive.hyperdrive.entry(target.path)) !== null
+  if (request.method === 'DELETE') {
+    if (!existed) throw new HttpError(404, 'NOT_FOUND', `No file ${target.path} in this drive`)
+    await drive.del(target.path)
+  } else {
+    await putStream(drive, target.path, request.body)
+  }
+  const body = JSON.stringify({ path: target.path, version: drive.version }) + '\n'
+  return new Response(body, { status: existed ? 200 : 201, headers })
+}
+
+function sameToken(given: string, expected: string): boolean {
+  // Hash both so the comparison takes the same time whatever the lengths.
+  const a = crypto.createHash('sha256').update(given).digest()
+  const b = crypto.createHash('sha256').update(expected).digest()
+  return crypto.timingSafeEqual(a, b)
+}
+
+/** Streams a request body into a drive file, waiting on the drive when it is slower. */
+async function putStream(
+  drive: Drive,
+  path: string,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<void> {
+  const ws = drive.createWriteStream(path)
+  const closed = new Promise<void>((resolve, reject) => {
+    ws.once('close', resolve)
+    ws.once('error', reject)
+  })
+  closed.catch(noop)
+  try {
+    if (body) {
+      const reader = body.getReader()
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        if (!ws.write(value)) {
+          await new Promise<void>((resolve, reject) => {
+            const ondrain = () => {
+              ws.off('error', onerror)
+              resolve()
+            }
+            const onerror = (err: Error) => {
+              ws.off('drain', ondrain)
+              reject(err)
+            }
+            ws.once('drain', ondrain)
+            ws.once('error', onerror)
+          })
+        }
+      }
+    }
+    ws.end()
+  } catch (err) {
+    ws.destroy(err instanceof Error ? err : new Error(String(err)))
+    throw new HttpError(400, 'BAD_REQUEST', 'The request body broke off')
+  }
+  await closed
+}
+
+function noop(): void {}

@@ -1,0 +1,99 @@
+// autoJoin: each core, drive, bee, base and multifeed the SDK opens joins its discovery key on the
+// networker through a counted topic handle, and `flush()` waits for those joins.
+import type { Joinable } from '@dat-sdk/networker'
+import type { Hypercore } from '@dat-sdk/store'
+import type { NetworkerLike, Topic } from '@dat-sdk/interfaces'
+
+/** How long a read-only part waits, after its lookup, for a connection to offer its core. */
+const FIRST_PEER_WAIT = 3_000
+
+/** A part that joins: it says when it closes (its handle is then released). */
+export interface JoiningPart {
+  readonly closing: Promise<void> | null
+  ready(): Promise<unknown>
+  once(event: 'close', listener: () => void): unknown
+}
+
+export class AutoJoin {
+  private readonly _net: Joinable<NetworkerLike>
+  private readonly _closing: () => boolean
+  private readonly _flushes = new Map<object, Promise<unknown>>()
+
+  /** `closing()` says the SDK is closing: the networker then leaves every topic itself. */
+  constructor(net: Joinable<NetworkerLike>, closing: () => boolean) {
+    this._net = net
+    this._closing = closing
+  }
+
+  /** Resolves once each part opened and its join (if any) went round the network. */
+  async flush(parts: ReadonlyArray<{ ready(): Promise<unknown> }>): Promise<void> {
+    await Promise.allSettled(parts.map((p) => p.ready()))
+    await Promise.allSettled(parts.map((p) => this._flushes.get(p)))
+  }
+
+  /** Joins `topic` for `part` until it closes; `flush()` waits for `done` (default: the flush). */
+  join(part: JoiningPart, topic: Uint8Array, announce: boolean): Topic {
+    const handle = this._net.join(topic, { announce, lookup: true })
+    this._flushes.set(part, handle.flushed().catch(noop))
+    part.once('close', () => {
+      this._flushes.delete(part)
+      if (!this._closing()) handle.destroy().catch(noop)
+    })
+    return handle
+  }
+
+  /** Makes `flush(part)` wait for `done` too (a multifeed's own join). */
+  track(part: JoiningPart, done: Promise<unknown>): void {
+    done.catch(noop)
+    this._flushes.set(part, done)
+    part.once('close', () => this._flushes.delete(part))
+  }
+
+  /**
+   * Joins a core's discovery key (announce when writable, lookup always). A read-only part that
+   * has nothing yet waits for the first lookup, and for the peers it found to say what they have.
+   */
+  async core(part: JoiningPart, core: Hypercore<unknown>): Promise<void> {
+    if (this._closing() || !core.discoveryKey) return
+    const writable = core.writable
+    const topic = this.join(part, core.discoveryKey, writable)
+    // While this is held, hypercore's update() and get() wait for peers instead of giving up.
+    const done = writable ? noop : core.findingPeers()
+    const joined = topic
+      .flushed()
+      .catch(noop)
+      .then(() => this._firstPeer(core))
+      .then(async () => {
+        // Ask the peers found what they have while still "finding peers", so update() waits for
+        // their answer; with no peer it would wait for the finding to end, so skip it then.
+        if (!writable && core.peers.length > 0 && !core.closing) await core.update().catch(noop)
+      })
+      .finally(done)
+    this._flushes.set(part, joined)
+    if (writable || core.length > 0) return
+    await joined
+  }
+
+  /**
+   * After a lookup, the connections it made are open but the core's replication channel on them
+   * opens a round trip later: wait for the core's first peer (briefly, as a connection may be to
+   * a peer that does not have this core), so that `update()` asks it.
+   */
+  private async _firstPeer(core: Hypercore<unknown>): Promise<void> {
+    if (core.peers.length > 0 || this._net.peers.length === 0 || core.closing) return
+    await new Promise<void>((resolve) => {
+      const onevent = () => {
+        clearTimeout(timer)
+        core.off('peer-add', onevent)
+        core.off('close', onevent)
+        resolve()
+      }
+      const timer = setTimeout(onevent, FIRST_PEER_WAIT)
+      timer.unref?.()
+      core.on('peer-add', onevent)
+      core.on('close', onevent)
+    })
+  }
+}
+
+function noop(): void {}

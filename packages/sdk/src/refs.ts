@@ -1,0 +1,64 @@
+// The SDK's ref cache: the same ref gives the same open part until it closes. Every spelling of a
+// key is one ref (`key:<hex>`), and a name and the key it derives are one ref once the part knows
+// its key (`alias()`). A closed part is forgotten.
+import path from 'path'
+import { toHex, type Ref } from '@dat-sdk/store'
+
+/** What the cache holds: anything that says when it is closing and when it has closed. */
+export interface Cacheable {
+  readonly closing: Promise<void> | null
+  once(event: 'close', listener: () => void): unknown
+}
+
+/** The cache key of a key, whatever its spelling was. */
+export function keyRef(key: Uint8Array): string {
+  return `key:${toHex(key)}`
+}
+
+/** The cache keys of a parsed name or key ref (a folder by its absolute path, a domain by name). */
+export function refsOf(parsed: Ref): string[] {
+  if ('key' in parsed) return [keyRef(parsed.key)]
+  if ('name' in parsed) return [`name:${parsed.name}`]
+  if ('domain' in parsed) return [`domain:${parsed.domain}`]
+  return [`folder:${path.resolve(parsed.folder)}`]
+}
+
+/** One kind's cache (cores, drives, bees...): refs -> the open part filed under them. */
+export class RefCache<P extends Cacheable> {
+  private readonly _byRef = new Map<string, P>()
+  private readonly _refsOf = new Map<P, Set<string>>()
+
+  /** The open (not closing) part filed under any of `refs`, or null. */
+  get(refs: readonly string[]): P | null {
+    for (const ref of refs) {
+      const part = this._byRef.get(ref)
+      if (part && !part.closing) return part
+    }
+    return null
+  }
+
+  /** Files `part` under `refs` (each one another open part does not hold); forgets it on close. */
+  add(part: P, refs: readonly string[]): void {
+    if (this._refsOf.has(part)) return
+    this._refsOf.set(part, new Set())
+    for (const ref of refs) this.alias(part, ref)
+    part.once('close', () => this._forget(part))
+  }
+
+  /** Files an added part under one more ref (the key a name derived, once it is known). */
+  alias(part: P, ref: string): void {
+    const mine = this._refsOf.get(part)
+    if (!mine || part.closing) return
+    const holder = this._byRef.get(ref)
+    if (holder && holder !== part && !holder.closing) return
+    this._byRef.set(ref, part)
+    mine.add(ref)
+  }
+
+  private _forget(part: P): void {
+    for (const ref of this._refsOf.get(part) ?? []) {
+      if (this._byRef.get(ref) === part) this._byRef.delete(ref)
+    }
+    this._refsOf.delete(part)
+  }
+}
