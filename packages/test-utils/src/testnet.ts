@@ -19,15 +19,25 @@ export interface LoopbackTestnet {
 export async function createTestnet(size = 3): Promise<LoopbackTestnet> {
   const testnet = await createDHTTestnet(size, { host: '127.0.0.1' })
   const swarms = new Set<Hyperswarm>()
-  const createNode = (opts: DHTOptions = {}) =>
-    testnet.createNode({ host: '127.0.0.1', firewalled: false, ...opts })
+  const createNode = (opts: DHTOptions = {}) => {
+    const node = testnet.createNode({ host: '127.0.0.1', firewalled: false, ...opts })
+    // hyperdht's testnet keeps every node it made in `nodes` until the testnet is destroyed, so a
+    // test making and destroying a swarm per cycle would hold every departed DHT node (~25 KiB
+    // each, with its UDX sockets and routing table): let a destroyed node go.
+    node.once('close', () => {
+      const i = testnet.nodes.indexOf(node)
+      if (i !== -1) testnet.nodes.splice(i, 1)
+    })
+    return node
+  }
   return {
     bootstrap: testnet.bootstrap,
     createNode,
     swarm(opts: HyperswarmOptions = {}) {
       const swarm = new Hyperswarm({ dht: createNode(), ...opts })
       swarms.add(swarm)
-      swarm.once('close', () => swarms.delete(swarm))
+      // Hyperswarm emits no 'close'; destroying it destroys its DHT node last, which does.
+      swarm.dht.once('close', () => swarms.delete(swarm))
       return swarm
     },
     async destroy() {

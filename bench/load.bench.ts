@@ -1,0 +1,106 @@
+// Load: LOAD_SDKS (32) SDKs in this one process (the machine has 2 shared cores: child processes
+// would only add more event loops competing for them) on one loopback testnet share one drive (a
+// small file and a 1 MiB one) and one gossip set, in a full mesh: every SDK announces the drive's
+// discovery key, so each one connects to every other one, not only to the writer. Printed: time
+// from the first write until every SDK read both files, listed every gossip key and holds a
+// connection to each of the other SDKs; bytes sent over those connections (UDX payload); and
+// that no remote key has two connections. The row passes within 60 s (ratio = 60 s / time).
+import b4a from '../packages/sdk/node_modules/b4a/index.js'
+import { report } from './lib.ts'
+import { createSDK, type SDK } from '../packages/sdk/dist/index.js'
+import { Networker } from '../packages/networker/dist/index.js'
+import { createTestnet, eventually } from '../packages/test-utils/dist/index.js'
+
+const N = Number(process.env.LOAD_SDKS || 32)
+const LIMIT_MS = 60_000
+const BIG = b4a.alloc(1024 * 1024, 'load ')
+
+function bytesSent(net: Networker): number {
+  let sum = 0
+  for (const peer of net.peers) {
+    const raw: unknown = peer.stream.rawStream
+    if (typeof raw === 'object' && raw !== null && 'bytesTransmitted' in raw) {
+      sum += Number(raw.bytesTransmitted)
+    }
+  }
+  return sum
+}
+
+const testnet = await createTestnet(3)
+const sdks: SDK[] = []
+const nets: Networker[] = []
+let failure = ''
+try {
+  const made = Date.now()
+  for (let i = 0; i < N; i++) {
+    const sdk = await createSDK({
+      storage: false,
+      networker: (store) => {
+        const net = new Networker(store, { bootstrap: testnet.bootstrap })
+        nets.push(net)
+        return net
+      },
+    })
+    sdks.push(sdk)
+  }
+  console.log(`  ${N} SDKs made in ${Date.now() - made} ms`)
+  const started = Date.now()
+  const drive = sdks[0].Hyperdrive('shared')
+  await drive.put('/hello.txt', 'hello from 0')
+  await drive.put('/big.bin', BIG)
+  const gossips = sdks.map((sdk) => sdk.Gossip())
+  gossips.forEach((g, i) => g.advertise(b4a.alloc(32, i + 1)))
+  // Every reader announces too: a full mesh, not a star around the writer.
+  const copies = sdks.slice(1).map((sdk) => sdk.Hyperdrive(drive.key))
+  const topics = nets.slice(1).map((net) => net.join(drive.discoveryKey))
+  await Promise.all(
+    copies.map(async (copy) => {
+      const hello = await copy.get('/hello.txt')
+      if (!hello || b4a.toString(hello) !== 'hello from 0') throw new Error('wrong /hello.txt')
+      const big = await copy.get('/big.bin')
+      if (!big || !b4a.equals(big, BIG)) throw new Error('wrong /big.bin')
+    }),
+  )
+  const readMs = Date.now() - started
+  await eventually(
+    () =>
+      gossips.every((g) => g.list().length === N) && nets.every((n) => n.peers.length === N - 1),
+    { timeout: LIMIT_MS },
+  ).catch(() => {
+    const conns = nets.map((n) => n.peers.length)
+    failure += `no full mesh or gossip within ${LIMIT_MS} ms (peers per SDK: ${conns.join(',')}). `
+  })
+  const ms = Date.now() - started
+  for (const [i, net] of nets.entries()) {
+    const keys = net.peers.map((p) => b4a.toString(p.remotePublicKey, 'hex'))
+    if (new Set(keys).size !== keys.length) failure += `SDK ${i} has a duplicated connection. `
+  }
+  const conns = nets.reduce((sum, n) => sum + n.peers.length, 0) / 2
+  const bytes = nets.reduce((sum, n) => sum + bytesSent(n), 0)
+  console.log(`  converged in ${ms} ms (drive read by all in ${readMs} ms), ${conns} connections`)
+  report('load', [
+    {
+      name: `load: ${N} SDKs, one drive (1 MiB) + one gossip set, full mesh, time to converge (ms)`,
+      ours: ms,
+      baseline: LIMIT_MS,
+      unit: 'ms',
+      better: 'lower',
+      target: 1,
+      extra: {
+        'drive read by all ms': readMs,
+        connections: conns,
+        'full mesh': (N * (N - 1)) / 2,
+        'MiB sent': Math.round((bytes / 1024 / 1024) * 100) / 100,
+        'KiB sent per connection': Math.round(bytes / 1024 / Math.max(1, conns)),
+      },
+    },
+  ])
+  await Promise.all(topics.map((t) => t.destroy()))
+} finally {
+  await Promise.allSettled(sdks.map((s) => s.close()))
+  await testnet.destroy()
+}
+if (failure) {
+  console.error('load: ' + failure)
+  process.exitCode = 1
+}
