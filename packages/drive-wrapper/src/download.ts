@@ -1,7 +1,10 @@
 // Drive -> folder: a read-only drive writes its files into the folder, then every change that
 // arrives.
+import fs from 'fs'
+import path from 'path'
 import type Hyperdrive from 'hyperdrive'
 import type { HyperdriveWatcher } from 'hyperdrive'
+import { TEMP_FILE } from './ignore.js'
 import { DriveSide, LocalFolder } from './sides.js'
 import { noop, type SyncContext, type SyncStrategy } from './strategy.js'
 
@@ -17,6 +20,10 @@ export class Download implements SyncStrategy {
 
   async start(): Promise<void> {
     const sync = this._sync
+    // A download killed half-way left its partial files under their temporary names, which the
+    // mirror does not see (they are ignored): remove them before the first pass.
+    await removeTempFiles(sync.dir)
+    sync.checkOpen()
     if (sync.live) {
       this._watch = sync.drive.watch('/')
       await this._watch.ready()
@@ -121,5 +128,20 @@ export class Download implements SyncStrategy {
     }
     if (entries.length === 0) return
     sync.synced(await sync.mirror(src, dst, { entries, sizes }))
+  }
+}
+
+/** Removes every `*.<n>.localdrive.tmp` file under `dir` (links are not followed). */
+async function removeTempFiles(dir: string): Promise<void> {
+  let dirents: fs.Dirent[]
+  try {
+    dirents = await fs.promises.readdir(dir, { withFileTypes: true })
+  } catch {
+    return // unreadable: the pass itself reports it
+  }
+  for (const d of dirents) {
+    const filename = path.join(dir, d.name)
+    if (d.isDirectory()) await removeTempFiles(filename)
+    else if (d.isFile() && TEMP_FILE.test(d.name)) await fs.promises.rm(filename).catch(noop)
   }
 }

@@ -7,16 +7,23 @@ export type IgnoreFn = (key: string) => boolean
 export const DAT_FILE = '.dat'
 
 /**
+ * The temporary name an atomic download writes a file under before renaming it (localdrive's
+ * `<name>.<n>.localdrive.tmp`). One a killed process left behind is never uploaded (it is a partial
+ * file) and is removed by the next download into that folder.
+ */
+export const TEMP_FILE = /\.\d+\.localdrive\.tmp$/
+
+/**
  * Compiles ignore patterns into one test on drive paths. Rules, as in `.gitignore`:
  * - a pattern without a `/` matches a file or folder name at any depth (`node_modules`, `*.tmp`);
  * - a pattern with a `/` is anchored at the folder's root (`build/out`, `/notes.txt`);
  * - `*` matches within one name, `?` one character of a name, `**` any number of folders;
  * - a matched folder takes everything inside it; a trailing `/` is allowed and ignored.
- * `.dat` is always ignored.
+ * `.dat` and the temporary files of downloads (`*.localdrive.tmp`) are always ignored.
  */
 export function compileIgnore(patterns: readonly string[] = []): IgnoreFn {
   if (!Array.isArray(patterns)) throw new TypeError('ignore must be an array of patterns')
-  const named: RegExp[] = [exact(DAT_FILE)]
+  const named: RegExp[] = [exact(DAT_FILE), TEMP_FILE]
   const anchored: RegExp[] = []
   for (const raw of patterns) {
     if (typeof raw !== 'string') throw new TypeError('An ignore pattern must be a string')
