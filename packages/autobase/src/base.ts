@@ -2,6 +2,7 @@ import type { Duplex, Readable } from 'stream'
 import Autobase, { type AutobaseHost, type AutoStore } from 'autobase'
 import type Corestore from 'corestore'
 import type Hyperbee from 'hyperbee'
+import type { BaseEvents as SeamBaseEvents, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
   closedError,
@@ -63,13 +64,15 @@ export interface BaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> {
   poll?: number
 }
 
-export interface BaseEvents {
-  update: []
-  writable: []
-  unwritable: []
-  'extension-error': [err: DatSdkError, peer?: PairingPeer]
-  error: [err: Error]
-  close: []
+/** A Base's events (`BaseEvents` in @dat-sdk/interfaces, with blind-pairing's peers). */
+export type BaseEvents = SeamBaseEvents<PairingPeer>
+
+// Typed events, merged into the class below.
+export interface Base<K = Uint8Array, T = Uint8Array, V = unknown> {
+  on<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  once<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  off<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  emit<E extends keyof BaseEvents>(event: E, ...args: BaseEvents[E]): boolean
 }
 
 /**

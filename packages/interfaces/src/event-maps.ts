@@ -62,6 +62,20 @@ export interface MultifeedEvents<F> extends LifecycleEvents {
   'extension-error': [err: SdkError, peer?: MultifeedPeer]
 }
 
+/** `Base`'s events (`@dat-sdk/autobase`); `P` is the peer a pairing error came from. */
+export interface BaseEvents<P = unknown> extends LifecycleEvents {
+  /** The view changed (a local write, or writes that arrived were applied). */
+  update: []
+  /** This peer became a writer. */
+  writable: []
+  /** This peer was removed as a writer. */
+  unwritable: []
+  /** A pairing peer sent something that did not decode (`BAD_MESSAGE`). */
+  'extension-error': [err: SdkError, peer?: P]
+  /** Autobase failed underneath (emitted only while someone listens). */
+  error: [err: Error]
+}
+
 /** How far a folder sync pass has got: files and bytes done, and the pass's totals. */
 export interface SyncProgress {
   files: number

@@ -34,6 +34,7 @@ export type {
   NetworkerEvents,
   GossipEvents,
   MultifeedEvents,
+  BaseEvents,
   MultifeedPeer,
   FolderSyncEvents,
   SyncProgress,
