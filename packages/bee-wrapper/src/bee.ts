@@ -10,7 +10,7 @@ import {
   type KeyLike,
   type Store,
 } from '@dat-sdk/store'
-import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
+import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
 import Hyperbee from 'hyperbee'
 import type {
   HyperbeeBatch,
@@ -27,7 +27,6 @@ import type {
   HyperbeeReadStream,
   HyperbeeWatcher,
 } from 'hyperbee'
-import ReadyResource from 'ready-resource'
 import { toHyperbeeEncoding, type BeeEncoding } from './encoding.js'
 
 export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
@@ -180,21 +179,17 @@ function closedError(cause?: unknown): DatSdkError {
  * nothing for a fresh one) and closes it on `close()`. `new Bee(hypercore | core | hyperbee, opts?)`
  * wraps one you have: the Bee works on a session of it and never closes what it was handed.
  */
-export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
+export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
   /** The raw Hyperbee, for what this wrapper does not cover. */
   readonly hyperbee: Hyperbee<K, V>
   readonly extensions: readonly string[]
 
   /** Raw bees and sessions this Bee made and closes, last first. */
   private readonly _owned: Array<{ close(): Promise<void> }> = []
-  /** Peers and extensions, on a session of the bee's core; a view borrows its parent's. */
-  private readonly _core: Core<unknown>
-  private readonly _ownsCore: boolean
   private readonly _parent: Bee<unknown, unknown> | null
   private readonly _main: Hyperbee<unknown, unknown>
   private readonly _steps: SubStep[]
   private readonly _children = new Set<{ close(): Promise<void> }>()
-  private readonly _unforward: () => void
 
   constructor(source: Hyperbee<K, V> | Hypercore<unknown> | Core<unknown>, opts?: BeeOptions<K, V>)
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts?: BeeOptions<K, V>)
@@ -248,45 +243,12 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
       )
     }
     this.extensions = [...(opts.extensions ?? [])]
-    if (view) {
-      this._parent = view.parent
-      this._core = view.parent._core
-      this._ownsCore = false
-      this._main = view.main
-      this._steps = view.steps
-    } else {
-      this._parent = null
-      // A session of the bee's core of our own, so two Bees over one core do not collide.
-      this._core = new Core(this.hyperbee.core.session(), { extensions: [...this.extensions] })
-      this._ownsCore = true
-      this._main = this.hyperbee
-      this._steps = []
-    }
-    this._unforward = this._forward(this._core)
+    this._parent = view ? view.parent : null
+    this._main = view ? view.main : this.hyperbee
+    this._steps = view ? view.steps : []
+    // Peers and extensions, on a session of the bee's core; a view borrows its parent's Core.
+    this._hostCore(view ? view.parent._core : this.hyperbee.core, this.extensions)
     this.ready().catch(noop)
-  }
-
-  /** Passes the Core's events on as this Bee's; returns what undoes it. */
-  private _forward(core: Core<unknown>): () => void {
-    const onPeerAdd = (peer: Peer) => this.emit('peer-add', peer)
-    const onPeerRemove = (peer: Peer) => this.emit('peer-remove', peer)
-    const onExtension = (name: string, message: Uint8Array, peer: Peer) =>
-      this.emit('extension', name, message, peer)
-    const onExtensionError = (err: DatSdkError, peer?: Peer) =>
-      this.emit('extension-error', err, peer)
-    const onAppend = () => this.emit('append')
-    core.on('peer-add', onPeerAdd)
-    core.on('peer-remove', onPeerRemove)
-    core.on('extension', onExtension)
-    core.on('extension-error', onExtensionError)
-    core.on('append', onAppend)
-    return () => {
-      core.off('peer-add', onPeerAdd)
-      core.off('peer-remove', onPeerRemove)
-      core.off('extension', onExtension)
-      core.off('extension-error', onExtensionError)
-      core.off('append', onAppend)
-    }
   }
 
   protected override async _open(): Promise<void> {
@@ -296,9 +258,8 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
   }
 
   protected override async _close(): Promise<void> {
-    this._unforward()
     await Promise.allSettled([...this._children].map((c) => c.close()))
-    if (this._ownsCore) await this._core.close().catch(noop)
+    await this._closeHostedCore()
     for (const owned of this._owned.reverse()) await owned.close().catch(noop)
   }
 
@@ -307,7 +268,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
     return false
   }
 
-  private _check(): void {
+  protected _check(): void {
     if (this._isClosed()) throw closedError()
   }
 
@@ -516,33 +477,6 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
             })
       return this._adopt(watcher)
     })
-  }
-
-  // ---- peers and extensions --------------------------------------------------------------------
-
-  /** The peers replicating this bee's core right now. */
-  peers(): Peer[] {
-    this._check()
-    return this._core.peers()
-  }
-
-  /**
-   * Registers an extension message type on the bee's core: messages are encoded with `encoding`
-   * (binary by default); one that fails to decode, or an `onmessage` that throws, reaches
-   * `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
-   */
-  registerExtension<M = Uint8Array>(
-    name: string,
-    handlers: ExtensionHandlers<M> = {},
-  ): Extension<M> {
-    this._check()
-    return this._core.registerExtension<M>(name, handlers)
-  }
-
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
-  extension(name: string, message: unknown): void {
-    this._check()
-    this._core.extension(name, message)
   }
 }
 
