@@ -12,75 +12,32 @@ import {
 } from '@dat-sdk/store'
 import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
 import Hyperbee from 'hyperbee'
+import type { HyperbeeEncoding, HyperbeeGetOptions, HyperbeeHistoryOptions } from 'hyperbee'
+import type { HyperbeeDelOptions, HyperbeePutOptions } from 'hyperbee'
+import { toHyperbeeEncoding } from './encoding.js'
+import {
+  closedError,
+  isCore,
+  isHyperbee,
+  isHypercore,
+  isSessionClosedError,
+  openRaw,
+} from './shapes.js'
 import type {
-  HyperbeeBatch,
-  HyperbeeDelOptions,
-  HyperbeeDiffEntry,
-  HyperbeeEncoding,
-  HyperbeeEntry,
-  HyperbeeEntryWatcher,
-  HyperbeeGetOptions,
-  HyperbeeHistoryEntry,
-  HyperbeeHistoryOptions,
-  HyperbeePutOptions,
-  HyperbeeRange,
-  HyperbeeReadStream,
-  HyperbeeWatcher,
-} from 'hyperbee'
-import { toHyperbeeEncoding, type BeeEncoding } from './encoding.js'
+  BeeBatch,
+  BeeDiffEntry,
+  BeeEntry,
+  BeeEntryWatcher,
+  BeeEvents,
+  BeeHistoryEntry,
+  BeeOptions,
+  BeeRange,
+  BeeReadStream,
+  BeeWatcher,
+  SubOptions,
+} from './types.js'
 
-export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
-  /** How keys are stored (default `'binary'`). Keys sort by their encoded bytes. */
-  keyEncoding?: BeeEncoding<K>
-  /** How values are stored (default `'binary'`). */
-  valueEncoding?: BeeEncoding<V>
-  /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
-  extensions?: string[]
-}
-
-export interface SubOptions<K, V> {
-  /** The sub's key encoding (default: this bee's). */
-  keyEncoding?: BeeEncoding<K>
-  /** The sub's value encoding (default: this bee's). */
-  valueEncoding?: BeeEncoding<V>
-  /** What separates the prefix from the keys (default a 0x00 byte, as hyperbee's). */
-  sep?: string
-}
-
-/** One entry: `seq` is the index of the block it was written in. */
-export type BeeEntry<K, V> = HyperbeeEntry<K, V>
-/** `gt` / `gte` / `lt` / `lte` bounds (in key order, by encoded bytes), `limit`, `reverse`. */
-export type BeeRange<K> = HyperbeeRange<K>
-/** One put or del of the history, in order. */
-export type BeeHistoryEntry<K, V> = HyperbeeHistoryEntry<K, V>
-/** A key that differs between two versions: `left` here, `right` there (null: absent). */
-export type BeeDiffEntry<K, V> = HyperbeeDiffEntry<K, V>
-/** A streamx readable; iterate it with `for await`. */
-export type BeeReadStream<T> = HyperbeeReadStream<T>
-/** Writes collected and applied at once by `flush()`. */
-export type BeeBatch<K, V> = HyperbeeBatch<K, V>
-/** Yields `[current, previous]` raw snapshots (closed by the watcher) after each change in range. */
-export type BeeWatcher<K, V> = HyperbeeWatcher<K, V>
-/** Emits `'update'` when the key's entry changes; `node` is the entry now. */
-export type BeeEntryWatcher<K, V> = HyperbeeEntryWatcher<K, V>
-export type {
-  HyperbeeGetOptions as BeeGetOptions,
-  HyperbeePutOptions as BeePutOptions,
-  HyperbeeDelOptions as BeeDelOptions,
-  HyperbeeHistoryOptions as BeeHistoryOptions,
-}
-
-/** A Bee's events: the same as a `Core`'s, for the bee's core. */
-export interface BeeEvents {
-  'peer-add': (peer: Peer) => void
-  'peer-remove': (peer: Peer) => void
-  extension: (name: string, message: Uint8Array, peer: Peer) => void
-  'extension-error': (err: DatSdkError, peer?: Peer) => void
-  /** The bee has a new version (a local write, or one that arrived). */
-  append: () => void
-  ready: () => void
-  close: () => void
-}
+export type * from './types.js'
 
 // Named bees live in their own namespace, apart from named cores and drives: `new Bee(store, 'x')`,
 // `store.get('x')` and `new Drive(store, 'x')` are three things with three keys.
@@ -114,60 +71,6 @@ interface ViewOptions<K, V> extends BeeOptions<K, V> {
 
 function isViewOptions<K, V>(opts: BeeOptions<K, V>): opts is ViewOptions<K, V> {
   return VIEW_SOURCE in opts
-}
-
-function isHyperbee<K, V>(value: object): value is Hyperbee<K, V> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.sub === 'function' &&
-    typeof v.checkout === 'function' &&
-    typeof v.createHistoryStream === 'function' &&
-    typeof v.getAndWatch === 'function' &&
-    typeof v.core === 'object'
-  )
-}
-
-function isCore(value: unknown): value is Core<unknown> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.peers === 'function' &&
-    typeof v.registerExtension === 'function' &&
-    typeof v.hypercore === 'object' &&
-    v.hypercore !== null
-  )
-}
-
-function isHypercore(value: unknown): value is Hypercore<unknown> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.registerExtension === 'function' &&
-    typeof v.session === 'function' &&
-    typeof v.append === 'function' &&
-    typeof v.findingPeers === 'function'
-  )
-}
-
-/** A raw bee on `core`, with the encodings of `opts` (closing the raw bee closes `core`). */
-function openRaw<K, V>(core: Hypercore<unknown>, opts: BeeOptions<K, V>): Hyperbee<K, V> {
-  return new Hyperbee<K, V>(core, {
-    keyEncoding: toHyperbeeEncoding(opts.keyEncoding),
-    valueEncoding: toHyperbeeEncoding(opts.valueEncoding),
-  })
-}
-
-function isSessionClosedError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return code === 'SESSION_CLOSED' || code === 'SESSION_NOT_WRITABLE_CLOSED'
-}
-
-function closedError(cause?: unknown): DatSdkError {
-  return new DatSdkError('CLOSED', 'The bee is closed', cause ? { cause } : undefined)
 }
 
 /**
