@@ -10,78 +10,34 @@ import {
   type KeyLike,
   type Store,
 } from '@dat-sdk/store'
-import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
+import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
 import Hyperbee from 'hyperbee'
+import type { HyperbeeEncoding, HyperbeeGetOptions, HyperbeeHistoryOptions } from 'hyperbee'
+import type { HyperbeeDelOptions, HyperbeePutOptions } from 'hyperbee'
+import { toHyperbeeEncoding } from './encoding.js'
+import {
+  closedError,
+  isCore,
+  isHyperbee,
+  isHypercore,
+  isSessionClosedError,
+  openRaw,
+} from './shapes.js'
 import type {
-  HyperbeeBatch,
-  HyperbeeDelOptions,
-  HyperbeeDiffEntry,
-  HyperbeeEncoding,
-  HyperbeeEntry,
-  HyperbeeEntryWatcher,
-  HyperbeeGetOptions,
-  HyperbeeHistoryEntry,
-  HyperbeeHistoryOptions,
-  HyperbeePutOptions,
-  HyperbeeRange,
-  HyperbeeReadStream,
-  HyperbeeWatcher,
-} from 'hyperbee'
-import ReadyResource from 'ready-resource'
-import { toHyperbeeEncoding, type BeeEncoding } from './encoding.js'
+  BeeBatch,
+  BeeDiffEntry,
+  BeeEntry,
+  BeeEntryWatcher,
+  BeeEvents,
+  BeeHistoryEntry,
+  BeeOptions,
+  BeeRange,
+  BeeReadStream,
+  BeeWatcher,
+  SubOptions,
+} from './types.js'
 
-export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
-  /** How keys are stored (default `'binary'`). Keys sort by their encoded bytes. */
-  keyEncoding?: BeeEncoding<K>
-  /** How values are stored (default `'binary'`). */
-  valueEncoding?: BeeEncoding<V>
-  /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
-  extensions?: string[]
-}
-
-export interface SubOptions<K, V> {
-  /** The sub's key encoding (default: this bee's). */
-  keyEncoding?: BeeEncoding<K>
-  /** The sub's value encoding (default: this bee's). */
-  valueEncoding?: BeeEncoding<V>
-  /** What separates the prefix from the keys (default a 0x00 byte, as hyperbee's). */
-  sep?: string
-}
-
-/** One entry: `seq` is the index of the block it was written in. */
-export type BeeEntry<K, V> = HyperbeeEntry<K, V>
-/** `gt` / `gte` / `lt` / `lte` bounds (in key order, by encoded bytes), `limit`, `reverse`. */
-export type BeeRange<K> = HyperbeeRange<K>
-/** One put or del of the history, in order. */
-export type BeeHistoryEntry<K, V> = HyperbeeHistoryEntry<K, V>
-/** A key that differs between two versions: `left` here, `right` there (null: absent). */
-export type BeeDiffEntry<K, V> = HyperbeeDiffEntry<K, V>
-/** A streamx readable; iterate it with `for await`. */
-export type BeeReadStream<T> = HyperbeeReadStream<T>
-/** Writes collected and applied at once by `flush()`. */
-export type BeeBatch<K, V> = HyperbeeBatch<K, V>
-/** Yields `[current, previous]` raw snapshots (closed by the watcher) after each change in range. */
-export type BeeWatcher<K, V> = HyperbeeWatcher<K, V>
-/** Emits `'update'` when the key's entry changes; `node` is the entry now. */
-export type BeeEntryWatcher<K, V> = HyperbeeEntryWatcher<K, V>
-export type {
-  HyperbeeGetOptions as BeeGetOptions,
-  HyperbeePutOptions as BeePutOptions,
-  HyperbeeDelOptions as BeeDelOptions,
-  HyperbeeHistoryOptions as BeeHistoryOptions,
-}
-
-/** A Bee's events: the same as a `Core`'s, for the bee's core. */
-export interface BeeEvents {
-  'peer-add': (peer: Peer) => void
-  'peer-remove': (peer: Peer) => void
-  extension: (name: string, message: Uint8Array, peer: Peer) => void
-  'extension-error': (err: DatSdkError, peer?: Peer) => void
-  /** The bee has a new version (a local write, or one that arrived). */
-  append: () => void
-  ready: () => void
-  close: () => void
-}
+export type * from './types.js'
 
 // Named bees live in their own namespace, apart from named cores and drives: `new Bee(store, 'x')`,
 // `store.get('x')` and `new Drive(store, 'x')` are three things with three keys.
@@ -117,60 +73,6 @@ function isViewOptions<K, V>(opts: BeeOptions<K, V>): opts is ViewOptions<K, V> 
   return VIEW_SOURCE in opts
 }
 
-function isHyperbee<K, V>(value: object): value is Hyperbee<K, V> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.sub === 'function' &&
-    typeof v.checkout === 'function' &&
-    typeof v.createHistoryStream === 'function' &&
-    typeof v.getAndWatch === 'function' &&
-    typeof v.core === 'object'
-  )
-}
-
-function isCore(value: unknown): value is Core<unknown> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.peers === 'function' &&
-    typeof v.registerExtension === 'function' &&
-    typeof v.hypercore === 'object' &&
-    v.hypercore !== null
-  )
-}
-
-function isHypercore(value: unknown): value is Hypercore<unknown> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.registerExtension === 'function' &&
-    typeof v.session === 'function' &&
-    typeof v.append === 'function' &&
-    typeof v.findingPeers === 'function'
-  )
-}
-
-/** A raw bee on `core`, with the encodings of `opts` (closing the raw bee closes `core`). */
-function openRaw<K, V>(core: Hypercore<unknown>, opts: BeeOptions<K, V>): Hyperbee<K, V> {
-  return new Hyperbee<K, V>(core, {
-    keyEncoding: toHyperbeeEncoding(opts.keyEncoding),
-    valueEncoding: toHyperbeeEncoding(opts.valueEncoding),
-  })
-}
-
-function isSessionClosedError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return code === 'SESSION_CLOSED' || code === 'SESSION_NOT_WRITABLE_CLOSED'
-}
-
-function closedError(cause?: unknown): DatSdkError {
-  return new DatSdkError('CLOSED', 'The bee is closed', cause ? { cause } : undefined)
-}
-
 /**
  * A Hyperbee (a B-tree key-value database on one hypercore) with the SDK's conveniences: open it
  * from a store by name or key, keys and values typed by their encodings, and peers and extension
@@ -180,21 +82,17 @@ function closedError(cause?: unknown): DatSdkError {
  * nothing for a fresh one) and closes it on `close()`. `new Bee(hypercore | core | hyperbee, opts?)`
  * wraps one you have: the Bee works on a session of it and never closes what it was handed.
  */
-export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
+export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
   /** The raw Hyperbee, for what this wrapper does not cover. */
   readonly hyperbee: Hyperbee<K, V>
   readonly extensions: readonly string[]
 
   /** Raw bees and sessions this Bee made and closes, last first. */
   private readonly _owned: Array<{ close(): Promise<void> }> = []
-  /** Peers and extensions, on a session of the bee's core; a view borrows its parent's. */
-  private readonly _core: Core<unknown>
-  private readonly _ownsCore: boolean
   private readonly _parent: Bee<unknown, unknown> | null
   private readonly _main: Hyperbee<unknown, unknown>
   private readonly _steps: SubStep[]
   private readonly _children = new Set<{ close(): Promise<void> }>()
-  private readonly _unforward: () => void
 
   constructor(source: Hyperbee<K, V> | Hypercore<unknown> | Core<unknown>, opts?: BeeOptions<K, V>)
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts?: BeeOptions<K, V>)
@@ -248,45 +146,12 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
       )
     }
     this.extensions = [...(opts.extensions ?? [])]
-    if (view) {
-      this._parent = view.parent
-      this._core = view.parent._core
-      this._ownsCore = false
-      this._main = view.main
-      this._steps = view.steps
-    } else {
-      this._parent = null
-      // A session of the bee's core of our own, so two Bees over one core do not collide.
-      this._core = new Core(this.hyperbee.core.session(), { extensions: [...this.extensions] })
-      this._ownsCore = true
-      this._main = this.hyperbee
-      this._steps = []
-    }
-    this._unforward = this._forward(this._core)
+    this._parent = view ? view.parent : null
+    this._main = view ? view.main : this.hyperbee
+    this._steps = view ? view.steps : []
+    // Peers and extensions, on a session of the bee's core; a view borrows its parent's Core.
+    this._hostCore(view ? view.parent._core : this.hyperbee.core, this.extensions)
     this.ready().catch(noop)
-  }
-
-  /** Passes the Core's events on as this Bee's; returns what undoes it. */
-  private _forward(core: Core<unknown>): () => void {
-    const onPeerAdd = (peer: Peer) => this.emit('peer-add', peer)
-    const onPeerRemove = (peer: Peer) => this.emit('peer-remove', peer)
-    const onExtension = (name: string, message: Uint8Array, peer: Peer) =>
-      this.emit('extension', name, message, peer)
-    const onExtensionError = (err: DatSdkError, peer?: Peer) =>
-      this.emit('extension-error', err, peer)
-    const onAppend = () => this.emit('append')
-    core.on('peer-add', onPeerAdd)
-    core.on('peer-remove', onPeerRemove)
-    core.on('extension', onExtension)
-    core.on('extension-error', onExtensionError)
-    core.on('append', onAppend)
-    return () => {
-      core.off('peer-add', onPeerAdd)
-      core.off('peer-remove', onPeerRemove)
-      core.off('extension', onExtension)
-      core.off('extension-error', onExtensionError)
-      core.off('append', onAppend)
-    }
   }
 
   protected override async _open(): Promise<void> {
@@ -296,9 +161,8 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
   }
 
   protected override async _close(): Promise<void> {
-    this._unforward()
     await Promise.allSettled([...this._children].map((c) => c.close()))
-    if (this._ownsCore) await this._core.close().catch(noop)
+    await this._closeHostedCore()
     for (const owned of this._owned.reverse()) await owned.close().catch(noop)
   }
 
@@ -307,7 +171,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
     return false
   }
 
-  private _check(): void {
+  protected _check(): void {
     if (this._isClosed()) throw closedError()
   }
 
@@ -516,33 +380,6 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends ReadyResource {
             })
       return this._adopt(watcher)
     })
-  }
-
-  // ---- peers and extensions --------------------------------------------------------------------
-
-  /** The peers replicating this bee's core right now. */
-  peers(): Peer[] {
-    this._check()
-    return this._core.peers()
-  }
-
-  /**
-   * Registers an extension message type on the bee's core: messages are encoded with `encoding`
-   * (binary by default); one that fails to decode, or an `onmessage` that throws, reaches
-   * `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
-   */
-  registerExtension<M = Uint8Array>(
-    name: string,
-    handlers: ExtensionHandlers<M> = {},
-  ): Extension<M> {
-    this._check()
-    return this._core.registerExtension<M>(name, handlers)
-  }
-
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
-  extension(name: string, message: unknown): void {
-    this._check()
-    this._core.extension(name, message)
   }
 }
 

@@ -1,5 +1,4 @@
 import crypto from 'crypto'
-import { EventEmitter } from 'events'
 import fs from 'fs'
 import path from 'path'
 import {
@@ -15,7 +14,8 @@ import {
   type Store,
   layout,
 } from '@dat-sdk/store'
-import { Core, type Extension, type ExtensionHandlers, type Peer } from '@dat-sdk/core-wrapper'
+import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
+import Hyperbee from 'hyperbee'
 import Hyperdrive from 'hyperdrive'
 import type {
   DownloadHandle,
@@ -27,8 +27,7 @@ import type {
   StreamxReadable,
   StreamxWritable,
 } from 'hyperdrive'
-import type { DriveEvents as SeamDriveEvents, ExtensionHost, Listener } from '@dat-sdk/interfaces'
-import ReadyResource from 'ready-resource'
+import type { DriveEvents as SeamDriveEvents, Listener } from '@dat-sdk/interfaces'
 import { DAT_FILE } from './ignore.js'
 import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
 
@@ -64,15 +63,12 @@ export type { PutOptions, ReadStreamOptions }
 const PARENT_CORE = Symbol('parent core')
 
 interface CheckoutOptions extends DriveOptions {
-  [PARENT_CORE]: Core
+  [PARENT_CORE]: Core<unknown>
 }
 
 function isCheckoutOptions(opts: DriveOptions): opts is CheckoutOptions {
   return PARENT_CORE in opts
 }
-
-/** The Core events a Drive passes on. */
-const FORWARDED = ['peer-add', 'peer-remove', 'extension', 'extension-error', 'append'] as const
 
 /** A Drive's events: the same as a `Core`'s, for the drive's db core. */
 export type DriveEvents = SeamDriveEvents<Peer>
@@ -104,10 +100,30 @@ function folderKey(folder: string): Uint8Array | null {
 }
 
 /**
+ * A Hyperdrive whose db core opens, through `Store.get()`, on the key `key` resolves to (a key
+ * read from DNS, say): the drive is there at once and its `ready()` rejects if the key does. The
+ * db core is the store's like any other: in `store.cores()`, and announced by its `'core'` event.
+ */
+function openOnKeyPromise(store: Store, key: Promise<KeyLike>, opts: DriveOptions): Hyperdrive {
+  const encryptionKey = opts.encryptionKey
+  const core = store.get({ key }, { exclusive: true, ...(encryptionKey ? { encryptionKey } : {}) })
+  // The db as Hyperdrive makes its own (its `_db` option), on the core the store opened.
+  const db = new Hyperbee<string, unknown>(core, {
+    keyEncoding: 'utf-8',
+    valueEncoding: 'json',
+    metadata: { contentFeed: null },
+  })
+  return new Hyperdrive(store.corestore.session(), null, {
+    encryptionKey: encryptionKey ?? null,
+    _db: db,
+  })
+}
+
+/**
  * A Hyperdrive with the SDK's conveniences: open it from a store by key, name or folder, typed
  * file calls, peers and extension messages on its db core, and a folder that stays in sync.
  */
-export class Drive extends ReadyResource implements ExtensionHost<Peer> {
+export class Drive extends CoreHost {
   /** The raw Hyperdrive, for what this wrapper does not cover. */
   readonly hyperdrive: Hyperdrive
   /** The folder this drive was opened from (`new Drive(store, './dir')`), or null. */
@@ -116,27 +132,32 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
 
   private readonly _ownsDrive: boolean
   private readonly _syncs = new Set<FolderSync>()
-  /** Peers and extensions, on a session of the db core; a checkout borrows its drive's. */
-  private readonly _core: Core
-  private readonly _ownsCore: boolean
 
   constructor(hyperdrive: Hyperdrive, opts?: DriveOptions)
+  constructor(store: Store, ref: Promise<KeyLike>, opts?: DriveOptions)
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts?: DriveOptions)
   constructor(
     storeOrDrive: Store | Corestore | Hyperdrive,
-    refOrOpts?: KeyLike | null | DriveOptions,
+    refOrOpts?: KeyLike | Promise<KeyLike> | null | DriveOptions,
     maybeOpts?: DriveOptions,
   ) {
     super()
     let opts: DriveOptions
     let folder: string | null = null
-    let parentCore: Core | null = null
+    let parentCore: Core<unknown> | null = null
     if (isHyperdrive(storeOrDrive)) {
       opts = (refOrOpts as DriveOptions | undefined) ?? {}
       this.hyperdrive = storeOrDrive
       parentCore = isCheckoutOptions(opts) ? opts[PARENT_CORE] : null
       // A hyperdrive handed in is the caller's; a checkout's snapshot was made for this Drive.
       this._ownsDrive = parentCore !== null
+    } else if (refOrOpts instanceof Promise) {
+      opts = maybeOpts ?? {}
+      if (!isStore(storeOrDrive)) {
+        throw new TypeError('new Drive(store, keyPromise) takes a Store (it opens the db core)')
+      }
+      this.hyperdrive = openOnKeyPromise(storeOrDrive, refOrOpts, opts)
+      this._ownsDrive = true
     } else {
       opts = maybeOpts ?? {}
       let corestore: Corestore
@@ -167,23 +188,8 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
     }
     this.folder = folder
     this.extensions = [...(opts.extensions ?? [])]
-    if (parentCore) {
-      this._core = parentCore
-      this._ownsCore = false
-    } else {
-      // A session of the db core of our own, so two Drives over one hyperdrive do not collide.
-      this._core = new Core(this.hyperdrive.core.session(), {
-        extensions: [...this.extensions],
-        closeHypercore: true,
-      })
-      this._ownsCore = true
-      const core = this._core as unknown as EventEmitter
-      for (const event of FORWARDED) {
-        core.on(event, (...args: unknown[]) =>
-          EventEmitter.prototype.emit.call(this, event, ...args),
-        )
-      }
-    }
+    // Peers and extensions, on a session of the db core; a checkout borrows its drive's Core.
+    this._hostCore(parentCore ?? this.hyperdrive.core, this.extensions)
     this.ready().catch(noop)
   }
 
@@ -194,11 +200,11 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
 
   protected override async _close(): Promise<void> {
     await Promise.allSettled([...this._syncs].map((s) => s.close()))
-    if (this._ownsCore) await this._core.close().catch(noop)
+    await this._closeHostedCore()
     if (this._ownsDrive) await this.hyperdrive.close()
   }
 
-  private _check(): void {
+  protected _check(): void {
     if (this.closing) throw new DatSdkError('CLOSED', 'The drive is closed')
   }
 
@@ -364,33 +370,6 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
   download(path = '/'): DownloadHandle {
     this._check()
     return this.hyperdrive.download(path)
-  }
-
-  // ---- peers and extensions --------------------------------------------------------------------
-
-  /** The peers replicating this drive (its db core) right now. */
-  peers(): Peer[] {
-    this._check()
-    return this._core.peers()
-  }
-
-  /**
-   * Registers an extension message type on the drive's db core: messages are encoded with
-   * `encoding` (binary by default); one that fails to decode, or an `onmessage` that throws,
-   * reaches `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
-   */
-  registerExtension<M = Uint8Array>(
-    name: string,
-    handlers: ExtensionHandlers<M> = {},
-  ): Extension<M> {
-    this._check()
-    return this._core.registerExtension<M>(name, handlers)
-  }
-
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
-  extension(name: string, message: unknown): void {
-    this._check()
-    this._core.extension(name, message)
   }
 
   // ---- folders -------------------------------------------------------------------------------

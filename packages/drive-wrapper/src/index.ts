@@ -2,6 +2,7 @@
 /// <reference path="../types/localdrive.d.ts" preserve="true" />
 /// <reference path="../types/mirror-drive.d.ts" preserve="true" />
 /// <reference path="../types/localwatch.d.ts" preserve="true" />
+/// <reference path="../../bee-wrapper/types/hyperbee.d.ts" preserve="true" />
 export {
   Drive,
   type DriveOptions,

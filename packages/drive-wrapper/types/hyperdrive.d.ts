@@ -3,6 +3,7 @@ declare module 'hyperdrive' {
   import ReadyResource from 'ready-resource'
   import type Corestore from 'corestore'
   import type Hypercore from 'hypercore'
+  import type Hyperbee from 'hyperbee'
   import type { EventEmitter } from 'node:events'
 
   /** Where a file's bytes live in the drive's blobs core. */
@@ -72,6 +73,12 @@ declare module 'hyperdrive' {
     onwait?: (index: number, core: Hypercore) => void
     active?: boolean
     compat?: boolean
+    /**
+     * The db (a Hyperbee with utf-8 keys and json values, `metadata: { contentFeed: null }`) to
+     * use instead of one on `corestore.get({ key } | { name: 'db' })`: Hyperdrive's own option for
+     * its sessions, used by `new Drive(store, keyPromise)` to open the db core through the Store.
+     */
+    _db?: Hyperbee<string, unknown>
   }
 
   export interface ListOptions {

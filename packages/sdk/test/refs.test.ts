@@ -149,6 +149,42 @@ test('a core opened by hyper://domain goes through Store.get: in store.cores(), 
   }
 })
 
+test('a drive opened by hyper://domain goes through Store.get: in store.cores(), fires core, reads', async () => {
+  const t = teardown()
+  try {
+    const a = await sdkOn(t)
+    const b = await sdkOn(t)
+    const source = a.Hyperdrive()
+    await source.put('/hello.txt', 'by name')
+    await a.flush(source)
+    dns.records.set('_dnslink.drive.example', [{ text: `dnslink=/hyper/${toHex(source.key!)}` }])
+    const seen: Uint8Array[] = []
+    b.store.on('core', (c) => seen.push(c.key!))
+    const remote = b.Hyperdrive('hyper://drive.example')
+    assert.is(b.Hyperdrive('hyper://drive.example'), remote, 'same domain, same drive')
+    await remote.ready()
+    assert.ok(b4a.equals(remote.key!, source.key!), 'the drive opened on the key DNS gave')
+    assert.ok(
+      seen.some((k) => b4a.equals(k, source.key!)),
+      "the store's 'core' fired for its db core",
+    )
+    assert.ok(
+      b.store.cores().some((c) => b4a.equals(c.key!, source.key!)),
+      'store.cores() lists its db core',
+    )
+    assert.is(
+      b4a.toString((await remote.get('/hello.txt', { wait: true, timeout: 20_000 }))!),
+      'by name',
+    )
+    await remote.close()
+    await eventually(() => !b.store.cores().some((c) => b4a.equals(c.key!, source.key!)), {
+      message: 'closing the drive to take its db core out of store.cores()',
+    })
+  } finally {
+    await t.run()
+  }
+})
+
 test('a domain with no record: resolveName and ready() are NAME_NOT_FOUND', async () => {
   const t = teardown()
   try {

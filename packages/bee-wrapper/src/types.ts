@@ -1,0 +1,71 @@
+// The public types of a Bee: its options, what its reads give, and its events.
+import type { DatSdkError } from '@dat-sdk/store'
+import type { Peer } from '@dat-sdk/core-wrapper'
+import type {
+  HyperbeeBatch,
+  HyperbeeDelOptions,
+  HyperbeeDiffEntry,
+  HyperbeeEntry,
+  HyperbeeEntryWatcher,
+  HyperbeeGetOptions,
+  HyperbeeHistoryEntry,
+  HyperbeeHistoryOptions,
+  HyperbeePutOptions,
+  HyperbeeRange,
+  HyperbeeReadStream,
+  HyperbeeWatcher,
+} from 'hyperbee'
+import type { BeeEncoding } from './encoding.js'
+
+export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
+  /** How keys are stored (default `'binary'`). Keys sort by their encoded bytes. */
+  keyEncoding?: BeeEncoding<K>
+  /** How values are stored (default `'binary'`). */
+  valueEncoding?: BeeEncoding<V>
+  /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
+  extensions?: string[]
+}
+
+export interface SubOptions<K, V> {
+  /** The sub's key encoding (default: this bee's). */
+  keyEncoding?: BeeEncoding<K>
+  /** The sub's value encoding (default: this bee's). */
+  valueEncoding?: BeeEncoding<V>
+  /** What separates the prefix from the keys (default a 0x00 byte, as hyperbee's). */
+  sep?: string
+}
+
+/** One entry: `seq` is the index of the block it was written in. */
+export type BeeEntry<K, V> = HyperbeeEntry<K, V>
+/** `gt` / `gte` / `lt` / `lte` bounds (in key order, by encoded bytes), `limit`, `reverse`. */
+export type BeeRange<K> = HyperbeeRange<K>
+/** One put or del of the history, in order. */
+export type BeeHistoryEntry<K, V> = HyperbeeHistoryEntry<K, V>
+/** A key that differs between two versions: `left` here, `right` there (null: absent). */
+export type BeeDiffEntry<K, V> = HyperbeeDiffEntry<K, V>
+/** A streamx readable; iterate it with `for await`. */
+export type BeeReadStream<T> = HyperbeeReadStream<T>
+/** Writes collected and applied at once by `flush()`. */
+export type BeeBatch<K, V> = HyperbeeBatch<K, V>
+/** Yields `[current, previous]` raw snapshots (closed by the watcher) after each change in range. */
+export type BeeWatcher<K, V> = HyperbeeWatcher<K, V>
+/** Emits `'update'` when the key's entry changes; `node` is the entry now. */
+export type BeeEntryWatcher<K, V> = HyperbeeEntryWatcher<K, V>
+export type {
+  HyperbeeGetOptions as BeeGetOptions,
+  HyperbeePutOptions as BeePutOptions,
+  HyperbeeDelOptions as BeeDelOptions,
+  HyperbeeHistoryOptions as BeeHistoryOptions,
+}
+
+/** A Bee's events: the same as a `Core`'s, for the bee's core. */
+export interface BeeEvents {
+  'peer-add': (peer: Peer) => void
+  'peer-remove': (peer: Peer) => void
+  extension: (name: string, message: Uint8Array, peer: Peer) => void
+  'extension-error': (err: DatSdkError, peer?: Peer) => void
+  /** The bee has a new version (a local write, or one that arrived). */
+  append: () => void
+  ready: () => void
+  close: () => void
+}

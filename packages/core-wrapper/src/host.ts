@@ -1,0 +1,106 @@
+import ReadyResource from 'ready-resource'
+import type { DatSdkError, Hypercore } from '@dat-sdk/store'
+import type { ExtensionHost } from '@dat-sdk/interfaces'
+import { Core } from './core.js'
+import type { Peer } from './peer.js'
+import type { Extension, ExtensionHandlers } from './registry.js'
+
+/**
+ * The base of a structure that lives on one hypercore (a Drive on its db core, a Bee on its core):
+ * it hosts a `Core` there for peers and extension messages, and passes that Core's `'peer-add'`,
+ * `'peer-remove'`, `'extension'`, `'extension-error'` and `'append'` events on as its own.
+ *
+ * A subclass calls `_hostCore()` once from its constructor: with a hypercore, the host opens a
+ * session of it and closes that on `_closeHostedCore()`; with a `Core` (a checkout or sub borrowing
+ * its parent's), the host only listens to it. `_check()` guards every call (it throws `CLOSED`).
+ */
+export abstract class CoreHost extends ReadyResource implements ExtensionHost<Peer> {
+  private _hosted: Core<unknown> | null = null
+  private _ownsHosted = false
+  private _unforward: (() => void) | null = null
+
+  /** Throws (`CLOSED`) when this structure can no longer be used. */
+  protected abstract _check(): void
+
+  /**
+   * Hosts a Core on a session of `source` (a hypercore: owned, closed by `_closeHostedCore()`),
+   * or borrows `source` (a Core: left open), and passes its events on.
+   */
+  protected _hostCore(
+    source: Hypercore<unknown> | Core<unknown>,
+    extensions: readonly string[],
+  ): void {
+    if (this._hosted) throw new Error('_hostCore() is called once')
+    const owned = !(source instanceof Core)
+    const core = owned
+      ? // A session of our own, so two structures over one hypercore do not collide.
+        new Core(source.session(), { extensions: [...extensions], closeHypercore: true })
+      : source
+    this._hosted = core
+    this._ownsHosted = owned
+    this._unforward = forward(core, this)
+  }
+
+  /** The hosted Core (peers and extensions); a view's is its parent's. */
+  protected get _core(): Core<unknown> {
+    if (!this._hosted) throw new Error('No core is hosted yet: call _hostCore() first')
+    return this._hosted
+  }
+
+  /** Stops passing events on, and closes the hosted Core if this structure made it. */
+  protected async _closeHostedCore(): Promise<void> {
+    this._unforward?.()
+    this._unforward = null
+    if (this._ownsHosted) await this._core.close().catch(noop)
+  }
+
+  /** The peers replicating the hypercore this structure lives on, right now. */
+  peers(): Peer[] {
+    this._check()
+    return this._core.peers()
+  }
+
+  /**
+   * Registers an extension message type on the hosted core: messages are encoded with `encoding`
+   * (binary by default); one that fails to decode, or an `onmessage` that throws, reaches
+   * `onerror` and `'extension-error'` as `BAD_MESSAGE` and the connection lives on.
+   */
+  registerExtension<M = Uint8Array>(
+    name: string,
+    handlers: ExtensionHandlers<M> = {},
+  ): Extension<M> {
+    this._check()
+    return this._core.registerExtension<M>(name, handlers)
+  }
+
+  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
+  extension(name: string, message: unknown): void {
+    this._check()
+    this._core.extension(name, message)
+  }
+}
+
+/** Passes `core`'s events on as `host`'s; returns what undoes it. */
+function forward(core: Core<unknown>, host: ReadyResource): () => void {
+  const onPeerAdd = (peer: Peer) => host.emit('peer-add', peer)
+  const onPeerRemove = (peer: Peer) => host.emit('peer-remove', peer)
+  const onExtension = (name: string, message: Uint8Array, peer: Peer) =>
+    host.emit('extension', name, message, peer)
+  const onExtensionError = (err: DatSdkError, peer?: Peer) =>
+    host.emit('extension-error', err, peer)
+  const onAppend = () => host.emit('append')
+  core.on('peer-add', onPeerAdd)
+  core.on('peer-remove', onPeerRemove)
+  core.on('extension', onExtension)
+  core.on('extension-error', onExtensionError)
+  core.on('append', onAppend)
+  return () => {
+    core.off('peer-add', onPeerAdd)
+    core.off('peer-remove', onPeerRemove)
+    core.off('extension', onExtension)
+    core.off('extension-error', onExtensionError)
+    core.off('append', onAppend)
+  }
+}
+
+function noop(): void {}
