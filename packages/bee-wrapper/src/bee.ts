@@ -3,6 +3,7 @@ import {
   DatSdkError,
   isCorestore,
   isStore,
+  layout,
   parseRef,
   toURL,
   type Corestore,
@@ -11,6 +12,7 @@ import {
   type Store,
 } from '@dat-sdk/store'
 import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
+import type { Listener } from '@dat-sdk/interfaces'
 import Hyperbee from 'hyperbee'
 import type { HyperbeeEncoding, HyperbeeGetOptions, HyperbeeHistoryOptions } from 'hyperbee'
 import type { HyperbeeDelOptions, HyperbeePutOptions } from 'hyperbee'
@@ -40,9 +42,8 @@ import type {
 export type * from './types.js'
 
 // Named bees live in their own namespace, apart from named cores and drives: `new Bee(store, 'x')`,
-// `store.get('x')` and `new Drive(store, 'x')` are three things with three keys.
-const BEE_NAMESPACE = '@dat-sdk/bee/'
-const BEE_CORE = 'db'
+// `store.get('x')` and `new Drive(store, 'x')` are three things with three keys (the storage
+// layout is store's: `layout.bee(name)`, `layout.beeCore`).
 
 /** A sub-database step: replayed on a snapshot to give the same sub of that version. */
 interface SubStep {
@@ -114,8 +115,8 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
         session = corestore.session()
         core = session.get({ key: ref.key })
       } else if (ref && 'name' in ref) {
-        session = corestore.namespace(BEE_NAMESPACE + ref.name)
-        core = session.get({ name: BEE_CORE })
+        session = corestore.namespace(layout.bee(ref.name))
+        core = session.get({ name: layout.beeCore })
       } else if (ref && 'domain' in ref) {
         throw new DatSdkError(
           'INVALID_KEY',
@@ -125,7 +126,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
         throw new DatSdkError('INVALID_KEY', `${ref.folder} is a folder: a bee has no folder`)
       } else {
         session = corestore.namespace(crypto.randomBytes(32)) // a fresh bee
-        core = session.get({ name: BEE_CORE })
+        core = session.get({ name: layout.beeCore })
       }
       this._owned.push(session)
       this.hyperbee = openRaw(core, opts)
@@ -385,10 +386,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
 
 // Typed events on top of the EventEmitter methods ReadyResource brings.
 export interface Bee<K, V> {
-  on<E extends keyof BeeEvents>(event: E, listener: BeeEvents[E]): this
-  once<E extends keyof BeeEvents>(event: E, listener: BeeEvents[E]): this
-  off<E extends keyof BeeEvents>(event: E, listener: BeeEvents[E]): this
-  emit<E extends keyof BeeEvents>(event: E, ...args: Parameters<BeeEvents[E]>): boolean
+  on<E extends keyof BeeEvents>(event: E, listener: Listener<BeeEvents, E>): this
+  once<E extends keyof BeeEvents>(event: E, listener: Listener<BeeEvents, E>): this
+  off<E extends keyof BeeEvents>(event: E, listener: Listener<BeeEvents, E>): this
+  emit<E extends keyof BeeEvents>(event: E, ...args: BeeEvents[E]): boolean
 }
 
 function noop(): void {}

@@ -1,6 +1,7 @@
 // The public types of a Bee: its options, what its reads give, and its events.
 import type { DatSdkError } from '@dat-sdk/store'
 import type { Peer } from '@dat-sdk/core-wrapper'
+import type { CoreEvents } from '@dat-sdk/interfaces'
 import type {
   HyperbeeBatch,
   HyperbeeDelOptions,
@@ -59,13 +60,5 @@ export type {
 }
 
 /** A Bee's events: the same as a `Core`'s, for the bee's core. */
-export interface BeeEvents {
-  'peer-add': (peer: Peer) => void
-  'peer-remove': (peer: Peer) => void
-  extension: (name: string, message: Uint8Array, peer: Peer) => void
-  'extension-error': (err: DatSdkError, peer?: Peer) => void
-  /** The bee has a new version (a local write, or one that arrived). */
-  append: () => void
-  ready: () => void
-  close: () => void
-}
+/** A Bee's events: a `Core`'s (`CoreEvents` in @dat-sdk/interfaces), for the bee's core. */
+export type BeeEvents = CoreEvents<Peer>

@@ -4,6 +4,8 @@ import ReadyResource from 'ready-resource'
 import {
   DatSdkError,
   closedError,
+  isHypercore,
+  isSessionClosedError,
   toURL,
   type CoreRef,
   type Hypercore,
@@ -58,26 +60,6 @@ export interface CoreSource {
   get<T = Uint8Array>(ref?: CoreRef, opts?: HypercoreOptions): Hypercore<T>
 }
 
-function isHypercoreLike(value: unknown): value is Hypercore<unknown> {
-  const v = value as Record<string, unknown> | null
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.registerExtension === 'function' &&
-    typeof v.ready === 'function' &&
-    typeof v.close === 'function' &&
-    typeof v.append === 'function' &&
-    typeof v.get === 'function' &&
-    typeof v.on === 'function' &&
-    typeof v.removeListener === 'function'
-  )
-}
-
-function isSessionClosedError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return code === 'SESSION_CLOSED' || code === 'SESSION_NOT_WRITABLE_CLOSED'
-}
-
 /**
  * A hypercore with typed extension messages, a peer list and the SDK's guarantees: a message
  * sent from `'peer-add'` arrives (the `dat-sdk/ready@1` handshake, handshake.ts), and a bad
@@ -96,7 +78,7 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
 
   constructor(hypercore: Hypercore<T>, opts: CoreOptions = {}) {
     super()
-    if (!isHypercoreLike(hypercore)) {
+    if (!isHypercore(hypercore)) {
       throw new TypeError('new Core() takes a hypercore (a Hypercore 11 core or session)')
     }
     const extensions = opts.extensions ?? []

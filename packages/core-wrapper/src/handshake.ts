@@ -1,14 +1,17 @@
 import process from 'process'
 import {
   ReadyLink,
+  MAX_NAMES,
   asBadMessage,
+  decodeReady,
+  encodeReady,
   type DatSdkError,
   type Hypercore,
   type HypercorePeer,
   type ReadyListener,
 } from '@dat-sdk/store'
 import type { HypercoreExtension } from 'hypercore'
-import { MAX_NAMES, READY_EXTENSION, decodeReady, encodeReady } from './messages.js'
+import { READY_EXTENSION } from './messages.js'
 
 /*
  * First-message delivery, found by experiment on hypercore 11.37.1 / corestore 7.12.5 / protomux

@@ -8,12 +8,3 @@ import { READY_PROTOCOL } from '@dat-sdk/store'
  * unaffected. The message is @dat-sdk/store's `readyMessage`.
  */
 export const READY_EXTENSION = READY_PROTOCOL
-
-export {
-  MAX_NAMES,
-  MAX_NAME_BYTES,
-  readyMessage,
-  encodeReady,
-  decodeReady,
-  type ReadyMessage,
-} from '@dat-sdk/store'

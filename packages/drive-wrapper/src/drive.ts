@@ -12,6 +12,7 @@ import {
   type Encoding,
   type KeyLike,
   type Store,
+  hasShape,
   layout,
 } from '@dat-sdk/store'
 import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
@@ -74,14 +75,9 @@ function isCheckoutOptions(opts: DriveOptions): opts is CheckoutOptions {
 export type DriveEvents = SeamDriveEvents<Peer>
 
 function isHyperdrive(value: unknown): value is Hyperdrive {
-  const v = value as Record<string, unknown> | null
   return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.getBlobs === 'function' &&
-    typeof v.createWriteStream === 'function' &&
-    typeof v.checkout === 'function' &&
-    'corestore' in v
+    hasShape<Hyperdrive>(value, ['getBlobs', 'createWriteStream', 'checkout']) &&
+    'corestore' in value
   )
 }
 

@@ -34,6 +34,6 @@ export {
 export { ReadyLink, muxOf, type ReadyStatus, type ReadyListener } from './ready.js'
 export { defaultStorageDir } from './storage.js'
 export { layout } from './layout.js'
-export { isCorestore, isStore } from './shapes.js'
+export { hasShape, isCorestore, isStore, isHypercore, isSessionClosedError } from './shapes.js'
 export type { default as Hypercore, HypercoreOptions, HypercorePeer, KeyPair } from 'hypercore'
 export type { default as Corestore } from 'corestore'

@@ -4,6 +4,10 @@
 export const layout = {
   /** A named drive (`new Drive(store, { name })`): its own namespace, so its cores do not clash. */
   drive: (name: string): string => `@dat-sdk/drive/${name}`,
+  /** A named bee (`new Bee(store, name)`): its own namespace, apart from cores and drives. */
+  bee: (name: string): string => `@dat-sdk/bee/${name}`,
+  /** Inside a bee's namespace (named or fresh): the name of the bee's one core. */
+  beeCore: 'db',
   /** `sdk.Corestore(name)`: a namespace of the SDK's store. */
   corestore: (name: string): string => `corestore/${name}`,
   /** `sdk.Multifeed(name)`: the store a multifeed of that name is given. */

@@ -30,9 +30,20 @@ interface Published {
 
 let tmp = ''
 let packages: Published[] = []
+// A failure in the hook would only say "0 passed": keep it and let each test say what it was.
+let packing: string | null = null
 
 test.before(async () => {
   tmp = makeTmpDir('published')
+  try {
+    await packAll()
+  } catch (err) {
+    const out = err as { stderr?: string; stdout?: string }
+    packing = `${String(err)}\n${out.stderr ?? ''}${out.stdout ?? ''}`
+  }
+})
+
+async function packAll(): Promise<void> {
   const dirs = fs.readdirSync(path.join(root, 'packages')).sort()
   for (const d of dirs) {
     const dir = path.join(root, 'packages', d)
@@ -44,7 +55,7 @@ test.before(async () => {
     const tarball = stdout.trim().split('\n').pop()!.trim()
     packages.push({ name: pkg.name, dir, tarball: path.resolve(dir, tarball) })
   }
-})
+}
 
 test.after(async () => {
   await removeDir(tmp)
@@ -52,6 +63,7 @@ test.after(async () => {
 })
 
 test('publint finds nothing to fix in any package', async () => {
+  assert.is(packing, null, 'every package packs')
   const { publint } = await import('publint')
   const { formatMessage } = await import('publint/utils')
   const problems: string[] = []
@@ -66,6 +78,7 @@ test('publint finds nothing to fix in any package', async () => {
 })
 
 test('are-the-types-wrong passes every packed package (ESM only, as the packages are)', async () => {
+  assert.is(packing, null, 'every package packs')
   const failures: string[] = []
   for (const p of packages) {
     try {
@@ -79,6 +92,7 @@ test('are-the-types-wrong passes every packed package (ESM only, as the packages
 })
 
 test('a fresh npm project with every package type-checks with skipLibCheck: false', async () => {
+  assert.is(packing, null, 'every package packs')
   const project = path.join(tmp, 'consumer')
   fs.mkdirSync(project)
   const dependencies: Record<string, string> = { typescript: TYPESCRIPT }
