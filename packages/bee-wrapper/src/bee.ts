@@ -11,7 +11,7 @@ import {
   type KeyLike,
   type Store,
 } from '@dat-sdk/store'
-import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
+import { CoreHost, type Core, type Peer, type Structure } from '@dat-sdk/core-wrapper'
 import type { Listener } from '@dat-sdk/interfaces'
 import Hyperbee from 'hyperbee'
 import type { HyperbeeEncoding, HyperbeeGetOptions, HyperbeeHistoryOptions } from 'hyperbee'
@@ -198,34 +198,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     return child
   }
 
-  // ---- identity ------------------------------------------------------------------------------
+  // ---- identity (key, discoveryKey, url, writable, readable, version: CoreHost's) ----------------
 
-  /** The bee's key (its core's), known once ready. */
-  get key(): Uint8Array | null {
-    return this.hyperbee.key
-  }
-
-  get discoveryKey(): Uint8Array | null {
-    return this.hyperbee.discoveryKey
-  }
-
-  /** `hyper://<z32 key>/`, known once ready. */
-  get url(): string | null {
-    const key = this.hyperbee.key
-    return key ? toURL(key) : null
-  }
-
-  get writable(): boolean {
-    return this.hyperbee.writable
-  }
-
-  get readable(): boolean {
-    return this.hyperbee.readable
-  }
-
-  /** The version (the core's length, at least 1): pass it to `checkout()` or `createDiffStream()`. */
-  get version(): number {
-    return this.hyperbee.version
+  protected get _structure(): Structure {
+    return this.hyperbee
   }
 
   // ---- reads and writes ----------------------------------------------------------------------

@@ -1,9 +1,18 @@
 import ReadyResource from 'ready-resource'
-import type { DatSdkError, Hypercore } from '@dat-sdk/store'
+import { toURL, type DatSdkError, type Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
 import { Core } from './core.js'
 import type { Peer } from './peer.js'
 import type { Extension, ExtensionHandlers } from './registry.js'
+
+/** What every structure on a core has: a hyperdrive and a hyperbee alike. */
+export interface Structure {
+  readonly key: Uint8Array | null
+  readonly discoveryKey: Uint8Array | null
+  readonly writable: boolean
+  readonly readable: boolean
+  readonly version: number
+}
 
 /**
  * The base of a structure that lives on one hypercore (a Drive on its db core, a Bee on its core):
@@ -21,6 +30,37 @@ export abstract class CoreHost extends ReadyResource implements ExtensionHost<Pe
 
   /** Throws (`CLOSED`) when this structure can no longer be used. */
   protected abstract _check(): void
+
+  /** The structure itself (a hyperdrive, a hyperbee): where its key, version and access come from. */
+  protected abstract get _structure(): Structure
+
+  /** The key (its core's), known once ready. */
+  get key(): Uint8Array | null {
+    return this._structure.key
+  }
+
+  get discoveryKey(): Uint8Array | null {
+    return this._structure.discoveryKey
+  }
+
+  /** `hyper://<z32 key>/`, known once ready. */
+  get url(): string | null {
+    const key = this._structure.key
+    return key ? toURL(key) : null
+  }
+
+  get writable(): boolean {
+    return this._structure.writable
+  }
+
+  get readable(): boolean {
+    return this._structure.readable
+  }
+
+  /** The version (its core's length): pass it to `checkout()`, or to a diff. */
+  get version(): number {
+    return this._structure.version
+  }
 
   /**
    * Hosts a Core on a session of `source` (a hypercore: owned, closed by `_closeHostedCore()`),

@@ -7,7 +7,7 @@ export {
   type ExtensionHandlers,
 } from './core.js'
 export { Core as default } from './core.js'
-export { CoreHost } from './host.js'
+export { CoreHost, type Structure } from './host.js'
 export { Peer } from './peer.js'
 export { READY_EXTENSION } from './messages.js'
 export type { Encoding, DatSdkError, ErrorCode, Hypercore, HypercorePeer } from '@dat-sdk/store'

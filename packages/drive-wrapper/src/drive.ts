@@ -15,7 +15,7 @@ import {
   hasShape,
   layout,
 } from '@dat-sdk/store'
-import { CoreHost, type Core, type Peer } from '@dat-sdk/core-wrapper'
+import { CoreHost, type Core, type Peer, type Structure } from '@dat-sdk/core-wrapper'
 import Hyperbee from 'hyperbee'
 import Hyperdrive from 'hyperdrive'
 import type {
@@ -210,33 +210,10 @@ export class Drive extends CoreHost {
     this._check()
   }
 
-  // ---- identity ------------------------------------------------------------------------------
+  // ---- identity (key, discoveryKey, url, writable, readable, version: CoreHost's) ----------------
 
-  /** The drive's key (its db core's), known once ready. */
-  get key(): Uint8Array | null {
-    return this.hyperdrive.key
-  }
-
-  get discoveryKey(): Uint8Array | null {
-    return this.hyperdrive.discoveryKey
-  }
-
-  /** `hyper://<z32 key>/`, known once ready. */
-  get url(): string | null {
-    return this.hyperdrive.key ? toURL(this.hyperdrive.key) : null
-  }
-
-  get writable(): boolean {
-    return this.hyperdrive.writable
-  }
-
-  get readable(): boolean {
-    return this.hyperdrive.readable
-  }
-
-  /** The version (the db core's length): pass it to `checkout()` or `diff()`. */
-  get version(): number {
-    return this.hyperdrive.version
+  protected get _structure(): Structure {
+    return this.hyperdrive
   }
 
   /** The key of the core that holds the files' bytes. */
