@@ -83,20 +83,15 @@ function decodeCount(state: State, entryBytes: number, what: string): number {
   return n
 }
 
+/** A UTF-8 string of at most `max` characters; a longer one is `BAD_MESSAGE`. */
 function boundedString(max: number, what: string): Encoder<string> {
-  return {
-    preencode(state, s) {
-      c.string.preencode(state, s)
-    },
-    encode(state, s) {
-      c.string.encode(state, s)
-    },
-    decode(state) {
-      const s = c.string.decode(state)
-      if (s.length > max) throw bad(`${what} is longer than ${max} characters`)
-      return s
-    },
+  const { preencode, encode } = c.string
+  const decode = (state: State): string => {
+    const s = c.string.decode(state)
+    if (s.length > max) throw bad(`${what} is longer than ${max} characters`)
+    return s
   }
+  return { preencode, encode, decode }
 }
 
 const clientString = boundedString(MAX_CLIENT, 'client')
