@@ -1,3 +1,4 @@
+/// <reference path="../../store/types/protomux.d.ts" preserve="true" />
 /// <reference path="../types/autobase.d.ts" preserve="true" />
 /// <reference path="../../bee-wrapper/types/hyperbee.d.ts" preserve="true" />
 /// <reference path="../types/blind-pairing.d.ts" preserve="true" />

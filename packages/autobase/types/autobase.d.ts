@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Hand-written declaration for `autobase` 7 (ships no types), typed as far as this project uses it.
 declare module 'autobase' {
   import ReadyResource from 'ready-resource'

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Hand-written declaration for `hyperbee` 2 (ships no types), typed as far as this project uses it.
 declare module 'hyperbee' {
   import ReadyResource from 'ready-resource'

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Hand-written declaration for `hyperdrive` 13 (ships no types), typed as far as this project uses it.
 declare module 'hyperdrive' {
   import ReadyResource from 'ready-resource'

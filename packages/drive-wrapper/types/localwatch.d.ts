@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Hand-written declaration for `localwatch` 1 (ships no types), typed as far as this project uses it.
 declare module 'localwatch' {
   import type { EventEmitter } from 'node:events'

@@ -1,3 +1,4 @@
+/// <reference path="../../store/types/protomux.d.ts" preserve="true" />
 export {
   Multifeed,
   type MultifeedOptions,

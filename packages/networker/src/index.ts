@@ -1,3 +1,4 @@
+/// <reference path="../../store/types/protomux.d.ts" preserve="true" />
 /// <reference path="../types/hyperswarm.d.ts" preserve="true" />
 /// <reference path="../types/hyperdht.d.ts" preserve="true" />
 /// <reference path="../types/secret-stream.d.ts" preserve="true" />

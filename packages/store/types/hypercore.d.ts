@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Hand-written declaration for `hypercore` 11 (ships no types), typed as far as this project uses it.
 declare module 'hypercore' {
   import ReadyResource from 'ready-resource'

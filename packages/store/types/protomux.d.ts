@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Hand-written declaration for `protomux` (ships no types), typed as far as this project uses it.
 declare module 'protomux' {
   import type { Encoder } from 'compact-encoding'
