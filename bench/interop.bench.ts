@@ -151,6 +151,7 @@ report('interop', [
     // goal is under 200 ms, about 0.005 of the ~1 ms raw path on loopback. This row fails until
     // the core's handshake detects raw peers.
     target: 0.005,
+    rule: `p50 of ${ROUNDS} rounds per side (ours, then raw, each round)`,
     extra: {
       'ours min..max ms': spread(oursMs),
       'raw min..max ms': spread(rawMs),
