@@ -31,6 +31,7 @@ import type { DriveEvents as SeamDriveEvents, ExtensionHost, Listener } from '@d
 import ReadyResource from 'ready-resource'
 import { DAT_FILE } from './ignore.js'
 import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
+import { followIndex, prefetchListed, type IndexDownload } from './prefetch.js'
 
 export interface DriveOptions {
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
@@ -190,13 +191,18 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
   protected override async _open(): Promise<void> {
     await this.hyperdrive.ready()
     await this._core.ready()
+    if (!this.closing) this._index = followIndex(this.hyperdrive)
   }
 
   protected override async _close(): Promise<void> {
+    this._index?.destroy()
     await Promise.allSettled([...this._syncs].map((s) => s.close()))
     if (this._ownsCore) await this._core.close().catch(noop)
     if (this._ownsDrive) await this.hyperdrive.close()
   }
+
+  /** The background download of a remote drive's file index (see prefetch.ts). */
+  private _index: IndexDownload | null = null
 
   private _check(): void {
     if (this.closing) throw new DatSdkError('CLOSED', 'The drive is closed')
@@ -299,16 +305,17 @@ export class Drive extends ReadyResource implements ExtensionHost<Peer> {
   /** The entries below `path`, every level deep unless `{ recursive: false }`. */
   list(path = '/', opts: ListOptions = {}): StreamxReadable<DriveEntry> {
     this._check()
-    if (opts.recursive !== false) return this.hyperdrive.list(path)
+    if (opts.recursive !== false) return prefetchListed(this.hyperdrive, this.hyperdrive.list(path))
     // Hyperdrive's shallow list also yields the first file of each sub-folder: keep files only.
     const depth =
       Hyperdrive.normalizePath(path)
         .split('/')
         .filter((s) => s !== '').length + 1
-    return this.hyperdrive.list(path, {
+    const list = this.hyperdrive.list(path, {
       recursive: false,
       ignore: (key) => key.split('/').filter((s) => s !== '').length !== depth,
     })
+    return prefetchListed(this.hyperdrive, list)
   }
 
   /** The names (files and folders) directly inside `path`. */
