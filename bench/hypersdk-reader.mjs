@@ -23,6 +23,12 @@ const expected = Number(expectedText)
 const swarm = () =>
   new Hyperswarm({ dht: new HyperDHT({ bootstrap, host: '127.0.0.1', firewalled: false }) })
 
+const t0 = performance.now()
+/** With BENCH_TRACE set, prints how far the reader got and when (to stderr). */
+const trace = (what) => {
+  if (process.env.BENCH_TRACE) console.error(`${side} ${task} ${what}: ${Math.round(performance.now() - t0)} ms`)
+}
+
 /** Reads every block of a core, or every file of a drive, or one file; returns the byte count. */
 async function read(opened) {
   let bytes = 0
@@ -34,12 +40,14 @@ async function read(opened) {
       bytes += block.byteLength
     }
   } else if (task === 'drive') {
-    const drive = opened
+    const drive = process.env.BENCH_RAWGET && opened.hyperdrive ? opened.hyperdrive : opened
     await drive.ready()
     while (drive.version <= 1) await drive.update({ wait: true })
+    trace('found')
     for await (const entry of drive.list('/', { recursive: true })) {
       bytes += (await drive.get(entry.key)).byteLength
     }
+    trace('read')
   } else {
     const drive = opened
     await drive.ready()
@@ -71,6 +79,7 @@ try {
     await s.destroy()
   } else if (side === 'ours') {
     const sdk = await createSDK({ storage: dir, bootstrap })
+    trace('created')
     try {
       const start = performance.now()
       bytes = await read(task === 'core' ? sdk.Hypercore(ref) : sdk.Hyperdrive(ref))
@@ -80,6 +89,7 @@ try {
     }
   } else {
     const sdk = await HyperSDK.create({ storage: dir, swarm: swarm() })
+    trace('created')
     try {
       const start = performance.now()
       bytes = await read(task === 'core' ? await sdk.get(ref) : await sdk.getDrive(ref))
