@@ -11,7 +11,9 @@ import * as HyperSDK from '../packages/sdk/node_modules/hyper-sdk/index.js'
 import { makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
 
 const require = createRequire(
-  fs.realpathSync(path.join(import.meta.dirname, '../packages/sdk/node_modules/hyper-sdk/index.js')),
+  fs.realpathSync(
+    path.join(import.meta.dirname, '../packages/sdk/node_modules/hyper-sdk/index.js'),
+  ),
 )
 const Hyperswarm = require('hyperswarm')
 const HyperDHT = require('hyperdht')
@@ -26,7 +28,8 @@ const swarm = () =>
 const t0 = performance.now()
 /** With BENCH_TRACE set, prints how far the reader got and when (to stderr). */
 const trace = (what) => {
-  if (process.env.BENCH_TRACE) console.error(`${side} ${task} ${what}: ${Math.round(performance.now() - t0)} ms`)
+  if (process.env.BENCH_TRACE)
+    console.error(`${side} ${task} ${what}: ${Math.round(performance.now() - t0)} ms`)
 }
 
 /** Reads every block of a core, or every file of a drive, or one file; returns the byte count. */
@@ -40,7 +43,7 @@ async function read(opened) {
       bytes += block.byteLength
     }
   } else if (task === 'drive') {
-    const drive = process.env.BENCH_RAWGET && opened.hyperdrive ? opened.hyperdrive : opened
+    const drive = opened
     await drive.ready()
     while (drive.version <= 1) await drive.update({ wait: true })
     trace('found')
@@ -52,7 +55,9 @@ async function read(opened) {
     const drive = opened
     await drive.ready()
     while (drive.version <= 1) await drive.update({ wait: true })
+    trace('found')
     for await (const data of drive.createReadStream('/big.bin')) bytes += data.byteLength
+    trace('read')
   }
   return bytes
 }
