@@ -6,7 +6,7 @@
 // (utf-8 keys and values) and the same DHT settings (127.0.0.1, not firewalled) on both sides.
 // Each round starts fresh peers and connects them before the clock starts; the clock runs over the
 // puts, then over the reader's `update({ wait: true })` and its gets. Rounds alternate ours / raw;
-// each side is scored by the median of its rounds (printed per round).
+// the row is scored by the median of per-pair ratios of the totals (bench/lib.ts).
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
 import Hyperbee from '../packages/bee-wrapper/node_modules/hyperbee/index.js'
@@ -17,7 +17,7 @@ import {
   makeTmpDir,
   removeDir,
 } from '../packages/test-utils/dist/index.js'
-import { percentile, report, time } from './lib.ts'
+import { interleave, median, pairedRow, report, time } from './lib.ts'
 
 const ENTRIES = Number(process.env.BENCH_BEE_ENTRIES || 10_000)
 const ROUNDS = Number(process.env.BENCH_BEE_ROUNDS || 5)
@@ -98,35 +98,32 @@ async function raw(): Promise<Result> {
 }
 
 const results: Record<'ours' | 'raw', Result[]> = { ours: [], raw: [] }
-for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
-  for (const kind of order) {
-    const r = kind === 'ours' ? await ours() : await raw()
-    results[kind].push(r)
-    console.log(
-      `round ${round + 1} ${kind}: puts ${Math.round(r.puts)} ms, gets ${Math.round(r.gets)} ms, total ${Math.round(r.puts + r.gets)} ms`,
-    )
-  }
+const total = (kind: 'ours' | 'raw') => async () => {
+  const r = kind === 'ours' ? await ours() : await raw()
+  results[kind].push(r)
+  return r.puts + r.gets
 }
+const pairs = await interleave(
+  { rounds: ROUNDS, warmup: 0, label: 'bee puts+gets', unit: 'ms' },
+  total('ours'),
+  total('raw'),
+)
 await testnet.destroy()
 
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  )
-const total = (r: Result) => r.puts + r.gets
+const ms = (kind: 'ours' | 'raw', part: keyof Result) =>
+  Math.round(median(results[kind].map((r) => r[part])))
 report('bee', [
   {
-    name: `bee: ${ENTRIES / 1000}k puts, then ${ENTRIES / 1000}k remote gets (median of ${ROUNDS})`,
-    ours: median(results.ours.map(total)),
-    baseline: median(results.raw.map(total)),
-    unit: 'ms',
-    better: 'lower',
-    target: 0.95,
+    ...pairedRow({
+      name: `bee: ${ENTRIES / 1000}k puts, then ${ENTRIES / 1000}k remote gets`,
+      pairs,
+      unit: 'ms',
+      better: 'lower',
+      target: 0.95,
+    }),
     extra: {
-      'median puts ours/raw ms': `${Math.round(median(results.ours.map((r) => r.puts)))}/${Math.round(median(results.raw.map((r) => r.puts)))}`,
-      'median gets ours/raw ms': `${Math.round(median(results.ours.map((r) => r.gets)))}/${Math.round(median(results.raw.map((r) => r.gets)))}`,
+      'median puts ours/raw ms': `${ms('ours', 'puts')}/${ms('raw', 'puts')}`,
+      'median gets ours/raw ms': `${ms('ours', 'gets')}/${ms('raw', 'gets')}`,
     },
   },
 ])

@@ -3,10 +3,12 @@
 // mirror-drive doing the same, in the same run. The two swarms connect before the clock starts
 // (on a topic of their own, replicating their whole stores), so the figure is the sync itself:
 // the clock runs from the first file read on the writer until the reader's folder is complete.
-// Rounds alternate ours / raw to even out noise, and each side is scored by its best round: on
-// these shared 2-core machines a round's wall time mostly measures the other processes (seen:
-// the same run taking 3 s or 12 s), and the best round is the one least disturbed. Medians are
-// printed beside it.
+// The raw side mirrors into its drive with the same options ours uses (`batch: true`: one signed
+// append for the whole pass); a second row runs it with mirror-drive's defaults (batch off, one
+// signed append per file), which is what a user wiring the parts by hand gets.
+// Rounds alternate ours / raw (bench/lib.ts `interleave`) and each row is scored by the median of
+// its per-pair ratios (`pairedRow`): on these shared 2-core machines a round's wall time mostly
+// measures the other processes, and a pair run back to back shares most of that.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -19,7 +21,7 @@ import {
   removeDir,
   type LoopbackTestnet,
 } from '../packages/test-utils/dist/index.js'
-import { percentile, report, time } from './lib.ts'
+import { interleave, pairedRow, report, time } from './lib.ts'
 
 // The raw parts, resolved where drive-wrapper resolves them (typed by its declarations).
 const require = createRequire(new URL('../packages/drive-wrapper/package.json', import.meta.url))
@@ -28,7 +30,8 @@ const Localdrive = require('localdrive') as typeof import('localdrive').default
 
 const FILES = Number(process.env.BENCH_DRIVE_FILES || 1_000)
 const TOTAL = Number(process.env.BENCH_DRIVE_BYTES || 10 * 1024 * 1024)
-const ROUNDS = Number(process.env.BENCH_DRIVE_ROUNDS || 5)
+const ROUNDS = Number(process.env.BENCH_DRIVE_ROUNDS || 7)
+const DEFAULTS_ROUNDS = Number(process.env.BENCH_DRIVE_DEFAULTS_ROUNDS || 5)
 
 /** 1,000 files of 2..18 KiB (10 MiB in all) in 10 folders, with random bytes. */
 function makeFolder(dir: string): number {
@@ -101,10 +104,16 @@ async function ours(src: string, dst: string, a: Store, b: Store): Promise<void>
   await writer.close()
 }
 
-async function raw(src: string, dst: string, a: Store, b: Store): Promise<void> {
+async function raw(
+  src: string,
+  dst: string,
+  a: Store,
+  b: Store,
+  opts: { batch: boolean },
+): Promise<void> {
   const writer = new Hyperdrive(a.corestore.namespace(crypto.randomBytes(32)))
   await writer.ready()
-  await new Localdrive(src).mirror(writer).done()
+  await new Localdrive(src).mirror(writer, opts).done()
   const reader = new Hyperdrive(b.corestore.session(), writer.key)
   await reader.ready()
   await reader.update({ wait: true })
@@ -118,12 +127,17 @@ const src = makeTmpDir('bench-drive-src')
 const scratch: string[] = [src]
 try {
   const bytes = makeFolder(src)
-  const run = async (kind: 'ours' | 'raw'): Promise<number> => {
+  type Kind = 'ours' | 'raw' | 'raw-defaults'
+  const run = async (kind: Kind): Promise<number> => {
     const dst = makeTmpDir('bench-drive-dst')
     scratch.push(dst)
     const stores = await connectedStores(testnet)
     try {
-      const { ms } = await time(() => (kind === 'ours' ? ours : raw)(src, dst, stores.a, stores.b))
+      const { ms } = await time(() =>
+        kind === 'ours'
+          ? ours(src, dst, stores.a, stores.b)
+          : raw(src, dst, stores.a, stores.b, { batch: kind === 'raw' }),
+      )
       if (!sameFolders(src, dst))
         throw new Error(`${kind}: the reader's folder differs from the writer's`)
       return ms
@@ -134,33 +148,25 @@ try {
     }
   }
 
-  const times = { ours: [] as number[], raw: [] as number[] }
-  await run('raw') // warm-up of both paths, not counted
-  await run('ours')
-  for (let round = 0; round < ROUNDS; round++) {
-    const order: Array<'ours' | 'raw'> = round % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours']
-    for (const kind of order) times[kind].push(await run(kind))
+  const label = `${FILES} files / ${(bytes / 1048576).toFixed(0)} MiB over a loopback testnet`
+  const mbps = (ms: number) => Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10
+  const row = (name: string, pairs: Awaited<ReturnType<typeof interleave>>) => {
+    const r = pairedRow({ name, pairs, unit: 'ms', better: 'lower', target: 0.9 })
+    return { ...r, extra: { 'ours MB/s': mbps(r.ours), 'raw MB/s': mbps(r.baseline) } }
   }
-  const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y)
-  const o = sorted(times.ours)[0]
-  const r = sorted(times.raw)[0]
+  const same = await interleave(
+    { rounds: ROUNDS, label: 'drive vs raw (batch: true)', unit: 'ms' },
+    () => run('ours'),
+    () => run('raw'),
+  )
+  const defaults = await interleave(
+    { rounds: DEFAULTS_ROUNDS, warmup: 0, label: 'drive vs raw (defaults)', unit: 'ms' },
+    () => run('ours'),
+    () => run('raw-defaults'),
+  )
   report('drive', [
-    {
-      name: `drive: folder -> folder, ${FILES} files / ${(bytes / 1048576).toFixed(0)} MiB over a loopback testnet`,
-      ours: o,
-      baseline: r,
-      unit: 'ms',
-      better: 'lower',
-      target: 0.9,
-      extra: {
-        'ours MB/s': Math.round((bytes / 1e6 / (o / 1000)) * 10) / 10,
-        'raw MB/s': Math.round((bytes / 1e6 / (r / 1000)) * 10) / 10,
-        'ours median ms': Math.round(percentile(sorted(times.ours), 50)),
-        'raw median ms': Math.round(percentile(sorted(times.raw), 50)),
-        'ours runs': times.ours.map(Math.round).join(' '),
-        'raw runs': times.raw.map(Math.round).join(' '),
-      },
-    },
+    row(`drive: folder -> folder, ${label}, vs raw with the same mirror options`, same),
+    row(`drive: folder -> folder, ${label}, vs raw with mirror-drive defaults`, defaults),
   ])
 } finally {
   for (const dir of scratch) await removeDir(dir)

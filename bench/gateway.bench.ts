@@ -139,6 +139,14 @@ try {
       unit: 'MiB/s',
       better: 'higher',
       target: 0.8,
+      rule: `median of ${ROUNDS} per-round ratios`,
+      score,
+      spread: [Math.min(...ratios('gateway')), Math.max(...ratios('gateway'))],
+      rounds: rounds.map((r) => ({
+        ours: mbps(r.gateway.ms),
+        baseline: mbps(r.direct.ms),
+        ratio: r.direct.ms / r.gateway.ms,
+      })),
       extra: {
         'ratio spread': spread(ratios('gateway')),
         'per-round ratios': ratios('gateway').map(r2).join(' '),

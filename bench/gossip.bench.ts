@@ -136,6 +136,7 @@ for (const [n, rounds] of [
       unit: 'B',
       better: 'lower',
       target: 2,
+      rule: `median bytes of ${rounds} rounds per side (rounds alternate)`,
       extra: {
         'msgs ours': ours.messages,
         'msgs theirs': theirs.messages,
@@ -149,6 +150,7 @@ for (const [n, rounds] of [
       unit: 'B',
       better: 'lower',
       target: 0.667,
+      rule: `median bytes of ${rounds} rounds against a computed lower bound`,
       extra: { 'key deliveries': Math.round(ours.bytes / 67), needed: n * (n - 1) * KEYS_PER_PEER },
     },
     {
@@ -158,6 +160,7 @@ for (const [n, rounds] of [
       unit: 'ms',
       better: 'lower',
       target: 1,
+      rule: `median time of ${rounds} rounds per side (rounds alternate)`,
       extra: {
         'ours min..max': `${Math.round(Math.min(...runs.ours.map((o) => o.ms)))}..${Math.round(Math.max(...runs.ours.map((o) => o.ms)))}`,
         'theirs min..max': `${Math.round(Math.min(...runs['dat-gossip'].map((o) => o.ms)))}..${Math.round(Math.max(...runs['dat-gossip'].map((o) => o.ms)))}`,

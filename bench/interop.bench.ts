@@ -151,6 +151,7 @@ report('interop', [
     // dat-sdk/ready@1 probe, ours waited out the 2 s handshake timeout here (2,001 ms p50);
     // now the hyper-sdk peer's rejection releases the message one round trip after 'peer-add'.
     target: 0.005,
+    rule: `p50 of ${ROUNDS} rounds per side (ours, then raw, each round)`,
     extra: {
       'ours min..max ms': spread(oursMs),
       'raw min..max ms': spread(rawMs),

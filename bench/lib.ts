@@ -1,6 +1,13 @@
-// Shared by every benchmark: time things, and report rows the runner folds into one table.
+// Shared by every benchmark: time things, run the two sides in interleaved rounds, score them by
+// the median of per-pair ratios, and report rows the runner folds into one table.
 import fs from 'node:fs'
 import path from 'node:path'
+
+/** One round: our figure and the baseline's, measured back to back (order alternating). */
+export interface Pair {
+  ours: number
+  baseline: number
+}
 
 export interface BenchRow {
   /** What was measured, e.g. 'core: append+replicate 50k x 1 KiB'. */
@@ -13,6 +20,17 @@ export interface BenchRow {
   better: 'higher' | 'lower'
   /** The ratio that counts, oriented so that >= target passes (see `ratio()`), and its target. */
   target: number
+  /**
+   * How the row is scored, printed beside it: 'median of 9 per-pair ratios', 'p50 of 10,000
+   * samples', 'budget: <= 40 B'. Required, so that no figure hides how it was picked.
+   */
+  rule: string
+  /** The score when it is not ours vs baseline of the medians (a median of per-pair ratios). */
+  score?: number
+  /** The smallest and largest per-pair ratio, when the row is scored from pairs. */
+  spread?: [number, number]
+  /** Every round's figures, kept in the JSON so a reader can recompute the score. */
+  rounds?: Array<Pair & { ratio: number }>
   /** Extra figures worth printing (p50, p99, bytes per feed...). */
   extra?: Record<string, number | string>
 }
@@ -34,6 +52,107 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]
 }
 
+/** The median (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+export interface InterleaveOptions {
+  /** Scored rounds; each runs both sides back to back. */
+  rounds: number
+  /** Unscored rounds first (JIT, caches, first connections). Default 1. */
+  warmup?: number
+  /** A label for the per-round log lines. */
+  label?: string
+  /** How to print a figure in the log (default: rounded, with no unit). */
+  unit?: string
+}
+
+/**
+ * Runs `ours` and `baseline` in `rounds` pairs, alternating which goes first (ours, baseline /
+ * baseline, ours / ...), so that neither always runs on a warmer or busier machine. Returns the
+ * scored pairs. Each side returns its figure for the round (ms, MiB/s, ...).
+ */
+export async function interleave(
+  opts: InterleaveOptions,
+  ours: () => Promise<number>,
+  baseline: () => Promise<number>,
+): Promise<Pair[]> {
+  const pairs: Pair[] = []
+  const warmup = opts.warmup ?? 1
+  for (let round = -warmup; round < opts.rounds; round++) {
+    const pair: Pair = { ours: NaN, baseline: NaN }
+    const oursFirst = (round + warmup) % 2 === 0
+    for (const side of oursFirst ? ['ours', 'baseline'] : ['baseline', 'ours']) {
+      pair[side as keyof Pair] = await (side === 'ours' ? ours : baseline)()
+    }
+    const tag = round < 0 ? 'warm-up' : `round ${round + 1}/${opts.rounds}`
+    console.log(
+      `${opts.label ?? 'bench'} ${tag}: ours ${fmt(pair.ours)}, baseline ${fmt(pair.baseline)}` +
+        (opts.unit ? ` ${opts.unit}` : ''),
+    )
+    if (round >= 0) pairs.push(pair)
+  }
+  return pairs
+}
+
+/**
+ * A row scored by the median of per-pair ratios: each round's ours/baseline pair gives one ratio
+ * (oriented by `better`), and the median of those is the score. Noise on a shared machine hits
+ * both sides of a pair alike far more often than it hits one, so a pair's ratio is steadier than
+ * either figure; the median then drops the rounds where it hit one side only. `ours` and
+ * `baseline` in the row are the medians of each side's figures, for reading.
+ */
+export function pairedRow(
+  row: Omit<BenchRow, 'ours' | 'baseline' | 'rule' | 'score' | 'spread' | 'rounds'> & {
+    pairs: Pair[]
+  },
+): BenchRow {
+  const { pairs, ...rest } = row
+  const rounds = pairs.map((p) => ({ ...p, ratio: ratio({ ...p, better: row.better }) }))
+  const ratios = rounds.map((r) => r.ratio)
+  return {
+    ...rest,
+    ours: median(pairs.map((p) => p.ours)),
+    baseline: median(pairs.map((p) => p.baseline)),
+    rule: `median of ${pairs.length} per-pair ratios`,
+    score: median(ratios),
+    spread: [Math.min(...ratios), Math.max(...ratios)],
+    rounds,
+  }
+}
+
+/**
+ * A row that holds one figure against a fixed budget (bytes, MiB...), not against a baseline:
+ * it passes when the figure is at most the budget.
+ */
+export function budgetRow(row: {
+  name: string
+  value: number
+  budget: number
+  unit: string
+  extra?: Record<string, number | string>
+}): BenchRow {
+  return {
+    name: row.name,
+    ours: row.value,
+    baseline: row.budget,
+    unit: row.unit,
+    better: 'lower',
+    target: 1,
+    rule: `budget: <= ${row.budget} ${row.unit}`,
+    extra: row.extra,
+  }
+}
+
+/** The score of a row: its median of per-pair ratios if it has one, else ours vs baseline. */
+export function scoreOf(row: BenchRow): number {
+  return row.score ?? ratio(row)
+}
+
 /**
  * Prints this benchmark's rows and writes them to bench/results/<file>.json, which
  * `pnpm bench` collects into one table of ratios.
@@ -41,21 +160,29 @@ export function percentile(sorted: number[], p: number): number {
 export function report(file: string, rows: BenchRow[]): void {
   const dir = path.join(import.meta.dirname, 'results')
   fs.mkdirSync(dir, { recursive: true })
-  const withRatio = rows.map((r) => ({ ...r, ratio: ratio(r), pass: ratio(r) >= r.target }))
-  fs.writeFileSync(path.join(dir, `${file}.json`), JSON.stringify(withRatio, null, 2) + '\n')
-  console.table(
-    withRatio.map((r) => ({
-      benchmark: r.name,
+  const scored = rows.map((r) => ({ ...r, ratio: scoreOf(r), pass: scoreOf(r) >= r.target }))
+  fs.writeFileSync(path.join(dir, `${file}.json`), JSON.stringify(scored, null, 2) + '\n')
+  for (const r of scored) {
+    console.log(`\n${r.name}\n  scored by: ${r.rule}`)
+    const shown: Record<string, string | number> = {
       ours: `${round(r.ours)} ${r.unit}`,
       baseline: `${round(r.baseline)} ${r.unit}`,
       ratio: round(r.ratio),
       target: `>= ${r.target}`,
       pass: r.pass ? 'yes' : 'NO',
-      ...(r.extra || {}),
-    })),
-  )
+    }
+    if (r.spread) shown['ratio spread'] = `${round(r.spread[0])}..${round(r.spread[1])}`
+    if (r.rounds) shown['per-round ratios'] = r.rounds.map((x) => round(x.ratio)).join(' ')
+    for (const [k, v] of Object.entries({ ...shown, ...(r.extra || {}) })) {
+      console.log(`  ${k}: ${v}`)
+    }
+  }
 }
 
 export function round(n: number): number {
   return Math.round(n * 1000) / 1000
+}
+
+function fmt(n: number): string {
+  return Number.isFinite(n) ? String(Math.round(n * 10) / 10) : String(n)
 }

@@ -1,11 +1,13 @@
 // The networker against the raw Holepunch path, in the same run, on a loopback testnet:
-// 1. Replication of 50,000 blocks of 1 KiB from one corestore to a fresh one through two
+// 1. Replication of 20,000 blocks of 1 KiB from one corestore to a fresh one through two
 //    Networkers, against two raw Hyperswarms whose connections go straight into
 //    `corestore.replicate()`. The clock runs from the reader's join until it holds every block.
 // 2. Connection-level extension messages of 64 bytes on one connection: a StreamExtension against
 //    a protomux channel opened by hand on the same mux. Throughput: 10,000 messages one way, the
 //    clock runs until the last arrives. Round trip: 10,000 sequential ping / pongs, p50 and p99.
-// Rounds alternate ours / raw to even out noise. Plain Corestores on both paths.
+// Rounds alternate ours / raw (bench/lib.ts `interleave`); replication and throughput are scored
+// by the median of per-pair ratios, round trips by p50 / p99 of all samples taken in alternating
+// slices. Plain Corestores on both paths.
 import b4a from '../packages/networker/node_modules/b4a/index.js'
 import Corestore from '../packages/networker/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
@@ -13,10 +15,10 @@ import Protomux from '../packages/networker/node_modules/protomux/index.js'
 import c from '../packages/networker/node_modules/compact-encoding/index.js'
 import { Networker, type NetworkPeer } from '../packages/networker/dist/index.js'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
-import { percentile, report, time } from './lib.ts'
+import { interleave, pairedRow, percentile, report, time } from './lib.ts'
 
-const BLOCKS = Number(process.env.BENCH_NETWORKER_BLOCKS || 50_000)
-const ROUNDS = Number(process.env.BENCH_NETWORKER_ROUNDS || 2)
+const BLOCKS = Number(process.env.BENCH_NETWORKER_BLOCKS || 20_000)
+const ROUNDS = Math.max(5, Number(process.env.BENCH_NETWORKER_ROUNDS || 7))
 const MESSAGES = Number(process.env.BENCH_NETWORKER_MESSAGES || 10_000)
 // Message figures are short and the machine is shared: many small alternating slices even out noise.
 const MESSAGE_ROUNDS = Number(process.env.BENCH_NETWORKER_MESSAGE_ROUNDS || 20)
@@ -108,20 +110,12 @@ async function replicate(how: Join): Promise<number> {
   }
 }
 
-const repl = { ours: [] as number[], raw: [] as number[] }
-for (let round = 0; round < ROUNDS; round++) {
-  // Swap who goes first every round, so neither always runs on a warmer (or busier) machine.
-  if (round % 2 === 0) {
-    repl.ours.push(await replicate(viaNetworker))
-    repl.raw.push(await replicate(viaRawSwarm))
-  } else {
-    repl.raw.push(await replicate(viaRawSwarm))
-    repl.ours.push(await replicate(viaNetworker))
-  }
-  console.log(
-    `replication round ${round + 1}: ours ${repl.ours[round].toFixed(0)} ms, raw ${repl.raw[round].toFixed(0)} ms`,
-  )
-}
+const mbps = (ms: number) => (BLOCKS * BLOCK.byteLength) / 1e6 / (ms / 1000)
+const repl = await interleave(
+  { rounds: ROUNDS, label: 'replication', unit: 'MB/s' },
+  async () => mbps(await replicate(viaNetworker)),
+  async () => mbps(await replicate(viaRawSwarm)),
+)
 await core.close()
 await source.close()
 
@@ -169,13 +163,6 @@ const rawB = rawChannel(peerAtB, () => raw.onB())
 raw.send = () => rawA.send(PAYLOAD)
 raw.reply = () => rawB.send(PAYLOAD)
 
-function median(xs: number[]): number {
-  return percentile(
-    [...xs].sort((x, y) => x - y),
-    50,
-  )
-}
-
 async function throughput(path: Path): Promise<number> {
   received = 0
   const all = new Promise<void>((resolve) => {
@@ -204,17 +191,10 @@ async function roundTrips(path: Path, count: number): Promise<number[]> {
   return samples
 }
 
-// Warm up both paths (channels open, buffers allocated).
-await throughput(ours)
-await throughput(raw)
-
-const tput = { ours: [] as number[], raw: [] as number[] }
-for (let round = 0; round < MESSAGE_ROUNDS; round++) {
-  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
-  for (const kind of order) tput[kind].push(await throughput(kind === 'ours' ? ours : raw))
-}
-console.log(
-  `throughput: ours ${median(tput.ours).toFixed(0)} msg/s, raw ${median(tput.raw).toFixed(0)} msg/s (medians)`,
+const tput = await interleave(
+  { rounds: MESSAGE_ROUNDS, label: 'extension throughput', unit: 'msg/s' },
+  () => throughput(ours),
+  () => throughput(raw),
 )
 
 const rtt = { ours: [] as number[], raw: [] as number[] }
@@ -234,25 +214,22 @@ await storeB.close()
 await testnet.destroy()
 for (const dir of dirs) await removeDir(dir)
 
-const mbps = (ms: number) => (BLOCKS * BLOCK.byteLength) / 1e6 / (ms / 1000)
+const rttRule = `p%s of ${MESSAGES} sequential round trips per side, in alternating slices of ${RTT_SLICE}`
 report('networker', [
-  {
+  pairedRow({
     name: `networker: replicate ${BLOCKS / 1000}k x 1 KiB over Hyperswarm`,
-    ours: mbps(median(repl.ours)),
-    baseline: mbps(median(repl.raw)),
+    pairs: repl,
     unit: 'MB/s',
     better: 'higher',
     target: 0.95,
-    extra: { 'ours ms': Math.round(median(repl.ours)), 'raw ms': Math.round(median(repl.raw)) },
-  },
-  {
-    name: `networker: extension throughput, ${MESSAGES / 1000}k x 64 B (median of ${MESSAGE_ROUNDS})`,
-    ours: median(tput.ours),
-    baseline: median(tput.raw),
+  }),
+  pairedRow({
+    name: `networker: extension throughput, ${MESSAGES / 1000}k x 64 B`,
+    pairs: tput,
     unit: 'msg/s',
     better: 'higher',
     target: 0.9,
-  },
+  }),
   {
     name: `networker: extension round trip p50 (${MESSAGES / 1000}k)`,
     ours: percentile(rtt.ours, 50),
@@ -260,6 +237,7 @@ report('networker', [
     unit: 'ms',
     better: 'lower',
     target: 0.9,
+    rule: rttRule.replace('%s', '50'),
   },
   {
     name: `networker: extension round trip p99 (${MESSAGES / 1000}k)`,
@@ -268,6 +246,7 @@ report('networker', [
     unit: 'ms',
     better: 'lower',
     target: 0.9,
+    rule: rttRule.replace('%s', '99'),
   },
 ])
 

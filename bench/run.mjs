@@ -2,6 +2,7 @@
 // Runs every bench/*.bench.ts in its own process, one after another, then prints one table of
 // ratios (ours against the raw Holepunch path or the original module, measured in the same run)
 // and writes bench/results/all.json. `node bench/run.mjs gossip` runs only matching files.
+// Exits non-zero when a benchmark crashes or a row misses its target.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -32,18 +33,27 @@ if (fs.existsSync(results)) {
       rows.push({ file: f, ...row })
   }
 }
+const r3 = (n) => Math.round(n * 1000) / 1000
 console.log('\n# All benchmarks: ratio = how we compare with the baseline (>= target passes)')
 console.table(
   rows.map((r) => ({
     benchmark: r.name,
-    ratio: Math.round(r.ratio * 1000) / 1000,
+    ratio: r3(r.ratio),
     target: `>= ${r.target}`,
     pass: r.pass ? 'yes' : 'NO',
+    'scored by': r.rule ?? '(no rule given)',
+    spread: r.spread ? `${r3(r.spread[0])}..${r3(r.spread[1])}` : '',
   })),
 )
 fs.mkdirSync(results, { recursive: true })
 fs.writeFileSync(path.join(results, 'all.json'), JSON.stringify(rows, null, 2) + '\n')
 if (failed.length) {
   console.error(`Benchmarks that crashed: ${failed.join(', ')}`)
+  process.exitCode = 1
+}
+// A row without a scoring rule counts as a miss: every figure says how it was picked.
+const missed = rows.filter((r) => !r.pass || !r.rule)
+if (missed.length) {
+  console.error(`Rows that miss their target: ${missed.map((r) => r.name).join('; ')}`)
   process.exitCode = 1
 }

@@ -5,17 +5,18 @@
 //    clock runs from the reader's open until it holds every block.
 // 2. Time to first block: a fresh peer (storage, swarm and all) opens a one-block core by its URL
 //    and reads block 0. Ours: `createSDK()` + `Hypercore(url)` + `get(0)`. Raw: Corestore +
-//    Hyperswarm + `findingPeers()` around `join()` / `flush()` + `get(0)`. p50 of many rounds.
-// Rounds alternate ours / raw to even out noise. The writer is set up once, outside the clock.
+//    Hyperswarm + `findingPeers()` around `join()` / `flush()` + `get(0)`.
+// Rounds alternate ours / raw (bench/lib.ts `interleave`), each row scored by the median of its
+// per-pair ratios. The writer is set up once, outside the clock.
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
 import { createSDK } from '../packages/sdk/dist/index.js'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
-import { percentile, report, time } from './lib.ts'
+import { interleave, pairedRow, report, time } from './lib.ts'
 
 const BLOCKS = Number(process.env.BENCH_SDK_BLOCKS || 20_000)
-const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 5)
-const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 8)
+const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 7)
+const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 11)
 const BLOCK = new Uint8Array(1024).fill(0x73)
 
 const testnet = await createTestnet(3)
@@ -81,69 +82,45 @@ const raw: Reader = {
 
 // --- 1. throughput ---
 
-const throughput = { ours: [] as number[], raw: [] as number[] }
-for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
-  for (const name of order) {
-    const reader = name === 'ours' ? ours : raw
-    const { ms } = await time(() =>
-      reader.run(big.key!, (core) => core.download({ start: 0, end: BLOCKS }).done()),
-    )
-    throughput[name].push((BLOCKS * 1024) / 1024 / 1024 / (ms / 1000))
-  }
+const mibps = async (reader: Reader) => {
+  const { ms } = await time(() =>
+    reader.run(big.key!, (core) => core.download({ start: 0, end: BLOCKS }).done()),
+  )
+  return (BLOCKS * 1024) / 1024 / 1024 / (ms / 1000)
 }
+const throughput = await interleave(
+  { rounds: ROUNDS, label: 'download', unit: 'MiB/s' },
+  () => mibps(ours),
+  () => mibps(raw),
+)
 
 // --- 2. time to first block ---
 
-const latency = { ours: [] as number[], raw: [] as number[] }
-for (let round = 0; round < LATENCY_ROUNDS; round++) {
-  const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
-  for (const name of order) {
-    const reader = name === 'ours' ? ours : raw
-    const { ms } = await time(() => reader.run(small.key!, (core) => core.get(0)))
-    latency[name].push(ms)
-  }
-}
+const firstBlock = async (reader: Reader) =>
+  (await time(() => reader.run(small.key!, (core) => core.get(0)))).ms
+const latency = await interleave(
+  { rounds: LATENCY_ROUNDS, label: 'first block', unit: 'ms' },
+  () => firstBlock(ours),
+  () => firstBlock(raw),
+)
 
 await writer.close()
 await testnet.destroy()
 for (const dir of dirs) await removeDir(dir)
 
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  )
 report('sdk', [
-  {
-    name: `sdk: open by URL and download ${BLOCKS / 1000}k x 1 KiB`,
-    ours: median(throughput.ours),
-    baseline: median(throughput.raw),
+  pairedRow({
+    name: `sdk: open by URL and download ${BLOCKS / 1000}k x 1 KiB, vs raw corestore + hyperswarm`,
+    pairs: throughput,
     unit: 'MiB/s',
     better: 'higher',
     target: 0.9,
-    extra: { rounds: ROUNDS },
-  },
-  {
-    name: 'sdk: fresh peer, URL to first block (p50)',
-    ours: median(latency.ours),
-    baseline: median(latency.raw),
+  }),
+  pairedRow({
+    name: 'sdk: fresh peer, URL to first block, vs raw corestore + hyperswarm',
+    pairs: latency,
     unit: 'ms',
     better: 'lower',
     target: 0.8,
-    extra: {
-      'ours p99': Math.round(
-        percentile(
-          [...latency.ours].sort((a, b) => a - b),
-          99,
-        ),
-      ),
-      'raw p99': Math.round(
-        percentile(
-          [...latency.raw].sort((a, b) => a - b),
-          99,
-        ),
-      ),
-    },
-  },
+  }),
 ])

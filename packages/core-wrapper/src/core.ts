@@ -22,6 +22,7 @@ import type {
   UpdateOptions,
 } from 'hypercore'
 import { Peer, type PeerOwner } from './peer.js'
+import { readAhead } from './read-ahead.js'
 import { READY_EXTENSION } from './messages.js'
 import { DEFAULT_HANDSHAKE_TIMEOUT, Handshake, rethrowLater } from './handshake.js'
 import {
@@ -263,9 +264,12 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
     return this._session.download(range)
   }
 
+  /** Reads blocks in order; the range it reads downloads in the background (see read-ahead.ts). */
   createReadStream(opts?: ReadStreamOptions): Readable {
     this._checkOpen()
-    return this._session.createReadStream(opts)
+    const stream = this._session.createReadStream(opts)
+    readAhead(this._session, stream, opts)
+    return stream
   }
 
   createWriteStream(): Writable {

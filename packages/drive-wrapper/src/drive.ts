@@ -31,6 +31,7 @@ import type {
 import type { DriveEvents as SeamDriveEvents, Listener } from '@dat-sdk/interfaces'
 import { DAT_FILE } from './ignore.js'
 import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
+import { followIndex, prefetchListed, type IndexDownload } from './prefetch.js'
 
 export interface DriveOptions {
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
@@ -192,13 +193,18 @@ export class Drive extends CoreHost {
   protected override async _open(): Promise<void> {
     await this.hyperdrive.ready()
     await this._core.ready()
+    if (!this.closing) this._index = followIndex(this.hyperdrive)
   }
 
   protected override async _close(): Promise<void> {
+    this._index?.destroy()
     await Promise.allSettled([...this._syncs].map((s) => s.close()))
     await this._closeHostedCore()
     if (this._ownsDrive) await this.hyperdrive.close()
   }
+
+  /** The background download of a remote drive's file index (see prefetch.ts). */
+  private _index: IndexDownload | null = null
 
   protected _check(): void {
     if (this.closing) throw new DatSdkError('CLOSED', 'The drive is closed')
@@ -278,16 +284,17 @@ export class Drive extends CoreHost {
   /** The entries below `path`, every level deep unless `{ recursive: false }`. */
   list(path = '/', opts: ListOptions = {}): StreamxReadable<DriveEntry> {
     this._check()
-    if (opts.recursive !== false) return this.hyperdrive.list(path)
+    if (opts.recursive !== false) return prefetchListed(this.hyperdrive, this.hyperdrive.list(path))
     // Hyperdrive's shallow list also yields the first file of each sub-folder: keep files only.
     const depth =
       Hyperdrive.normalizePath(path)
         .split('/')
         .filter((s) => s !== '').length + 1
-    return this.hyperdrive.list(path, {
+    const list = this.hyperdrive.list(path, {
       recursive: false,
       ignore: (key) => key.split('/').filter((s) => s !== '').length !== depth,
     })
+    return prefetchListed(this.hyperdrive, list)
   }
 
   /** The names (files and folders) directly inside `path`. */
