@@ -24,13 +24,9 @@ import {
 } from '@dat-sdk/store'
 import { FeedIndex, type IndexEntry } from './feed-index.js'
 import { DEFAULT_ROOT_KEY, channelId, type ManifestEntry } from './messages.js'
-import {
-  Session,
-  type MultifeedPeer,
-  type NoiseStreamLike,
-  type SessionHost,
-  type SessionOptions,
-} from './session.js'
+import type { SessionHost } from './hosts.js'
+import { Session, type MultifeedPeer, type SessionOptions } from './session.js'
+import { noiseOf } from './stream.js'
 
 export type { MultifeedPeer }
 
@@ -275,16 +271,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   }
 
   private _attach(stream: Duplex, opts: SessionOptions): void {
-    const noise =
-      typeof stream === 'object' && stream !== null
-        ? (stream as Duplex & { noiseStream?: NoiseStreamLike }).noiseStream
-        : undefined
-    if (!noise) throw new TypeError('replicate() takes a boolean or a replication stream')
-    if (!noise.userData) {
-      // A bare Noise stream (a Hyperswarm connection nobody replicated on yet): give it a muxer
-      // the way hypercore would, by letting our store replicate on it.
-      this.store.replicate(stream)
-    }
+    const noise = noiseOf(stream, this.store)
     const { session, fresh } = Session.attach(this._host, stream, noise, opts)
     if (this._sessions.has(session)) return
     this._sessions.add(session)
