@@ -1,12 +1,6 @@
 import type { Duplex } from 'node:stream'
 import b4a from 'b4a'
-import type {
-  Listener,
-  MultifeedEvents,
-  NetworkPeerLike,
-  NetworkerLike,
-  Topic,
-} from '@dat-sdk/interfaces'
+import type { Listener, MultifeedEvents, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
   closedError,
@@ -18,63 +12,17 @@ import {
   toKey,
   type Corestore,
   type Hypercore,
-  type HypercoreOptions,
   type KeyLike,
-  type KeyPair,
 } from '@dat-sdk/store'
 import { FeedIndex, type IndexEntry } from './feed-index.js'
 import { DEFAULT_ROOT_KEY, channelId, type ManifestEntry } from './messages.js'
-import {
-  Session,
-  type MultifeedPeer,
-  type NoiseStreamLike,
-  type SessionHost,
-  type SessionOptions,
-} from './session.js'
+import type { SessionHost } from './hosts.js'
+import { joinNetworker, leaveNetworkers, type Joined } from './join.js'
+import type { MultifeedOptions, ReplicateOptions, ValueEncoding, WriterOptions } from './options.js'
+import { Session, type MultifeedPeer, type SessionOptions } from './session.js'
+import { noiseOf } from './stream.js'
 
 export type { MultifeedPeer }
-
-export type ValueEncoding = NonNullable<HypercoreOptions['valueEncoding']>
-
-export interface MultifeedOptions {
-  /** The value encoding of every feed (hypercore's: 'binary', 'utf-8', 'json' or a codec). */
-  valueEncoding?: ValueEncoding
-  /**
-   * The shared root key: only peers with the same key exchange feeds. It is never written to
-   * disk and never sent. Without it a public default key is used.
-   */
-  encryptionKey?: KeyLike
-  /** How many remote feeds a remote can make us open, in all (default 1,024): `TOO_MANY_FEEDS`. */
-  maxFeeds?: number
-  /** Chooses which remote feeds to download (default: all of them). */
-  accept?(key: Uint8Array): boolean
-}
-
-export interface WriterOptions {
-  /** Make the writer with this key pair instead of one derived from its name. */
-  keyPair?: KeyPair
-}
-
-export interface ReplicateOptions {
-  /** Keep replicating, and announce feeds created later (default false: end once in sync). */
-  live?: boolean
-  /** Sent to the remote in the handshake; it arrives as the remote's `'handshake'` event. */
-  userData?: Uint8Array
-}
-
-/** `ERR_VERSION_MISMATCH`: the remote speaks another major version of the exchange. */
-export interface VersionMismatchError extends DatSdkError {
-  code: 'ERR_VERSION_MISMATCH'
-  usVersion: string
-  themVersion: string
-}
-
-/** `ERR_CLIENT_MISMATCH`: the remote is not a multifeed. */
-export interface ClientMismatchError extends DatSdkError {
-  code: 'ERR_CLIENT_MISMATCH'
-  usClient: string
-  themClient: string
-}
 
 const DEFAULT_MAX_FEEDS = 1024
 
@@ -95,12 +43,6 @@ export interface Multifeed<T = Uint8Array> {
 }
 
 type Events<T> = MultifeedEvents<Hypercore<T>>
-
-/** A networker this multifeed joined: its peer listener and our hold on the topic. */
-interface Joined {
-  onpeer: (peer: NetworkPeerLike) => void
-  topic: Topic | null
-}
 
 export class Multifeed<T = Uint8Array> extends ReadyResource {
   /** The root key's discovery key: the channel id of the exchange and `join()`'s swarm topic. */
@@ -177,15 +119,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   }
 
   protected async _close(): Promise<void> {
-    await Promise.allSettled(
-      [...this._networkers].map(([networker, { onpeer, topic }]) => {
-        networker.off('peer-add', onpeer)
-        // Only our own hold: other users of the networker keep the topic.
-        if (topic) return topic.destroy()
-        return networker.configure(this.discoveryKey, { announce: false, lookup: false })
-      }),
-    )
-    this._networkers.clear()
+    await leaveNetworkers(this._networkers, this.discoveryKey)
     for (const session of [...this._sessions]) session.leave(this._host)
     for (const download of this._downloads) download.destroy()
     // Writers still being made finish (or fail) before their cores are closed under them.
@@ -264,27 +198,11 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
       }
       this._attach(peer.stream, { live: true, userData: null, mode: 'join', ownsStream: false })
     }
-    // A handle counts us among the topic's users; a networker without join() has only configure(),
-    // whose release on close() leaves the topic for its other users too.
-    const topic = networker.join ? networker.join(this.discoveryKey) : null
-    this._networkers.set(networker, { onpeer, topic })
-    networker.on('peer-add', onpeer)
-    for (const peer of networker.peers) onpeer(peer)
-    if (topic) await topic.flushed()
-    else await networker.configure(this.discoveryKey, { announce: true, lookup: true })
+    await joinNetworker(this._networkers, networker, this.discoveryKey, onpeer)
   }
 
   private _attach(stream: Duplex, opts: SessionOptions): void {
-    const noise =
-      typeof stream === 'object' && stream !== null
-        ? (stream as Duplex & { noiseStream?: NoiseStreamLike }).noiseStream
-        : undefined
-    if (!noise) throw new TypeError('replicate() takes a boolean or a replication stream')
-    if (!noise.userData) {
-      // A bare Noise stream (a Hyperswarm connection nobody replicated on yet): give it a muxer
-      // the way hypercore would, by letting our store replicate on it.
-      this.store.replicate(stream)
-    }
+    const noise = noiseOf(stream, this.store)
     const { session, fresh } = Session.attach(this._host, stream, noise, opts)
     if (this._sessions.has(session)) return
     this._sessions.add(session)

@@ -1,63 +1,43 @@
 // One manifest exchange on one connection: a protomux channel beside hypercore's own, opened
 // with a handshake that proves the root key, then Manifest -> Request -> Answer both ways, and a
 // Done each way once the first exchange is fully downloaded.
+// The state machine of that exchange lives here; the handshake's checks are in handshake.ts, our
+// outstanding requests in requests.ts, the multifeeds sharing the exchange in hosts.ts and the
+// per-connection pairing handler in pairing.ts.
 import type { Duplex } from 'node:stream'
 import type { MultifeedPeer } from '@dat-sdk/interfaces'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import type Protomux from 'protomux'
 import type { Channel, Message } from 'protomux'
-import { DatSdkError, type Hypercore } from '@dat-sdk/store'
+import { DatSdkError } from '@dat-sdk/store'
 import {
   AnswerCodec,
-  CLIENT,
   DoneCodec,
   HandshakeCodec,
   ManifestCodec,
   PROTOCOL,
-  PROTOCOL_VERSION,
   RequestCodec,
-  capability,
   decode,
   encode,
-  parseMajor,
-  verifyCapability,
   type Handshake,
   type ManifestEntry,
 } from './messages.js'
+import { checkHandshake, ourHandshake, type Fatal } from './handshake.js'
+import {
+  collectWants,
+  deliver,
+  feedOf,
+  heldBy,
+  releaseWants,
+  unionManifest,
+  type SessionHost,
+} from './hosts.js'
+import { pairings } from './pairing.js'
+import type { NoiseStreamLike } from './stream.js'
+import { hold, newRequest, takeAnswer, withdraw, type PendingRequest } from './requests.js'
 
 export type { MultifeedPeer }
-
-/** The Noise stream under a replication stream: what the session needs of it. */
-export interface NoiseStreamLike extends Duplex {
-  isInitiator: boolean
-  handshakeHash: Uint8Array | null
-  remotePublicKey?: Uint8Array | null
-  opened: Promise<boolean>
-  userData: unknown
-}
-
-/** What a session needs from its Multifeed (kept off the Multifeed's public surface). */
-export interface SessionHost {
-  readonly rootKey: Uint8Array
-  readonly channelId: Uint8Array
-  ready(): Promise<void>
-  /** Every feed we hold and how much of it, for a manifest. */
-  manifest(): ManifestEntry[]
-  /** The keys of a remote manifest we want; reserves the new ones. Throws `TOO_MANY_FEEDS`. */
-  want(entries: ManifestEntry[]): { keys: Uint8Array[]; reserved: string[] }
-  release(reserved: string[]): void
-  /** The requested keys we hold (and so will replicate). */
-  have(keys: Uint8Array[]): Uint8Array[]
-  /** Opens and records the remote feeds we do not have yet. */
-  addRemoteFeeds(keys: Uint8Array[], from: Session): Promise<void>
-  feed(key: Uint8Array): Hypercore<unknown> | undefined
-  report(err: DatSdkError, peer: MultifeedPeer): void
-  onhandshake(userData: Uint8Array | null, peer: MultifeedPeer): void
-  /** A remote's manifest was taken in (the session emits `'remote-feeds'` on its stream itself). */
-  onremotefeeds(session: Session): void
-  onclose(session: Session): void
-}
 
 export interface SessionOptions {
   live: boolean
@@ -72,27 +52,10 @@ export interface SessionOptions {
   ownsStream: boolean
 }
 
-/** What one host of a session wanted of one request: those keys, and the feeds it reserved. */
-interface HostWant {
-  host: SessionHost
-  keys: Set<string>
-  reserved: string[]
-}
-
-interface PendingRequest {
-  keys: Uint8Array[]
-  lengths: Map<string, number>
-  wants: HostWant[]
-  initial: boolean
-}
-
-type Fatal = 'ERR_VERSION_MISMATCH' | 'ERR_CLIENT_MISMATCH' | 'KEY_MISMATCH' | 'TOO_MANY_FEEDS'
-
 /**
  * The exchange of one root key on one connection. In join mode the multifeeds of this process
- * that share the root key share one session (protomux allows one channel per id on a connection,
- * and the remote opens one): it offers the union of their feeds, and each of them takes the
- * remote feeds it wants. Hence a set of hosts; the session closes when the last one leaves.
+ * that share the root key share one session (see hosts.ts): hence a set of hosts; the session
+ * closes when the last one leaves.
  */
 export class Session {
   readonly stream: Duplex
@@ -220,12 +183,7 @@ export class Session {
    */
   leave(host: SessionHost): void {
     if (!this._hosts.has(host)) return
-    for (const p of this._pending) {
-      p.wants = p.wants.filter((w) => {
-        if (w.host === host) host.release(w.reserved)
-        return w.host !== host
-      })
-    }
+    withdraw(this._pending, host)
     if (this._hosts.size > 1) {
       this._hosts.delete(host)
       host.onclose(this)
@@ -272,14 +230,7 @@ export class Session {
     if (!channel) return this._destroy()
     this._channel = channel
     this._messages = channel.messages
-    channel.open(
-      encode(HandshakeCodec, {
-        client: CLIENT,
-        version: PROTOCOL_VERSION,
-        userData: this._userData,
-        capability: capability(this._rootKey, this.noise.isInitiator, handshakeHash),
-      }),
-    )
+    channel.open(ourHandshake(this._rootKey, this.noise.isInitiator, handshakeHash, this._userData))
   }
 
   private _onopen(bytes: Uint8Array): void {
@@ -293,33 +244,16 @@ export class Session {
       this._channel?.close()
       return
     }
-    if (hs.client !== CLIENT) {
-      return this._fail(
-        'ERR_CLIENT_MISMATCH',
-        `The remote runs ${JSON.stringify(hs.client)}, not ${CLIENT}`,
-        { usClient: CLIENT, themClient: hs.client },
-      )
-    }
-    if (parseMajor(hs.version) !== parseMajor(PROTOCOL_VERSION)) {
-      return this._fail(
-        'ERR_VERSION_MISMATCH',
-        `The remote speaks multifeed protocol ${hs.version}, we speak ${PROTOCOL_VERSION}`,
-        { usVersion: PROTOCOL_VERSION, themVersion: hs.version },
-      )
-    }
-    const handshakeHash = this.noise.handshakeHash
-    if (
-      !handshakeHash ||
-      !verifyCapability(this._rootKey, !this.noise.isInitiator, handshakeHash, hs.capability)
-    ) {
-      return this._fail(
-        'KEY_MISMATCH',
-        'The remote could not prove it holds the root key (encryptionKey): no feeds were exchanged',
-      )
-    }
+    const mismatch = checkHandshake(
+      hs,
+      this._rootKey,
+      !this.noise.isInitiator,
+      this.noise.handshakeHash,
+    )
+    if (mismatch) return this._fail(mismatch.code, mismatch.message, mismatch.extra)
     this.remote = { ...hs, userData: hs.userData ? b4a.from(hs.userData) : null }
     for (const host of this._hosts) host.onhandshake(this.remote.userData, this.peer)
-    this._send(MANIFEST, encode(ManifestCodec, { feeds: this._manifest() }))
+    this._send(MANIFEST, encode(ManifestCodec, { feeds: unionManifest(this._hosts) }))
   }
 
   private _onmanifest(bytes: Uint8Array): void {
@@ -345,39 +279,18 @@ export class Session {
 
   /** Asks the remote for the feeds of `entries` that `hosts` want. */
   private _request(entries: ManifestEntry[], initial: boolean, hosts: SessionHost[]): void {
-    const wants: HostWant[] = []
-    let tooMany: DatSdkError | null = null
-    for (const host of hosts) {
-      let wanted: { keys: Uint8Array[]; reserved: string[] }
-      try {
-        wanted = host.want(entries)
-      } catch (err) {
-        if (err instanceof DatSdkError && err.code === 'TOO_MANY_FEEDS') {
-          tooMany = err
-          if (this._hosts.size > 1) host.report(err, this.peer) // the others go on
-          continue
-        }
-        // `accept()` threw: the user's bug, reported on the stream rather than swallowed.
-        for (const w of wants) w.host.release(w.reserved)
-        return this._error(err as Error)
-      }
-      wants.push({
-        host,
-        keys: new Set(wanted.keys.map((k) => b4a.toString(k, 'hex'))),
-        reserved: wanted.reserved,
-      })
+    let collected: ReturnType<typeof collectWants>
+    try {
+      collected = collectWants(hosts, entries, this._hosts.size > 1, this.peer)
+    } catch (err) {
+      // `accept()` threw: the user's bug, reported on the stream rather than swallowed.
+      return this._error(err as Error)
     }
+    const { wants, tooMany } = collected
     if (wants.length === 0 && tooMany) return this._fail('TOO_MANY_FEEDS', tooMany.message)
-    const keys = new Map<string, Uint8Array>()
-    for (const w of wants) for (const hex of w.keys) keys.set(hex, b4a.from(hex, 'hex'))
-    const lengths = new Map<string, number>()
-    for (const e of entries) {
-      const hex = b4a.toString(e.key, 'hex')
-      lengths.set(hex, Math.max(lengths.get(hex) ?? 0, e.length))
-    }
-    const asked = [...keys.values()]
-    this._pending.push({ keys: asked, lengths, wants, initial })
-    this._send(REQUEST, encode(RequestCodec, { keys: asked }))
+    const request = newRequest(entries, wants, initial)
+    this._pending.push(request)
+    this._send(REQUEST, encode(RequestCodec, { keys: request.keys }))
   }
 
   private _onrequest(bytes: Uint8Array): void {
@@ -389,7 +302,7 @@ export class Session {
       this._report(err as DatSdkError)
       keys = [] // still answer, so the remote's exchange can finish
     }
-    this._send(ANSWER, encode(AnswerCodec, { keys: this._have(keys) }))
+    this._send(ANSWER, encode(AnswerCodec, { keys: heldBy(this._hosts, keys) }))
   }
 
   private _onanswer(bytes: Uint8Array): void {
@@ -406,14 +319,7 @@ export class Session {
       this._report(err as DatSdkError)
       answered = []
     }
-    // Only what we asked for: an answer cannot make us open a feed we did not want.
-    const asked = new Set(pending.keys.map((k) => b4a.toString(k, 'hex')))
-    const keys: Uint8Array[] = []
-    for (const key of answered) {
-      const hex = b4a.toString(key, 'hex')
-      if (!asked.delete(hex)) continue
-      keys.push(b4a.from(key))
-    }
+    const keys = takeAnswer(pending, answered)
     // Not returned: protomux holds the connection's outgoing traffic while a handler's promise is
     // pending, and this waits on replication over that same connection.
     this._download(keys, pending).catch((err) => this._error(err as Error))
@@ -432,14 +338,9 @@ export class Session {
 
   private async _download(keys: Uint8Array[], pending: PendingRequest): Promise<void> {
     try {
-      await Promise.all(
-        pending.wants.map((w) => {
-          const mine = keys.filter((key) => w.keys.has(b4a.toString(key, 'hex')))
-          return this._hosts.has(w.host) ? w.host.addRemoteFeeds(mine, this) : undefined
-        }),
-      )
+      await deliver(keys, pending.wants, this._hosts, this)
     } finally {
-      for (const w of pending.wants) w.host.release(w.reserved)
+      releaseWants(pending.wants)
       pending.wants = []
     }
     if (this.closed) return
@@ -448,25 +349,15 @@ export class Session {
     if (!pending.initial) return
     const waits: Array<Promise<void>> = []
     for (const key of keys) {
-      const core = this._feed(key)
+      const core = feedOf(this._hosts, key)
       const length = pending.lengths.get(b4a.toString(key, 'hex')) ?? 0
-      if (core && core.contiguousLength < length) waits.push(this._hold(core, length))
+      if (core && core.contiguousLength < length) waits.push(hold(core, length, this._closedSignal))
     }
     await Promise.all(waits)
     if (this.closed) return
     this._localDone = true
     this._send(DONE, encode(DoneCodec, { feeds: keys.length }))
     this._maybeEnd()
-  }
-
-  /** Resolves once `core` holds blocks [0, length), or when this session closes. */
-  private async _hold(core: Hypercore<unknown>, length: number): Promise<void> {
-    const range = core.download({ start: 0, end: length })
-    try {
-      await Promise.race([range.done(), this._closedSignal])
-    } finally {
-      range.destroy()
-    }
   }
 
   private _maybeEnd(): void {
@@ -506,44 +397,13 @@ export class Session {
   private _destroy(): void {
     if (this.closed) return
     this.closed = true
-    for (const p of this._pending) for (const w of p.wants) w.host.release(w.reserved)
+    for (const p of this._pending) releaseWants(p.wants)
     this._pending = []
     this._resolveClosed()
     this._resolveChannelCreated()
     pairings.delete(this)
     for (const host of [...this._hosts]) host.onclose(this)
     this._hosts.clear()
-  }
-
-  // --- over every host of the session ---
-
-  /** The union of the hosts' feeds, each with the most any of them holds. */
-  private _manifest(): ManifestEntry[] {
-    const byKey = new Map<string, ManifestEntry>()
-    for (const host of this._hosts) {
-      for (const e of host.manifest()) {
-        const hex = b4a.toString(e.key, 'hex')
-        const known = byKey.get(hex)
-        if (!known || known.length < e.length) byKey.set(hex, e)
-      }
-    }
-    return [...byKey.values()]
-  }
-
-  private _have(keys: Uint8Array[]): Uint8Array[] {
-    const held = new Set<string>()
-    for (const host of this._hosts) {
-      for (const key of host.have(keys)) held.add(b4a.toString(key, 'hex'))
-    }
-    return keys.filter((key) => held.has(b4a.toString(key, 'hex')))
-  }
-
-  private _feed(key: Uint8Array): Hypercore<unknown> | undefined {
-    for (const host of this._hosts) {
-      const core = host.feed(key)
-      if (core) return core
-    }
-    return undefined
   }
 
   private _report(err: DatSdkError): void {
@@ -555,47 +415,5 @@ const MANIFEST = 0
 const REQUEST = 1
 const ANSWER = 2
 const DONE = 3
-
-/**
- * One pairing handler per connection for our protocol, whatever the channel id: it holds a remote
- * open until the matching session has created its channel, and tells replicate() sessions when
- * the remote's multifeed has another root key (a channel id that matches no session here).
- */
-const pairings = {
-  byMux: new WeakMap<Protomux, Set<Session>>(),
-
-  add(session: Session): void {
-    let sessions = this.byMux.get(session.mux)
-    if (!sessions) {
-      const set = new Set<Session>()
-      sessions = set
-      this.byMux.set(session.mux, set)
-      session.mux.pair({ protocol: PROTOCOL, id: null }, (id) => onpair(set, id))
-    }
-    sessions.add(session)
-  },
-
-  /** The open join-mode session of `channelId` on `mux`, to share. */
-  find(mux: Protomux, channelId: Uint8Array): Session | null {
-    for (const s of this.byMux.get(mux) ?? []) {
-      if (s.mode === 'join' && !s.closed && b4a.equals(s.channelId, channelId)) return s
-    }
-    return null
-  },
-
-  delete(session: Session): void {
-    const sessions = this.byMux.get(session.mux)
-    if (!sessions || !sessions.delete(session) || sessions.size > 0) return
-    this.byMux.delete(session.mux)
-    session.mux.unpair({ protocol: PROTOCOL, id: null })
-  },
-}
-
-function onpair(sessions: Set<Session>, id: Uint8Array | null): Promise<void> | void {
-  const all = [...sessions]
-  const match = all.find((s) => id !== null && b4a.equals(s.channelId, id))
-  if (match) return match.channelCreated()
-  for (const s of all) s.foreignChannel()
-}
 
 function noop(): void {}
