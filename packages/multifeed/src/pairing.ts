@@ -6,32 +6,37 @@ import type Protomux from 'protomux'
 import { PROTOCOL } from './messages.js'
 import type { Session } from './session.js'
 
-export const pairings = {
-  byMux: new WeakMap<Protomux, Set<Session>>(),
+const SESSIONS = Symbol('dat-sdk/multifeed sessions')
 
+/** A connection's multifeed sessions hang off its mux: they live exactly as long as it does. */
+type SessionMux = Protomux & { [SESSIONS]?: Set<Session> }
+
+export const pairings = {
   add(session: Session): void {
-    let sessions = this.byMux.get(session.mux)
+    const mux: SessionMux = session.mux
+    let sessions = mux[SESSIONS]
     if (!sessions) {
       const set = new Set<Session>()
       sessions = set
-      this.byMux.set(session.mux, set)
+      mux[SESSIONS] = set
       session.mux.pair({ protocol: PROTOCOL, id: null }, (id) => onpair(set, id))
     }
     sessions.add(session)
   },
 
   /** The open join-mode session of `channelId` on `mux`, to share. */
-  find(mux: Protomux, channelId: Uint8Array): Session | null {
-    for (const s of this.byMux.get(mux) ?? []) {
+  find(mux: SessionMux, channelId: Uint8Array): Session | null {
+    for (const s of mux[SESSIONS] ?? []) {
       if (s.mode === 'join' && !s.closed && b4a.equals(s.channelId, channelId)) return s
     }
     return null
   },
 
   delete(session: Session): void {
-    const sessions = this.byMux.get(session.mux)
+    const mux: SessionMux = session.mux
+    const sessions = mux[SESSIONS]
     if (!sessions || !sessions.delete(session) || sessions.size > 0) return
-    this.byMux.delete(session.mux)
+    delete mux[SESSIONS]
     session.mux.unpair({ protocol: PROTOCOL, id: null })
   },
 }
