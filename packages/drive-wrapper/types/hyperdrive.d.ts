@@ -99,6 +99,8 @@ declare module 'hyperdrive' {
     length?: number
     wait?: boolean
     timeout?: number
+    /** Bytes read ahead of the consumer (streamx's; default 16 KiB). */
+    highWaterMark?: number
   }
 
   export interface Blobs {

@@ -8,6 +8,9 @@ import { liveResponse } from './live.js'
 import { contentType } from './mime.js'
 import { joinPath, requireTarget, type Target } from './paths.js'
 
+/** How far a file body is read ahead of the client (bytes): a few of hyperdrive's blocks. */
+const READ_AHEAD = 4 * 1024 * 1024
+
 /**
  * A `GET` or `HEAD`: a file (at a version, with ranges and ETags), a folder's `index.html` or its
  * listing, or live changes as server-sent events when the client accepts `text/event-stream`.
@@ -136,7 +139,13 @@ function fileResponse(
   }
   headers['content-length'] = String(size === 0 ? 0 : end - start + 1)
   if (request.method === 'HEAD' || size === 0) return only(new Response(null, { status, headers }))
-  const source = view.hyperdrive.createReadStream(entry, { start, end, timeout })
+  // Read a few blocks ahead, so the next block is ready while the socket drains the last one.
+  const source = view.hyperdrive.createReadStream(entry, {
+    start,
+    end,
+    timeout,
+    highWaterMark: READ_AHEAD,
+  })
   return { response: new Response(null, { status, headers }), file: { source, release } }
 }
 
