@@ -32,11 +32,14 @@ import type {
   BeeEntryWatcher,
   BeeEvents,
   BeeHistoryEntry,
+  BeeKeyOf,
   BeeOptions,
   BeeRange,
   BeeReadStream,
+  BeeValueOf,
   BeeWatcher,
   SubOptions,
+  SubOptionsLike,
 } from './types.js'
 
 export type * from './types.js'
@@ -277,9 +280,16 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
   /**
    * A sub-database: the keys of this bee under `prefix` (and a separator), as a Bee of its own
    * with its own encodings (this bee's by default). It shares this bee's core, peers and
-   * extensions; closing it closes nothing of this bee, and it closes with this bee.
+   * extensions; closing it closes nothing of this bee, and it closes with this bee. Its types
+   * follow its encodings (`sub('n', { valueEncoding: c.uint })` gives a `Bee<K, number>`), or
+   * explicit ones (`sub<string, Doc>(...)`).
    */
-  sub<K2 = K, V2 = V>(prefix: string | Uint8Array, opts: SubOptions<K2, V2> = {}): Bee<K2, V2> {
+  sub<O extends SubOptionsLike = {}>(
+    prefix: string | Uint8Array,
+    opts?: O,
+  ): Bee<BeeKeyOf<O, K>, BeeValueOf<O, V>>
+  sub<K2 = K, V2 = V>(prefix: string | Uint8Array, opts?: SubOptions<K2, V2>): Bee<K2, V2>
+  sub<K2, V2>(prefix: string | Uint8Array, opts: SubOptions<K2, V2> = {}): Bee<K2, V2> {
     this._check()
     const step: SubStep = { prefix, opts: {} }
     if (opts.keyEncoding !== undefined) {

@@ -19,6 +19,35 @@ export type BeeEncoding<M> =
   | Codec<M>
   | AbstractEncoding<M>
 
+/** Any encoding a key or value can be stored with, whatever the type it gives. */
+export type AnyBeeEncoding = Encoding<unknown>
+
+/**
+ * The type an encoding gives: `'utf-8'` / `'utf8'` a string, `'binary'` a Uint8Array, `'json'`
+ * unknown (say what you store with explicit generics), a compact-encoding codec or an
+ * abstract-encoding of `M` an `M`; no encoding (`undefined`) gives `Default`. A union that holds a
+ * codec (`BeeEncoding<M>` is one) gives the codec's type, so typed options keep their types.
+ */
+export type BeeEncodingType<E, Default = Uint8Array> = unknown extends E
+  ? Default
+  : [CodecOf<E>] extends [never]
+    ? [Exclude<E, undefined>] extends [never]
+      ? Default
+      : NamedType<Exclude<E, undefined>>
+    : CodecType<CodecOf<E>>
+
+type CodecOf<E> = Extract<E, Codec<unknown> | AbstractEncoding<unknown>>
+
+type CodecType<E> = E extends Codec<infer M> ? M : E extends AbstractEncoding<infer M> ? M : never
+
+type NamedType<E> = E extends 'utf-8' | 'utf8'
+  ? string
+  : E extends 'binary'
+    ? Uint8Array
+    : E extends 'json'
+      ? unknown
+      : never
+
 /**
  * Turns a `Core` encoding into the codec hyperbee runs. Every encoding goes through the store's
  * `resolveEncoding`, so bytes from a peer that do not decode reject the read with `BAD_MESSAGE`

@@ -1,6 +1,6 @@
 // The public types of a Bee: its options, what its reads give, and its events.
-import type { DatSdkError } from '@dat-sdk/store'
-import type { Peer } from '@dat-sdk/core-wrapper'
+import type { Corestore, DatSdkError, Hypercore, KeyLike, Store } from '@dat-sdk/store'
+import type { Core, Peer } from '@dat-sdk/core-wrapper'
 import type { CoreEvents } from '@dat-sdk/interfaces'
 import type {
   HyperbeeBatch,
@@ -16,7 +16,9 @@ import type {
   HyperbeeReadStream,
   HyperbeeWatcher,
 } from 'hyperbee'
-import type { BeeEncoding } from './encoding.js'
+import type Hyperbee from 'hyperbee'
+import type { Bee } from './bee.js'
+import type { AnyBeeEncoding, BeeEncoding, BeeEncodingType } from './encoding.js'
 
 export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
   /** How keys are stored (default `'binary'`). Keys sort by their encoded bytes. */
@@ -34,6 +36,59 @@ export interface SubOptions<K, V> {
   valueEncoding?: BeeEncoding<V>
   /** What separates the prefix from the keys (default a 0x00 byte, as hyperbee's). */
   sep?: string
+}
+
+/** Options of any Bee, whatever its types: what `new Bee()` infers `K` and `V` from. */
+export interface BeeOptionsLike {
+  keyEncoding?: AnyBeeEncoding
+  valueEncoding?: AnyBeeEncoding
+  extensions?: string[]
+}
+
+/** Options of any sub, whatever its types: what `bee.sub()` infers its `K` and `V` from. */
+export interface SubOptionsLike {
+  keyEncoding?: AnyBeeEncoding
+  valueEncoding?: AnyBeeEncoding
+  sep?: string
+}
+
+/** The key type options `O` give (`Default` when they name no key encoding). */
+export type BeeKeyOf<O, Default = Uint8Array> = O extends { keyEncoding?: infer E }
+  ? BeeEncodingType<E, Default>
+  : Default
+
+/** The value type options `O` give (`Default` when they name no value encoding). */
+export type BeeValueOf<O, Default = Uint8Array> = O extends { valueEncoding?: infer E }
+  ? BeeEncodingType<E, Default>
+  : Default
+
+/**
+ * `new Bee(...)`: with no type arguments, the key and value types follow the encodings in `opts`
+ * (`{ keyEncoding: 'utf-8', valueEncoding: c.uint }` gives a `Bee<string, number>`); explicit
+ * ones (`new Bee<string, Doc>(store, 'x', { keyEncoding: 'utf-8', valueEncoding: 'json' })`) are
+ * taken as they are. A raw Hyperbee gives its own types.
+ */
+export interface BeeConstructor {
+  new <O extends BeeOptionsLike = {}>(
+    store: Store | Corestore,
+    ref?: KeyLike | null,
+    opts?: O,
+  ): Bee<BeeKeyOf<O>, BeeValueOf<O>>
+  new <K = Uint8Array, V = Uint8Array>(
+    store: Store | Corestore,
+    ref?: KeyLike | null,
+    opts?: BeeOptions<K, V>,
+  ): Bee<K, V>
+  new <K, V>(hyperbee: Hyperbee<K, V>, opts?: BeeOptions<K, V>): Bee<K, V>
+  new <O extends BeeOptionsLike = {}>(
+    source: Hypercore<unknown> | Core<unknown>,
+    opts?: O,
+  ): Bee<BeeKeyOf<O>, BeeValueOf<O>>
+  new <K = Uint8Array, V = Uint8Array>(
+    source: Hypercore<unknown> | Core<unknown>,
+    opts?: BeeOptions<K, V>,
+  ): Bee<K, V>
+  readonly prototype: Bee<unknown, unknown>
 }
 
 /** One entry: `seq` is the index of the block it was written in. */

@@ -1,5 +1,6 @@
 import process from 'process'
 // The SDK's options and the types of its shortcuts (`sdk.Hypercore(ref, opts)`...).
+import type { BeeKeyOf, BeeOptionsLike, BeeValueOf } from '@dat-sdk/bee-wrapper'
 import type { CoreOptions } from '@dat-sdk/core-wrapper'
 import type { DriveOptions, SyncFolderOptions } from '@dat-sdk/drive-wrapper'
 import type { Gossip, GossipOptions } from '@dat-sdk/gossip'
@@ -70,8 +71,15 @@ export interface HyperdriveFactory {
   new (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
 }
 
+/**
+ * `Hyperbee(ref, opts)`: with no type arguments the key and value types follow the encodings in
+ * `opts` (`{ keyEncoding: 'utf-8' }` gives an `SDKBee<string, Uint8Array>`); explicit ones
+ * (`Hyperbee<string, Doc>(...)`) are taken as they are.
+ */
 export interface HyperbeeFactory {
+  <O extends BeeOptionsLike = {}>(ref?: SDKRef, opts?: O): SDKBee<BeeKeyOf<O>, BeeValueOf<O>>
   <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
+  new <O extends BeeOptionsLike = {}>(ref?: SDKRef, opts?: O): SDKBee<BeeKeyOf<O>, BeeValueOf<O>>
   new <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
 }
 

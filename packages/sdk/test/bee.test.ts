@@ -84,7 +84,7 @@ test('the same ref gives the same bee; bees, cores and drives with one name diff
     assert.ok(fresh.writable)
 
     await bee.close()
-    const reopened = sdk.Hyperbee<string, string>('x', {
+    const reopened = sdk.Hyperbee('x', {
       keyEncoding: 'utf-8',
       valueEncoding: 'utf-8',
     })
@@ -93,7 +93,7 @@ test('the same ref gives the same bee; bees, cores and drives with one name diff
     assert.ok(b4a.equals(reopened.key!, key), 'the same name, the same key')
     assert.ok(reopened.writable)
     await reopened.put('a', 'b')
-    const byUrl = sdk.Hyperbee<string, string>(reopened.url, {
+    const byUrl = sdk.Hyperbee(reopened.url, {
       keyEncoding: 'utf-8',
       valueEncoding: 'utf-8',
     })
@@ -107,7 +107,7 @@ test('CLOSED after close, and after sdk.close(); a folder ref is INVALID_KEY', a
   const t = teardown()
   try {
     const sdk = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
-    const bee = sdk.Hyperbee<string, string>('closing', {
+    const bee = sdk.Hyperbee('closing', {
       keyEncoding: 'utf-8',
       valueEncoding: 'utf-8',
     })

@@ -260,11 +260,12 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
     // hyperbee declaration's defaults) whatever the encodings: name what utf-8 gives.
     const theirBee = (await theirs.getBee('kv', enc)) as unknown as Hyperbee<string, string>
     await theirBee.put('from', 'theirs')
-    const copy = ours.Hyperbee<string, string>(urlOf(theirBee), enc)
+    const copy = ours.Hyperbee(urlOf(theirBee), enc) // utf-8 both ways: an SDKBee<string, string>
     await copy.ready()
-    assert.is((await copy.get('from'))?.value, 'theirs')
+    const from: string = (await copy.get('from'))!.value
+    assert.is(from, 'theirs')
 
-    const ourBee = ours.Hyperbee<string, string>('kv', enc)
+    const ourBee = ours.Hyperbee('kv', enc)
     await ourBee.put('from', 'ours')
     await ours.flush(ourBee)
     const theirCopy = (await theirs.getBee(ourBee.url!, enc)) as unknown as Hyperbee<string, string> // as above
