@@ -23,6 +23,8 @@ export interface ConnectionsOptions {
   replicate(socket: SwarmSocket): void
   /** True once the owner closes: new connections are refused. */
   closing(): boolean
+  /** Ms without a byte from the peer before its connection is dropped; 0: never (see below). */
+  timeout: number
   onadd(conn: Connection): void
   onremove(conn: Connection): void
 }
@@ -121,6 +123,8 @@ export class Connections {
       return
     }
 
+    keepAliveAndTimeout(socket, this._opts.timeout)
+
     const peer: NetworkPeer = {
       remotePublicKey,
       remoteAddress: addressOf(socket),
@@ -163,6 +167,42 @@ function keepNew(
   const freshPreferred = (fresh.isInitiator === true) === weAreLarger
   const oldPreferred = (old.isInitiator === true) === weAreLarger
   return freshPreferred || !oldPreferred
+}
+
+/**
+ * How often we send a keep-alive on a connection that has nothing else to send, so that the other
+ * end's timeout (ours: `timeout`, default 6 s) never fires on a live but idle connection.
+ */
+export const KEEP_ALIVE = 2000
+
+/** A secret-stream's liveness controls (`@hyperswarm/secret-stream`). */
+interface Liveness {
+  setKeepAlive(ms: number): void
+  setTimeout(ms: number): void
+  sendKeepAlive(): void
+}
+
+function hasLiveness(socket: SwarmSocket): socket is SwarmSocket & Liveness {
+  const s = socket as Partial<Liveness>
+  return (
+    typeof s.setKeepAlive === 'function' &&
+    typeof s.setTimeout === 'function' &&
+    typeof s.sendKeepAlive === 'function'
+  )
+}
+
+/**
+ * A SIGKILLed or unplugged peer sends nothing more, not even the reset that ends its connection:
+ * UDX notices only after its retransmissions time out (about 13 s), and hypercore re-asks another
+ * peer for the blocks in flight to it only when the connection closes (issue 14). So every
+ * connection sends a keep-alive every `KEEP_ALIVE` ms when idle, and is destroyed after `timeout`
+ * ms without a byte from the peer. Hyperswarm's own peers send keep-alives every 5 s, under the
+ * 6 s default. Sockets that are not secret-streams (a custom `SwarmLike`) are left as they are.
+ */
+function keepAliveAndTimeout(socket: SwarmSocket, timeout: number): void {
+  if (timeout <= 0 || !hasLiveness(socket)) return
+  socket.setKeepAlive(Math.min(KEEP_ALIVE, timeout / 3))
+  socket.setTimeout(timeout)
 }
 
 function addressOf(socket: SwarmSocket): string | null {

@@ -34,6 +34,9 @@ export { EXTENSION_PROTOCOL } from './channels.js'
  * timeouts (seconds); close() is bounded instead (issue 14: within 2 s).
  */
 const CLOSE_STEP_TIMEOUT = 600
+
+/** Default `connectionTimeout`: a peer silent this long (ms) is taken for gone (issue 14). */
+export const CONNECTION_TIMEOUT = 6000
 export type { ConfigureOptions }
 
 export interface NetworkerOptions {
@@ -53,6 +56,13 @@ export interface NetworkerOptions {
    * processes on one machine reach each other), HyperDHT's own guess otherwise.
    */
   firewalled?: boolean
+  /**
+   * Ms without a byte from a peer after which its connection is dropped, so that blocks asked of a
+   * peer that died without a word are asked of another (issue 14). Idle connections send a
+   * keep-alive every 2 s (or a third of this, if shorter) so they stay up. Default 6000; 0 turns
+   * both off (a dead peer is then noticed only when UDX gives up, about 13 s).
+   */
+  connectionTimeout?: number
 }
 
 /** Anything that replicates into a duplex stream: a Corestore, a `Store`, a Hypercore. */
@@ -103,6 +113,8 @@ export class Networker
         'new Networker(store) needs something with replicate(stream), e.g. a Corestore',
       )
     }
+    // Checked before the swarm is made: a throw after it would leave the swarm's sockets open.
+    const timeout = connectionTimeout(opts.connectionTimeout)
     this.store = store
     this._ownsSwarm = !opts.swarm
     this._ownSwarm = opts.swarm ? null : createHyperswarm(opts)
@@ -111,6 +123,7 @@ export class Networker
       publicKey: () => this.publicKey,
       replicate: (socket) => void this.store.replicate(socket),
       closing: () => this.closing !== null,
+      timeout,
       onadd: (conn) => this._onadd(conn),
       onremove: (conn) => this._onremove(conn),
     })
@@ -381,4 +394,12 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   } finally {
     clearTimeout(timer)
   }
+}
+
+function connectionTimeout(ms: number | undefined): number {
+  if (ms === undefined) return CONNECTION_TIMEOUT
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    throw new TypeError('connectionTimeout must be a number of ms (0: none)')
+  }
+  return ms
 }
