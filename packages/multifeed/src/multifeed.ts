@@ -245,16 +245,15 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
     return this.store.get<T>({ key }, { valueEncoding: this._valueEncoding })
   }
 
-  private _addFeed(core: Hypercore<T>, name: string | null): void {
+  private _addFeed(core: Hypercore<T>, name: string | null, downloading = false): void {
     const hex = b4a.toString(core.key!, 'hex')
     this._feeds.push(core)
     this._byKey.set(hex, core)
     if (name !== null) {
       this._byName.set(name, core)
       this._local.add(hex)
-    } else {
-      // A multifeed holds all of every feed it accepted: keep downloading whatever appears.
-      this._downloads.push(core.download({ start: 0, end: -1 }))
+    } else if (!downloading) {
+      this._download(core)
     }
     for (const session of this._sessions) this._replicateFeeds(session, [core])
     this.emit('feed', core, name)
@@ -287,12 +286,20 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   private async _openRemoteFeeds(keys: Uint8Array[], from: Session): Promise<void> {
     if (this.closing) return
     const cores = keys.map((key) => this._openFeed(key))
+    // Each feed starts downloading as soon as it is open (the download attaches it to every
+    // replication stream of the store), not once the whole batch is open and indexed.
+    for (const core of cores) this._download(core)
     await Promise.all(cores.map((core) => core.ready()))
     if (this.closing) return
     const entries: IndexEntry[] = cores.map((core) => ({ key: core.key!, name: null }))
     await this._index!.add(entries)
-    for (const core of cores) this._addFeed(core, null)
+    for (const core of cores) this._addFeed(core, null, true)
     this._announce(cores, from)
+  }
+
+  /** A multifeed holds all of every feed it accepted: keep downloading whatever appears. */
+  private _download(core: Hypercore<T>): void {
+    this._downloads.push(core.download({ start: 0, end: -1 }))
   }
 
   /** Tells every live connection but `from` about feeds that appeared after its exchange. */
