@@ -5,10 +5,20 @@ import type { MessageCodec } from '@dat-sdk/store'
 /** Handlers of a connection-level extension; every one is optional. */
 export type StreamExtensionHandlers<M> = ExtensionHandlers<M, NetworkPeer>
 
+/**
+ * A registration as the networker keeps it, whatever its message type: a name that receives bytes
+ * and can be destroyed. Every `StreamExtension<M>` is one.
+ */
+export interface Registration {
+  readonly name: string
+  _receive(bytes: Uint8Array, peer: NetworkPeer): void
+  destroy(): void
+}
+
 /** What a `StreamExtension` needs from its networker (kept narrow so the two stay decoupled). */
 export interface ExtensionTransport {
   _sendExtension(name: string, bytes: Uint8Array, peer: NetworkPeer | null): void
-  _destroyExtension(ext: StreamExtension<never>): void
+  _destroyExtension(ext: Registration): void
   _reportExtensionError(err: DatSdkError, peer: NetworkPeer): void
 }
 
@@ -16,7 +26,7 @@ export interface ExtensionTransport {
  * A named message channel on every connection of a networker, independent of any core. Made by
  * `networker.registerExtension(name, handlers)`.
  */
-export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer> {
+export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer>, Registration {
   readonly name: string
   private readonly _transport: ExtensionTransport
   private readonly _codec: MessageCodec<M>
@@ -51,7 +61,7 @@ export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer
   destroy(): void {
     if (this._destroyed) return
     this._destroyed = true
-    this._transport._destroyExtension(this as unknown as StreamExtension<never>)
+    this._transport._destroyExtension(this)
   }
 
   /** @internal Bytes from `peer` on this extension's channel: decode, deliver, never throw. */

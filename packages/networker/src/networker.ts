@@ -21,6 +21,7 @@ import { Connections, type Connection } from './connections.js'
 import {
   StreamExtension,
   type ExtensionTransport,
+  type Registration,
   type StreamExtensionHandlers,
 } from './extension.js'
 import { SwarmTopics } from './swarm-topics.js'
@@ -100,7 +101,7 @@ export class Networker
   private readonly _swarmTopics: SwarmTopics
   private readonly _topics: TopicSet
   private readonly _channels: ExtensionChannels
-  private readonly _extensions = new Map<string, Set<StreamExtension<never>>>()
+  private readonly _extensions = new Map<string, Set<Registration>>()
   private readonly _onconnectionBound: SwarmConnectionListener
   /** Hex keys of the peers `joinPeer()` holds. */
   private readonly _explicit = new Set<string>()
@@ -276,7 +277,7 @@ export class Networker
       this._extensions.set(name, registrations)
       for (const conn of this._connections.values()) this._channels.open(conn, name)
     }
-    registrations.add(ext as unknown as StreamExtension<never>)
+    registrations.add(ext)
     return ext
   }
 
@@ -336,7 +337,7 @@ export class Networker
   }
 
   /** @internal */
-  _destroyExtension(ext: StreamExtension<never>): void {
+  _destroyExtension(ext: Registration): void {
     const registrations = this._extensions.get(ext.name)
     if (!registrations?.delete(ext) || registrations.size > 0) return
     // The channels stay open (the remote may still use the name); what arrives is dropped.

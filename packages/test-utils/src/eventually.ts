@@ -56,6 +56,7 @@ export function once<T extends unknown[] = unknown[]>(
     }, timeout)
     function onEvent(...args: unknown[]): void {
       clearTimeout(timer)
+      // The caller names the tuple the event carries: a listener's arguments are not typed at run time.
       resolve(args as unknown as T)
     }
     emitter.once(event, onEvent)
