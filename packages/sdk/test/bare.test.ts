@@ -91,6 +91,10 @@ test('gossip: a key advertised on one side is known on the other', async () => {
   await expectLine('gossip.mjs', 'ok gossip true')
 })
 
+test('multifeed: two multifeeds exchange manifests and each replicates the other feed', async () => {
+  await expectLine('multifeed.mjs', 'ok multifeed 2 hi from alice')
+})
+
 test('networker: on the loopback testnet a core replicates and an extension message arrives', async () => {
   await expectLine('networker.mjs', 'ok networker a block hello over bare peers=1', [bootstrap])
 })
