@@ -95,6 +95,10 @@ test('multifeed: two multifeeds exchange manifests and each replicates the other
   await expectLine('multifeed.mjs', 'ok multifeed 2 hi from alice')
 })
 
+test('autobase: a second writer added through the log, and both views agree', async () => {
+  await expectLine('autobase.mjs', 'ok autobase answer=hi,greeting=hello')
+})
+
 test('networker: on the loopback testnet a core replicates and an extension message arrives', async () => {
   await expectLine('networker.mjs', 'ok networker a block hello over bare peers=1', [bootstrap])
 })
