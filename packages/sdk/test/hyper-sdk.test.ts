@@ -8,6 +8,7 @@ import b4a from 'b4a'
 import c from 'compact-encoding'
 import * as HyperSDK from 'hyper-sdk'
 import { createSDK, type SDK } from '@dat-sdk/sdk'
+import { Networker } from '@dat-sdk/networker'
 import type { Hyperbee } from '@dat-sdk/bee-wrapper'
 import type { HypercorePeer } from '@dat-sdk/store'
 import {
@@ -274,5 +275,32 @@ test('bees cross both ways: hyper-sdk getBee and ours Hyperbee open each other b
     await t.run()
   }
 })
+
+test('joinPeer connects ours and hyper-sdk with no topic, both ways', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const publicKey = oursKey(ours)
+    assert.ok(publicKey, 'our networker has a key pair')
+    await ours.joinPeer(theirs.publicKey)
+    theirs.joinPeer(publicKey)
+    await eventually(
+      () =>
+        ours.networker.peers.some((p) => b4a.equals(p.remotePublicKey, theirs.publicKey)) &&
+        // (typed as an array by hyper-sdk; at run time it is Hyperswarm's Set of connections)
+        Array.from(theirs.connections).some((c) => b4a.equals(c.remotePublicKey, publicKey)),
+      { timeout: 20_000, message: 'a direct connection on both sides' },
+    )
+    assert.is(ours.networker.peers.length, 1, 'one connection, no duplicate')
+    await ours.leavePeer(theirs.publicKey)
+  } finally {
+    await t.run()
+  }
+})
+
+/** Our networker's public key (the default `Networker` has one; a `NetworkerLike` need not). */
+function oursKey(sdk: SDK): Uint8Array | null {
+  return sdk.networker instanceof Networker ? sdk.networker.publicKey : null
+}
 
 test.run()
