@@ -175,6 +175,18 @@ function keepNew(
  */
 export const KEEP_ALIVE = 2000
 
+/** Default `connectionTimeout`: a peer silent this long (ms) is taken for gone (issue 14). */
+export const CONNECTION_TIMEOUT = 6000
+
+/** The `connectionTimeout` option, checked: `CONNECTION_TIMEOUT` when not given, 0 for none. */
+export function connectionTimeout(ms: number | undefined): number {
+  if (ms === undefined) return CONNECTION_TIMEOUT
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    throw new TypeError('connectionTimeout must be a number of ms (0: none)')
+  }
+  return ms
+}
+
 /** A secret-stream's liveness controls (`@hyperswarm/secret-stream`). */
 interface Liveness {
   setKeepAlive(ms: number): void

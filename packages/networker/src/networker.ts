@@ -17,7 +17,7 @@ import type {
 import type Hyperswarm from 'hyperswarm'
 import { createHyperswarm, type BootstrapNode } from './bootstrap.js'
 import { ExtensionChannels } from './channels.js'
-import { Connections, type Connection } from './connections.js'
+import { Connections, connectionTimeout, type Connection } from './connections.js'
 import {
   StreamExtension,
   type ExtensionTransport,
@@ -36,8 +36,6 @@ export { EXTENSION_PROTOCOL } from './channels.js'
  */
 const CLOSE_STEP_TIMEOUT = 600
 
-/** Default `connectionTimeout`: a peer silent this long (ms) is taken for gone (issue 14). */
-export const CONNECTION_TIMEOUT = 6000
 export type { ConfigureOptions }
 
 export interface NetworkerOptions {
@@ -395,12 +393,4 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   } finally {
     clearTimeout(timer)
   }
-}
-
-function connectionTimeout(ms: number | undefined): number {
-  if (ms === undefined) return CONNECTION_TIMEOUT
-  if (typeof ms !== 'number' || !(ms >= 0)) {
-    throw new TypeError('connectionTimeout must be a number of ms (0: none)')
-  }
-  return ms
 }
