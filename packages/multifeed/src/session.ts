@@ -4,6 +4,8 @@
 // The state machine of that exchange lives here; the handshake's checks are in handshake.ts, our
 // outstanding requests in requests.ts, the multifeeds sharing the exchange in hosts.ts and the
 // per-connection pairing handler in pairing.ts.
+// It stays one file past ~400 lines because every step reads and writes the same per-channel state
+// (what was offered, asked and answered); the pieces that need none of it are in the files above.
 import type { Duplex } from 'node:stream'
 import type { MultifeedPeer } from '@dat-sdk/interfaces'
 import b4a from 'b4a'

@@ -18,6 +18,7 @@ import {
   type LoopbackTestnet,
   type Teardown,
 } from '@dat-sdk/test-utils'
+import { fileArrives } from './helpers/drives.js'
 
 const test = suite('interop with hyper-sdk@6.2.2 on a loopback testnet')
 
@@ -96,14 +97,7 @@ test('a drive written with hyper-sdk opens in ours by URL, and later files arriv
     assert.not.ok(copy.writable)
     assert.is(b4a.toString((await copy.get('/index.html'))!), '<h1>theirs</h1>')
     await drive.put('/later.txt', b4a.from('later'))
-    await eventually(
-      async () => {
-        await copy.update()
-        return copy.exists('/later.txt')
-      },
-      { timeout: 20_000 },
-    )
-    assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
+    await fileArrives(copy, '/later.txt', 'later')
   } finally {
     await t.run()
   }
@@ -121,14 +115,7 @@ test('a drive written with ours opens in hyper-sdk by URL, and later files arriv
     assert.ok(b4a.equals(copy.key!, drive.key!))
     assert.is(b4a.toString((await copy.get('/index.html'))!), '<h1>ours</h1>')
     await drive.put('/later.txt', 'later')
-    await eventually(
-      async () => {
-        await copy.update()
-        return copy.exists('/later.txt')
-      },
-      { timeout: 20_000 },
-    )
-    assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
+    await fileArrives(copy, '/later.txt', 'later')
   } finally {
     await t.run()
   }

@@ -10,6 +10,7 @@ import {
   type LoopbackTestnet,
   type Teardown,
 } from '@dat-sdk/test-utils'
+import { fileArrives } from './helpers/drives.js'
 
 const test = suite('two SDKs on a loopback testnet')
 
@@ -60,14 +61,7 @@ test('a drive: a file written on one is read on the other', async () => {
     assert.not.ok(copy.writable)
     assert.is(b4a.toString((await copy.get('/docs/readme.md'))!), '# hello')
     await drive.put('/later.txt', 'later')
-    await eventually(
-      async () => {
-        await copy.update()
-        return copy.exists('/later.txt')
-      },
-      { timeout: 20_000 },
-    )
-    assert.is(b4a.toString((await copy.get('/later.txt'))!), 'later')
+    await fileArrives(copy, '/later.txt', 'later')
   } finally {
     await t.run()
   }
