@@ -4,24 +4,34 @@ import { randomBytes } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store } from '@dat-sdk/store'
-import { createTestnet, eventually, teardown } from '@dat-sdk/test-utils'
+import {
+  createTestnet,
+  eventually,
+  teardown,
+  type LoopbackTestnet,
+  type Teardown,
+} from '@dat-sdk/test-utils'
 import { Networker } from '@dat-sdk/networker'
 
 const test = suite('networker: bounded close')
+
+/** Two networkers on the testnet, connected through one topic both announce and look up. */
+async function connectedPair(t: Teardown, testnet: LoopbackTestnet) {
+  const topic = randomBytes(32)
+  const a = t.add(new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap }))
+  const b = t.add(new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap }))
+  await a.configure(topic, { announce: true, lookup: true })
+  await b.configure(topic, { announce: true, lookup: true })
+  await eventually(() => a.peers.length === 1 && b.peers.length === 1)
+  return { a, b }
+}
 
 test('close() resolves within 2 s after the DHT went away (topics announced and looked up)', async () => {
   const t = teardown()
   const testnet = await createTestnet(3)
   t.add(() => testnet.destroy())
   try {
-    const topic = randomBytes(32)
-    const a = new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap })
-    const b = new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap })
-    t.add(a)
-    t.add(b)
-    await a.configure(topic, { announce: true, lookup: true })
-    await b.configure(topic, { announce: true, lookup: true })
-    await eventually(() => a.peers.length === 1 && b.peers.length === 1)
+    const { a } = await connectedPair(t, testnet)
 
     await testnet.destroy() // the DHT is gone; the peers' connection still stands
     const started = Date.now()
@@ -40,14 +50,7 @@ test('close() resolves within 2 s after the DHT and every peer went away', async
   const testnet = await createTestnet(3)
   t.add(() => testnet.destroy())
   try {
-    const topic = randomBytes(32)
-    const a = new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap })
-    const b = new Networker(t.add(Store.temp()), { bootstrap: testnet.bootstrap })
-    t.add(a)
-    t.add(b)
-    await a.configure(topic, { announce: true, lookup: true })
-    await b.configure(topic, { announce: true, lookup: true })
-    await eventually(() => a.peers.length === 1)
+    const { a, b } = await connectedPair(t, testnet)
 
     await b.close()
     await eventually(() => a.peers.length === 0)
