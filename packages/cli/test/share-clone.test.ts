@@ -18,7 +18,7 @@ let testnet: LoopbackTestnet
 let bootstrap: string[]
 test.before(async () => {
   testnet = await createTestnet(3)
-  bootstrap = ['--bootstrap', testnet.bootstrap.map((b) => `${b.host}:${b.port}`).join(',')]
+  bootstrap = ['--bootstrap', testnet.bootstrapList]
 })
 test.after(async () => {
   await testnet.destroy()

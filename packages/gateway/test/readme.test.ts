@@ -19,7 +19,7 @@ test.after(async () => {
 })
 
 test('the usage example runs as written and prints what its comments say', async () => {
-  const bootstrap = testnet.bootstrap.map((b) => `${b.host}:${b.port}`).join(',')
+  const bootstrap = testnet.bootstrapList
   await checkReadmeExample(root, { env: { DAT_SDK_BOOTSTRAP: bootstrap } })
 })
 

@@ -32,7 +32,7 @@ test('a loopback bootstrap binds 127.0.0.1 and is not firewalled, unless told ot
 test('$DAT_SDK_BOOTSTRAP is the default bootstrap, and the networker binds loopback with it', async () => {
   const testnet = await createTestnet(3)
   const saved = process.env.DAT_SDK_BOOTSTRAP
-  process.env.DAT_SDK_BOOTSTRAP = testnet.bootstrap.map((b) => `${b.host}:${b.port}`).join(',')
+  process.env.DAT_SDK_BOOTSTRAP = testnet.bootstrapList
   try {
     const sdk = await createSDK({ storage: false })
     try {

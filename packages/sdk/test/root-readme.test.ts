@@ -16,7 +16,7 @@ test('it prints what its comments say, with the same key on a second run', async
     const env = {
       // The snippet keeps createSDK()'s defaults: storage and network come from the environment,
       // as a user's would; here a scratch folder and the loopback testnet.
-      DAT_SDK_BOOTSTRAP: testnet.bootstrap.map((b) => `${b.host}:${b.port}`).join(','),
+      DAT_SDK_BOOTSTRAP: testnet.bootstrapList,
       DAT_SDK_STORAGE: t.tmpDir('root-readme-storage'),
       XDG_DATA_HOME: t.tmpDir('root-readme-xdg'),
     }

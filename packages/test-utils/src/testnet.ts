@@ -5,6 +5,8 @@ import Hyperswarm, { type HyperswarmOptions } from 'hyperswarm'
 export interface LoopbackTestnet {
   /** Bootstrap addresses, all on 127.0.0.1. */
   bootstrap: Array<{ host: string; port: number }>
+  /** The same as `host:port,host:port`, as `--bootstrap` and `$DAT_SDK_BOOTSTRAP` take them. */
+  bootstrapList: string
   /** A DHT node bound to 127.0.0.1 on this testnet (destroyed with the testnet). */
   createNode(opts?: DHTOptions): DHTNode
   /** A Hyperswarm on a fresh DHT node of this testnet; destroyed with the testnet unless destroyed first. */
@@ -32,6 +34,7 @@ export async function createTestnet(size = 3): Promise<LoopbackTestnet> {
   }
   return {
     bootstrap: testnet.bootstrap,
+    bootstrapList: testnet.bootstrap.map((b) => `${b.host}:${b.port}`).join(','),
     createNode,
     swarm(opts: HyperswarmOptions = {}) {
       const swarm = new Hyperswarm({ dht: createNode(), ...opts })
