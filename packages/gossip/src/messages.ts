@@ -129,16 +129,17 @@ export function asBadMessage(cause: unknown): GossipError {
   return bad(cause instanceof Error ? cause.message : String(cause), cause)
 }
 
-/**
- * The bytes as UTF-8 text, refusing bytes that are not UTF-8: decoding replaces them, so the text
- * would not encode back to the same bytes. (Works on Node and Bare alike; Bare has no
- * `TextDecoder` with `fatal`.)
- */
+// Node's TextDecoder refuses bytes that are not UTF-8 (`fatal`); Bare has none, so there the
+// check is a round trip.
+const fatalUtf8 =
+  typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true }) : null
+
+/** The bytes as UTF-8 text, refusing bytes that are not UTF-8 (throws). */
 function strictUtf8(bytes: Uint8Array): string {
+  if (fatalUtf8) return fatalUtf8.decode(bytes)
+  // Decoding replaces bytes that are not UTF-8, so the text would not encode back to the same bytes.
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const text = buffer.toString('utf-8')
-  if (Buffer.byteLength(text, 'utf-8') !== buffer.byteLength || !Buffer.from(text).equals(buffer)) {
-    throw new RangeError('the bytes are not UTF-8')
-  }
+  if (!Buffer.from(text, 'utf-8').equals(buffer)) throw new RangeError('the bytes are not UTF-8')
   return text
 }
