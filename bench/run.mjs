@@ -47,6 +47,14 @@ console.table(
 )
 fs.mkdirSync(results, { recursive: true })
 fs.writeFileSync(path.join(results, 'all.json'), JSON.stringify(rows, null, 2) + '\n')
+// A full run is also kept under its start time, so `node bench/steadiness.mjs` can hold the last
+// three full runs against each other.
+if (!filters.length) {
+  const runs = path.join(results, 'runs')
+  fs.mkdirSync(runs, { recursive: true })
+  const stamp = new Date(started).toISOString().replace(/[:.]/g, '-')
+  fs.writeFileSync(path.join(runs, `${stamp}.json`), JSON.stringify(rows, null, 2) + '\n')
+}
 if (failed.length) {
   console.error(`Benchmarks that crashed: ${failed.join(', ')}`)
   process.exitCode = 1

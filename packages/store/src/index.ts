@@ -6,6 +6,7 @@
 /// <reference path="../types/sodium-universal.d.ts" preserve="true" />
 export {
   Store,
+  DEFAULT_WRITE_BUFFER_SIZE,
   type StoreOptions,
   type StoreEvents,
   type CoreRef,

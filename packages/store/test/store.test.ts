@@ -4,7 +4,15 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import b4a from 'b4a'
-import { Store, isCorestore, isStore, toHex, toURL, type Corestore } from '@dat-sdk/store'
+import {
+  DEFAULT_WRITE_BUFFER_SIZE,
+  Store,
+  isCorestore,
+  isStore,
+  toHex,
+  toURL,
+  type Corestore,
+} from '@dat-sdk/store'
 import {
   eventually,
   replicatePair,
@@ -245,6 +253,37 @@ test('a Corestore handed in is used as is and not closed', async () => {
   const again = owner.get('shared')
   await again.ready()
   assert.equal(again.key, core.key)
+})
+
+/** How many RocksDB blob files (where flushed blocks of 4 KiB and more land) a store's directory holds. */
+function blobFiles(dir: string): number {
+  return fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.blob')).length
+}
+
+test('writeBufferSize: written blocks are flushed to disk once that many bytes are held (default 16 MiB, not 64)', async () => {
+  const MiB = 1024 * 1024
+  const dirs = { small: t.tmpDir(), standard: t.tmpDir(), large: t.tmpDir() }
+  const stores = {
+    small: t.add(new Store(dirs.small, { writeBufferSize: MiB })),
+    standard: t.add(new Store(dirs.standard)),
+    large: t.add(new Store(dirs.large, { writeBufferSize: 64 * MiB })),
+  }
+  // 24 MiB in 64 KiB blocks: more than the default buffer holds, less than hypercore-storage's.
+  const block = b4a.alloc(64 * 1024, 7)
+  for (const store of Object.values(stores)) {
+    const core = store.get('big')
+    await core.ready()
+    for (let i = 0; i < 24; i++) await core.append(new Array<Uint8Array>(16).fill(block))
+  }
+  await eventually(() => blobFiles(dirs.small) > 0 && blobFiles(dirs.standard) > 0)
+  assert.is(blobFiles(dirs.large), 0, 'a 64 MiB buffer still holds all 24 MiB in memory')
+  assert.is(DEFAULT_WRITE_BUFFER_SIZE, 16 * MiB)
+})
+
+test('a bad writeBufferSize is a TypeError', () => {
+  for (const writeBufferSize of [0, -1, 1.5, 1024, Number.NaN]) {
+    assert.throws(() => new Store(t.tmpDir(), { writeBufferSize }), /writeBufferSize/)
+  }
 })
 
 test('isStore and isCorestore tell the two apart by shape', async () => {

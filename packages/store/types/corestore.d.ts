@@ -3,7 +3,7 @@
 declare module 'corestore' {
   import ReadyResource from 'ready-resource'
   import type Hypercore from 'hypercore'
-  import type { HypercoreOptions, KeyPair } from 'hypercore'
+  import type { CoreStorage, HypercoreOptions, KeyPair } from 'hypercore'
   import type { Duplex, Readable } from 'node:stream'
 
   export interface CorestoreGetOptions extends HypercoreOptions {
@@ -30,7 +30,7 @@ declare module 'corestore' {
   }
 
   export default class Corestore extends ReadyResource {
-    constructor(storage: string, opts?: CorestoreOptions)
+    constructor(storage: string | CoreStorage, opts?: CorestoreOptions)
     primaryKey: Uint8Array | null
     ns: Uint8Array
     manifestVersion: number

@@ -105,8 +105,21 @@ declare module 'hypercore' {
     byteLength: number
   }
 
+  /** hypercore-storage's options (RocksDB underneath), as far as this project sets them. */
+  export interface CoreStorageOptions {
+    /** Bytes a RocksDB memtable holds before it is flushed to disk (hypercore-storage: 64 MiB). */
+    writeBufferSize?: number
+  }
+
+  /** A hypercore-storage instance: one RocksDB database that a Corestore keeps all its cores in. */
+  export interface CoreStorage {
+    close(): Promise<void>
+  }
+
   export default class Hypercore<T = Uint8Array> extends ReadyResource {
     constructor(storage: string, key?: Uint8Array | null, opts?: HypercoreOptions)
+    /** Opens hypercore-storage in a directory, with options a plain path cannot carry. */
+    static defaultStorage(directory: string, opts?: CoreStorageOptions): CoreStorage
     static discoveryKey(key: Uint8Array): Uint8Array
     /** The key of the core a manifest describes (the hash of a one-signer manifest, for example). */
     static key(manifest: { version: number; signers: Array<{ publicKey: Uint8Array }> }): Uint8Array
