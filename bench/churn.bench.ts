@@ -64,6 +64,7 @@ try {
     unit: 'MiB',
     better: 'lower',
     target: 1,
+    rule: `budget: heap after GC <= heap before + 10 MiB, one run of ${CYCLES} cycles`,
     extra: {
       'heap growth MiB': Math.round(((heapAfter - heapBefore) / MiB) * 100) / 100,
       'ms per cycle': Math.round((ms / CYCLES) * 10) / 10,

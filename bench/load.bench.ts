@@ -86,6 +86,7 @@ try {
       unit: 'ms',
       better: 'lower',
       target: 1,
+      rule: `budget: converge within ${LIMIT_MS} ms, one run`,
       extra: {
         'drive read by all ms': readMs,
         connections: conns,

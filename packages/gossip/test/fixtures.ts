@@ -103,6 +103,11 @@ export function countingHost<P extends object>(
     },
     on: (event: 'peer-add' | 'peer-remove', fn: (peer: P) => void) => (core.on(event, fn), host),
     off: (event: 'peer-add' | 'peer-remove', fn: (peer: P) => void) => (core.off(event, fn), host),
+    // dat-gossip@1 (the original module the benchmark runs against) unsubscribes with this name.
+    removeListener: (event: 'peer-add' | 'peer-remove', fn: (peer: P) => void) => (
+      core.off(event, fn),
+      host
+    ),
     registerExtension(name: string, handlers: BinaryExtensionHandlers<P>): HostExtension<P> {
       const ext = core.registerExtension(name, handlers)
       return {
