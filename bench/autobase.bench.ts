@@ -11,8 +11,9 @@
 // Rounds alternate ours / raw (ours first in odd rounds, raw first in even ones), after one small
 // warm-up of each. The score is the median of the per-round ratios raw ms / ours ms (bigger is
 // better for us); their spread and every round's figures are printed and written to the JSON.
+import type { Duplex } from 'node:stream'
 import b4a from '../packages/autobase/node_modules/b4a/index.js'
-import c from '../packages/autobase/node_modules/compact-encoding/index.js'
+import c, { type Encoder } from '../packages/autobase/node_modules/compact-encoding/index.js'
 import Autobase from '../packages/autobase/node_modules/autobase/index.js'
 import Hyperbee from '../packages/autobase/node_modules/hyperbee/index.js'
 import { Store } from '../packages/store/dist/index.js'
@@ -42,7 +43,7 @@ interface Peer {
   viewLength(): number
   /** The view's entries as `key=<value length>`, in key order. */
   entries(): Promise<string[]>
-  replicate(isInitiator: boolean): ReturnType<ReplicatedPair['a']['pipe']>
+  replicate(isInitiator: boolean): Duplex
   close(): Promise<void>
 }
 
@@ -85,18 +86,18 @@ interface RawOp {
   key: Uint8Array
   value: Uint8Array
 }
-const rawOp = {
-  preencode(state: unknown, op: RawOp) {
+const rawOp: Encoder<RawOp> = {
+  preencode(state, op) {
     c.uint.preencode(state, op.type)
     c.buffer.preencode(state, op.key)
     c.buffer.preencode(state, op.value)
   },
-  encode(state: unknown, op: RawOp) {
+  encode(state, op) {
     c.uint.encode(state, op.type)
     c.buffer.encode(state, op.key)
     c.buffer.encode(state, op.value)
   },
-  decode(state: unknown): RawOp {
+  decode(state) {
     return {
       type: c.uint.decode(state),
       key: c.buffer.decode(state),

@@ -51,8 +51,10 @@ try {
   const gossips = sdks.map((sdk) => sdk.Gossip())
   gossips.forEach((g, i) => g.advertise(b4a.alloc(32, i + 1)))
   // Every reader announces too: a full mesh, not a star around the writer.
-  const copies = sdks.slice(1).map((sdk) => sdk.Hyperdrive(drive.key))
-  const topics = nets.slice(1).map((net) => net.join(drive.discoveryKey))
+  const { key, discoveryKey } = drive
+  if (!key || !discoveryKey) throw new Error('the drive has no key after its first put')
+  const copies = sdks.slice(1).map((sdk) => sdk.Hyperdrive(key))
+  const topics = nets.slice(1).map((net) => net.join(discoveryKey))
   await Promise.all(
     copies.map(async (copy) => {
       const hello = await copy.get('/hello.txt')
