@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream'
 import b4a from '../packages/autobase/node_modules/b4a/index.js'
 import c, { type Encoder } from '../packages/autobase/node_modules/compact-encoding/index.js'
 import Autobase from '../packages/autobase/node_modules/autobase/index.js'
+import type { AutobaseHost, AutobaseNode, AutoStore } from 'autobase'
 import Hyperbee from '../packages/autobase/node_modules/hyperbee/index.js'
 import { Store } from '../packages/store/dist/index.js'
 import { Base } from '../packages/autobase/dist/index.js'
@@ -109,17 +110,13 @@ const rawOp: Encoder<RawOp> = {
 function rawPeer(store: Store, key: Uint8Array | null): Peer {
   const autobase = new Autobase(store.corestore.namespace('bench-raw'), key, {
     valueEncoding: rawOp,
-    open: (viewStore: { get(name: string): unknown }) =>
+    open: (viewStore: AutoStore) =>
       new Hyperbee(viewStore.get('view'), {
         keyEncoding: 'binary',
         valueEncoding: 'binary',
         extension: false,
       }),
-    async apply(
-      nodes: Array<{ value: RawOp | null }>,
-      view: Hyperbee,
-      host: { addWriter(key: Uint8Array, opts: { indexer: boolean }): Promise<void> },
-    ) {
+    async apply(nodes: Array<AutobaseNode<RawOp | null>>, view: Hyperbee, host: AutobaseHost) {
       const batch = view.batch({ update: false })
       for (const { value: op } of nodes) {
         if (!op) continue // an ack
@@ -133,16 +130,20 @@ function rawPeer(store: Store, key: Uint8Array | null): Peer {
   return {
     ready: () => autobase.ready(),
     get key() {
-      return autobase.key
+      return autobase.key!
     },
     get localKey() {
-      return autobase.local.key
+      return autobase.local.key!
     },
     get writable() {
       return autobase.writable
     },
-    put: (k, v) => autobase.append({ type: PUT, key: b4a.from(k), value: v }),
-    addWriter: (k) => autobase.append({ type: ADD_WRITER, key: k, value: EMPTY }),
+    put: async (k, v) => {
+      await autobase.append({ type: PUT, key: b4a.from(k), value: v })
+    },
+    addWriter: async (k) => {
+      await autobase.append({ type: ADD_WRITER, key: k, value: EMPTY })
+    },
     viewLength: () => autobase.view.core.length,
     async entries() {
       const out: string[] = []

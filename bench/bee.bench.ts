@@ -7,6 +7,7 @@
 // Each round starts fresh peers and connects them before the clock starts; the clock runs over the
 // puts, then over the reader's `update({ wait: true })` and its gets. Rounds alternate ours / raw;
 // the row is scored by the median of per-pair ratios of the totals (bench/lib.ts).
+import type { Duplex } from 'node:stream'
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
 import Hyperbee from '../packages/bee-wrapper/node_modules/hyperbee/index.js'
@@ -76,8 +77,8 @@ async function raw(): Promise<Result> {
   const storeB = new Corestore(dirs[1])
   const swarmA = new Hyperswarm({ dht: testnet.createNode() })
   const swarmB = new Hyperswarm({ dht: testnet.createNode() })
-  swarmA.on('connection', (conn: NodeJS.ReadWriteStream) => storeA.replicate(conn))
-  swarmB.on('connection', (conn: NodeJS.ReadWriteStream) => storeB.replicate(conn))
+  swarmA.on('connection', (conn: Duplex) => storeA.replicate(conn))
+  swarmB.on('connection', (conn: Duplex) => storeB.replicate(conn))
   try {
     const opts = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
     const writer = new Hyperbee<string, string>(storeA.get({ name: 'bench' }), opts)

@@ -39,6 +39,9 @@ function tmp(label: string): string {
 const source = new Corestore(tmp('bench-nw-source'))
 const core = source.get({ name: 'bench' })
 await core.ready()
+if (!core.key || !core.discoveryKey) throw new Error('the source core has no key after ready()')
+const sourceKey: Uint8Array = core.key
+const sourceTopic: Uint8Array = core.discoveryKey
 for (let i = 0; i < BLOCKS; i += 1000) {
   await core.append(new Array<Uint8Array>(Math.min(1000, BLOCKS - i)).fill(BLOCK))
 }
@@ -48,9 +51,9 @@ type Join = (reader: Corestore) => Promise<{ join(): Promise<void>; close(): Pro
 const viaNetworker: Join = async (reader) => {
   const writer = new Networker(source, { bootstrap: testnet.bootstrap })
   const networker = new Networker(reader, { bootstrap: testnet.bootstrap })
-  await writer.configure(core.discoveryKey, { announce: true, lookup: false })
+  await writer.configure(sourceTopic, { announce: true, lookup: false })
   return {
-    join: () => networker.configure(core.discoveryKey, { announce: false, lookup: true }),
+    join: () => networker.configure(sourceTopic, { announce: false, lookup: true }),
     async close() {
       await networker.close()
       await writer.close()
@@ -63,10 +66,10 @@ const viaRawSwarm: Join = async (reader) => {
   const swarm = new Hyperswarm({ dht: testnet.createNode() })
   writer.on('connection', (conn: NetworkPeer['stream']) => source.replicate(conn))
   swarm.on('connection', (conn: NetworkPeer['stream']) => reader.replicate(conn))
-  await writer.join(core.discoveryKey, { server: true, client: false }).flushed()
+  await writer.join(sourceTopic, { server: true, client: false }).flushed()
   return {
     async join() {
-      swarm.join(core.discoveryKey, { server: false, client: true })
+      swarm.join(sourceTopic, { server: false, client: true })
       await swarm.flush()
     },
     async close() {
@@ -79,7 +82,7 @@ const viaRawSwarm: Join = async (reader) => {
 async function replicate(how: Join): Promise<number> {
   const dir = tmp('bench-nw-reader')
   const reader = new Corestore(dir)
-  const clone = reader.get({ key: core.key })
+  const clone = reader.get({ key: sourceKey })
   await clone.ready()
   const path = await how(reader)
   let timer: ReturnType<typeof setTimeout> | undefined

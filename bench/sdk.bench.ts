@@ -8,6 +8,7 @@
 //    Hyperswarm + `findingPeers()` around `join()` / `flush()` + `get(0)`.
 // Rounds alternate ours / raw (bench/lib.ts `interleave`), each row scored by the median of its
 // per-pair ratios. The writer is set up once, outside the clock.
+import type { Duplex } from 'node:stream'
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
 import { createSDK } from '../packages/sdk/dist/index.js'
@@ -65,12 +66,12 @@ const raw: Reader = {
   async run(key, done) {
     const store = new Corestore(tmp('bench-sdk-raw'))
     const swarm = new Hyperswarm({ dht: testnet.createNode() })
-    swarm.on('connection', (conn: unknown) => store.replicate(conn))
+    swarm.on('connection', (conn: Duplex) => store.replicate(conn))
     try {
       const core = store.get({ key })
       await core.ready()
       const found = core.findingPeers()
-      swarm.join(core.discoveryKey, { server: false, client: true })
+      swarm.join(core.discoveryKey!, { server: false, client: true })
       swarm.flush().then(found, found)
       await done(core)
     } finally {
