@@ -17,7 +17,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
-import { interleave, median, pairedRow, report, type BenchRow } from './lib.ts'
+import { interleave, median, pairedRow, report, roundsOf, type BenchRow } from './lib.ts'
 
 // The raw writer's parts, resolved where hyper-sdk resolves them (the hypercore pin holds for all).
 const require = createRequire(
@@ -224,6 +224,10 @@ try {
       better: 'lower',
       target: 1,
       rule: `median peak RSS of ${FILE_ROUNDS} reader processes per side`,
+      rounds: roundsOf(
+        fileTask.rss.ours.map((ours, i) => ({ ours, baseline: fileTask.rss.theirs[i] })),
+        'lower',
+      ),
       extra: {
         'ours rounds MiB': fileTask.rss.ours.map(Math.round).join(' '),
         'hyper-sdk rounds MiB': fileTask.rss.theirs.map(Math.round).join(' '),

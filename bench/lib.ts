@@ -106,13 +106,21 @@ export async function interleave(
  * either figure; the median then drops the rounds where it hit one side only. `ours` and
  * `baseline` in the row are the medians of each side's figures, for reading.
  */
+/** Each round's pair with its ratio (oriented by `better`): a row's `rounds`, kept in its JSON. */
+export function roundsOf(
+  pairs: Pair[],
+  better: BenchRow['better'],
+): Array<Pair & { ratio: number }> {
+  return pairs.map((p) => ({ ...p, ratio: ratio({ ...p, better }) }))
+}
+
 export function pairedRow(
   row: Omit<BenchRow, 'ours' | 'baseline' | 'rule' | 'score' | 'spread' | 'rounds'> & {
     pairs: Pair[]
   },
 ): BenchRow {
   const { pairs, ...rest } = row
-  const rounds = pairs.map((p) => ({ ...p, ratio: ratio({ ...p, better: row.better }) }))
+  const rounds = roundsOf(pairs, row.better)
   const ratios = rounds.map((r) => r.ratio)
   return {
     ...rest,
