@@ -20,7 +20,7 @@ const CHILD = Symbol('dat-sdk/store-child')
 /**
  * How many bytes of written blocks RocksDB holds in memory before flushing them to disk. A quarter
  * of hypercore-storage's 64 MiB: a large download (each block is written once and rarely read back
- * soon) then peaks about 60 MiB lower, at no measured cost in speed (bench/README.md).
+ * soon) then peaks about 55 MiB lower, at no measured cost in speed (bench/README.md).
  */
 export const DEFAULT_WRITE_BUFFER_SIZE = 16 * 1024 * 1024
 
