@@ -29,8 +29,8 @@ export interface StoreOptions {
   primaryKey?: Uint8Array
   /**
    * Bytes of written blocks held in memory before they are flushed to disk (RocksDB's memtable).
-   * Default {@link DEFAULT_WRITE_BUFFER_SIZE} (16 MiB); only for a store that opens its own
-   * directory.
+   * Default {@link DEFAULT_WRITE_BUFFER_SIZE} (16 MiB). A TypeError with a Corestore handed in,
+   * whose storage is already open.
    */
   writeBufferSize?: number
   /** @internal How `namespace()` hands its child the parent and the namespaced Corestore. */
@@ -101,6 +101,9 @@ export class Store extends ReadyResource {
       return
     }
     if (isCorestore(storage)) {
+      if (opts.writeBufferSize !== undefined) {
+        throw new TypeError('Store writeBufferSize is for a directory; a Corestore has its storage')
+      }
       this.corestore = storage
       this.directory = null
       this._ownsCorestore = false

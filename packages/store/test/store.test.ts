@@ -280,10 +280,15 @@ test('writeBufferSize: written blocks are flushed to disk once that many bytes a
   assert.is(DEFAULT_WRITE_BUFFER_SIZE, 16 * MiB)
 })
 
-test('a bad writeBufferSize is a TypeError', () => {
+test('a bad writeBufferSize, or one with a Corestore handed in, is a TypeError', () => {
   for (const writeBufferSize of [0, -1, 1.5, 1024, Number.NaN]) {
     assert.throws(() => new Store(t.tmpDir(), { writeBufferSize }), /writeBufferSize/)
   }
+  const owner = t.add(Store.temp())
+  assert.throws(
+    () => new Store(owner.corestore, { writeBufferSize: 1024 * 1024 }),
+    /writeBufferSize is for a directory/,
+  )
 })
 
 test('isStore and isCorestore tell the two apart by shape', async () => {
