@@ -7,9 +7,9 @@
 // that no remote key has two connections. The row passes within 60 s (ratio = 60 s / time).
 import b4a from '../packages/sdk/node_modules/b4a/index.js'
 import { report } from './lib.ts'
-import { createSDK, type SDK } from '../packages/sdk/dist/index.js'
 import { Networker } from '../packages/networker/dist/index.js'
 import { createTestnet, eventually } from '../packages/test-utils/dist/index.js'
+import { addSDKs, duplicatedConnections, type Mesh } from '../packages/sdk/test/helpers/mesh.ts'
 
 const N = Number(process.env.LOAD_SDKS || 32)
 const LIMIT_MS = 60_000
@@ -27,22 +27,12 @@ function bytesSent(net: Networker): number {
 }
 
 const testnet = await createTestnet(3)
-const sdks: SDK[] = []
-const nets: Networker[] = []
+const mesh: Mesh = { sdks: [], nets: [] }
+const { sdks, nets } = mesh
 let failure = ''
 try {
   const made = Date.now()
-  for (let i = 0; i < N; i++) {
-    const sdk = await createSDK({
-      storage: false,
-      networker: (store) => {
-        const net = new Networker(store, { bootstrap: testnet.bootstrap })
-        nets.push(net)
-        return net
-      },
-    })
-    sdks.push(sdk)
-  }
+  await addSDKs(mesh, testnet, N)
   console.log(`  ${N} SDKs made in ${Date.now() - made} ms`)
   const started = Date.now()
   const drive = sdks[0].Hyperdrive('shared')
@@ -73,10 +63,7 @@ try {
     failure += `no full mesh or gossip within ${LIMIT_MS} ms (peers per SDK: ${conns.join(',')}). `
   })
   const ms = Date.now() - started
-  for (const [i, net] of nets.entries()) {
-    const keys = net.peers.map((p) => b4a.toString(p.remotePublicKey, 'hex'))
-    if (new Set(keys).size !== keys.length) failure += `SDK ${i} has a duplicated connection. `
-  }
+  for (const i of duplicatedConnections(nets)) failure += `SDK ${i} has a duplicated connection. `
   const conns = nets.reduce((sum, n) => sum + n.peers.length, 0) / 2
   const bytes = nets.reduce((sum, n) => sum + bytesSent(n), 0)
   console.log(`  converged in ${ms} ms (drive read by all in ${readMs} ms), ${conns} connections`)

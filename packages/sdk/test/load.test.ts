@@ -1,11 +1,10 @@
-// Load: 8 SDKs on one loopback testnet share one drive and one gossip set (bench/ has no 32-SDK
-// row yet). All converge, and each SDK keeps one connection per remote key.
+// Load: 8 SDKs on one loopback testnet share one drive and one gossip set (bench/load.bench.ts
+// runs 32). All converge, and each SDK keeps one connection per remote key.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import { createSDK, type SDK } from '@dat-sdk/sdk'
-import { Networker } from '@dat-sdk/networker'
 import { createTestnet, eventually, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
+import { addSDKs, duplicatedConnections, type Mesh } from './helpers/mesh.js'
 
 const test = suite('load: 8 SDKs, one drive, one gossip set')
 const N = Number(process.env.LOAD_SDKS || 8)
@@ -21,19 +20,10 @@ test.after(async () => {
 test('every SDK reads the drive and lists every key; no remote key has two connections', async () => {
   const t = teardown()
   try {
-    const sdks: SDK[] = []
-    const nets: Networker[] = []
-    for (let i = 0; i < N; i++) {
-      const sdk = await createSDK({
-        storage: false,
-        networker: (store) => {
-          const net = new Networker(store, { bootstrap: testnet.bootstrap })
-          nets.push(net)
-          return net
-        },
-      })
-      sdks.push(t.add(sdk))
-    }
+    const mesh: Mesh = { sdks: [], nets: [] }
+    t.add(() => Promise.allSettled(mesh.sdks.map((sdk) => sdk.close())))
+    await addSDKs(mesh, testnet, N)
+    const { sdks, nets } = mesh
     const started = Date.now()
     const drive = sdks[0].Hyperdrive('shared')
     await drive.put('/hello.txt', 'hello from 0')
@@ -47,10 +37,7 @@ test('every SDK reads the drive and lists every key; no remote key has two conne
     for (const text of texts) assert.is(text, 'hello from 0')
     await eventually(() => gossips.every((g) => g.list().length === N), { timeout: 60_000 })
     const ms = Date.now() - started
-    for (const net of nets) {
-      const keys = net.peers.map((p) => b4a.toString(p.remotePublicKey, 'hex'))
-      assert.is(new Set(keys).size, keys.length, 'one connection per remote key')
-    }
+    assert.equal(duplicatedConnections(nets), [], 'one connection per remote key')
     const conns = nets.reduce((sum, n) => sum + n.peers.length, 0)
     console.log(`${N} SDKs converged in ${ms} ms over ${conns / 2} connections`)
   } finally {
