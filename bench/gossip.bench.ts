@@ -7,7 +7,7 @@
 // per message, `broadcast` once per peer), which is the JSON text on the wire for both.
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { report, roundsOf, time, type BenchRow } from './lib.ts'
+import { median, report, roundsOf, time, type BenchRow } from './lib.ts'
 import { teardown } from '../packages/test-utils/dist/index.js'
 import { Gossip } from '../packages/gossip/dist/index.js'
 import { encodedLength } from '../packages/gossip/src/messages.ts'
@@ -96,8 +96,6 @@ async function ring(kind: Kind, n: number): Promise<Outcome> {
     await t.run()
   }
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const rows: BenchRow[] = []
 for (const [n, rounds] of [
