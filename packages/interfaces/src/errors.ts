@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'INVITE_INVALID'
   | 'PEER_TIMEOUT'
   | 'NOT_SUPPORTED'
+  | 'DECRYPTION_FAILED'
+  | 'MISDIRECTED'
+  | 'NOT_WRITABLE'
+  | 'NOT_READY'
 
 /** An error of the SDK: match on `code`, never on the message. */
 export interface SdkError extends Error {

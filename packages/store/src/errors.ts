@@ -24,6 +24,12 @@ export const ErrorCodes = [
   'INVITE_INVALID',
   'PEER_TIMEOUT',
   'NOT_SUPPORTED',
+  // Encrypted parts read without their key (or with a wrong one); the gateway's Host check;
+  // state errors (a write on a part this peer cannot write, a call that needs ready() first).
+  'DECRYPTION_FAILED',
+  'MISDIRECTED',
+  'NOT_WRITABLE',
+  'NOT_READY',
 ] as const satisfies readonly ErrorCode[]
 
 // Every code of the contract is in the runtime list (a compile error names the missing one).
