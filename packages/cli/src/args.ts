@@ -26,6 +26,18 @@ export interface Parsed {
     writable: boolean
     serve: boolean
     timeout: number
+    /** Blind peers' keys (`--blind-peer`, repeatable): share, clone and seed ask them to keep data. */
+    blindPeers: string[]
+    /** share: make an encrypted drive (its key is printed once, on stderr). */
+    encrypt: boolean
+    /** seed: list what is seeded. */
+    list: boolean
+    /** seed: stop seeding this ref. */
+    remove: string | undefined
+    /** blind-peer: the most bytes it keeps (undefined: blind-peer's default). */
+    maxBytes: number | undefined
+    /** blind-peer: the Noise keys of clients whose cores it announces (`--trusted`, repeatable). */
+    trusted: string[]
   }
 }
 
@@ -48,6 +60,12 @@ export function parse(argv: string[]): Parsed {
         writable: { type: 'boolean', default: false },
         serve: { type: 'boolean', default: false },
         timeout: { type: 'string' },
+        'blind-peer': { type: 'string', multiple: true },
+        encrypt: { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
+        remove: { type: 'string' },
+        'max-bytes': { type: 'string' },
+        trusted: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -81,6 +99,14 @@ export function parse(argv: string[]): Parsed {
         `--timeout takes a number of seconds, not ${JSON.stringify(values.timeout)}`,
       )
   }
+  let maxBytes: number | undefined
+  if (values['max-bytes'] !== undefined) {
+    maxBytes = Number(values['max-bytes'])
+    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+      throw new UsageError(
+        `--max-bytes takes a whole number of bytes, not ${JSON.stringify(values['max-bytes'])}`,
+      )
+  }
   return {
     command,
     positionals: rest,
@@ -95,6 +121,12 @@ export function parse(argv: string[]): Parsed {
       writable: values.writable === true,
       serve: values.serve === true,
       timeout,
+      blindPeers: values['blind-peer'] ?? [],
+      encrypt: values.encrypt === true,
+      list: values.list === true,
+      remove: values.remove,
+      maxBytes,
+      trusted: values.trusted ?? [],
     },
   }
 }
