@@ -24,3 +24,4 @@ export {
   type PairingErrorHandler,
 } from './pairing.js'
 export { OpType, encodeOp, decodeOp, checkPairingMessage, type Op } from './messages.js'
+export { isBaseBlock } from './detect.js'

@@ -65,6 +65,12 @@ declare module 'autobase' {
     readonly length: number
     readonly signedLength: number
     readonly system: SystemView | null
+    /** The writers it is following now (blind-peering reads their cores). */
+    readonly activeWriters: Iterable<{ core: Hypercore<unknown> }>
+    /** The key peers wake the base with (known once ready). */
+    readonly wakeupCapability: { key: Uint8Array; discoveryKey: Uint8Array } | null
+    /** Its view cores, the system core among them. */
+    views(): Array<Hypercore<unknown>>
     append(value: T | T[] | null, opts?: { optimistic?: boolean }): Promise<number>
     update(): Promise<void>
     ack(bg?: boolean): Promise<void>
@@ -73,4 +79,11 @@ declare module 'autobase' {
     setUserData(key: string, value: Uint8Array | string | null): Promise<void>
     getUserData(key: string): Promise<Uint8Array | null>
   }
+}
+
+// Autobase 7's wire schema (no `exports` map, so the file is reachable): what an oplog block is.
+declare module 'autobase/lib/messages.js' {
+  import type { Encoder } from 'compact-encoding'
+  const messages: { OplogMessage: Encoder<unknown> }
+  export default messages
 }

@@ -106,3 +106,8 @@ export interface FolderSyncEvents extends LifecycleEvents {
   synced: [result: SyncResult]
   error: [err: FileSyncError]
 }
+
+/** A `Seed`'s events (`@dat-sdk/seeding`): its status changed (throttled). */
+export interface SeedEvents<S = unknown> extends LifecycleEvents {
+  status: [status: S]
+}

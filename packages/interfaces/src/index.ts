@@ -37,6 +37,7 @@ export type {
   BaseEvents,
   MultifeedPeer,
   FolderSyncEvents,
+  SeedEvents,
   SyncProgress,
   SyncResult,
   FileSyncError,

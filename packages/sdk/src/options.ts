@@ -8,6 +8,7 @@ import type { Multifeed, MultifeedOptions } from '@dat-sdk/multifeed'
 import type { BootstrapNode, SwarmLike } from '@dat-sdk/networker'
 import type { HypercoreOptions, KeyLike, Store } from '@dat-sdk/store'
 import type { ExtensionHost, NetworkPeerLike, NetworkerLike } from '@dat-sdk/interfaces'
+import type { SeedKind } from '@dat-sdk/seeding'
 import type { DnsOptions } from './dns.js'
 import type { SDKBee, SDKBeeOptions } from './bee.js'
 import type { SDKCore, SDKDrive } from './parts.js'
@@ -38,8 +39,34 @@ export interface SDKOptions {
   dns?: DnsOptions
   /** Join each core's and drive's discovery key on the network when it opens (default true). */
   autoJoin?: boolean
-  /** The Noise key pair of the default networker: peers see its public key as `remotePublicKey`. */
+  /**
+   * The Noise key pair of the default networker: peers see its public key as `remotePublicKey`.
+   * Default: derived from the store (`corestore.createKeyPair('noise')`, as hyper-sdk does), so it
+   * is the same on every run on the same storage.
+   */
   keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array }
+  /**
+   * The blind peers this app uses (their Noise public keys, any key spelling): seeds are kept by
+   * them, and the SDK keeps a connection to each (`joinPeer`), since a blind peer does not
+   * announce the cores of clients it does not trust. A malformed key rejects with `INVALID_KEY`.
+   */
+  blindPeers?: KeyLike[]
+}
+
+/** `sdk.seed(ref, opts)`. */
+export interface SDKSeedOptions {
+  /** What `ref` is, when it is a key or URL; without it, the ref's first block tells (a peer must have it). */
+  kind?: SeedKind
+  /** The key of an encrypted part (any key spelling): kept in the local seed record only. */
+  encryptionKey?: KeyLike
+  /** The blind peers to keep it (default: the SDK's `blindPeers`). */
+  blindPeers?: KeyLike[]
+  /** Record it so that `createSDK()` on the same storage seeds it again (default true). */
+  persist?: boolean
+  /** Keep a full local copy, downloading every block now and later (default true). */
+  download?: boolean
+  /** How long to wait for a peer when the ref's first block must be read (ms, default 30,000). */
+  timeout?: number
 }
 
 /** A ref the shortcuts take: a name, a key in any spelling, a hyper:// or dat:// URL, or null. */

@@ -8,7 +8,17 @@ import {
   withTopicHandles,
   type BootstrapNode,
 } from '@dat-sdk/networker'
-import { Store, closedError, type Hypercore, type KeyLike } from '@dat-sdk/store'
+import { Seeder, SEED_KINDS, type Seed, type SeedRecord, type SeedTarget } from '@dat-sdk/seeding'
+import {
+  DatSdkError,
+  Store,
+  closedError,
+  hasShape,
+  parseRef,
+  toKey,
+  type Hypercore,
+  type KeyLike,
+} from '@dat-sdk/store'
 import type { ExtensionHost, JoinOptions, NetworkerLike, Topic } from '@dat-sdk/interfaces'
 import { AutoJoin } from './autojoin.js'
 import type { AutobaseFactory, SDKBaseOptions } from './base.js'
@@ -31,11 +41,14 @@ import {
   type SDKDriveOptions,
   type SDKOptions,
   type SDKRef,
+  type SDKSeedOptions,
 } from './options.js'
 import { RefCache, keyRef, type Cacheable } from './refs.js'
+import { isSeedablePart, keyTarget, kindOf, partTarget, type SeedablePart } from './seeding.js'
 
 export type {
   SDKOptions,
+  SDKSeedOptions,
   SDKRef,
   SDKCoreOptions,
   SDKDriveOptions,
@@ -92,6 +105,10 @@ export class SDK extends ReadyResource {
   private readonly _order = new ClosingOrder()
   /** What the per-kind openers (open-parts.ts, open-shared.ts) use of this SDK. */
   private _ctx!: OpenContext
+  /** The seeds, their records, and the blind peers they are kept by (set up by `_open()`). */
+  private _seeder!: Seeder
+  /** The blind peers of `opts.blindPeers`, checked in the constructor (`INVALID_KEY`). */
+  private readonly _blindPeers: Uint8Array[]
 
   constructor(opts: SDKOptions = {}) {
     super()
@@ -101,6 +118,8 @@ export class SDK extends ReadyResource {
     if (opts.storage !== undefined && opts.storage !== false && typeof opts.storage !== 'string') {
       throw new TypeError('opts.storage is a directory path or false')
     }
+    // Checked before anything opens: a malformed blind-peer key is INVALID_KEY at once.
+    this._blindPeers = (opts.blindPeers ?? []).map((k) => toKey(k))
     this.store = this._order.add(opts.storage === false ? Store.temp() : new Store(opts.storage))
     this.autoJoin = opts.autoJoin !== false
     this._resolver = new NameResolver(opts.dns)
@@ -140,6 +159,20 @@ export class SDK extends ReadyResource {
     this.leavePeer = this.leavePeer.bind(this)
     this.suspend = this.suspend.bind(this)
     this.resume = this.resume.bind(this)
+    this.seed = this.seed.bind(this)
+    this.unseed = this.unseed.bind(this)
+    this.seeds = this.seeds.bind(this)
+  }
+
+  /**
+   * The SDK's Noise public key: what peers see as `remotePublicKey`, and what `joinPeer()` and a
+   * blind peer's `--trusted` list name. Derived from the store, so the same on every run on the
+   * same storage (unless `keyPair`, `swarm` or `networker` was given). Null before `ready()`.
+   */
+  get publicKey(): Uint8Array | null {
+    if (!this.opened) return null
+    const key = (this.networker as { publicKey?: unknown }).publicKey
+    return key instanceof Uint8Array ? key : null
   }
 
   protected override async _open(): Promise<void> {
@@ -149,10 +182,15 @@ export class SDK extends ReadyResource {
       this.networker = o.networker(this.store)
     } else {
       const bootstrap = o.bootstrap as BootstrapNode[] | undefined
+      // A stable identity: derived from the store as hyper-sdk does, unless given or a swarm's.
+      const keyPair =
+        o.keyPair ?? (o.swarm ? null : await this.store.corestore.createKeyPair('noise'))
       this.networker = new Networker(this.store, {
         ...(o.swarm ? { swarm: o.swarm } : {}),
         ...(bootstrap ? { bootstrap } : {}),
-        ...(o.keyPair ? { keyPair: o.keyPair } : {}),
+        ...(keyPair && keyPair.secretKey
+          ? { keyPair: { publicKey: keyPair.publicKey, secretKey: keyPair.secretKey } }
+          : {}),
         ...dhtSettings(bootstrap, o.host, o.firewalled),
       })
     }
@@ -172,6 +210,21 @@ export class SDK extends ReadyResource {
       partOpened: (part, cache, core) => this._partOpened(part, cache, core),
       resolveDomain: (domain) => this._resolveDomain(domain),
     }
+    // Seeds close before the networker they announce on and the store they read.
+    this._seeder = this._order.add(
+      new Seeder(this.store, {
+        dht: dhtOf(this.networker),
+        blindPeers: this._blindPeers,
+      }),
+      [this.networker, this.store],
+    )
+    await this._seeder.ready()
+    // A blind peer announces only its trusted clients' cores: keep a connection to each.
+    if (typeof this.networker.joinPeer === 'function') {
+      for (const key of this._blindPeers) await this.networker.joinPeer(key)
+    }
+    // What was seeded before is seeded again; each seed opens in the background.
+    for (const record of await this._seeder.stored()) this._restore(record)
   }
 
   protected override async _close(): Promise<void> {
@@ -242,6 +295,135 @@ export class SDK extends ReadyResource {
     await resumeAll(this.networker, this.store)
   }
 
+  // --- seeding: data that outlives its author ------------------------------------------------
+
+  /**
+   * Seeds a part: keeps a full local copy (every core of it), downloads what arrives later,
+   * announces it, asks the blind peers to keep every core of it, and records it so that
+   * `createSDK()` on the same storage seeds it again. `ref` is an open part, or a key or URL with
+   * `opts.kind` (without it, the ref's first block tells what it is, which needs a peer).
+   * Rejects with `INVALID_KEY` (a malformed ref or blind-peer key), `PEER_TIMEOUT` (no peer sent
+   * the first block), `DECRYPTION_FAILED` (the key does not open it), `CLOSED`.
+   */
+  async seed(ref: SDKRef | SeedablePart, opts: SDKSeedOptions = {}): Promise<Seed> {
+    this._check()
+    const blindPeers = opts.blindPeers ? opts.blindPeers.map((k) => toKey(k)) : null
+    const encryptionKey = opts.encryptionKey !== undefined ? toKey(opts.encryptionKey) : null
+    if (opts.kind !== undefined && !SEED_KINDS.includes(opts.kind)) {
+      throw new TypeError(`opts.kind is one of ${SEED_KINDS.join(', ')}`)
+    }
+    const how = { blindPeers, encryptionKey, persist: opts.persist, download: opts.download }
+    if (isSeedablePart(ref)) return this._seedPart(ref, how)
+    const parsed = parseRef(ref)
+    if (parsed === null || 'folder' in parsed) {
+      throw new DatSdkError('INVALID_KEY', 'seed() takes an open part, or a key or URL')
+    }
+    if ('name' in parsed) {
+      // A name is a part of this store: open it as the kind says, and seed it as a part.
+      const kind = opts.kind ?? 'core'
+      const part = this._openByName(kind, parsed.name, encryptionKey)
+      return this._seedPart(part, how)
+    }
+    const key = 'key' in parsed ? parsed.key : await this.resolveName(`hyper://${parsed.domain}`)
+    const existing = this._seeder.get(key)
+    if (existing) return existing
+    const seedCtx = this._seedContext()
+    if (opts.kind === 'autobase') return this._seedPart(this._openBase(key, encryptionKey), how)
+    const target = await keyTarget(seedCtx, key, opts.kind, encryptionKey, opts.timeout)
+    if (target === 'autobase') return this._seedPart(this._openBase(key, encryptionKey), how)
+    return this._seeder.add({ kind: target.kind, key, target: Promise.resolve(target), ...how })
+  }
+
+  /** Stops seeding `ref` (an open part, a key or URL) and forgets its record; false when it was not seeded. */
+  async unseed(ref: SDKRef | SeedablePart): Promise<boolean> {
+    this._check()
+    if (isSeedablePart(ref)) {
+      await ref.ready()
+      return ref.key ? this._seeder.remove(ref.key) : false
+    }
+    const parsed = parseRef(ref)
+    if (parsed && 'key' in parsed) return this._seeder.remove(parsed.key)
+    if (parsed && 'domain' in parsed) {
+      return this._seeder.remove(await this.resolveName(`hyper://${parsed.domain}`))
+    }
+    throw new DatSdkError('INVALID_KEY', 'unseed() takes an open part, or a key or URL')
+  }
+
+  /** Every seed running now (a restarted SDK's come back as they open). */
+  seeds(): Seed[] {
+    this._check()
+    return this._seeder.list()
+  }
+
+  /** The records of what this storage seeds (what a restart seeds again), running or not. */
+  async seedRecords(): Promise<SeedRecord[]> {
+    this._check()
+    return this._seeder.stored()
+  }
+
+  private async _seedPart(
+    part: SeedablePart,
+    how: {
+      blindPeers: Uint8Array[] | null
+      encryptionKey: Uint8Array | null
+      persist?: boolean | undefined
+      download?: boolean | undefined
+    },
+  ): Promise<Seed> {
+    await part.ready()
+    const target = partTarget(this._seedContext(), part)
+    return this._seeder.add({
+      kind: kindOf(part),
+      key: target.key,
+      target: Promise.resolve(target),
+      ...how,
+    })
+  }
+
+  // TODO(crypt merge): pass `encryptionKey` to the shortcuts once they take it.
+  private _openByName(kind: string, name: string, _encryptionKey: Uint8Array | null): SeedablePart {
+    if (kind === 'drive') return this.Hyperdrive(name)
+    if (kind === 'bee') return this.Hyperbee(name)
+    if (kind === 'autobase') return this.Autobase(name)
+    return this.Hypercore(name)
+  }
+
+  private _openBase(key: Uint8Array, _encryptionKey: Uint8Array | null): SeedablePart {
+    return this.Autobase(key)
+  }
+
+  private _seedContext() {
+    return {
+      store: this.store,
+      announce: (discoveryKey: Uint8Array) =>
+        this._ctx.net.join(discoveryKey, { announce: true, lookup: true }),
+    }
+  }
+
+  /** Seeds a record again after a restart, in the background (a failure leaves the record). */
+  private _restore(record: SeedRecord): void {
+    const how = {
+      blindPeers: record.blindPeers,
+      encryptionKey: record.encryptionKey,
+      download: record.download,
+      persist: false,
+    }
+    const target: Promise<SeedTarget> =
+      record.kind === 'autobase'
+        ? (async () => {
+            const base = this._openBase(record.key, record.encryptionKey)
+            await base.ready()
+            return partTarget(this._seedContext(), base)
+          })()
+        : keyTarget(this._seedContext(), record.key, record.kind, record.encryptionKey).then(
+            (t) => {
+              if (t === 'autobase') throw new TypeError('A recorded seed changed kind')
+              return t
+            },
+          )
+    this._seeder.add({ kind: record.kind, key: record.key, target, ...how }).catch(noop)
+  }
+
   // --- bookkeeping ------------------------------------------------------------------------------
 
   /**
@@ -296,5 +478,15 @@ export async function createSDK(opts: SDKOptions = {}): Promise<SDK> {
   }
   return sdk
 }
+
+/** The DHT of the networker's Hyperswarm, which blind peers are reached through (null for another transport). */
+function dhtOf(networker: NetworkerLike): SeedDHT | null {
+  const swarm = (networker as { swarm?: unknown }).swarm
+  if (!swarm || typeof swarm !== 'object') return null
+  const dht = (swarm as { dht?: unknown }).dht
+  return hasShape<SeedDHT>(dht, ['connect', 'on', 'off']) ? dht : null
+}
+
+type SeedDHT = NonNullable<ConstructorParameters<typeof Seeder>[1]>['dht'] & object
 
 function noop(): void {}

@@ -18,4 +18,8 @@ export const layout = {
   multifeedIndex: 'index',
   /** A multifeed writer named `name` (its core's name inside `multifeedFeeds`). */
   multifeedWriter: (name: string): string => `writer/${name}`,
+  /** What is seeded (`sdk.seed()`), so a restart seeds it again: the seeding namespace... */
+  seeding: '@dat-sdk/seeding',
+  /** ...and, inside it, the name of the Hyperbee of seed records (encrypted at rest). */
+  seedRecords: 'records',
 } as const

@@ -129,6 +129,8 @@ declare module 'hypercore' {
     keyPair: KeyPair | null
     length: number
     contiguousLength: number
+    /** The length its signers have signed (an Autobase view may hold more, computed locally). */
+    signedLength: number
     byteLength: number
     fork: number
     writable: boolean

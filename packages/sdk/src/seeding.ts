@@ -1,0 +1,199 @@
+// `sdk.seed()`: what a seed is made of, for each kind of part. A part the caller opened is seeded
+// through sessions of its own cores (the part stays the caller's); a ref is seeded at the level of
+// its cores (a drive's db core names its blobs core in its header), so nothing the ref cache
+// hands out is closed by `unseed()`. An Autobase is the one exception: blind-peering follows its
+// writers and views through the Autobase itself, so the SDK's instance is used.
+import Hyperbee from 'hyperbee'
+import { Base, isBaseBlock } from '@dat-sdk/autobase'
+import { Bee } from '@dat-sdk/bee-wrapper'
+import { Core } from '@dat-sdk/core-wrapper'
+import { Drive } from '@dat-sdk/drive-wrapper'
+import type { SeedCore, SeedKind, SeedTarget } from '@dat-sdk/seeding'
+import { DatSdkError, toHex, type Hypercore, type Store } from '@dat-sdk/store'
+import type { Topic } from '@dat-sdk/interfaces'
+
+/** A part the SDK opened, or any of the package classes. */
+export type SeedablePart =
+  Core<unknown> | Drive | Bee<unknown, unknown> | Base<unknown, unknown, unknown>
+
+/** How long `seed(ref)` waits for the first block of a ref it must read (ms). */
+export const FIRST_BLOCK_TIMEOUT = 30_000
+
+export function isSeedablePart(value: unknown): value is SeedablePart {
+  return (
+    value instanceof Core || value instanceof Drive || value instanceof Bee || value instanceof Base
+  )
+}
+
+export function kindOf(part: SeedablePart): SeedKind {
+  if (part instanceof Core) return 'core'
+  if (part instanceof Drive) return 'drive'
+  if (part instanceof Bee) return 'bee'
+  return 'autobase'
+}
+
+/** What seeding needs of the SDK. */
+export interface SeedContext {
+  store: Store
+  /** Joins a discovery key, announcing it. */
+  announce(discoveryKey: Uint8Array): Topic
+}
+
+/** The target of a part the caller opened (after its `ready()`): its cores, as they are now. */
+export function partTarget(ctx: SeedContext, part: SeedablePart): SeedTarget {
+  if (!part.key) throw new TypeError('seed() takes a part that is ready (its key is known)')
+  const kind = kindOf(part)
+  const key = part.key
+  if (part instanceof Base) {
+    const autobase = part.autobase
+    return {
+      kind,
+      key,
+      autobase,
+      cores: () => baseCores(autobase),
+      announce: () => (part.discoveryKey ? ctx.announce(part.discoveryKey) : null),
+    }
+  }
+  if (part instanceof Drive) {
+    const drive = part.hyperdrive
+    drive.getBlobs().catch(noop) // the blobs core joins cores() once the header names it
+    return {
+      kind,
+      key,
+      cores: () => {
+        const blobs = drive.blobs?.core
+        return blobs ? [{ core: drive.core }, { core: blobs }] : [{ core: drive.core }]
+      },
+      announce: () => ctx.announce(drive.core.discoveryKey!),
+    }
+  }
+  const core = part instanceof Core ? part.hypercore : part.hyperbee.core
+  return {
+    kind,
+    key,
+    cores: () => [{ core }],
+    announce: () => ctx.announce(core.discoveryKey!),
+  }
+}
+
+/**
+ * The target of a core, drive or bee by key, at the level of its cores (sessions of the seed's
+ * own, closed with it). Without `kind`, block 0 tells: a hyperbee header naming a blobs core is a
+ * drive's, one naming none a bee's, an Autobase oplog message the first writer's of an Autobase
+ * (`autobase` is then returned, for the caller to open as one); anything else is a core.
+ */
+export async function keyTarget(
+  ctx: SeedContext,
+  key: Uint8Array,
+  kind: SeedKind | undefined,
+  encryptionKey: Uint8Array | null,
+  timeout = FIRST_BLOCK_TIMEOUT,
+): Promise<SeedTarget | 'autobase'> {
+  const opts = encryptionKey ? { encryption: { key: encryptionKey } } : {}
+  const db = ctx.store.get({ key }, opts)
+  const owned: Array<Hypercore<unknown>> = [db]
+  let topic: Topic | null = null
+  const close = async () => {
+    await topic?.destroy().catch(noop)
+    await Promise.allSettled(owned.map((c) => c.close()))
+  }
+  try {
+    await db.ready()
+    // Peers are looked for while block 0 is read (and kept: the seed announces the part).
+    topic = ctx.announce(db.discoveryKey!)
+    let detected: SeedKind = kind ?? 'core'
+    let blobs: Uint8Array | null = null
+    if (kind === undefined || kind === 'drive' || kind === 'bee') {
+      const first = await firstBlock(db, timeout)
+      const header = await headerOf(db)
+      if (kind === undefined) {
+        if (header) detected = header.contentFeed ? 'drive' : 'bee'
+        else if (isBaseBlock(first)) detected = 'autobase'
+      } else if (!header || (kind === 'drive' && !header.contentFeed)) {
+        throw new DatSdkError(
+          encryptionKey ? 'DECRYPTION_FAILED' : 'INVALID_KEY',
+          encryptionKey
+            ? `The first block of ${kind} ${toShort(key)} does not decode with the key given`
+            : `${toShort(key)} is not a ${kind} (its first block is no ${kind} header)`,
+        )
+      }
+      blobs = header?.contentFeed ?? null
+    }
+    if (detected === 'autobase') {
+      await close()
+      return 'autobase'
+    }
+    if (detected === 'drive' && blobs) owned.push(ctx.store.get({ key: blobs }, opts))
+    const held = topic
+    return {
+      kind: detected,
+      key,
+      cores: () => owned.map(asSeedCore),
+      // The topic joined above is the seed's: handed over, destroyed when the seed closes.
+      announce: () => held,
+      close,
+    }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
+
+/** An Autobase's cores now: its system and view cores (as views), its local and writer cores. */
+function baseCores(autobase: Base<unknown, unknown, unknown>['autobase']): SeedCore[] {
+  const out: SeedCore[] = []
+  if (!autobase.opened) return out
+  for (const view of autobase.views()) out.push({ core: view, view: true })
+  out.push({ core: autobase.local })
+  for (const writer of autobase.activeWriters) out.push({ core: writer.core })
+  return out
+}
+
+async function firstBlock(core: Hypercore<unknown>, timeout: number): Promise<Uint8Array> {
+  try {
+    const block = await core.get(0, { timeout, valueEncoding: 'binary' })
+    if (block instanceof Uint8Array) return block
+  } catch (err) {
+    if (isCode(err, 'REQUEST_TIMEOUT')) {
+      throw new DatSdkError(
+        'PEER_TIMEOUT',
+        `No peer sent the first block of ${toShort(core.key)} within ${timeout} ms`,
+        { cause: err },
+      )
+    }
+    throw err
+  }
+  throw new DatSdkError('PEER_TIMEOUT', `No peer sent the first block of ${toShort(core.key)}`)
+}
+
+/** The hyperbee header of a core's block 0, or null when it is not one. */
+async function headerOf(
+  core: Hypercore<unknown>,
+): Promise<{ contentFeed: Uint8Array | null } | null> {
+  const bee = new Hyperbee(core.session())
+  try {
+    const header = await bee.getHeader()
+    if (!header || header.protocol !== 'hyperbee') return null
+    const metadata = header.metadata as { contentFeed?: Uint8Array | null } | null
+    const feed = metadata?.contentFeed
+    return { contentFeed: feed && feed.byteLength >= 32 ? feed.subarray(0, 32) : null }
+  } catch {
+    return null
+  } finally {
+    await bee.close().catch(noop)
+  }
+}
+
+function asSeedCore(core: Hypercore<unknown>): SeedCore {
+  return { core }
+}
+
+function isCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
+}
+
+function toShort(key: Uint8Array | null): string {
+  return key ? `${toHex(key).slice(0, 8)}…` : 'the core'
+}
+
+function noop(): void {}

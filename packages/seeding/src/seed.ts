@@ -1,0 +1,301 @@
+// One seeded part: a full local copy kept downloading, announced, and handed to the blind peers,
+// with a status that says how much of it each blind peer has acknowledged.
+import b4a from 'b4a'
+import type BlindPeering from 'blind-peering'
+import type { Download } from 'hypercore'
+import ReadyResource from 'ready-resource'
+import type { Listener, SeedEvents } from '@dat-sdk/interfaces'
+import { DatSdkError, closedError, toHex, toURL, type Hypercore } from '@dat-sdk/store'
+import type { SeedKind } from './messages.js'
+import type { SeedCore, SeedTarget } from './target.js'
+
+/** How often a seed looks at its cores and its blind peers' acknowledgements (ms). */
+export const STATUS_INTERVAL = 250
+
+/** What one blind peer holds of a seed. */
+export interface BlindPeerStatus {
+  /** The blind peer's Noise public key. */
+  key: Uint8Array
+  /** A connection to it is open now. */
+  connected: boolean
+  /** Blocks it has acknowledged: its contiguous length per core, summed (kept while it is away). */
+  blocks: number
+  /** It holds, for every core of the part, as many blocks as we hold. */
+  backedUp: boolean
+}
+
+/** "May I close my laptop now?" */
+export interface SeedStatus {
+  /** Blocks in every core of the part (their lengths, summed). */
+  blocks: number
+  /** Blocks held here, contiguous from the start of each core, summed. */
+  localBlocks: number
+  /** Distinct peers (by Noise key) replicating any core of the part, blind peers included. */
+  peers: number
+  /** Every blind peer holds all we hold (false when there is no blind peer). */
+  backedUp: boolean
+  blindPeers: BlindPeerStatus[]
+}
+
+export interface SeedOptions {
+  /** The blind peers asked to keep every core of the part. */
+  blindPeers: Uint8Array[]
+  /** Keep a full local copy: every block, now and as it is appended. */
+  download: boolean
+}
+
+interface Tracked {
+  /** The seed's own session of the core (blind-peering holds it; closed with the seed). */
+  session: Hypercore<unknown>
+  view: boolean
+  download: Download | null
+  /** Per blind peer (hex): the contiguous length it acknowledged, kept while it is away. */
+  acks: Map<string, number>
+}
+
+// Typed events (`SeedEvents` in @dat-sdk/interfaces), merged into the class below.
+export interface Seed {
+  on<K extends keyof SeedEvents<SeedStatus>>(
+    event: K,
+    listener: Listener<SeedEvents<SeedStatus>, K>,
+  ): this
+  once<K extends keyof SeedEvents<SeedStatus>>(
+    event: K,
+    listener: Listener<SeedEvents<SeedStatus>, K>,
+  ): this
+  off<K extends keyof SeedEvents<SeedStatus>>(
+    event: K,
+    listener: Listener<SeedEvents<SeedStatus>, K>,
+  ): this
+  emit<K extends keyof SeedEvents<SeedStatus>>(
+    event: K,
+    ...args: SeedEvents<SeedStatus>[K]
+  ): boolean
+}
+
+/**
+ * A seeded part. `status()` says what is held here and by each blind peer; `'status'` fires when
+ * that changes (at most every {@link STATUS_INTERVAL} ms); `backedUp()` waits until every blind
+ * peer holds all we hold.
+ */
+export class Seed extends ReadyResource {
+  readonly kind: SeedKind
+  readonly key: Uint8Array
+  /** `hyper://<z32 key>/` of the part. */
+  readonly url: string
+
+  private readonly _target: Promise<SeedTarget>
+  private _resolved: SeedTarget | null = null
+  private readonly _peering: BlindPeering | null
+  private readonly _blindPeers: Uint8Array[]
+  private readonly _download: boolean
+  private readonly _cores = new Map<string, Tracked>()
+  private _announce: { destroy(): Promise<void> } | null = null
+  private _autobaseAdded = false
+  private _timer: ReturnType<typeof setInterval> | null = null
+  private _last = ''
+  private _status: SeedStatus
+
+  /** `target` may still be opening: `ready()` waits for it (and rejects with its error). */
+  constructor(
+    kind: SeedKind,
+    key: Uint8Array,
+    target: Promise<SeedTarget>,
+    peering: BlindPeering | null,
+    opts: SeedOptions,
+  ) {
+    super()
+    this.kind = kind
+    this.key = key
+    this.url = toURL(key)
+    this._target = target
+    this._peering = peering
+    this._blindPeers = opts.blindPeers
+    this._download = opts.download
+    this._status = this._compute()
+    target.catch(noop)
+    this.ready().catch(noop)
+  }
+
+  /** The blind peers asked to keep this part. */
+  get blindPeers(): Uint8Array[] {
+    return [...this._blindPeers]
+  }
+
+  protected override async _open(): Promise<void> {
+    const target = await this._target
+    this._resolved = target
+    if (this.closing) return
+    this._announce = target.announce()
+    this._refresh()
+    this._timer = setInterval(() => this._refresh(), STATUS_INTERVAL)
+    this._timer.unref?.()
+  }
+
+  protected override async _close(): Promise<void> {
+    if (this._timer) clearInterval(this._timer)
+    this._timer = null
+    await this._target.catch(noop)
+    await this._announce?.destroy().catch(noop)
+    for (const tracked of this._cores.values()) {
+      tracked.download?.destroy()
+      await tracked.session.close().catch(noop)
+    }
+    this._cores.clear()
+    await this._resolved?.close?.().catch(noop)
+  }
+
+  /** What is held here and by each blind peer, now. */
+  status(): SeedStatus {
+    return this._status
+  }
+
+  /**
+   * Resolves once every blind peer holds all we hold; rejects with `PEER_TIMEOUT` after
+   * `timeout` ms (none by default), and with `CLOSED` when the seed closes first.
+   */
+  async backedUp(opts: { timeout?: number } = {}): Promise<void> {
+    if (this._blindPeers.length === 0) {
+      throw new TypeError(
+        'backedUp() needs a blind peer: createSDK({ blindPeers }) or seed(ref, { blindPeers })',
+      )
+    }
+    if (this.closing) throw closedError('seed')
+    await this.ready()
+    if (this._status.backedUp) return
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        this.off('status', onstatus)
+        this.off('close', onclose)
+        if (timer) clearTimeout(timer)
+        if (err) reject(err)
+        else resolve()
+      }
+      const onstatus = (status: SeedStatus) => {
+        if (status.backedUp) done()
+      }
+      const onclose = () => done(closedError('seed'))
+      const timer =
+        opts.timeout === undefined
+          ? null
+          : setTimeout(
+              () =>
+                done(
+                  new DatSdkError(
+                    'PEER_TIMEOUT',
+                    `The blind peers did not acknowledge ${this.url} within ${opts.timeout} ms`,
+                  ),
+                ),
+              opts.timeout,
+            )
+      this.on('status', onstatus)
+      this.on('close', onclose)
+    })
+  }
+
+  /** Picks up cores the part gained, then recomputes the status and says when it changed. */
+  private _refresh(): void {
+    const target = this._resolved
+    if (!target || this.closing) return
+    for (const entry of target.cores()) this._track(entry)
+    if (target.autobase && !this._autobaseAdded && this._peering && this._blindPeers.length > 0) {
+      this._autobaseAdded = true
+      this._peering.addAutobaseBackground(target.autobase, this._addOptions())
+    }
+    this._status = this._compute()
+    const text = statusText(this._status)
+    if (text !== this._last) {
+      this._last = text
+      this.emit('status', this._status)
+    }
+  }
+
+  private _addOptions() {
+    return { keys: this._blindPeers, pick: this._blindPeers.length, announce: true }
+  }
+
+  private _track({ core, view = false }: SeedCore): void {
+    if (!core.key || core.closing) return
+    const id = toHex(core.key)
+    if (this._cores.has(id)) return
+    const session = core.session()
+    const tracked: Tracked = { session, view, download: null, acks: new Map() }
+    this._cores.set(id, tracked)
+    // A full local copy: every block there is and every block appended later (end -1 is live).
+    if (this._download && !core.writable) tracked.download = session.download({ start: 0, end: -1 })
+    // An Autobase's cores go to the blind peers through addAutobase (it follows its writers).
+    if (this._peering && this._blindPeers.length > 0 && !this._resolved?.autobase) {
+      this._peering.addCoreBackground(session, this._addOptions())
+    }
+  }
+
+  private _compute(): SeedStatus {
+    let blocks = 0
+    let localBlocks = 0
+    const peers = new Set<string>()
+    const perPeer = this._blindPeers.map((key) => ({
+      key,
+      hex: toHex(key),
+      connected: this._connected(key),
+      blocks: 0,
+      backedUp: true,
+    }))
+    for (const tracked of this._cores.values()) {
+      const core = tracked.session
+      if (core.closing || !core.opened) continue
+      blocks += core.length
+      // What we hold and can hand on: a view's signed part, a core's contiguous blocks.
+      const held = tracked.view ? signedLength(core) : core.contiguousLength
+      localBlocks += core.contiguousLength
+      for (const peer of core.peers) peers.add(toHex(peer.remotePublicKey))
+      for (const bp of perPeer) {
+        let ack = tracked.acks.get(bp.hex) ?? 0
+        let seen = false
+        for (const peer of core.peers) {
+          if (!b4a.equals(peer.remotePublicKey, bp.key)) continue
+          ack = seen ? Math.max(ack, peer.remoteContiguousLength) : peer.remoteContiguousLength
+          seen = true
+        }
+        ack = Math.min(ack, core.length)
+        tracked.acks.set(bp.hex, ack)
+        bp.blocks += ack
+        if (ack < held) bp.backedUp = false
+      }
+    }
+    const blindPeers = perPeer.map(({ key, connected, blocks, backedUp }) => ({
+      key,
+      connected,
+      blocks,
+      backedUp: backedUp && this._cores.size > 0,
+    }))
+    return {
+      blocks,
+      localBlocks,
+      peers: peers.size,
+      backedUp: blindPeers.length > 0 && blindPeers.every((bp) => bp.backedUp),
+      blindPeers,
+    }
+  }
+
+  /** A connection to this blind peer is open: blind-peering's own, or one of the swarm's. */
+  private _connected(key: Uint8Array): boolean {
+    if (this._peering?.blindPeers.get(toHex(key))?.connected) return true
+    for (const tracked of this._cores.values()) {
+      for (const peer of tracked.session.peers) {
+        if (b4a.equals(peer.remotePublicKey, key)) return true
+      }
+    }
+    return false
+  }
+}
+
+function signedLength(core: Hypercore<unknown>): number {
+  return core.signedLength
+}
+
+function statusText(s: SeedStatus): string {
+  const bps = s.blindPeers.map((b) => `${toHex(b.key)}:${b.connected}:${b.blocks}:${b.backedUp}`)
+  return `${s.blocks}/${s.localBlocks}/${s.peers}/${s.backedUp}/${bps.join(',')}`
+}
+
+function noop(): void {}
