@@ -140,11 +140,12 @@ Commands:
   testnet                Run a loopback DHT bootstrap node and print its address
   demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
   serve                  Run an HTTP gateway so browsers can open drives: /hyper/<key>/<path>
+  blind-peer             Run a blind peer: keeps and serves what others ask it to, prints its key
 
 Options:
   -b, --bootstrap <host:port>  DHT bootstrap node (repeat, or comma-separate); default: the public DHT
   -s, --storage <dir>          Where the drives are stored (default: $DAT_SDK_STORAGE or the OS data dir;
-                               cat uses a temporary one)
+                               cat uses a temporary one; blind-peer needs one)
       --live                   clone: keep the folder in sync after the first copy
       --timeout <seconds>      clone, cat: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS})
       --port <port>            testnet: the port of the bootstrap node; serve, share --serve: the
@@ -152,6 +153,8 @@ Options:
       --host <address>         serve, share --serve: the address the gateway binds (default 127.0.0.1)
       --writable               serve: take PUT and DELETE with the printed token, on drives it can write
       --serve                  share: also serve the folder over HTTP and print its page's address
+      --max-bytes <n>          blind-peer: the most bytes it keeps (default 100 GB)
+      --trusted <key>          blind-peer: announce the cores of this client (its public key; repeat)
   -h, --help                   Show this help
   -v, --version                Show the version
 `

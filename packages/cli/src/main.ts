@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   testnet: async () => (await import('./commands/testnet.js')).testnet,
   demo: async () => (await import('./commands/demo.js')).demo,
   serve: async () => (await import('./commands/serve.js')).serve,
+  'blind-peer': async () => (await import('./commands/blind-peer.js')).blindPeer,
 }
 
 function version(): string {

@@ -20,9 +20,9 @@ function argv(line: string, values: Record<string, string>): string[] {
 }
 
 test('the commands documented are the commands the binary has', async () => {
-  const documented = [...readme.matchAll(/^## `dat-sdk (\w+)/gm)].map((m) => m[1]).sort()
+  const documented = [...readme.matchAll(/^## `dat-sdk ([\w-]+)/gm)].map((m) => m[1]).sort()
   const help = await run(['--help'])
-  const listed = [...help.stdout.matchAll(/^  (\w+) /gm)].map((m) => m[1]).sort()
+  const listed = [...help.stdout.matchAll(/^  ([\w-]+) /gm)].map((m) => m[1]).sort()
   assert.equal(documented, listed)
   assert.is(blocks[1].trim(), 'dat-sdk demo')
 })
@@ -61,6 +61,25 @@ test('the example session runs as written: testnet, share, clone, cat', async ()
     assert.is(cat.stdout, 'a note for today\n')
 
     assert.is((await share.stop()).code, 0)
+    assert.is((await testnet.stop()).code, 0)
+  } finally {
+    await t.run()
+  }
+})
+
+test('the blind-peer line runs as written: it prints its key and stores in ./blind-peer', async () => {
+  const t = teardown()
+  try {
+    const cwd = t.tmpDir('readme-blind-peer')
+    const testnet = t.add(new Running(['testnet'], cwd))
+    const [, port] = await testnet.waitFor(/^127\.0\.0\.1:(\d+)$/m)
+    const line = blocks[3].trim()
+    assert.ok(line.startsWith('dat-sdk blind-peer '), line)
+    const blindPeer = t.add(new Running(argv(line, { '<port>': port }), cwd))
+    const [key] = await blindPeer.waitFor(/^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/m)
+    await blindPeer.waitFor(new RegExp(`--blind-peer ${key}`), 'stderr')
+    assert.ok(fs.existsSync(path.join(cwd, 'blind-peer', 'identity')))
+    assert.is((await blindPeer.stop()).code, 0)
     assert.is((await testnet.stop()).code, 0)
   } finally {
     await t.run()

@@ -75,7 +75,10 @@ export function createSwarm(opts: CreateSwarmOptions): SwarmLike {
   return createHyperswarm(opts)
 }
 
-/** @internal `createSwarm`, typed as what it is (the networker force-destroys its own swarm). */
+/**
+ * `createSwarm`, typed as what it is: a Hyperswarm, for code that needs more than `SwarmLike`
+ * (the networker force-destroys its own swarm; the cli hands one to `blind-peer`).
+ */
 export function createHyperswarm(opts: CreateSwarmOptions): Hyperswarm {
   const bootstrap = opts.bootstrap ? parseBootstrap(opts.bootstrap) : undefined
   const dht = new HyperDHT({

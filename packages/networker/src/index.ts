@@ -24,6 +24,7 @@ export {
   isLoopbackHost,
   dhtSettings,
   createSwarm,
+  createHyperswarm,
   type BootstrapNode,
   type CreateSwarmOptions,
 } from './bootstrap.js'

@@ -4,7 +4,15 @@
 /// <reference path="../../networker/types/secret-stream.d.ts" preserve="true" />
 /// <reference path="../../networker/types/hyperdht.d.ts" preserve="true" />
 /// <reference path="../../networker/types/hyperswarm.d.ts" preserve="true" />
+/// <reference path="../../store/types/z32.d.ts" preserve="true" />
 export { createTestnet, type LoopbackTestnet } from './testnet.js'
+export {
+  startBlindPeer,
+  DAT_SDK_BIN,
+  type BlindPeerOptions,
+  type BlindPeerProcess,
+  type BlindPeerExit,
+} from './blind-peer.js'
 export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
 export { Teardown, teardown } from './teardown.js'
 export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
