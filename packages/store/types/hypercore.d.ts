@@ -17,7 +17,8 @@ declare module 'hypercore' {
     valueEncoding?: ValueEncoding
     sparse?: boolean
     keyPair?: KeyPair
-    encryptionKey?: Uint8Array
+    /** Block encryption: blocks are stored and sent encrypted with (a key derived from) `key`. */
+    encryption?: { key: Uint8Array; block?: boolean } | null
     writable?: boolean
     wait?: boolean
     timeout?: number
@@ -127,6 +128,8 @@ declare module 'hypercore' {
     key: Uint8Array | null
     discoveryKey: Uint8Array | null
     keyPair: KeyPair | null
+    /** The session's block encryption provider, or null when its blocks are read as stored. */
+    encryption: object | null
     length: number
     contiguousLength: number
     byteLength: number
@@ -153,6 +156,7 @@ declare module 'hypercore' {
       name: string,
       handlers?: ExtensionHandlers<M>,
     ): HypercoreExtension<M>
+    setEncryptionKey(key: Uint8Array, opts?: { block?: boolean }): Promise<void>
     setUserData(key: string, value: Uint8Array | string | null): Promise<void>
     getUserData(key: string): Promise<Uint8Array | null>
   }
