@@ -13,12 +13,19 @@ declare module 'hypercore' {
     secretKey: Uint8Array | null
   }
 
+  /** A block encryption of one's own (Autobase's writer and view encryption are ones). */
+  export interface EncryptionProvider {
+    padding(core: unknown, index: number): number
+    encrypt(index: number, block: Uint8Array, fork: number, core: unknown): unknown
+    decrypt(index: number, block: Uint8Array, core: unknown): unknown
+  }
+
   export interface HypercoreOptions {
     valueEncoding?: ValueEncoding
     sparse?: boolean
     keyPair?: KeyPair
     /** Block encryption: blocks are stored and sent encrypted with (a key derived from) `key`. */
-    encryption?: { key: Uint8Array; block?: boolean } | null
+    encryption?: { key: Uint8Array; block?: boolean } | EncryptionProvider | null
     writable?: boolean
     wait?: boolean
     timeout?: number
