@@ -1,11 +1,15 @@
 import type { Duplex, Readable } from 'stream'
 import Autobase, { type AutobaseHost, type AutoStore } from 'autobase'
+import autobaseMessages from 'autobase/lib/messages.js'
 import type Corestore from 'corestore'
 import type Hyperbee from 'hyperbee'
 import type { BaseEvents as SeamBaseEvents, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
+  HeaderCheck,
   closedError,
+  readHyperbeeHeader,
+  toEncryptionKey,
   isCorestore,
   isStore,
   resolveEncoding,
@@ -13,6 +17,8 @@ import {
   toURL,
   type DatSdkError,
   type Encoding,
+  type HeaderCheckOptions,
+  type Hypercore,
   type KeyLike,
   type MessageCodec,
   type Store,
@@ -62,6 +68,13 @@ export interface BaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> {
   ackInterval?: number
   /** How often blind-pairing polls the DHT when the Base makes its own `Pairing` (ms). */
   poll?: number
+  /**
+   * Encrypts the base (its writers' logs and its views, at rest and on the wire) with Autobase's
+   * block encryption: 32 bytes, any key spelling (a malformed key is `INVALID_KEY`). Every peer
+   * needs the same key; without it, or with a wrong one, reads reject `DECRYPTION_FAILED`.
+   * Autobase keeps the key in the writer's local core, so the same store reopens the base without it.
+   */
+  encryptionKey?: KeyLike | null
 }
 
 /** A Base's events (`BaseEvents` in @dat-sdk/interfaces, with blind-pairing's peers). */
@@ -98,6 +111,23 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   private _discovery: { destroy(): Promise<void> } | null = null
   private _onconnection:
     ((conn: Parameters<typeof Autobase.prototype.replicate>[0]) => void) | null = null
+  private readonly _encryptionKey: Uint8Array | null
+  /**
+   * Block 0 of the system core must be its header, and block 0 of the base's first writer log (a
+   * reader that cannot decrypt the logs never gets a system core) must decode as a log entry: a
+   * missing or wrong key is `DECRYPTION_FAILED`.
+   */
+  private readonly _header = new HeaderCheck(
+    'base',
+    (opts) => {
+      const system = this.autobase?.system
+      if (system && system.db.core.length > 0) return readHyperbeeHeader(system.db, opts)
+      return this._readFirstLogEntry(opts)
+    },
+    () => Math.max(this.autobase?.system?.db.core.length ?? 0, this._bootstrap?.length ?? 0),
+  )
+  /** A session of the base's first writer log (its key is the base's), read by the check. */
+  private _bootstrap: Hypercore<unknown> | null = null
 
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts: BaseOptions<K, T, V> = {}) {
     super()
@@ -105,6 +135,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     else if (isCorestore(store)) this._corestore = store
     else throw new TypeError('new Base(store) takes a Store or a Corestore')
     this._opts = { ...opts }
+    this._encryptionKey = toEncryptionKey(opts.encryptionKey)
     this._custom = typeof opts.apply === 'function' || typeof opts.open === 'function'
     if (this._custom && (typeof opts.apply !== 'function' || typeof opts.open !== 'function')) {
       throw new TypeError('A custom view needs both opts.open and opts.apply')
@@ -115,6 +146,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
       {
         bee: async () => {
           await this._check()
+          await this._verified()
           return this._bee()
         },
         append: (op) => this._append(op),
@@ -180,6 +212,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     this.autobase = new Autobase<V | Hyperbee, Uint8Array>(store, key, {
       valueEncoding: 'binary',
       ackInterval: this._opts.ackInterval,
+      ...(this._encryptionKey ? { encryptionKey: this._encryptionKey } : {}),
       open: (viewStore, host) =>
         this._custom ? this._opts.open!(viewStore, host) : openKvView(viewStore),
       apply: async (nodes, view, host) => {
@@ -204,6 +237,13 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
       if (this.listenerCount('error') > 0) this.emit('error', err)
     })
     await this.autobase.ready()
+    this._bootstrap = this.autobase.store.get({
+      key: this.autobase.key!,
+      active: false,
+      encryption: this.autobase.getWriterEncryption(),
+      valueEncoding: autobaseMessages.OplogMessage,
+    })
+    await this._bootstrap.ready()
     if (this._pairing) {
       await this._pairing.ready()
       this._stopPairingErrors = this._pairing.listen(this.autobase.discoveryKey!, (err, peer) =>
@@ -227,13 +267,32 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     if (this._onconnection && swarm) swarm.off('connection', this._onconnection)
     if (this._discovery) await this._discovery.destroy().catch(noop)
     if (this._ownsPairing && this._pairing) await this._pairing.close().catch(noop)
+    if (this._bootstrap) await this._bootstrap.close().catch(noop)
     if (this.autobase) await this.autobase.close()
+  }
+
+  /** Block 0 of the first writer log: true when it decodes as a log entry, false when not. */
+  private async _readFirstLogEntry(opts: HeaderCheckOptions): Promise<boolean | null> {
+    const core = this._bootstrap
+    if (!core || core.length === 0) return null
+    try {
+      return (await core.get(0, opts)) === null ? null : true
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code === 'DECODING_ERROR') return false
+      throw err
+    }
   }
 
   private async _check(): Promise<void> {
     if (this.closing) throw closedError('base')
     if (!this.opened) await this.ready()
     if (this.closing) throw closedError('base')
+  }
+
+  /** Checks the system core's header (once it has blocks): `DECRYPTION_FAILED` when it fails. */
+  private async _verified(): Promise<void> {
+    await this._header.verify()
+    this._header.assert()
   }
 
   private _replicateOn(swarm: PairingSwarm): void {
@@ -268,6 +327,19 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   /** True once this peer's writer has been added (and not removed). */
   get writable(): boolean {
     return !!this.autobase && this.autobase.writable
+  }
+
+  /** True when the base is encrypted (opened with an `encryptionKey`, or reopened with one kept). */
+  get encrypted(): boolean {
+    return this.encryptionKey !== null
+  }
+
+  /**
+   * The key the base is encrypted with, or null: a secret, for the app to keep (the Base never
+   * puts it in a URL, a message or on the wire).
+   */
+  get encryptionKey(): Uint8Array | null {
+    return this.autobase?.encryptionKey ?? this._encryptionKey
   }
 
   /** This peer's writer key: what another writer passes to `addWriter()`. */

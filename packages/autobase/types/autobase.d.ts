@@ -1,5 +1,15 @@
 /// <reference types="node" preserve="true" />
 // Hand-written declaration for `autobase` 7 (ships no types), typed as far as this project uses it.
+declare module 'autobase/lib/messages.js' {
+  import type { Encoder } from 'compact-encoding'
+  /** Autobase's message codecs (a CommonJS module: import its default). */
+  const messages: {
+    /** A writer log's blocks (block 0 of the bootstrap core is one). */
+    OplogMessage: Encoder<unknown>
+  }
+  export default messages
+}
+
 declare module 'autobase' {
   import ReadyResource from 'ready-resource'
   import type Corestore from 'corestore'
@@ -46,6 +56,11 @@ declare module 'autobase' {
   }
 
   export interface SystemView {
+    /** The system's Hyperbee, on the system core: its block 0 is the Hyperbee header. */
+    db: {
+      core: { length: number }
+      getHeader(opts?: { wait?: boolean; timeout?: number }): Promise<{ protocol?: unknown } | null>
+    }
     list(): AsyncIterable<SystemWriter>
     has(key: Uint8Array): Promise<boolean>
     get(key: Uint8Array): Promise<SystemWriter | null>
@@ -55,9 +70,15 @@ declare module 'autobase' {
   export default class Autobase<V = unknown, T = Uint8Array> extends ReadyResource {
     constructor(store: Corestore, bootstrap: Uint8Array | null, handlers?: AutobaseHandlers<V, T>)
     static getLocalKey(store: Corestore, opts?: object): Promise<Uint8Array>
+    /** The store the base opens its cores from (the namespace it was given). */
+    store: Corestore
+    /** The encryption of writer cores (an encryption provider), or null for a plain base. */
+    getWriterEncryption(): import('hypercore').EncryptionProvider | null
     key: Uint8Array | null
     discoveryKey: Uint8Array | null
     local: Hypercore<unknown>
+    /** The key the base is encrypted with (given, or kept in the local core), or null. */
+    encryptionKey: Uint8Array | null
     view: V
     core: Hypercore<unknown>
     readonly writable: boolean

@@ -1,6 +1,8 @@
 import crypto from 'crypto'
 import {
   DatSdkError,
+  HeaderCheck,
+  toEncryptionKey,
   isCorestore,
   isStore,
   layout,
@@ -11,7 +13,14 @@ import {
   type KeyLike,
   type Store,
 } from '@dat-sdk/store'
-import { CoreHost, type Core, type Peer, type Structure } from '@dat-sdk/core-wrapper'
+import {
+  CoreHost,
+  guardStream,
+  type Core,
+  type GuardedSource,
+  type Peer,
+  type Structure,
+} from '@dat-sdk/core-wrapper'
 import type { Listener } from '@dat-sdk/interfaces'
 import Hyperbee from 'hyperbee'
 import type { HyperbeeEncoding, HyperbeeGetOptions, HyperbeeHistoryOptions } from 'hyperbee'
@@ -97,6 +106,8 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
   private readonly _main: Hyperbee<unknown, unknown>
   private readonly _steps: SubStep[]
   private readonly _children = new Set<{ close(): Promise<void> }>()
+  /** Block 0 must be the bee's header: a missing or wrong key gives `DECRYPTION_FAILED`. */
+  private readonly _header: HeaderCheck
 
   constructor(source: Hyperbee<K, V> | Hypercore<unknown> | Core<unknown>, opts?: BeeOptions<K, V>)
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts?: BeeOptions<K, V>)
@@ -112,14 +123,16 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
       opts = maybeOpts ?? {}
       const corestore = isStore(source) ? source.corestore : source
       const ref = parseRef(refOrOpts as KeyLike | null | undefined)
+      const encryptionKey = toEncryptionKey(opts.encryptionKey)
+      const encryption = encryptionKey ? { encryption: { key: encryptionKey } } : {}
       let session: Corestore
       let core: Hypercore<unknown>
       if (ref && 'key' in ref) {
         session = corestore.session()
-        core = session.get({ key: ref.key })
+        core = session.get({ key: ref.key, ...encryption })
       } else if (ref && 'name' in ref) {
         session = corestore.namespace(layout.bee(ref.name))
-        core = session.get({ name: layout.beeCore })
+        core = session.get({ name: layout.beeCore, ...encryption })
       } else if (ref && 'domain' in ref) {
         throw new DatSdkError(
           'INVALID_KEY',
@@ -129,7 +142,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
         throw new DatSdkError('INVALID_KEY', `${ref.folder} is a folder: a bee has no folder`)
       } else {
         session = corestore.namespace(crypto.randomBytes(32)) // a fresh bee
-        core = session.get({ name: layout.beeCore })
+        core = session.get({ name: layout.beeCore, ...encryption })
       }
       this._owned.push(session)
       this.hyperbee = openRaw(core, opts)
@@ -153,6 +166,8 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     this._parent = view ? view.parent : null
     this._main = view ? view.main : this.hyperbee
     this._steps = view ? view.steps : []
+    // A view reads its parent's core: the parent's check holds for it.
+    this._header = view ? view.parent._header : HeaderCheck.ofHyperbee('bee', this.hyperbee)
     // Peers and extensions, on a session of the bee's core; a view borrows its parent's Core.
     this._hostCore(view ? view.parent._core : this.hyperbee.core, this.extensions)
     this.ready().catch(noop)
@@ -179,6 +194,31 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     if (this._isClosed()) throw closedError()
   }
 
+  /** A read behind the header check (`DECRYPTION_FAILED`), as `_call` runs it. */
+  private _read<R>(
+    fn: () => Promise<R>,
+    opts: { wait?: boolean; timeout?: number } | undefined,
+    unverified: R,
+  ): Promise<R> {
+    const checkOpts = { wait: opts?.wait, timeout: opts?.timeout }
+    return this._call(() => this._header.guard(fn, checkOpts, unverified))
+  }
+
+  /** A write: block 0, when here, must be the header (a wrong key would write garbage). */
+  private _write<R>(fn: () => Promise<R>): Promise<R> {
+    return this._call(async () => {
+      await this._header.verify({ wait: false })
+      this._header.assert()
+      return fn()
+    })
+  }
+
+  /** `make()`'s stream, behind the header check (see guardStream in core-wrapper). */
+  private _guarded<T>(make: () => BeeReadStream<T> & GuardedSource<T>): BeeReadStream<T> {
+    if (this._header.state === 'valid') return make()
+    return guardStream(this._header, make, 'bee')
+  }
+
   /** Runs `fn` once open; a call on a closed bee (or one closed under it) rejects with `CLOSED`. */
   private async _call<R>(fn: () => Promise<R>): Promise<R> {
     this._check()
@@ -203,6 +243,20 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
 
   // ---- identity (key, discoveryKey, url, writable, readable, version: CoreHost's) ----------------
 
+  /** True when the bee's core is encrypted (opened with an `encryptionKey`; known once ready). */
+  get encrypted(): boolean {
+    return this.hyperbee.core.encryption !== null
+  }
+
+  /**
+   * The key the bee's core is encrypted with, or null: a secret, for the app to keep (the Bee
+   * never puts it in a URL, a message or on the wire).
+   */
+  get encryptionKey(): Uint8Array | null {
+    const encryption = this.hyperbee.core.encryption as { key?: unknown } | null
+    return encryption && encryption.key instanceof Uint8Array ? encryption.key : null
+  }
+
   protected get _structure(): Structure {
     return this.hyperbee
   }
@@ -211,15 +265,15 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
 
   /** The entry `{ seq, key, value }` of `key`, or null when there is none. */
   get(key: K, opts?: HyperbeeGetOptions): Promise<BeeEntry<K, V> | null> {
-    return this._call(() => this.hyperbee.get(key, opts))
+    return this._read(() => this.hyperbee.get(key, opts), opts, null)
   }
 
   put(key: K, value: V, opts?: HyperbeePutOptions<K, V>): Promise<void> {
-    return this._call(() => this.hyperbee.put(key, value, opts))
+    return this._write(() => this.hyperbee.put(key, value, opts))
   }
 
   del(key: K, opts?: HyperbeeDelOptions<K, V>): Promise<void> {
-    return this._call(() => this.hyperbee.del(key, opts))
+    return this._write(() => this.hyperbee.del(key, opts))
   }
 
   /** Collects puts and dels and applies them as one atomic write on `flush()`. */
@@ -230,25 +284,27 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
 
   /** The first entry in `range` (the last with `reverse: true`), or null. */
   peek(range?: BeeRange<K>): Promise<BeeEntry<K, V> | null> {
-    return this._call(() => this.hyperbee.peek(range ?? {}))
+    return this._read(() => this.hyperbee.peek(range ?? {}), undefined, null)
   }
 
   /** The entries in `range`, in key order (encoded bytes). */
   createReadStream(range?: BeeRange<K>): BeeReadStream<BeeEntry<K, V>> {
     this._check()
-    return this.hyperbee.createReadStream(range)
+    return this._guarded(() => this.hyperbee.createReadStream(range))
   }
 
   /** Every put and del, oldest first (`{ live: true }` goes on with new ones). */
   createHistoryStream(opts?: HyperbeeHistoryOptions): BeeReadStream<BeeHistoryEntry<K, V>> {
     this._check()
-    return this.hyperbee.createHistoryStream(opts)
+    return this._guarded(() => this.hyperbee.createHistoryStream(opts))
   }
 
   /** The keys that differ between this version and `otherVersion`, within `range`. */
   createDiffStream(otherVersion: number, range?: BeeRange<K>): BeeReadStream<BeeDiffEntry<K, V>> {
     this._check()
-    if (this._steps.length === 0) return this.hyperbee.createDiffStream(otherVersion, range)
+    if (this._steps.length === 0) {
+      return this._guarded(() => this.hyperbee.createDiffStream(otherVersion, range))
+    }
     // A sub's own checkout would lose its prefix bounds: diff against the same sub of that version.
     const other = this._replay<K, V>(this._main.checkout(Math.max(1, otherVersion)))
     const stream = this.hyperbee.createDiffStream(other, range)

@@ -27,6 +27,13 @@ export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
   valueEncoding?: BeeEncoding<V>
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
   extensions?: string[]
+  /**
+   * `new Bee(store, ref, opts)`: encrypts the bee's core, at rest and on the wire, with
+   * hypercore's block encryption (32 bytes, any key spelling; a malformed key is `INVALID_KEY`).
+   * Readers need the same key; without it, or with a wrong one, reads reject `DECRYPTION_FAILED`.
+   * A bee made from a hypercore, Core or Hyperbee reads it with that one's encryption.
+   */
+  encryptionKey?: KeyLike | null
 }
 
 export interface SubOptions<K, V> {
@@ -43,6 +50,7 @@ export interface BeeOptionsLike {
   keyEncoding?: AnyBeeEncoding
   valueEncoding?: AnyBeeEncoding
   extensions?: string[]
+  encryptionKey?: KeyLike | null
 }
 
 /** Options of any sub, whatever its types: what `bee.sub()` infers its `K` and `V` from. */

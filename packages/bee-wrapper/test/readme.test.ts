@@ -8,4 +8,8 @@ test('the usage example runs as written and prints what its comments say', async
   await checkReadmeExample(path.resolve(import.meta.dirname, '..'))
 })
 
+test('the private data example (block 1) runs as written and prints what its comments say', async () => {
+  await checkReadmeExample(path.resolve(import.meta.dirname, '..'), { index: 1 })
+})
+
 test.run()

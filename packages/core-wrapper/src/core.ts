@@ -6,11 +6,13 @@ import {
   closedError,
   isHypercore,
   isSessionClosedError,
+  toEncryptionKey,
   toURL,
   type CoreRef,
   type Hypercore,
   type HypercoreOptions,
   type HypercorePeer,
+  type KeyLike,
 } from '@dat-sdk/store'
 import type {
   AppendResult,
@@ -52,6 +54,17 @@ export interface CoreOptions {
    */
   closeHypercore?: boolean
 }
+
+/** `Core.from()`'s options: a Core's, hypercore's, and the key of an encrypted core. */
+export type CoreFromOptions = CoreOptions &
+  HypercoreOptions & {
+    /**
+     * Encrypts the core's blocks, at rest and on the wire, with hypercore's block encryption (32
+     * bytes, any key spelling; a malformed key is `INVALID_KEY`). Readers need the same key:
+     * without it they read ciphertext, which a bare Core cannot tell from data (see the README).
+     */
+    encryptionKey?: KeyLike | null
+  }
 
 /** A Core's events (`CoreEvents` in @dat-sdk/interfaces, with this package's `Peer`). */
 export type CoreEvents = SeamCoreEvents<Peer>
@@ -136,9 +149,11 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
   static from<T = Uint8Array>(
     store: CoreSource,
     ref?: CoreRef,
-    opts: CoreOptions & HypercoreOptions = {},
+    opts: CoreFromOptions = {},
   ): Core<T> {
-    const { extensions, handshakeTimeout, closeHypercore = true, ...hypercoreOpts } = opts
+    const { extensions, handshakeTimeout, closeHypercore = true, encryptionKey, ...rest } = opts
+    const key = toEncryptionKey(encryptionKey)
+    const hypercoreOpts: HypercoreOptions = key ? { ...rest, encryption: { key } } : rest
     const hypercore = store.get<T>(ref, hypercoreOpts)
     return new Core<T>(hypercore, { extensions, handshakeTimeout, closeHypercore })
   }
@@ -233,6 +248,20 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
 
   get writable(): boolean {
     return this._session.writable
+  }
+
+  /** True when the session reads and writes its blocks encrypted (known once ready). */
+  get encrypted(): boolean {
+    return this._session.encryption !== null
+  }
+
+  /**
+   * The key the session encrypts with (`encryptionKey`), or null: a secret, for the app to keep
+   * (the Core never puts it in a URL, a message or on the wire).
+   */
+  get encryptionKey(): Uint8Array | null {
+    const encryption = this._session.encryption as { key?: unknown } | null
+    return encryption && encryption.key instanceof Uint8Array ? encryption.key : null
   }
 
   get readable(): boolean {

@@ -3,6 +3,9 @@ import fs from 'fs'
 import path from 'path'
 import {
   DatSdkError,
+  HeaderCheck,
+  decryptionFailed,
+  toEncryptionKey,
   isCorestore,
   isStore,
   parseRef,
@@ -10,12 +13,13 @@ import {
   toURL,
   type Corestore,
   type Encoding,
+  type Hypercore,
   type KeyLike,
   type Store,
   hasShape,
   layout,
 } from '@dat-sdk/store'
-import { CoreHost, type Core, type Peer, type Structure } from '@dat-sdk/core-wrapper'
+import { CoreHost, guardStream, type Core, type Peer, type Structure } from '@dat-sdk/core-wrapper'
 import Hyperbee from 'hyperbee'
 import Hyperdrive from 'hyperdrive'
 import type {
@@ -36,8 +40,12 @@ import { followIndex, prefetchListed, type IndexDownload } from './prefetch.js'
 export interface DriveOptions {
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
   extensions?: string[]
-  /** Encrypts the drive's blocks at rest and on the wire (both sides need it). */
-  encryptionKey?: Uint8Array
+  /**
+   * Encrypts both cores of the drive (its db and its blobs), at rest and on the wire, with
+   * hypercore's block encryption: 32 bytes, any key spelling (a malformed key is `INVALID_KEY`).
+   * Readers need the same key; without it, or with a wrong one, reads reject `DECRYPTION_FAILED`.
+   */
+  encryptionKey?: KeyLike | null
 }
 
 export interface ListOptions {
@@ -101,19 +109,45 @@ function folderKey(folder: string): Uint8Array | null {
  * read from DNS, say): the drive is there at once and its `ready()` rejects if the key does. The
  * db core is the store's like any other: in `store.cores()`, and announced by its `'core'` event.
  */
-function openOnKeyPromise(store: Store, key: Promise<KeyLike>, opts: DriveOptions): Hyperdrive {
-  const encryptionKey = opts.encryptionKey
-  const core = store.get({ key }, { exclusive: true, ...(encryptionKey ? { encryptionKey } : {}) })
-  // The db as Hyperdrive makes its own (its `_db` option), on the core the store opened.
-  const db = new Hyperbee<string, unknown>(core, {
+function openOnKeyPromise(
+  store: Store,
+  key: Promise<KeyLike>,
+  encryptionKey: Uint8Array | null,
+): Hyperdrive {
+  const core = store.get(
+    { key },
+    { exclusive: true, ...(encryptionKey ? { encryption: { key: encryptionKey } } : {}) },
+  )
+  return new Hyperdrive(store.corestore.session(), null, {
+    encryptionKey,
+    _db: driveDb(core),
+  })
+}
+
+/** The db as Hyperdrive makes its own (its `_db` option), on `core`. */
+function driveDb(core: Hypercore<unknown>): Hyperbee<string, unknown> {
+  return new Hyperbee<string, unknown>(core, {
     keyEncoding: 'utf-8',
     valueEncoding: 'json',
     metadata: { contentFeed: null },
   })
-  return new Hyperdrive(store.corestore.session(), null, {
-    encryptionKey: encryptionKey ?? null,
-    _db: db,
+}
+
+/**
+ * An encrypted Hyperdrive on `corestore` (`key`, or a new drive's `db` core): the db core opens
+ * with hypercore 11's `encryption: { key }`; Hyperdrive opens the blobs core with the same key.
+ */
+function openEncrypted(
+  corestore: Corestore,
+  key: Uint8Array | null,
+  encryptionKey: Uint8Array,
+): Hyperdrive {
+  const core = corestore.get({
+    ...(key ? { key } : { name: 'db' }),
+    exclusive: true,
+    encryption: { key: encryptionKey },
   })
+  return new Hyperdrive(corestore, null, { encryptionKey, _db: driveDb(core) })
 }
 
 /**
@@ -153,10 +187,15 @@ export class Drive extends CoreHost {
       if (!isStore(storeOrDrive)) {
         throw new TypeError('new Drive(store, keyPromise) takes a Store (it opens the db core)')
       }
-      this.hyperdrive = openOnKeyPromise(storeOrDrive, refOrOpts, opts)
+      this.hyperdrive = openOnKeyPromise(
+        storeOrDrive,
+        refOrOpts,
+        toEncryptionKey(opts.encryptionKey),
+      )
       this._ownsDrive = true
     } else {
       opts = maybeOpts ?? {}
+      const encryptionKey = toEncryptionKey(opts.encryptionKey)
       let corestore: Corestore
       if (isStore(storeOrDrive)) corestore = storeOrDrive.corestore
       else if (isCorestore(storeOrDrive)) corestore = storeOrDrive
@@ -178,20 +217,29 @@ export class Drive extends CoreHost {
       if (key) session = corestore.session()
       else if (ref && 'name' in ref) session = corestore.namespace(layout.drive(ref.name))
       else session = corestore.namespace(crypto.randomBytes(32)) // a fresh drive
-      this.hyperdrive = new Hyperdrive(session, key, {
-        encryptionKey: opts.encryptionKey ?? null,
-      })
+      this.hyperdrive = encryptionKey
+        ? openEncrypted(session, key, encryptionKey)
+        : new Hyperdrive(session, key)
       this._ownsDrive = true
     }
     this.folder = folder
     this.extensions = [...(opts.extensions ?? [])]
+    this._header = HeaderCheck.ofHyperbee('drive', this.hyperdrive.db)
     // Peers and extensions, on a session of the db core; a checkout borrows its drive's Core.
     this._hostCore(parentCore ?? this.hyperdrive.core, this.extensions)
     this.ready().catch(noop)
   }
 
   protected override async _open(): Promise<void> {
-    await this.hyperdrive.ready()
+    try {
+      await this.hyperdrive.ready()
+    } catch (err) {
+      // Hyperdrive reads its header (block 0) as it opens: garbage there is a missing or wrong key.
+      const state = await this._header.verify({ wait: false })
+      if (this._ownsDrive) await this._close().catch(noop)
+      if (state === 'invalid') throw (this._openError = decryptionFailed('drive'))
+      throw err
+    }
     await this._core.ready()
     if (!this.closing) this._index = followIndex(this.hyperdrive)
   }
@@ -205,8 +253,13 @@ export class Drive extends CoreHost {
 
   /** The background download of a remote drive's file index (see prefetch.ts). */
   private _index: IndexDownload | null = null
+  /** Block 0 of the db must be its header: a missing or wrong key gives `DECRYPTION_FAILED`. */
+  private readonly _header: HeaderCheck
+  private _openError: DatSdkError | null = null
 
   protected _check(): void {
+    // A drive that could not open for its key keeps saying why.
+    if (this._openError) throw this._openError
     if (this.closing) throw new DatSdkError('CLOSED', 'The drive is closed')
   }
 
@@ -222,6 +275,36 @@ export class Drive extends CoreHost {
     return this.hyperdrive
   }
 
+  /** True when the drive's cores are encrypted (opened with an `encryptionKey`). */
+  get encrypted(): boolean {
+    return this.hyperdrive.encryptionKey !== null
+  }
+
+  /**
+   * The key the drive's cores are encrypted with, or null: a secret, for the app to keep (the
+   * Drive never puts it in a URL, a message or on the wire).
+   */
+  get encryptionKey(): Uint8Array | null {
+    return this.hyperdrive.encryptionKey
+  }
+
+  /** Runs a read behind the header check (`DECRYPTION_FAILED`); `unverified` if it cannot run. */
+  private async _read<R>(
+    fn: () => Promise<R>,
+    opts: { wait?: boolean; timeout?: number } | undefined,
+    unverified: R,
+  ): Promise<R> {
+    await this._ready()
+    return this._header.guard(fn, { wait: opts?.wait, timeout: opts?.timeout }, unverified)
+  }
+
+  /** Before a write: block 0, when here, must be the header (a wrong key would write garbage). */
+  private async _writable(): Promise<void> {
+    await this._ready()
+    await this._header.verify({ wait: false })
+    this._header.assert()
+  }
+
   /** The key of the core that holds the files' bytes. */
   get contentKey(): Uint8Array | null {
     return this.hyperdrive.contentKey ?? null
@@ -231,8 +314,7 @@ export class Drive extends CoreHost {
 
   /** The file's bytes, or null when there is no such file. */
   async get(path: string, opts?: { wait?: boolean; timeout?: number }): Promise<Uint8Array | null> {
-    await this._ready()
-    return this.hyperdrive.get(path, opts)
+    return this._read(() => this.hyperdrive.get(path, opts), opts, null)
   }
 
   /** The file decoded with `encoding` (bytes by default), or null when there is no such file. */
@@ -247,7 +329,7 @@ export class Drive extends CoreHost {
 
   /** Writes a file (a string is stored as UTF-8). */
   async put(path: string, data: Uint8Array | string, opts?: PutOptions): Promise<void> {
-    await this._ready()
+    await this._writable()
     await this.hyperdrive.put(path, toBytes(data), opts)
   }
 
@@ -263,13 +345,12 @@ export class Drive extends CoreHost {
   }
 
   async del(path: string): Promise<void> {
-    await this._ready()
+    await this._writable()
     await this.hyperdrive.del(path)
   }
 
   async exists(path: string): Promise<boolean> {
-    await this._ready()
-    return this.hyperdrive.exists(path)
+    return this._read(() => this.hyperdrive.exists(path), undefined, false)
   }
 
   /** The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null. */
@@ -277,13 +358,22 @@ export class Drive extends CoreHost {
     path: string,
     opts?: { follow?: boolean; wait?: boolean },
   ): Promise<DriveEntry | null> {
-    await this._ready()
-    return this.hyperdrive.entry(path, opts)
+    return this._read(() => this.hyperdrive.entry(path, opts), opts, null)
   }
 
   /** The entries below `path`, every level deep unless `{ recursive: false }`. */
   list(path = '/', opts: ListOptions = {}): StreamxReadable<DriveEntry> {
     this._check()
+    return this._guarded(() => this._list(path, opts))
+  }
+
+  /** `make()`'s stream, behind the header check (see guardStream in core-wrapper). */
+  private _guarded<T>(make: () => StreamxReadable<T>): StreamxReadable<T> {
+    if (this._header.state === 'valid') return make()
+    return guardStream(this._header, make, 'drive')
+  }
+
+  private _list(path: string, opts: ListOptions): StreamxReadable<DriveEntry> {
     if (opts.recursive !== false) return prefetchListed(this.hyperdrive, this.hyperdrive.list(path))
     // Hyperdrive's shallow list also yields the first file of each sub-folder: keep files only.
     const depth =
@@ -300,12 +390,12 @@ export class Drive extends CoreHost {
   /** The names (files and folders) directly inside `path`. */
   readdir(path = '/'): StreamxReadable<string> {
     this._check()
-    return this.hyperdrive.readdir(path)
+    return this._guarded(() => this.hyperdrive.readdir(path))
   }
 
   createReadStream(path: string, opts?: ReadStreamOptions): DriveReadStream {
     this._check()
-    return this.hyperdrive.createReadStream(path, opts)
+    return this._guarded(() => this.hyperdrive.createReadStream(path, opts))
   }
 
   createWriteStream(path: string, opts?: PutOptions): DriveWriteStream {
@@ -315,7 +405,7 @@ export class Drive extends CoreHost {
 
   /** Symlinks `path` to `target` (a drive path). */
   async symlink(path: string, target: string): Promise<void> {
-    await this._ready()
+    await this._writable()
     await this.hyperdrive.symlink(path, target)
   }
 
@@ -337,7 +427,7 @@ export class Drive extends CoreHost {
   /** What changed below `path` between `version` and now. */
   diff(version: number, path = '/'): StreamxReadable<DriveDiffEntry> {
     this._check()
-    return this.hyperdrive.diff(version, path)
+    return this._guarded(() => this.hyperdrive.diff(version, path))
   }
 
   /** Waits for the latest version known to peers (`{ wait: true }` waits for one to answer). */

@@ -115,9 +115,18 @@ declare module 'hyperdrive' {
   export default class Hyperdrive extends ReadyResource {
     constructor(corestore: Corestore, key?: Uint8Array | null, opts?: HyperdriveOptions)
     readonly corestore: Corestore
+    /** The key its cores are encrypted with (the `encryptionKey` option), or null. */
+    readonly encryptionKey: Uint8Array | null
     /** The db core (the Hyperbee's): its key is the drive's key. */
     readonly core: Hypercore
-    readonly db: EventEmitter & { version: number; core: Hypercore }
+    readonly db: EventEmitter & {
+      version: number
+      core: Hypercore
+      getHeader(opts?: {
+        wait?: boolean
+        timeout?: number
+      }): Promise<{ protocol: string; metadata: unknown } | null>
+    }
     blobs: Blobs | null
     readonly key: Uint8Array | null
     readonly discoveryKey: Uint8Array | null

@@ -5,7 +5,7 @@ import b4a from 'b4a'
 import type { Base } from '@dat-sdk/autobase'
 import { Gossip, type GossipOptions } from '@dat-sdk/gossip'
 import { Multifeed, type MultifeedOptions } from '@dat-sdk/multifeed'
-import { Store, layout, type KeyLike } from '@dat-sdk/store'
+import { Store, layout, toEncryptionKey, type KeyLike } from '@dat-sdk/store'
 import type { ExtensionHost, NetworkPeerLike } from '@dat-sdk/interfaces'
 import { baseRefs, openBase as makeBase, pairingFor, type SDKBaseOptions } from './base.js'
 import type { Closable } from './closing.js'
@@ -70,8 +70,9 @@ export function openBase<K, T, V>(
   opts: SDKBaseOptions<K, T, V> = {},
 ): Base<K, T, V> {
   const { refs } = baseRefs(ref)
+  const encryptionKey = toEncryptionKey(opts.encryptionKey)
   // Each kind has its own cache, so what it holds is a Base (of the caller's types).
-  const cached = ctx.caches.bases.get(refs) as Base<K, T, V> | null
+  const cached = ctx.caches.bases.get(refs, encryptionKey) as Base<K, T, V> | null
   if (cached) return cached
   if (ctx.pairing === undefined) {
     ctx.pairing = pairingFor(ctx.networker)
@@ -79,6 +80,7 @@ export function openBase<K, T, V>(
   }
   const base = makeBase<K, T, V>(ctx.store, ref, opts, ctx.pairing)
   ctx.track(base, [ctx.store, ctx.pairing, ctx.networker], ctx.caches.bases, refs)
+  ctx.caches.bases.setEncryptionKey(base, encryptionKey)
   base.ready().then(() => {
     if (base.key) ctx.caches.bases.alias(base, keyRef(base.key))
     if (!ctx.autoJoin || !base.discoveryKey || base.closing) return

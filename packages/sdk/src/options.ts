@@ -1,7 +1,7 @@
 import process from 'process'
 // The SDK's options and the types of its shortcuts (`sdk.Hypercore(ref, opts)`...).
 import type { BeeKeyOf, BeeOptionsLike, BeeValueOf } from '@dat-sdk/bee-wrapper'
-import type { CoreOptions } from '@dat-sdk/core-wrapper'
+import type { CoreFromOptions, CoreOptions } from '@dat-sdk/core-wrapper'
 import type { DriveOptions, SyncFolderOptions } from '@dat-sdk/drive-wrapper'
 import type { Gossip, GossipOptions } from '@dat-sdk/gossip'
 import type { Multifeed, MultifeedOptions } from '@dat-sdk/multifeed'
@@ -73,11 +73,14 @@ export interface SDKSeedOptions {
 export type SDKRef = KeyLike | null | undefined
 
 /**
- * `Hypercore(ref, opts)`: hypercore's options (`valueEncoding`, `sparse`...) plus `Core`'s, but
- * not `closeHypercore`: the SDK opens the hypercore session a `Core` wraps (nobody else holds it),
- * so closing the `Core` always closes that session; leaving it open would leak it.
+ * `Hypercore(ref, opts)`: hypercore's options (`valueEncoding`, `sparse`...) plus `Core.from()`'s
+ * (`extensions`, `encryptionKey`...), but not `closeHypercore`: the SDK opens the hypercore
+ * session a `Core` wraps (nobody else holds it), so closing the `Core` always closes that
+ * session; leaving it open would leak it.
  */
-export type SDKCoreOptions = HypercoreOptions & Omit<CoreOptions, 'closeHypercore'>
+export type SDKCoreOptions = HypercoreOptions &
+  Omit<CoreOptions, 'closeHypercore'> &
+  Pick<CoreFromOptions, 'encryptionKey'>
 
 /** `Hyperdrive(ref, opts)`: `Drive`'s options, plus how a folder ref is kept in sync. */
 export interface SDKDriveOptions extends DriveOptions {

@@ -2,7 +2,7 @@
 // key is one ref (`key:<hex>`), and a name and the key it derives are one ref once the part knows
 // its key (`alias()`). A closed part is forgotten.
 import path from 'path'
-import { toHex, type Ref } from '@dat-sdk/store'
+import { DatSdkError, sameEncryptionKey, toHex, type Ref } from '@dat-sdk/store'
 
 /** What the cache holds: anything that says when it is closing and when it has closed. */
 export interface Cacheable {
@@ -27,14 +27,39 @@ export function refsOf(parsed: Ref): string[] {
 export class RefCache<P extends Cacheable> {
   private readonly _byRef = new Map<string, P>()
   private readonly _refsOf = new Map<P, Set<string>>()
+  /** The encryption key each part was opened with (null: none), for parts that have one. */
+  private readonly _encryptionKeys = new Map<P, Uint8Array | null>()
 
-  /** The open (not closing) part filed under any of `refs`, or null. */
-  get(refs: readonly string[]): P | null {
+  /**
+   * The open (not closing) part filed under any of `refs`, or null. With `encryptionKey` (null:
+   * none), a part opened with another key, or none, is `KEY_MISMATCH` rather than handed back.
+   */
+  get(refs: readonly string[], encryptionKey?: Uint8Array | null): P | null {
     for (const ref of refs) {
       const part = this._byRef.get(ref)
-      if (part && !part.closing) return part
+      if (!part || part.closing) continue
+      if (encryptionKey !== undefined) {
+        const opened = this._encryptionKeys.get(part) ?? null
+        if (!sameEncryptionKey(opened, encryptionKey)) {
+          // The message names neither key: both are secrets.
+          throw new DatSdkError(
+            'KEY_MISMATCH',
+            opened === null
+              ? 'That ref is already open without an encryptionKey: close it to open it with one'
+              : encryptionKey === null
+                ? 'That ref is already open with an encryptionKey: pass the same one'
+                : 'That ref is already open with a different encryptionKey',
+          )
+        }
+      }
+      return part
     }
     return null
+  }
+
+  /** Records the encryption key `part` was opened with (null: none), for `get()` to compare. */
+  setEncryptionKey(part: P, encryptionKey: Uint8Array | null): void {
+    if (this._refsOf.has(part)) this._encryptionKeys.set(part, encryptionKey)
   }
 
   /** Files `part` under `refs` (each one another open part does not hold); forgets it on close. */
@@ -60,5 +85,6 @@ export class RefCache<P extends Cacheable> {
       if (this._byRef.get(ref) === part) this._byRef.delete(ref)
     }
     this._refsOf.delete(part)
+    this._encryptionKeys.delete(part)
   }
 }

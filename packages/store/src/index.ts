@@ -33,6 +33,17 @@ export {
   type ReadyMessage,
 } from './messages.js'
 export { ReadyLink, muxOf, type ReadyStatus, type ReadyListener } from './ready.js'
+export {
+  HeaderCheck,
+  decryptionFailed,
+  readHyperbeeHeader,
+  sameEncryptionKey,
+  toEncryptionKey,
+  type HeaderCheckOptions,
+  type HeaderReader,
+  type HyperbeeLike,
+  type HeaderState,
+} from './encryption.js'
 export { defaultStorageDir } from './storage.js'
 export { layout } from './layout.js'
 export { hasShape, isCorestore, isStore, isHypercore, isSessionClosedError } from './shapes.js'

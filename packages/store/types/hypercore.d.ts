@@ -13,11 +13,19 @@ declare module 'hypercore' {
     secretKey: Uint8Array | null
   }
 
+  /** A block encryption of one's own (Autobase's writer and view encryption are ones). */
+  export interface EncryptionProvider {
+    padding(core: unknown, index: number): number
+    encrypt(index: number, block: Uint8Array, fork: number, core: unknown): unknown
+    decrypt(index: number, block: Uint8Array, core: unknown): unknown
+  }
+
   export interface HypercoreOptions {
     valueEncoding?: ValueEncoding
     sparse?: boolean
     keyPair?: KeyPair
-    encryptionKey?: Uint8Array
+    /** Block encryption: blocks are stored and sent encrypted with (a key derived from) `key`. */
+    encryption?: { key: Uint8Array; block?: boolean } | EncryptionProvider | null
     writable?: boolean
     wait?: boolean
     timeout?: number
@@ -127,6 +135,8 @@ declare module 'hypercore' {
     key: Uint8Array | null
     discoveryKey: Uint8Array | null
     keyPair: KeyPair | null
+    /** The session's block encryption provider, or null when its blocks are read as stored. */
+    encryption: object | null
     length: number
     contiguousLength: number
     /** The length its signers have signed (an Autobase view may hold more, computed locally). */
@@ -155,6 +165,7 @@ declare module 'hypercore' {
       name: string,
       handlers?: ExtensionHandlers<M>,
     ): HypercoreExtension<M>
+    setEncryptionKey(key: Uint8Array, opts?: { block?: boolean }): Promise<void>
     setUserData(key: string, value: Uint8Array | string | null): Promise<void>
     getUserData(key: string): Promise<Uint8Array | null>
   }

@@ -1,0 +1,215 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+
+import { Store, toHex, toZ32, type KeyLike } from '@dat-sdk/store'
+import {
+  assertRejectsCode,
+  assertThrowsCode,
+  replicatePair,
+  teardown,
+  type Teardown,
+} from '@dat-sdk/test-utils'
+import { Drive, type DriveEntry } from '@dat-sdk/drive-wrapper'
+import { binary, storeIn } from './helpers.js'
+
+const test = suite('Drive encryption')
+
+const MARKER = 'PLAINTEXT-MARKER-7f3a9c'
+
+/** A writer drive (encrypted with `key`, if given) holding a few files, in a store of its own. */
+async function writerDrive(t: Teardown, key: KeyLike | null, dir = t.tmpDir()) {
+  const store = storeIn(t, dir)
+  const drive = t.add(new Drive(store, 'private', { encryptionKey: key }))
+  await drive.ready()
+  await drive.put('/hello.txt', 'hello secret world')
+  await drive.put('/big.bin', binary(200 * 1024, 3))
+  await drive.put(`/marker.txt`, `${MARKER} `.repeat(64))
+  return { store, drive, dir }
+}
+
+/** A reader of `writer` in a store of its own (with `key`, if given), replicating with it. */
+async function readerOf(t: Teardown, writer: { store: Store; drive: Drive }, key?: KeyLike | null) {
+  const dir = t.tmpDir()
+  const store = storeIn(t, dir)
+  const drive = t.add(new Drive(store, writer.drive.key, { encryptionKey: key }))
+  await drive.ready()
+  const pair = replicatePair(writer.store, store)
+  t.add(() => pair.close())
+  return { store, drive, dir }
+}
+
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of stream) out.push(item)
+  return out
+}
+
+/** The files under `dir` (recursively) whose bytes contain `marker`. */
+function filesHolding(dir: string, marker: string): string[] {
+  const found: string[] = []
+  const needle = Buffer.from(marker)
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const file = path.join(entry.parentPath, entry.name)
+    if (fs.readFileSync(file).includes(needle)) found.push(file)
+  }
+  return found
+}
+
+test('an encrypted drive round-trips to a reader with the key, in every key spelling', async () => {
+  const t = teardown()
+  try {
+    const key = crypto.randomBytes(32)
+    const writer = await writerDrive(t, key)
+    assert.ok(writer.drive.encrypted)
+    assert.ok(Buffer.from(writer.drive.encryptionKey!).equals(key))
+    assert.is(await writer.drive.readFile('/hello.txt', 'utf-8'), 'hello secret world')
+    // The key is not part of the drive's URL or of what it prints.
+    assert.not.ok(writer.drive.url!.includes(toZ32(key)))
+
+    for (const spelling of [key, toHex(key), toZ32(key)]) {
+      const reader = await readerOf(t, writer, spelling)
+      assert.ok(reader.drive.encrypted)
+      await reader.drive.update({ wait: true })
+      assert.is(reader.drive.version, writer.drive.version)
+      assert.is(await reader.drive.readFile('/hello.txt', 'utf-8'), 'hello secret world')
+      assert.ok(Buffer.from((await reader.drive.get('/big.bin'))!).equals(binary(200 * 1024, 3)))
+      const listed = (await collect<DriveEntry>(reader.drive.list('/'))).map((e) => e.key)
+      assert.equal(listed.sort(), ['/big.bin', '/hello.txt', '/marker.txt'])
+      const streamed = Buffer.concat(await collect(reader.drive.createReadStream('/hello.txt')))
+      assert.is(streamed.toString(), 'hello secret world')
+      assert.ok((await reader.drive.entry('/hello.txt'))!.value.blob)
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('the author reopens its encrypted drive with the key after a restart', async () => {
+  const t = teardown()
+  try {
+    const key = crypto.randomBytes(32)
+    const dir = t.tmpDir()
+    const first = await writerDrive(t, key, dir)
+    const driveKey = first.drive.key!
+    await first.drive.close()
+    await first.store.close()
+    const store = storeIn(t, dir)
+    const again = t.add(new Drive(store, 'private', { encryptionKey: toZ32(key) }))
+    await again.ready()
+    assert.ok(Buffer.from(again.key!).equals(driveKey))
+    assert.is(await again.readFile('/hello.txt', 'utf-8'), 'hello secret world')
+    await again.put('/more.txt', 'more')
+    assert.is(await again.readFile('/more.txt', 'utf-8'), 'more')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a reader without the key, or with a wrong one, gets DECRYPTION_FAILED, never ciphertext', async () => {
+  const t = teardown()
+  try {
+    const writer = await writerDrive(t, crypto.randomBytes(32))
+    for (const key of [null, crypto.randomBytes(32)]) {
+      const reader = await readerOf(t, writer, key)
+      assert.is(reader.drive.encrypted, key !== null)
+      // The reader has the drive's length from its peer: its blocks can be read now.
+      assert.ok(await reader.drive.update({ wait: true }))
+      assert.is(reader.drive.version, writer.drive.version)
+      await assertRejectsCode(reader.drive.get('/hello.txt'), 'DECRYPTION_FAILED')
+      await assertRejectsCode(reader.drive.readFile('/hello.txt', 'utf-8'), 'DECRYPTION_FAILED')
+      await assertRejectsCode(reader.drive.entry('/hello.txt'), 'DECRYPTION_FAILED')
+      await assertRejectsCode(reader.drive.exists('/hello.txt'), 'DECRYPTION_FAILED')
+      await assertRejectsCode(collect(reader.drive.list('/')), 'DECRYPTION_FAILED')
+      await assertRejectsCode(
+        collect(reader.drive.createReadStream('/hello.txt')),
+        'DECRYPTION_FAILED',
+      )
+      await assertRejectsCode(reader.drive.put('/x', 'y'), 'DECRYPTION_FAILED')
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('the author opening its encrypted drive with a wrong key or none: DECRYPTION_FAILED', async () => {
+  const t = teardown()
+  try {
+    const dir = t.tmpDir()
+    const first = await writerDrive(t, crypto.randomBytes(32), dir)
+    await first.drive.close()
+    await first.store.close()
+    for (const key of [null, crypto.randomBytes(32)]) {
+      const store = storeIn(t, dir)
+      const drive = t.add(new Drive(store, 'private', { encryptionKey: key }))
+      await assertRejectsCode(drive.ready(), 'DECRYPTION_FAILED')
+      await assertRejectsCode(drive.readFile('/hello.txt'), 'DECRYPTION_FAILED')
+      await drive.close()
+      await store.close()
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('the storage of a peer replicating an encrypted drive holds no plaintext (a control does)', async () => {
+  const t = teardown()
+  try {
+    const found: Record<string, number> = {}
+    for (const encrypted of [false, true]) {
+      const key = encrypted ? crypto.randomBytes(32) : null
+      const writer = await writerDrive(t, key)
+      const reader = await readerOf(t, writer, key)
+      await reader.drive.update({ wait: true })
+      await reader.drive.download('/').done()
+      assert.ok((await reader.drive.readFile('/marker.txt', 'utf-8'))!.startsWith(MARKER))
+      // Close the peers so that everything they hold is on disk, then look at the bytes.
+      await reader.drive.close()
+      await reader.store.close()
+      await writer.drive.close()
+      await writer.store.close()
+      const label = encrypted ? 'encrypted' : 'plain'
+      found[label] =
+        filesHolding(reader.dir, MARKER).length + filesHolding(writer.dir, MARKER).length
+    }
+    assert.ok(found.plain > 0, 'the control finds the marker in plain storage')
+    assert.is(found.encrypted, 0, 'encrypted storage holds no copy of the marker')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a malformed encryptionKey is INVALID_KEY and the message does not repeat it', async () => {
+  const t = teardown()
+  try {
+    const store = t.add(Store.temp())
+    for (const bad of ['not a key', 'ab'.repeat(33), new Uint8Array(31)]) {
+      assertThrowsCode(() => new Drive(store, null, { encryptionKey: bad }), 'INVALID_KEY')
+    }
+    try {
+      new Drive(store, null, { encryptionKey: 'hunter2-hunter2' })
+      assert.unreachable('should throw')
+    } catch (err) {
+      assert.not.ok((err as Error).message.includes('hunter2'))
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('an unencrypted drive says so', async () => {
+  const t = teardown()
+  try {
+    const drive = t.add(new Drive(t.add(Store.temp())))
+    await drive.ready()
+    assert.not.ok(drive.encrypted)
+    assert.is(drive.encryptionKey, null)
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
