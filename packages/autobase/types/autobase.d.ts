@@ -90,8 +90,8 @@ declare module 'autobase' {
     readonly activeWriters: Iterable<{ core: Hypercore<unknown> }>
     /** The key peers wake the base with (known once ready). */
     readonly wakeupCapability: { key: Uint8Array; discoveryKey: Uint8Array } | null
-    /** Its view cores, the system core among them. */
-    views(): Array<Hypercore<unknown>>
+    /** Its view cores (the system core among them), by key: what a view is now. */
+    views(): Array<{ name: string; key: Uint8Array; length: number; signedLength: number }>
     append(value: T | T[] | null, opts?: { optimistic?: boolean }): Promise<number>
     update(): Promise<void>
     ack(bg?: boolean): Promise<void>

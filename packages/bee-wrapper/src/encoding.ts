@@ -55,5 +55,20 @@ type NamedType<E> = E extends 'utf-8' | 'utf8'
  */
 export function toHyperbeeEncoding<M>(encoding: Encoding<M> | undefined): HyperbeeEncoding {
   const codec: MessageCodec<M> = resolveEncoding<M>(encoding)
-  return { encode: (value: M) => codec.encode(value), decode: (bytes) => codec.decode(bytes) }
+  return {
+    encode: (value: M) => {
+      // Hyperbee's extension answers a peer's range request by encoding the range it sent,
+      // which is already bytes: pass them through (as hyperbee's own codecs do) rather than
+      // throw inside a message handler, which would take the whole process down.
+      if (value instanceof Uint8Array && encoding !== undefined && encoding !== 'binary') {
+        try {
+          return codec.encode(value)
+        } catch {
+          return value
+        }
+      }
+      return codec.encode(value)
+    },
+    decode: (bytes) => codec.decode(bytes),
+  }
 }

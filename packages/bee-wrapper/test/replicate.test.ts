@@ -94,6 +94,33 @@ test('a bee written through Bee is read with raw hyperbee on another peer', asyn
   }
 })
 
+test("a peer's range request in bytes to a utf-8 bee is answered, never thrown (it crashed the process)", async () => {
+  const t = teardown()
+  try {
+    const store = t.add(Store.temp())
+    const bee = t.add(
+      new Bee<string, string>(store, 'words', { keyEncoding: 'utf-8', valueEncoding: 'utf-8' }),
+    )
+    for (const w of ['apple', 'banana', 'cherry']) await bee.put(w, w.toUpperCase())
+
+    // A raw hyperbee reader with binary keys: its range iterator asks the writer through
+    // hyperbee's extension with the bounds as bytes, which the writer encodes with its utf-8 codec.
+    const corestore = rawStore(t)
+    const raw = t.add(new Hyperbee<Uint8Array, Uint8Array>(corestore.get({ key: bee.key! })))
+    await raw.ready()
+    t.add(replicatePair(store, corestore))
+    await raw.update({ wait: true })
+    const keys: string[] = []
+    for await (const entry of raw.createReadStream({ gte: Buffer.from('b') })) {
+      keys.push(Buffer.from(entry.key).toString())
+    }
+    assert.equal(keys, ['banana', 'cherry'])
+    assert.is((await bee.get('apple'))?.value, 'APPLE', 'the writer lives on')
+  } finally {
+    await t.run()
+  }
+})
+
 test('bytes that do not decode reject the read with BAD_MESSAGE, and the bee lives on', async () => {
   const t = teardown()
   try {

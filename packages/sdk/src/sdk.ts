@@ -377,19 +377,21 @@ export class SDK extends ReadyResource {
       key: target.key,
       target: Promise.resolve(target),
       ...how,
+      // An encrypted part's key goes into the local record, so a restart can read its header.
+      encryptionKey: how.encryptionKey ?? part.encryptionKey,
     })
   }
 
-  // TODO(crypt merge): pass `encryptionKey` to the shortcuts once they take it.
-  private _openByName(kind: string, name: string, _encryptionKey: Uint8Array | null): SeedablePart {
-    if (kind === 'drive') return this.Hyperdrive(name)
-    if (kind === 'bee') return this.Hyperbee(name)
-    if (kind === 'autobase') return this.Autobase(name)
-    return this.Hypercore(name)
+  private _openByName(kind: string, name: string, encryptionKey: Uint8Array | null): SeedablePart {
+    const opts = encryptionKey ? { encryptionKey } : {}
+    if (kind === 'drive') return this.Hyperdrive(name, opts)
+    if (kind === 'bee') return this.Hyperbee(name, opts)
+    if (kind === 'autobase') return this.Autobase(name, opts)
+    return this.Hypercore(name, opts)
   }
 
-  private _openBase(key: Uint8Array, _encryptionKey: Uint8Array | null): SeedablePart {
-    return this.Autobase(key)
+  private _openBase(key: Uint8Array, encryptionKey: Uint8Array | null): SeedablePart {
+    return this.Autobase(key, encryptionKey ? { encryptionKey } : {})
   }
 
   private _seedContext() {
@@ -400,7 +402,11 @@ export class SDK extends ReadyResource {
     }
   }
 
-  /** Seeds a record again after a restart, in the background (a failure leaves the record). */
+  /**
+   * Seeds a record again after a restart, in the background. A failure (no peer had a part that
+   * is not stored here yet, say) leaves the record for the next start, and is emitted as
+   * `'seed-error' (err, key)`.
+   */
   private _restore(record: SeedRecord): void {
     const how = {
       blindPeers: record.blindPeers,
@@ -421,7 +427,9 @@ export class SDK extends ReadyResource {
               return t
             },
           )
-    this._seeder.add({ kind: record.kind, key: record.key, target, ...how }).catch(noop)
+    this._seeder
+      .add({ kind: record.kind, key: record.key, target, ...how })
+      .catch((err: unknown) => this.emit('seed-error', err, record.key))
   }
 
   // --- bookkeeping ------------------------------------------------------------------------------

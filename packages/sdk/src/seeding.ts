@@ -46,12 +46,17 @@ export function partTarget(ctx: SeedContext, part: SeedablePart): SeedTarget {
   const key = part.key
   if (part instanceof Base) {
     const autobase = part.autobase
+    // Autobase lists its views by key: the seed reads them through sessions of its own.
+    const views = new Map<string, Hypercore<unknown>>()
     return {
       kind,
       key,
       autobase,
-      cores: () => baseCores(autobase),
+      cores: () => baseCores(ctx.store, autobase, views),
       announce: () => (part.discoveryKey ? ctx.announce(part.discoveryKey) : null),
+      close: async () => {
+        await Promise.allSettled([...views.values()].map((v) => v.close()))
+      },
     }
   }
   if (part instanceof Drive) {
@@ -105,19 +110,33 @@ export async function keyTarget(
     let blobs: Uint8Array | null = null
     if (kind === undefined || kind === 'drive' || kind === 'bee') {
       const first = await firstBlock(db, timeout)
-      const header = await headerOf(db)
+      const bee = await isBeeHeader(db)
       if (kind === undefined) {
-        if (header) detected = header.contentFeed ? 'drive' : 'bee'
+        if (bee) detected = 'bee'
         else if (isBaseBlock(first)) detected = 'autobase'
-      } else if (!header || (kind === 'drive' && !header.contentFeed)) {
+      } else if (!bee) {
         throw new DatSdkError(
           encryptionKey ? 'DECRYPTION_FAILED' : 'INVALID_KEY',
           encryptionKey
             ? `The first block of ${kind} ${toShort(key)} does not decode with the key given`
-            : `${toShort(key)} is not a ${kind} (its first block is no ${kind} header)`,
+            : `${toShort(key)} is not a ${kind} (its first block is no hyperbee header)`,
         )
       }
-      blobs = header?.contentFeed ?? null
+      // A drive is a bee whose entries are files: hyperdrive names its blobs core (in its header,
+      // or by its manifest), and lists its files, through its own API.
+      if (bee && kind !== 'bee') {
+        const found = await driveBlobs(ctx.store, key, encryptionKey, kind === undefined)
+        if (found && (kind === 'drive' || found.files)) {
+          detected = 'drive'
+          blobs = found.blobs
+        }
+      }
+      if (detected === 'drive' && !blobs) {
+        throw new DatSdkError(
+          'INVALID_KEY',
+          `${toShort(key)} is not a drive (it names no blobs core)`,
+        )
+      }
     }
     if (detected === 'autobase') {
       await close()
@@ -140,10 +159,19 @@ export async function keyTarget(
 }
 
 /** An Autobase's cores now: its system and view cores (as views), its local and writer cores. */
-function baseCores(autobase: Base<unknown, unknown, unknown>['autobase']): SeedCore[] {
+function baseCores(
+  store: Store,
+  autobase: Base<unknown, unknown, unknown>['autobase'],
+  views: Map<string, Hypercore<unknown>>,
+): SeedCore[] {
   const out: SeedCore[] = []
-  if (!autobase.opened) return out
-  for (const view of autobase.views()) out.push({ core: view, view: true })
+  if (!autobase.opened || autobase.closing) return out
+  for (const view of autobase.views()) {
+    const id = toHex(view.key)
+    let core = views.get(id)
+    if (!core) views.set(id, (core = store.get({ key: view.key })))
+    out.push({ core, view: true })
+  }
   out.push({ core: autobase.local })
   for (const writer of autobase.activeWriters) out.push({ core: writer.core })
   return out
@@ -166,21 +194,45 @@ async function firstBlock(core: Hypercore<unknown>, timeout: number): Promise<Ui
   throw new DatSdkError('PEER_TIMEOUT', `No peer sent the first block of ${toShort(core.key)}`)
 }
 
-/** The hyperbee header of a core's block 0, or null when it is not one. */
-async function headerOf(
-  core: Hypercore<unknown>,
-): Promise<{ contentFeed: Uint8Array | null } | null> {
+/** Whether a core's block 0 is a hyperbee header (a bee's, or a drive's db). */
+async function isBeeHeader(core: Hypercore<unknown>): Promise<boolean> {
   const bee = new Hyperbee(core.session())
   try {
     const header = await bee.getHeader()
-    if (!header || header.protocol !== 'hyperbee') return null
-    const metadata = header.metadata as { contentFeed?: Uint8Array | null } | null
-    const feed = metadata?.contentFeed
-    return { contentFeed: feed && feed.byteLength >= 32 ? feed.subarray(0, 32) : null }
+    return header?.protocol === 'hyperbee'
+  } catch {
+    return false
+  } finally {
+    await bee.close().catch(noop)
+  }
+}
+
+/**
+ * Opens the bee at `key` as a drive, for what hyperdrive knows of it: the key of its blobs core,
+ * and (when `listFiles`) whether it holds a file, which tells a drive from a plain bee.
+ */
+async function driveBlobs(
+  store: Store,
+  key: Uint8Array,
+  encryptionKey: Uint8Array | null,
+  listFiles: boolean,
+): Promise<{ blobs: Uint8Array; files: boolean } | null> {
+  const drive = new Drive(store, key, encryptionKey ? { encryptionKey } : {})
+  try {
+    await drive.ready()
+    let files = false
+    if (listFiles) {
+      for await (const entry of drive.list('/', { recursive: true })) {
+        files = entry.value.blob !== null || entry.value.linkname !== null
+        break
+      }
+    }
+    const blobs = await drive.hyperdrive.getBlobs()
+    return blobs ? { blobs: blobs.core.key!, files } : null
   } catch {
     return null
   } finally {
-    await bee.close().catch(noop)
+    await drive.close().catch(noop)
   }
 }
 

@@ -23,7 +23,7 @@ declare module 'blind-peering' {
     readonly wakeupCapability: { key: Uint8Array } | null
     readonly local: Hypercore<unknown>
     readonly core: { on(event: 'migrate', listener: () => void): unknown }
-    views(): Iterable<Hypercore<unknown> & { signedLength: number }>
+    views(): Iterable<{ key: Uint8Array; signedLength: number }>
     readonly activeWriters: Iterable<{ core: Hypercore<unknown> }>
     on(event: 'writer' | 'close', listener: () => void): unknown
     off(event: 'writer', listener: () => void): unknown

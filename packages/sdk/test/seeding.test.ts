@@ -1,0 +1,255 @@
+// Seeding with blind peers, end to end: the blind peer runs `dat-sdk blind-peer` in a process of
+// its own (blind-peer turns on a hypercore flag for its whole process), the author runs in
+// another and is SIGKILLed, and fresh readers get everything from the blind peer alone.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createSDK } from '@dat-sdk/sdk'
+import {
+  assertRejectsCode,
+  createTestnet,
+  makeTmpDir,
+  removeDir,
+  startBlindPeer,
+  type BlindPeerProcess,
+  type LoopbackTestnet,
+} from '@dat-sdk/test-utils'
+
+const test = suite('seeding')
+const AUTHOR = path.resolve(import.meta.dirname, 'fixtures/seed-author.mjs')
+
+let testnet: LoopbackTestnet
+let dirs: string[] = []
+const tmp = () => {
+  const dir = makeTmpDir('seed')
+  dirs.push(dir)
+  return dir
+}
+
+test.before.each(async () => {
+  testnet = await createTestnet(3)
+  dirs = []
+})
+
+test.after.each(async () => {
+  await testnet.destroy()
+  for (const dir of dirs) await removeDir(dir)
+})
+
+/** The author fixture, with its output as it comes. */
+function startAuthor(blindPeer: BlindPeerProcess, storage: string) {
+  const child = spawn(
+    process.execPath,
+    [AUTHOR, testnet.bootstrapList.split(',')[0], blindPeer.z32, storage],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (err += d))
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
+  return {
+    child,
+    exited,
+    output: () => out,
+    async line(pattern: RegExp, timeout = 90_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + timeout
+      for (;;) {
+        const m = out.match(pattern)
+        if (m) return m
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`the author did not print ${pattern}:\n${out}\n${err}`)
+        }
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    },
+  }
+}
+
+async function sigkill(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  child.kill('SIGKILL')
+  await exited
+}
+
+test('an author SIGKILLed after backedUp: a fresh reader gets the drive, the bee and the Autobase from the blind peer alone', async () => {
+  const blindPeer = await startBlindPeer({ bootstrap: testnet.bootstrap, storage: tmp() })
+  try {
+    const author = startAuthor(blindPeer, tmp())
+    const urls = JSON.parse((await author.line(/^urls (.*)$/m))[1]) as Record<string, string>
+    await sigkill(author.child, author.exited)
+
+    const reader = await createSDK({
+      storage: false,
+      bootstrap: testnet.bootstrap,
+      blindPeers: [blindPeer.key],
+    })
+    try {
+      const drive = reader.Hyperdrive(urls.drive)
+      await drive.ready()
+      for (let i = 0; i < 200; i++) {
+        const file = await drive.get(`/photo-${i}.txt`)
+        assert.is(String(file), `photo ${i} `.repeat(20), `photo ${i}`)
+      }
+      const bee = reader.Hyperbee(urls.bee, { keyEncoding: 'utf-8', valueEncoding: 'utf-8' })
+      await bee.ready()
+      const entries: string[] = []
+      for await (const { key, value } of bee.createReadStream()) entries.push(`${key}=${value}`)
+      assert.is(entries.length, 50)
+      assert.is(entries[7], 'k07=v7')
+      const base = reader.Autobase<string, string>(urls.base, {
+        keyEncoding: 'utf-8',
+        valueEncoding: 'utf-8',
+      })
+      await base.ready()
+      for (;;) {
+        await base.update()
+        if ((await base.get('three')) !== null) break
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      assert.is((await base.get('from'))?.value, 'writer 1')
+      assert.is((await base.get('two'))?.value, 'writer 2')
+      assert.is((await base.get('three'))?.value, 'writer 3')
+    } finally {
+      await reader.close()
+    }
+  } finally {
+    await blindPeer.close()
+  }
+})
+
+test('appending while the blind peer is down turns backedUp false; when it is back it catches up', async () => {
+  const storage = tmp()
+  const blindPeer = await startBlindPeer({ bootstrap: testnet.bootstrap, storage })
+  const author = startAuthor(blindPeer, tmp())
+  try {
+    await author.line(/^urls /m)
+    await blindPeer.kill()
+    author.child.stdin!.write('append\n')
+    await author.line(/^appended$/m)
+    await author.line(/status backedUp=false/)
+    await blindPeer.start() // the same storage, the same key
+    const before = author.output().length
+    for (;;) {
+      const tail = author.output().slice(before)
+      if (/status backedUp=true/.test(tail)) break
+      if (author.child.exitCode !== null) throw new Error(author.output())
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  } finally {
+    await sigkill(author.child, author.exited)
+    await blindPeer.close()
+  }
+})
+
+test('a malformed blind-peer key is INVALID_KEY at once, for createSDK and for seed', async () => {
+  await assertRejectsCode(
+    createSDK({ storage: false, bootstrap: testnet.bootstrap, blindPeers: ['not-a-key'] }),
+    'INVALID_KEY',
+  )
+  const sdk = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
+  try {
+    const core = sdk.Hypercore('log')
+    await core.append(Buffer.from('x'))
+    await assertRejectsCode(sdk.seed(core, { blindPeers: ['abc'] }), 'INVALID_KEY')
+  } finally {
+    await sdk.close()
+  }
+})
+
+test('a blind peer that never answers: the status says not connected, backedUp times out, close() within 2 s', async () => {
+  const silent = new Uint8Array(32).fill(7) // nobody listens on this key
+  const sdk = await createSDK({
+    storage: false,
+    bootstrap: testnet.bootstrap,
+    blindPeers: [silent],
+  })
+  const core = sdk.Hypercore('log')
+  await core.append([Buffer.from('a'), Buffer.from('b')])
+  const seed = await sdk.seed(core)
+  const status = seed.status()
+  assert.is(status.blocks, 2)
+  assert.is(status.localBlocks, 2)
+  assert.is(status.backedUp, false)
+  assert.is(status.blindPeers.length, 1)
+  assert.is(status.blindPeers[0].connected, false)
+  assert.is(status.blindPeers[0].blocks, 0)
+  await assertRejectsCode(seed.backedUp({ timeout: 500 }), 'PEER_TIMEOUT')
+  const start = Date.now()
+  await sdk.close()
+  assert.ok(Date.now() - start < 2000, `close() took ${Date.now() - start} ms`)
+})
+
+test('seeds come back after a restart on the same storage, and unseed forgets them', async () => {
+  const storage = tmp()
+  let sdk = await createSDK({ storage, bootstrap: testnet.bootstrap })
+  const key = sdk.publicKey
+  const core = sdk.Hypercore('log')
+  await core.append(Buffer.from('x'))
+  const drive = sdk.Hyperdrive('site')
+  await drive.put('/a.txt', 'a')
+  await sdk.seed(core)
+  await sdk.seed(drive)
+  assert.equal(
+    sdk.seeds().map((s) => s.kind),
+    ['core', 'drive'],
+  )
+  await sdk.close()
+
+  sdk = await createSDK({ storage, bootstrap: testnet.bootstrap })
+  try {
+    assert.equal(sdk.publicKey, key, 'the same Noise key on the same storage')
+    assert.equal((await sdk.seedRecords()).map((r) => r.kind).sort(), ['core', 'drive'])
+    for (;;) {
+      if (sdk.seeds().length === 2 && sdk.seeds().every((s) => s.opened)) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const drives = sdk.seeds().find((s) => s.kind === 'drive')!
+    assert.is(drives.status().localBlocks >= 3, true, 'the db and the blobs core are both seeded')
+    assert.is(await sdk.unseed(drives.url), true)
+    assert.is(await sdk.unseed(drives.url), false)
+    assert.equal(
+      (await sdk.seedRecords()).map((r) => r.kind),
+      ['core'],
+    )
+  } finally {
+    await sdk.close()
+  }
+})
+
+test('seed(url) without a kind reads block 0: a core, a drive, a bee and an Autobase are each told apart', async () => {
+  const author = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
+  const seeder = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
+  try {
+    const core = author.Hypercore('log')
+    await core.append(Buffer.from('a line'))
+    const drive = author.Hyperdrive('site')
+    await drive.put('/index.html', '<h1>hi</h1>')
+    const bee = author.Hyperbee('db', { keyEncoding: 'utf-8', valueEncoding: 'utf-8' })
+    await bee.put('k', 'v')
+    const base = author.Autobase<string, string>('room', {
+      keyEncoding: 'utf-8',
+      valueEncoding: 'utf-8',
+    })
+    await base.put('k', 'v')
+    await author.flush()
+    const kinds: string[] = []
+    for (const part of [core, drive, bee, base]) {
+      const seed = await seeder.seed(part.url!)
+      kinds.push(seed.kind)
+    }
+    assert.equal(kinds, ['core', 'drive', 'bee', 'autobase'])
+    // The drive's seed holds both of its cores: the db and the blobs.
+    const driveSeed = seeder.seeds().find((s) => s.kind === 'drive')!
+    for (;;) {
+      const status = driveSeed.status()
+      if (status.localBlocks === status.blocks && status.blocks >= 3) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  } finally {
+    await seeder.close()
+    await author.close()
+  }
+})
+
+test.run()
