@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import util from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
@@ -16,6 +17,12 @@ import { Drive, type DriveEntry } from '@dat-sdk/drive-wrapper'
 import { binary, storeIn } from './helpers.js'
 
 const test = suite('Drive encryption')
+
+/** True when `text` holds `key` in any spelling: hex, z-base-32, or bytes as inspect shows them. */
+function showsKey(text: string, key: Uint8Array): boolean {
+  const bytes = [...key.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
+  return text.includes(toHex(key)) || text.includes(toZ32(key)) || text.includes(bytes)
+}
 
 const MARKER = 'PLAINTEXT-MARKER-7f3a9c'
 
@@ -67,8 +74,11 @@ test('an encrypted drive round-trips to a reader with the key, in every key spel
     assert.ok(writer.drive.encrypted)
     assert.ok(Buffer.from(writer.drive.encryptionKey!).equals(key))
     assert.is(await writer.drive.readFile('/hello.txt', 'utf-8'), 'hello secret world')
-    // The key is not part of the drive's URL or of what it prints.
-    assert.not.ok(writer.drive.url!.includes(toZ32(key)))
+    // The key is not part of the drive's URL or of what it shows when inspected (logged).
+    assert.not.ok(showsKey(writer.drive.url!, key))
+    const shown = util.inspect(writer.drive, { depth: 8 })
+    assert.ok(shown.includes('encrypted: true'))
+    assert.not.ok(showsKey(shown, key), 'inspecting the Drive does not show its key')
 
     for (const spelling of [key, toHex(key), toZ32(key)]) {
       const reader = await readerOf(t, writer, spelling)
