@@ -145,6 +145,26 @@ test('a reader without the key, or with a wrong one, gets DECRYPTION_FAILED, nev
   }
 })
 
+test('a folder sync of a drive read with a wrong key fails DECRYPTION_FAILED and writes nothing', async () => {
+  const t = teardown()
+  try {
+    const writer = await writerDrive(t, crypto.randomBytes(32))
+    const reader = await readerOf(t, writer, crypto.randomBytes(32))
+    assert.ok(await reader.drive.update({ wait: true }))
+    const folder = path.join(t.tmpDir(), 'clone')
+    const sync = reader.drive.syncFolder(folder, { live: false })
+    sync.on('error', () => {})
+    await assertRejectsCode(sync.ready(), 'DECRYPTION_FAILED')
+    const written = fs.existsSync(folder)
+      ? fs.readdirSync(folder).filter((name) => name !== '.dat')
+      : []
+    assert.equal(written, [])
+    await sync.close()
+  } finally {
+    await t.run()
+  }
+})
+
 test('the author opening its encrypted drive with a wrong key or none: DECRYPTION_FAILED', async () => {
   const t = teardown()
   try {
