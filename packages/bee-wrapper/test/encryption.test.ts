@@ -92,6 +92,7 @@ test('a reader without the key, or with a wrong one, gets DECRYPTION_FAILED, nev
       await assertRejectsCode(collect(reader.bee.createHistoryStream()), 'DECRYPTION_FAILED')
       await assertRejectsCode(reader.bee.peek(), 'DECRYPTION_FAILED')
       await assertRejectsCode(reader.bee.sub('x').get('y'), 'DECRYPTION_FAILED')
+      await assertRejectsCode(reader.bee.getAndWatch('key-07'), 'DECRYPTION_FAILED')
     }
   } finally {
     await t.run()
