@@ -188,25 +188,45 @@ test('the author opening its encrypted drive with a wrong key or none: DECRYPTIO
 test('the storage of a peer replicating an encrypted drive holds no plaintext (a control does)', async () => {
   const t = teardown()
   try {
-    const found: Record<string, number> = {}
+    const found: Record<string, Record<string, number>> = {}
     for (const encrypted of [false, true]) {
       const key = encrypted ? crypto.randomBytes(32) : null
       const writer = await writerDrive(t, key)
+      // A reader with the key, and a relay without it (as a blind peer): it keeps both cores.
       const reader = await readerOf(t, writer, key)
       await reader.drive.update({ wait: true })
       await reader.drive.download('/').done()
       assert.ok((await reader.drive.readFile('/marker.txt', 'utf-8'))!.startsWith(MARKER))
+      const relayDir = t.tmpDir()
+      const relay = storeIn(t, relayDir)
+      const pair = replicatePair(writer.store, relay)
+      for (const coreKey of [writer.drive.key!, writer.drive.contentKey!]) {
+        const core = relay.get(coreKey)
+        await core.update({ wait: true })
+        await core.download({ start: 0, end: core.length }).done()
+        assert.ok(
+          core.length > 0 && core.contiguousLength === core.length,
+          'the relay holds it all',
+        )
+        await core.close()
+      }
+      await pair.close()
       // Close the peers so that everything they hold is on disk, then look at the bytes.
+      await relay.close()
       await reader.drive.close()
       await reader.store.close()
       await writer.drive.close()
       await writer.store.close()
-      const label = encrypted ? 'encrypted' : 'plain'
-      found[label] =
-        filesHolding(reader.dir, MARKER).length + filesHolding(writer.dir, MARKER).length
+      found[encrypted ? 'encrypted' : 'plain'] = {
+        writer: filesHolding(writer.dir, MARKER).length,
+        reader: filesHolding(reader.dir, MARKER).length,
+        relay: filesHolding(relayDir, MARKER).length,
+      }
     }
-    assert.ok(found.plain > 0, 'the control finds the marker in plain storage')
-    assert.is(found.encrypted, 0, 'encrypted storage holds no copy of the marker')
+    for (const peer of ['writer', 'reader', 'relay']) {
+      assert.ok(found.plain[peer] > 0, `the control finds the marker in the ${peer}'s storage`)
+      assert.is(found.encrypted[peer], 0, `the ${peer}'s encrypted storage holds no marker`)
+    }
   } finally {
     await t.run()
   }
