@@ -342,6 +342,15 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return this.autobase?.encryptionKey ?? this._encryptionKey
   }
 
+  /**
+   * What `util.inspect()` (and so `console.log()`) shows: a summary, never the internals, which
+   * hold an encrypted part's key.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const length = this.autobase?.length ?? 0
+    return `Base { url: ${this.url ?? 'null'}, writable: ${this.writable}, length: ${length}, encrypted: ${this.encrypted} }`
+  }
+
   /** This peer's writer key: what another writer passes to `addWriter()`. */
   get localKey(): Uint8Array | null {
     return this.autobase?.local?.key ?? null

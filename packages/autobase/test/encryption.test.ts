@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
+import util from 'node:util'
 import { suite } from 'uvu'
 import { toHex, toZ32, type KeyLike } from '@dat-sdk/store'
 import {
@@ -14,6 +15,12 @@ import { Base } from '../src/index.js'
 import { dump, tempBase, writable } from './helpers.js'
 
 const test = suite('encryption')
+
+/** True when `text` holds `key` in any spelling: hex, z-base-32, or bytes as inspect shows them. */
+function showsKey(text: string, key: Uint8Array): boolean {
+  const bytes = [...key.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
+  return text.includes(toHex(key)) || text.includes(toZ32(key)) || text.includes(bytes)
+}
 
 const strings = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
 
@@ -33,6 +40,9 @@ test('an encrypted base round-trips to a second writer with the key, in every ke
     assert.ok(a.encrypted)
     assert.ok(Buffer.from(a.encryptionKey!).equals(key))
     assert.equal((await a.get('a'))?.value, 'one')
+    const shown = util.inspect(a, { depth: 8 })
+    assert.ok(shown.includes('encrypted: true'))
+    assert.ok(!showsKey(shown, key), 'inspecting the Base does not show its key')
 
     for (const spelling of [key, toHex(key), toZ32(key)]) {
       const { base: b } = tempBase<string, string>(t, a.key, {

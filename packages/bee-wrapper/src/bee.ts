@@ -412,6 +412,9 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
   getAndWatch(key: K): Promise<BeeEntryWatcher<K, V>> {
     return this._call(async () => {
       this._checkWatchable()
+      // The watcher hands out the entry: block 0 first, when the bee has blocks.
+      await this._header.verify()
+      this._header.assert()
       const main = this._main as Hyperbee<K, V>
       const watcher =
         this._steps.length === 0

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import util from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store, toHex, toZ32, type KeyLike } from '@dat-sdk/store'
@@ -12,6 +13,12 @@ import {
 import { Bee } from '@dat-sdk/bee-wrapper'
 
 const test = suite('Bee encryption')
+
+/** True when `text` holds `key` in any spelling: hex, z-base-32, or bytes as inspect shows them. */
+function showsKey(text: string, key: Uint8Array): boolean {
+  const bytes = [...key.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
+  return text.includes(toHex(key)) || text.includes(toZ32(key)) || text.includes(bytes)
+}
 
 const utf8 = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
 
@@ -50,6 +57,9 @@ test('an encrypted bee round-trips to a reader with the key, in every key spelli
     assert.ok(writer.bee.encrypted)
     assert.ok(Buffer.from(writer.bee.encryptionKey!).equals(key))
     assert.is((await writer.bee.get('key-03'))!.value, 'value 3')
+    const shown = util.inspect(writer.bee, { depth: 8 })
+    assert.ok(shown.includes('encrypted: true'))
+    assert.not.ok(showsKey(shown, key), 'inspecting the Bee does not show its key')
 
     for (const spelling of [key, toHex(key), toZ32(key)]) {
       const reader = await readerOf(t, writer, spelling)
@@ -82,6 +92,7 @@ test('a reader without the key, or with a wrong one, gets DECRYPTION_FAILED, nev
       await assertRejectsCode(collect(reader.bee.createHistoryStream()), 'DECRYPTION_FAILED')
       await assertRejectsCode(reader.bee.peek(), 'DECRYPTION_FAILED')
       await assertRejectsCode(reader.bee.sub('x').get('y'), 'DECRYPTION_FAILED')
+      await assertRejectsCode(reader.bee.getAndWatch('key-07'), 'DECRYPTION_FAILED')
     }
   } finally {
     await t.run()

@@ -24,6 +24,7 @@ import type {
   UpdateOptions,
 } from 'hypercore'
 import { Peer, type PeerOwner } from './peer.js'
+import { summary } from './inspect.js'
 import { readAhead } from './read-ahead.js'
 import { READY_EXTENSION } from './messages.js'
 import { DEFAULT_HANDSHAKE_TIMEOUT, Handshake, rethrowLater } from './handshake.js'
@@ -304,6 +305,15 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
   createWriteStream(): Writable {
     this._checkOpen()
     return this._session.createWriteStream()
+  }
+
+  /**
+   * What `util.inspect()` (and so `console.log()`) shows: a summary, never the internals, which
+   * hold an encrypted part's key.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const { url, writable, length, encrypted } = this
+    return summary('Core', { url, writable, length, encrypted })
   }
 
   // -- peers -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import ReadyResource from 'ready-resource'
 import { toURL, type DatSdkError, type Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
 import { Core } from './core.js'
+import { summary } from './inspect.js'
 import type { Peer } from './peer.js'
 import type { Extension, ExtensionHandlers } from './registry.js'
 
@@ -92,6 +93,16 @@ export abstract class CoreHost extends ReadyResource implements ExtensionHost<Pe
     this._unforward?.()
     this._unforward = null
     if (this._ownsHosted) await this._core.close().catch(noop)
+  }
+
+  /**
+   * What `util.inspect()` (and so `console.log()`) shows: a summary, never the internals, which
+   * hold an encrypted part's key.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const encrypted = (this as { encrypted?: unknown }).encrypted === true
+    const { url, writable, version } = this
+    return summary(this.constructor.name, { url, writable, version, encrypted })
   }
 
   /** The peers replicating the hypercore this structure lives on, right now. */

@@ -1,4 +1,5 @@
 import crypto from 'crypto'
+import util from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
@@ -7,6 +8,12 @@ import { assertThrowsCode, replicatePair, teardown } from '@dat-sdk/test-utils'
 import { Core } from '@dat-sdk/core-wrapper'
 
 const test = suite('Core encryption')
+
+/** True when `text` holds `key` in any spelling: hex, z-base-32, or bytes as inspect shows them. */
+function showsKey(text: string, key: Uint8Array): boolean {
+  const bytes = [...key.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
+  return text.includes(toHex(key)) || text.includes(toZ32(key)) || text.includes(bytes)
+}
 
 test('an encrypted core round-trips to a reader with the key, in every key spelling', async () => {
   const t = teardown()
@@ -19,6 +26,9 @@ test('an encrypted core round-trips to a reader with the key, in every key spell
     assert.ok(b4a.equals(writer.encryptionKey!, key))
     await writer.append([b4a.from('one'), b4a.from('two')])
     assert.is(b4a.toString((await writer.get(1))!), 'two')
+    const shown = util.inspect(writer, { depth: 8 })
+    assert.ok(shown.includes('encrypted: true'))
+    assert.not.ok(showsKey(shown, key), 'inspecting the Core does not show its key')
 
     for (const spelling of [key, toHex(key), toZ32(key)]) {
       const storeB = t.add(Store.temp())

@@ -451,7 +451,13 @@ export class Drive extends CoreHost {
    */
   syncFolder(dir: string, opts: SyncFolderOptions = {}): FolderSync {
     this._check()
-    const sync = new FolderSync(this.hyperdrive, dir, opts)
+    const sync = new FolderSync(this.hyperdrive, dir, opts, {
+      // A drive read with a missing or wrong key never writes its garbage into the folder.
+      check: async (checkOpts) => {
+        await this._header.verify(checkOpts)
+        this._header.assert()
+      },
+    })
     this._syncs.add(sync)
     sync.once('close', () => this._syncs.delete(sync))
     return sync

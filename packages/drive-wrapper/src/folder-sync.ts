@@ -35,6 +35,15 @@ export interface SyncFolderOptions {
 
 export type { SyncProgress, SyncResult, FileSyncError }
 
+/** What the Drive that makes a FolderSync adds to it (not an option of `syncFolder()`). */
+export interface FolderSyncHooks {
+  /**
+   * The Drive's header check: throws `DECRYPTION_FAILED` when the drive was opened with a missing
+   * or wrong key. Runs before each pass copies anything, and on a failed first pass (to say why).
+   */
+  check?(opts: { wait: boolean; timeout?: number }): Promise<void>
+}
+
 /** `'upload'`: the folder is copied into a writable drive; `'download'`: a drive into the folder. */
 export type SyncDirection = 'upload' | 'download'
 
@@ -64,8 +73,16 @@ export class FolderSync extends ReadyResource {
   private _strategy: SyncStrategy | null = null
   private _loop: Promise<void> | null = null
 
-  constructor(drive: Hyperdrive, dir: string, opts: SyncFolderOptions = {}) {
+  private readonly _hooks: FolderSyncHooks
+
+  constructor(
+    drive: Hyperdrive,
+    dir: string,
+    opts: SyncFolderOptions = {},
+    hooks: FolderSyncHooks = {},
+  ) {
     super()
+    this._hooks = hooks
     if (typeof dir !== 'string' || dir === '') {
       throw new TypeError('syncFolder() needs a folder path')
     }
@@ -92,6 +109,8 @@ export class FolderSync extends ReadyResource {
       // Whatever a close() broke on its way (a destroyed stream, a closed session) is CLOSED.
       if (this._aborted)
         throw new DatSdkError('CLOSED', 'The folder sync was closed', { cause: err })
+      // A drive read with a wrong key fails as it is listed: say so (a bounded wait for block 0).
+      await this._hooks.check?.({ wait: true, timeout: 2_000 })
       throw err
     }
   }
@@ -193,6 +212,7 @@ export class FolderSync extends ReadyResource {
    * what it already did, so the rest still goes through.
    */
   private async _mirror(src: Side, dst: Side, plan: Plan): Promise<SyncResult> {
+    await this._hooks.check?.({ wait: true })
     const result: SyncResult = { added: [], changed: [], removed: [] }
     let totalBytes = 0
     for (const n of plan.sizes.values()) totalBytes += n

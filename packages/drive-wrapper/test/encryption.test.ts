@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import util from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 
@@ -16,6 +17,12 @@ import { Drive, type DriveEntry } from '@dat-sdk/drive-wrapper'
 import { binary, storeIn } from './helpers.js'
 
 const test = suite('Drive encryption')
+
+/** True when `text` holds `key` in any spelling: hex, z-base-32, or bytes as inspect shows them. */
+function showsKey(text: string, key: Uint8Array): boolean {
+  const bytes = [...key.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')
+  return text.includes(toHex(key)) || text.includes(toZ32(key)) || text.includes(bytes)
+}
 
 const MARKER = 'PLAINTEXT-MARKER-7f3a9c'
 
@@ -67,8 +74,11 @@ test('an encrypted drive round-trips to a reader with the key, in every key spel
     assert.ok(writer.drive.encrypted)
     assert.ok(Buffer.from(writer.drive.encryptionKey!).equals(key))
     assert.is(await writer.drive.readFile('/hello.txt', 'utf-8'), 'hello secret world')
-    // The key is not part of the drive's URL or of what it prints.
-    assert.not.ok(writer.drive.url!.includes(toZ32(key)))
+    // The key is not part of the drive's URL or of what it shows when inspected (logged).
+    assert.not.ok(showsKey(writer.drive.url!, key))
+    const shown = util.inspect(writer.drive, { depth: 8 })
+    assert.ok(shown.includes('encrypted: true'))
+    assert.not.ok(showsKey(shown, key), 'inspecting the Drive does not show its key')
 
     for (const spelling of [key, toHex(key), toZ32(key)]) {
       const reader = await readerOf(t, writer, spelling)
@@ -135,6 +145,26 @@ test('a reader without the key, or with a wrong one, gets DECRYPTION_FAILED, nev
   }
 })
 
+test('a folder sync of a drive read with a wrong key fails DECRYPTION_FAILED and writes nothing', async () => {
+  const t = teardown()
+  try {
+    const writer = await writerDrive(t, crypto.randomBytes(32))
+    const reader = await readerOf(t, writer, crypto.randomBytes(32))
+    assert.ok(await reader.drive.update({ wait: true }))
+    const folder = path.join(t.tmpDir(), 'clone')
+    const sync = reader.drive.syncFolder(folder, { live: false })
+    sync.on('error', () => {})
+    await assertRejectsCode(sync.ready(), 'DECRYPTION_FAILED')
+    const written = fs.existsSync(folder)
+      ? fs.readdirSync(folder).filter((name) => name !== '.dat')
+      : []
+    assert.equal(written, [])
+    await sync.close()
+  } finally {
+    await t.run()
+  }
+})
+
 test('the author opening its encrypted drive with a wrong key or none: DECRYPTION_FAILED', async () => {
   const t = teardown()
   try {
@@ -158,25 +188,45 @@ test('the author opening its encrypted drive with a wrong key or none: DECRYPTIO
 test('the storage of a peer replicating an encrypted drive holds no plaintext (a control does)', async () => {
   const t = teardown()
   try {
-    const found: Record<string, number> = {}
+    const found: Record<string, Record<string, number>> = {}
     for (const encrypted of [false, true]) {
       const key = encrypted ? crypto.randomBytes(32) : null
       const writer = await writerDrive(t, key)
+      // A reader with the key, and a relay without it (as a blind peer): it keeps both cores.
       const reader = await readerOf(t, writer, key)
       await reader.drive.update({ wait: true })
       await reader.drive.download('/').done()
       assert.ok((await reader.drive.readFile('/marker.txt', 'utf-8'))!.startsWith(MARKER))
+      const relayDir = t.tmpDir()
+      const relay = storeIn(t, relayDir)
+      const pair = replicatePair(writer.store, relay)
+      for (const coreKey of [writer.drive.key!, writer.drive.contentKey!]) {
+        const core = relay.get(coreKey)
+        await core.update({ wait: true })
+        await core.download({ start: 0, end: core.length }).done()
+        assert.ok(
+          core.length > 0 && core.contiguousLength === core.length,
+          'the relay holds it all',
+        )
+        await core.close()
+      }
+      await pair.close()
       // Close the peers so that everything they hold is on disk, then look at the bytes.
+      await relay.close()
       await reader.drive.close()
       await reader.store.close()
       await writer.drive.close()
       await writer.store.close()
-      const label = encrypted ? 'encrypted' : 'plain'
-      found[label] =
-        filesHolding(reader.dir, MARKER).length + filesHolding(writer.dir, MARKER).length
+      found[encrypted ? 'encrypted' : 'plain'] = {
+        writer: filesHolding(writer.dir, MARKER).length,
+        reader: filesHolding(reader.dir, MARKER).length,
+        relay: filesHolding(relayDir, MARKER).length,
+      }
     }
-    assert.ok(found.plain > 0, 'the control finds the marker in plain storage')
-    assert.is(found.encrypted, 0, 'encrypted storage holds no copy of the marker')
+    for (const peer of ['writer', 'reader', 'relay']) {
+      assert.ok(found.plain[peer] > 0, `the control finds the marker in the ${peer}'s storage`)
+      assert.is(found.encrypted[peer], 0, `the ${peer}'s encrypted storage holds no marker`)
+    }
   } finally {
     await t.run()
   }
