@@ -3,6 +3,7 @@
 // pushes a core to it with blind-peering and goes away; readers get the core from it alone.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import crypto from 'node:crypto'
 import dgram from 'node:dgram'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -156,6 +157,33 @@ test('keeps an author’s 200 blocks: a fresh reader gets them all with the auth
     started = Date.now()
     await readerGetsAll(t, key, { joinPeer: blindPeer.key })
     console.log(`after a restart: ${BLOCKS} blocks in ${Date.now() - started} ms`)
+  } finally {
+    await t.run()
+  }
+})
+
+test('garbage from a client ends that connection only: the blind peer lives on and keeps cores', async () => {
+  const t = teardown()
+  try {
+    const blindPeer = t.add(
+      await startBlindPeer({ bootstrap: testnet.bootstrap, storage: t.tmpDir('bp-storage') }),
+    )
+    const swarm = testnet.swarm()
+    t.add(() => swarm.destroy())
+    const dropped = new Promise<void>((resolve) => {
+      swarm.once('connection', (conn) => {
+        conn.on('error', () => {})
+        conn.on('close', () => resolve())
+        for (const size of [1, 3, 64, 4096, 70_000]) conn.write(crypto.randomBytes(size))
+      })
+    })
+    swarm.joinPeer(blindPeer.key)
+    await dropped // the blind peer hung up on it
+    swarm.leavePeer(blindPeer.key)
+    assert.ok(blindPeer.running, blindPeer.stderr)
+    const key = await authorPushes(t, blindPeer)
+    await readerGetsAll(t, key, { joinPeer: blindPeer.key })
+    assert.not.match(blindPeer.stderr, /^dat-sdk: /m)
   } finally {
     await t.run()
   }
