@@ -3,6 +3,8 @@
 // pushes a core to it with blind-peering and goes away; readers get the core from it alone.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import crypto from 'node:crypto'
+import dgram from 'node:dgram'
 import fs from 'node:fs'
 import path from 'node:path'
 import Corestore from 'corestore'
@@ -29,6 +31,15 @@ test.before(async () => {
 test.after(async () => {
   await testnet.destroy()
 })
+
+/** A loopback UDP port nothing listens on: a DHT that is not there. */
+async function deadPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4')
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const { port } = socket.address()
+  await new Promise<void>((resolve) => socket.close(resolve))
+  return port
+}
 
 const block = (i: number) => Buffer.from(`block ${i} of the author's log`)
 
@@ -151,6 +162,33 @@ test('keeps an author’s 200 blocks: a fresh reader gets them all with the auth
   }
 })
 
+test('garbage from a client ends that connection only: the blind peer lives on and keeps cores', async () => {
+  const t = teardown()
+  try {
+    const blindPeer = t.add(
+      await startBlindPeer({ bootstrap: testnet.bootstrap, storage: t.tmpDir('bp-storage') }),
+    )
+    const swarm = testnet.swarm()
+    t.add(() => swarm.destroy())
+    const dropped = new Promise<void>((resolve) => {
+      swarm.once('connection', (conn) => {
+        conn.on('error', () => {})
+        conn.on('close', () => resolve())
+        for (const size of [1, 3, 64, 4096, 70_000]) conn.write(crypto.randomBytes(size))
+      })
+    })
+    swarm.joinPeer(blindPeer.key)
+    await dropped // the blind peer hung up on it
+    swarm.leavePeer(blindPeer.key)
+    assert.ok(blindPeer.running, blindPeer.stderr)
+    const key = await authorPushes(t, blindPeer)
+    await readerGetsAll(t, key, { joinPeer: blindPeer.key })
+    assert.not.match(blindPeer.stderr, /^dat-sdk: /m)
+  } finally {
+    await t.run()
+  }
+})
+
 test('--trusted (any key spelling): it announces that client’s cores, so readers find them by topic', async () => {
   const t = teardown()
   try {
@@ -206,6 +244,24 @@ test('exits with code 0 within 2 s of SIGINT and of SIGTERM, idle and with its D
         assert.ok(ms < 2000, `${state}: ${ms} ms after ${signal}\n${peer.stderr}`)
       }
     }
+  } finally {
+    await t.run()
+  }
+})
+
+test('exits within 2 s of SIGTERM while announcing on a DHT that does not answer', async () => {
+  const t = teardown()
+  try {
+    const bootstrap = `127.0.0.1:${await deadPort()}`
+    const cmd = t.add(new Running(['blind-peer', '-s', t.tmpDir('bp-storage'), '-b', bootstrap]))
+    await cmd.waitFor(/^Still announcing on the DHT/m, 'stderr')
+    const started = Date.now()
+    cmd.child.kill('SIGTERM')
+    const exit = await cmd.exited()
+    const ms = Date.now() - started
+    console.log(`blind-peer announcing: exit ${exit.code ?? exit.signal} ${ms} ms after SIGTERM`)
+    assert.is(exit.signal, null, exit.stderr)
+    assert.ok(ms < 2000, `${ms} ms\n${exit.stderr}`)
   } finally {
     await t.run()
   }

@@ -84,8 +84,8 @@ export function createHyperswarm(opts: CreateSwarmOptions): Hyperswarm {
   const dht = new HyperDHT({
     bootstrap,
     ...dhtSettings(bootstrap, opts.host, opts.firewalled),
-    // The DHT's default key pair is the swarm's too, so that what connects through the DHT
-    // directly (blind-peering) shows peers the same identity as the swarm.
+    // What dials through `swarm.dht` (blind-peering does) then has the swarm's identity too, so
+    // a blind peer's `--trusted` list can name it.
     ...(opts.keyPair ? { keyPair: opts.keyPair } : {}),
   })
   return new Hyperswarm({ dht, ...(opts.keyPair ? { keyPair: opts.keyPair } : {}) })

@@ -1,4 +1,5 @@
 /// <reference types="node" preserve="true" />
+/// <reference path="./secret-stream.d.ts" preserve="true" />
 // Hand-written declaration for `hyperdht` 6 (it ships no types), typed as far as this project uses
 // it: the DHT node a Hyperswarm runs on, and `hyperdht/testnet.js`, the loopback testnet that
 // test-utils and the cli's `testnet` and `demo` commands run.
@@ -23,6 +24,13 @@ declare module 'hyperdht' {
   export default class HyperDHT extends EventEmitter {
     constructor(opts?: DHTOptions)
     static keyPair(seed?: Uint8Array): DHTKeyPair
+    /** The key pair `connect()` dials with unless given one (`opts.keyPair`, else random). */
+    readonly defaultKeyPair: DHTKeyPair
+    /** Dials the peer listening on `remotePublicKey` (blind-peering reaches blind peers so). */
+    connect(
+      remotePublicKey: Uint8Array,
+      opts?: { keyPair?: DHTKeyPair },
+    ): import('@hyperswarm/secret-stream').default
     readonly destroyed: boolean
     ready(): Promise<void>
     address(): { host: string; port: number }

@@ -127,8 +127,15 @@ class Runner implements BlindPeerProcess {
     this.stderr = ''
     child.stdout!.setEncoding('utf-8').on('data', (d: string) => (this.stdout += d))
     child.stderr!.setEncoding('utf-8').on('data', (d: string) => (this.stderr += d))
+    // A test process that dies without stopping it (a crash, a failed assertion outside a
+    // teardown) does not leave it running.
+    const orphan = () => child.kill('SIGKILL')
+    process.once('exit', orphan)
     this._exit = new Promise((resolve) => {
-      child.on('close', (code, signal) => resolve({ code, signal }))
+      child.on('close', (code, signal) => {
+        process.off('exit', orphan)
+        resolve({ code, signal })
+      })
     })
     const printed = await this._printedKey(child)
     if (this._key && this._z32 !== printed) {

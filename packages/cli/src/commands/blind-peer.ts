@@ -13,6 +13,8 @@ import { formatBytes } from '../progress.js'
 
 /** blind-peer's own default for `maxBytes` (its index.js), shown when `--max-bytes` is not given. */
 const DEFAULT_MAX_BYTES = 100_000_000_000
+/** After this long without the DHT answering, say so (ms). */
+const SLOW_LISTEN = 3000
 
 /**
  * `dat-sdk blind-peer --storage DIR`: runs a `blind-peer` server (Holepunch's: it keeps and serves
@@ -50,7 +52,16 @@ export async function blindPeer({ positionals, flags }: Parsed, io: IO): Promise
   try {
     server = new BlindPeer(path.join(dir, 'db'), { swarm, maxBytes, trustedPubKeys: trusted })
     await unlessStopped(opened(server, dir), io.signal)
-    await unlessStopped(server.listen(), io.signal)
+    // Listening announces the key on the DHT: say so when the DHT is slow to answer (or absent).
+    const slow = setTimeout(() => {
+      const where = bootstrap ? bootstrap.join(',') : 'the public HyperDHT'
+      io.stderr.write(`Still announcing on the DHT (${where}); is --bootstrap right?\n`)
+    }, SLOW_LISTEN)
+    try {
+      await unlessStopped(server.listen(), io.signal)
+    } finally {
+      clearTimeout(slow)
+    }
     const key = toZ32(server.publicKey)
     io.stdout.write(`${key}\n`)
     const { cores, bytesAllocated } = server.digest
