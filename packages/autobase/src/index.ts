@@ -2,7 +2,6 @@
 /// <reference path="../types/autobase.d.ts" preserve="true" />
 /// <reference path="../../bee-wrapper/types/hyperbee.d.ts" preserve="true" />
 /// <reference path="../types/blind-pairing.d.ts" preserve="true" />
-/// <reference path="../types/protomux-recv.d.ts" preserve="true" />
 export {
   Base,
   type BaseOptions,
