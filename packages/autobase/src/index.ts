@@ -12,6 +12,7 @@ export {
 export { Base as default } from './base.js'
 export { type BaseNode } from './custom-view.js'
 export { decodeInvite } from './invites.js'
+export { isInviteRef } from './ref.js'
 export { type BaseEntry, type BaseRange, type BaseSnapshot, type BaseWatcher } from './kv-view.js'
 export { type BaseWriter } from './membership.js'
 export {
