@@ -5,13 +5,13 @@ import type Hyperbee from 'hyperbee'
 import type { BaseEvents as SeamBaseEvents, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
+  DatSdkError,
   closedError,
   isCorestore,
   isStore,
   resolveEncoding,
   toKey,
   toURL,
-  type DatSdkError,
   type Encoding,
   type KeyLike,
   type MessageCodec,
@@ -133,7 +133,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     this._pairing =
       opts.pairing ?? (opts.swarm ? new Pairing(opts.swarm, { poll: opts.poll }) : null)
     if (this._ref.kind === 'invite' && !this._pairing) {
-      throw new TypeError('Joining by invite needs opts.swarm (or opts.pairing)')
+      throw new DatSdkError('NOT_SUPPORTED', 'Joining by invite needs opts.swarm (or opts.pairing)')
     }
     this.ready().catch(noop)
   }
@@ -284,7 +284,10 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   private _bee(): Hyperbee {
     if (this._custom) {
-      throw new TypeError('This base has a custom view: use append() and read your view')
+      throw new DatSdkError(
+        'NOT_SUPPORTED',
+        'This base has a custom view: use append() and read your view',
+      )
     }
     return this.autobase.view as Hyperbee
   }
@@ -322,13 +325,18 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   /** Custom view: appends `value` to this writer's log; your `apply` gets it, ordered. */
   async append(value: T): Promise<void> {
     await this._check()
-    if (!this._custom) throw new TypeError('append() is for a custom view: use put()/del()')
+    if (!this._custom) {
+      throw new DatSdkError('NOT_SUPPORTED', 'append() is for a custom view: use put()/del()')
+    }
     await this._append({ type: OpType.APPEND, value: this._values.encode(value) })
   }
 
   private async _append(op: Op): Promise<void> {
     if (!this.autobase.writable) {
-      throw new TypeError('This peer is not a writer of the base (yet): see addWriter() / invites')
+      throw new DatSdkError(
+        'NOT_WRITABLE',
+        'This peer is not a writer of the base (yet): see addWriter() / invites',
+      )
     }
     await this.autobase.append(encodeOp(op))
   }
@@ -364,7 +372,9 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    */
   async createInvite(opts: { expires?: number } = {}): Promise<string> {
     await this._check()
-    if (!this._invites) throw new TypeError('Invites need opts.swarm (or opts.pairing)')
+    if (!this._invites) {
+      throw new DatSdkError('NOT_SUPPORTED', 'Invites need opts.swarm (or opts.pairing)')
+    }
     return this._invites.create(opts)
   }
 
@@ -377,7 +387,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     if (this.closing) throw closedError('base')
-    if (!this.opened) throw new TypeError('await base.ready() before replicate()')
+    if (!this.opened) throw new DatSdkError('NOT_READY', 'await base.ready() before replicate()')
     return this.autobase.replicate(isInitiatorOrStream, opts)
   }
 

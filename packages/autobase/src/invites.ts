@@ -82,7 +82,7 @@ export class Invites extends ReadyResource {
 
   /** A new single-use invite string (see `Base.createInvite()`); starts answering for it. */
   async create(opts: { expires?: number } = {}): Promise<string> {
-    if (!this._autobase.writable) throw new TypeError('Only a writer can invite')
+    if (!this._autobase.writable) throw new DatSdkError('NOT_WRITABLE', 'Only a writer can invite')
     const { expires = 0 } = opts
     if (typeof expires !== 'number' || expires < 0) {
       throw new TypeError('expires is a time in ms since the epoch')

@@ -166,6 +166,23 @@ test('garbage on the pairing channel is BAD_MESSAGE and the connection lives', a
   }
 })
 
+test('only a writer invites (NOT_WRITABLE); a bad expires stays a TypeError', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const { base: a } = peer(t, testnet)
+    await a.ready()
+    await assert.rejects(a.createInvite({ expires: -1 }), TypeError)
+    const { base: reader } = peer(t, testnet, a.key)
+    await reader.ready()
+    assert.equal(reader.writable, false)
+    await assertRejectsCode(reader.createInvite(), 'NOT_WRITABLE')
+  } finally {
+    await t.run()
+  }
+})
+
 // A Pairing leaves nothing behind on the connection's shared Protomux: the next Pairing on the same
 // swarm and connection (the first one closed) gets the reports of its own channels.
 test('a Pairing made after another closed on the same connection gets its own reports', async () => {
