@@ -391,10 +391,38 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return this.autobase.replicate(isInitiatorOrStream, opts)
   }
 
-  /** Fetches what peers have and brings the view up to date. */
-  async update(): Promise<void> {
+  /**
+   * Fetches what peers have and brings the view up to date, as `Core` / `Drive` / `Bee` do:
+   * `{ wait: true }` first waits for the connected peers to tell each writer's latest length,
+   * and for its entries up to there.
+   * Resolves true when the view changed during the call.
+   */
+  async update(opts: { wait?: boolean } = {}): Promise<boolean> {
     await this._check()
-    await this.autobase.update()
+    const base = this.autobase
+    let changed = false
+    const onupdate = () => {
+      changed = true
+    }
+    base.on('update', onupdate)
+    try {
+      if (opts.wait) {
+        // Each writer's latest length from the peers, and its entries up to there: Autobase
+        // applies only what is local.
+        const writers = [...base.activeWriters].map((w) => w.core).filter((c) => !c.writable)
+        await Promise.all(
+          writers.map(async (core) => {
+            await core.update({ wait: true })
+            const start = core.contiguousLength
+            if (start < core.length) await core.download({ start, end: core.length }).done()
+          }),
+        )
+      }
+      await base.update()
+    } finally {
+      base.off('update', onupdate)
+    }
+    return changed
   }
 
   /** Appends an acknowledgement (indexers), so the order so far can be signed and settle. */

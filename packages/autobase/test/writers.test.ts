@@ -133,4 +133,37 @@ test('state errors carry codes: NOT_READY, NOT_SUPPORTED, NOT_WRITABLE', async (
   }
 })
 
+test('update({ wait }) resolves whether the view changed, as Core / Drive / Bee do', async () => {
+  const t = teardown()
+  try {
+    const { base: a } = tempBase<string, string>(t, null, strings)
+    await a.ready()
+    await a.put('before', '0')
+    const { base: b } = tempBase<string, string>(t, a.key, strings)
+    await b.ready()
+    const pair = replicatePair(a.autobase, b.autobase)
+    t.add(() => pair.close())
+    // Once connected, a reader that waits for its peer sees the writer's entry when update()
+    // resolves (as on a Core, { wait } waits for peers that are there, it does not find them).
+    const remote = () => [...b.autobase.activeWriters].filter((w) => !w.core.writable)
+    const connected = () => remote().length > 0 && remote().every((w) => w.core.peers.length > 0)
+    await eventually(connected, { message: 'connected' })
+    await b.update({ wait: true })
+    assert.equal((await b.get('before'))?.value, '0', 'seen once update({ wait: true }) resolved')
+    assert.equal(await b.update(), false, 'nothing new: false')
+    assert.equal(await a.update({ wait: true }), false, 'the writer has nothing new either')
+
+    let background = false
+    b.once('update', () => (background = true))
+    await a.put('after', '1')
+    const changed = await b.update({ wait: true })
+    assert.equal((await b.get('after'))?.value, '1')
+    // true, unless b's view had already taken the entry in before update() was called.
+    assert.equal(changed || background, true, 'the view changed')
+    assert.equal(await b.update(), false)
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()

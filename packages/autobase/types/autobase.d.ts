@@ -65,6 +65,8 @@ declare module 'autobase' {
     readonly length: number
     readonly signedLength: number
     readonly system: SystemView | null
+    /** The writers Autobase is following now (each with its core). */
+    readonly activeWriters: Iterable<{ core: Hypercore<unknown> }>
     append(value: T | T[] | null, opts?: { optimistic?: boolean }): Promise<number>
     update(): Promise<void>
     ack(bg?: boolean): Promise<void>
