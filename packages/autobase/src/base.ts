@@ -6,6 +6,7 @@ import type Hyperbee from 'hyperbee'
 import type { BaseEvents as SeamBaseEvents, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
 import {
+  DatSdkError,
   HeaderCheck,
   closedError,
   readHyperbeeHeader,
@@ -15,7 +16,6 @@ import {
   resolveEncoding,
   toKey,
   toURL,
-  type DatSdkError,
   type Encoding,
   type HeaderCheckOptions,
   type Hypercore,
@@ -165,7 +165,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     this._pairing =
       opts.pairing ?? (opts.swarm ? new Pairing(opts.swarm, { poll: opts.poll }) : null)
     if (this._ref.kind === 'invite' && !this._pairing) {
-      throw new TypeError('Joining by invite needs opts.swarm (or opts.pairing)')
+      throw new DatSdkError('NOT_SUPPORTED', 'Joining by invite needs opts.swarm (or opts.pairing)')
     }
     this.ready().catch(noop)
   }
@@ -365,7 +365,10 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   private _bee(): Hyperbee {
     if (this._custom) {
-      throw new TypeError('This base has a custom view: use append() and read your view')
+      throw new DatSdkError(
+        'NOT_SUPPORTED',
+        'This base has a custom view: use append() and read your view',
+      )
     }
     return this.autobase.view as Hyperbee
   }
@@ -403,13 +406,18 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   /** Custom view: appends `value` to this writer's log; your `apply` gets it, ordered. */
   async append(value: T): Promise<void> {
     await this._check()
-    if (!this._custom) throw new TypeError('append() is for a custom view: use put()/del()')
+    if (!this._custom) {
+      throw new DatSdkError('NOT_SUPPORTED', 'append() is for a custom view: use put()/del()')
+    }
     await this._append({ type: OpType.APPEND, value: this._values.encode(value) })
   }
 
   private async _append(op: Op): Promise<void> {
     if (!this.autobase.writable) {
-      throw new TypeError('This peer is not a writer of the base (yet): see addWriter() / invites')
+      throw new DatSdkError(
+        'NOT_WRITABLE',
+        'This peer is not a writer of the base (yet): see addWriter() / invites',
+      )
     }
     await this.autobase.append(encodeOp(op))
   }
@@ -445,7 +453,9 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    */
   async createInvite(opts: { expires?: number } = {}): Promise<string> {
     await this._check()
-    if (!this._invites) throw new TypeError('Invites need opts.swarm (or opts.pairing)')
+    if (!this._invites) {
+      throw new DatSdkError('NOT_SUPPORTED', 'Invites need opts.swarm (or opts.pairing)')
+    }
     return this._invites.create(opts)
   }
 
@@ -458,14 +468,42 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     if (this.closing) throw closedError('base')
-    if (!this.opened) throw new TypeError('await base.ready() before replicate()')
+    if (!this.opened) throw new DatSdkError('NOT_READY', 'await base.ready() before replicate()')
     return this.autobase.replicate(isInitiatorOrStream, opts)
   }
 
-  /** Fetches what peers have and brings the view up to date. */
-  async update(): Promise<void> {
+  /**
+   * Fetches what peers have and brings the view up to date, as `Core` / `Drive` / `Bee` do:
+   * `{ wait: true }` first waits for the connected peers to tell each writer's latest length,
+   * and for its entries up to there.
+   * Resolves true when the view changed during the call.
+   */
+  async update(opts: { wait?: boolean } = {}): Promise<boolean> {
     await this._check()
-    await this.autobase.update()
+    const base = this.autobase
+    let changed = false
+    const onupdate = () => {
+      changed = true
+    }
+    base.on('update', onupdate)
+    try {
+      if (opts.wait) {
+        // Each writer's latest length from the peers, and its entries up to there: Autobase
+        // applies only what is local.
+        const writers = [...base.activeWriters].map((w) => w.core).filter((c) => !c.writable)
+        await Promise.all(
+          writers.map(async (core) => {
+            await core.update({ wait: true })
+            const start = core.contiguousLength
+            if (start < core.length) await core.download({ start, end: core.length }).done()
+          }),
+        )
+      }
+      await base.update()
+    } finally {
+      base.off('update', onupdate)
+    }
+    return changed
   }
 
   /** Appends an acknowledgement (indexers), so the order so far can be signed and settle. */

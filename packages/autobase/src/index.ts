@@ -2,7 +2,6 @@
 /// <reference path="../types/autobase.d.ts" preserve="true" />
 /// <reference path="../../bee-wrapper/types/hyperbee.d.ts" preserve="true" />
 /// <reference path="../types/blind-pairing.d.ts" preserve="true" />
-/// <reference path="../types/protomux-recv.d.ts" preserve="true" />
 export {
   Base,
   type BaseOptions,
@@ -13,6 +12,7 @@ export {
 export { Base as default } from './base.js'
 export { type BaseNode } from './custom-view.js'
 export { decodeInvite } from './invites.js'
+export { isInviteRef } from './ref.js'
 export { type BaseEntry, type BaseRange, type BaseSnapshot, type BaseWatcher } from './kv-view.js'
 export { type BaseWriter } from './membership.js'
 export {

@@ -21,13 +21,14 @@ export function inviteError(why: string, cause?: unknown): DatSdkError {
   return new DatSdkError('INVITE_INVALID', why, { cause })
 }
 
+/** What an invite string looks like: 60 or more z-base-32 characters (a whole one has 106). */
+export const INVITE_SHAPE = /^[ybndrfg8ejkmcpqxot1uwisza345h769]{60,}$/
+
 /** The invite bytes of an invite string (z-base-32), or null when it is not one. */
 export function decodeInvite(
   invite: string,
 ): { bytes: Uint8Array; id: Uint8Array; discoveryKey: Uint8Array; expires: number } | null {
-  if (typeof invite !== 'string' || !/^[ybndrfg8ejkmcpqxot1uwisza345h769]{60,}$/.test(invite)) {
-    return null
-  }
+  if (typeof invite !== 'string' || !INVITE_SHAPE.test(invite)) return null
   try {
     const bytes = z32.decode(invite)
     const decoded = BlindPairing.decodeInvite(bytes)
@@ -81,7 +82,7 @@ export class Invites extends ReadyResource {
 
   /** A new single-use invite string (see `Base.createInvite()`); starts answering for it. */
   async create(opts: { expires?: number } = {}): Promise<string> {
-    if (!this._autobase.writable) throw new TypeError('Only a writer can invite')
+    if (!this._autobase.writable) throw new DatSdkError('NOT_WRITABLE', 'Only a writer can invite')
     const { expires = 0 } = opts
     if (typeof expires !== 'number' || expires < 0) {
       throw new TypeError('expires is a time in ms since the epoch')

@@ -70,7 +70,7 @@ export async function applyKv(
 
 /** What the key-value surface needs of its Base. */
 export interface KvHost {
-  /** The view, once the base is open: rejects `CLOSED`, or a TypeError for a custom view. */
+  /** The view, once the base is open: rejects `CLOSED`, or `NOT_SUPPORTED` for a custom view. */
   bee(): Promise<Hyperbee>
   /** Appends an entry to this peer's writer log. */
   append(op: Op): Promise<void>

@@ -1,16 +1,18 @@
-import c from 'compact-encoding'
+import { EventEmitter } from 'events'
+import c, { type Encoder, type State } from 'compact-encoding'
 import BlindPairing, {
   type Candidate,
   type Member,
   type MemberRequest,
+  type MuxerHost,
   type PairingConnection,
   type PairingResult,
   type PairingSwarm,
 } from 'blind-pairing'
-import Protomux, { type Channel } from 'protomux'
+import Protomux, { type Channel, type ChannelOptions, type MessageOptions } from 'protomux'
 import ReadyResource from 'ready-resource'
 import b4a from 'b4a'
-import { DatSdkError } from '@dat-sdk/store'
+import { DatSdkError, asBadMessage } from '@dat-sdk/store'
 import { checkPairingMessage } from './messages.js'
 
 export type { PairingSwarm, PairingConnection }
@@ -27,20 +29,24 @@ export interface PairingOptions {
   poll?: number
 }
 
-const GUARDED = Symbol('dat-sdk-pairing-guard')
-
 /**
  * blind-pairing on one swarm, shared by every Base that uses it (blind-pairing allows one member
  * and one candidate per base on a swarm). It checks every message on blind-pairing's channels
  * before blind-pairing decodes it: bytes that do not decode are reported to the Base of that
  * channel as `BAD_MESSAGE` and dropped, where blind-pairing would have ended the connection.
- * Whoever makes a `Pairing` closes it; closing it leaves the swarm open.
+ *
+ * Nothing shared is patched: blind-pairing runs on a view of the swarm (`PairingView`) whose
+ * connections carry a `PairingMuxer` of this `Pairing` in `userData`; that muxer opens
+ * blind-pairing's channels on the connection's one Protomux through `createChannel`, with a
+ * codec that frames what is sent as blind-pairing does and hands what arrives over unread, so the
+ * check runs before blind-pairing's own handler. Whoever makes a `Pairing` closes it; closing it
+ * leaves the swarm open.
  */
 export class Pairing extends ReadyResource {
   readonly swarm: PairingSwarm
   readonly blind: BlindPairing
+  private readonly _view: PairingView
   private readonly _onerror = new Map<string, PairingErrorHandler>()
-  private readonly _onconnectionBound: (conn: PairingConnection) => void
 
   constructor(swarm: PairingSwarm, opts: PairingOptions = {}) {
     super()
@@ -48,16 +54,13 @@ export class Pairing extends ReadyResource {
       throw new TypeError('Pairing needs a Hyperswarm (blind-pairing uses its DHT)')
     }
     this.swarm = swarm
-    this._onconnectionBound = (conn) => this._guard(conn)
-    // Before blind-pairing's own listener, so its channels are made on a guarded muxer.
-    swarm.on('connection', this._onconnectionBound)
-    for (const conn of swarm.connections) this._guard(conn)
-    this.blind = new BlindPairing(swarm, { poll: opts.poll ?? 30_000 })
+    this._view = new PairingView(swarm, (id, err, conn) => this._report(id, err, conn))
+    this.blind = new BlindPairing(this._view, { poll: opts.poll ?? 30_000 })
   }
 
   protected override async _close(): Promise<void> {
-    this.swarm.off('connection', this._onconnectionBound)
     await this.blind.close()
+    this._view.destroy()
   }
 
   /** Routes bad messages on the channel of `discoveryKey` to `onerror` (until the returned function is called). */
@@ -109,52 +112,131 @@ export class Pairing extends ReadyResource {
     }
   }
 
-  private _guard(conn: PairingConnection): void {
-    let mux: Protomux
-    if (conn.userData && Protomux.isProtomux(conn.userData)) {
-      mux = conn.userData
-    } else {
-      // As blind-pairing's own getMuxer does, so everyone on this connection shares one muxer.
-      mux = Protomux.from(conn)
-      conn.setKeepAlive?.(5000)
-      conn.userData = mux
-    }
-    const marked = mux as Protomux & { [GUARDED]?: true }
-    if (marked[GUARDED]) return
-    marked[GUARDED] = true
-    const createChannel = mux.createChannel
-    const pairing = this
-    mux.createChannel = function (opts) {
-      const channel = createChannel.call(this, opts)
-      if (channel && opts.protocol === 'blind-pairing' && opts.id) {
-        pairing._guardChannel(channel, opts.id, conn)
-      }
-      return channel
-    }
+  private _report(id: Uint8Array | null, err: DatSdkError, conn: PairingConnection): void {
+    const onerror = id ? this._onerror.get(b4a.toString(id, 'hex')) : undefined
+    onerror?.(err, { remotePublicKey: conn.remotePublicKey ?? null })
+  }
+}
+
+type Reporter = (id: Uint8Array | null, err: DatSdkError, conn: PairingConnection) => void
+
+/**
+ * The swarm as blind-pairing sees it: the same DHT, topics and connections, each connection
+ * standing behind a `PairingConnectionView` whose muxer checks blind-pairing's messages.
+ */
+class PairingView extends EventEmitter implements PairingSwarm<PairingConnectionView> {
+  readonly dht: EventEmitter
+  private readonly _swarm: PairingSwarm
+  private readonly _report: Reporter
+  private readonly _views = new WeakMap<PairingConnection, PairingConnectionView>()
+  private readonly _onconnection: (conn: PairingConnection, info: unknown) => void
+
+  constructor(swarm: PairingSwarm, report: Reporter) {
+    super()
+    this._swarm = swarm
+    this._report = report
+    this.dht = swarm.dht
+    this._onconnection = (conn, info) => this.emit('connection', this._viewOf(conn), info)
+    swarm.on('connection', this._onconnection)
   }
 
-  private _guardChannel(channel: Channel, id: Uint8Array, conn: PairingConnection): void {
-    const hex = b4a.toString(id, 'hex')
-    channel.messages.forEach((message, type) => {
-      const recv = message.recv
-      message.recv = (state, session) => {
-        const framed = state.buffer.subarray(state.start, state.end)
+  get connections(): Set<PairingConnectionView> {
+    return new Set([...this._swarm.connections].map((conn) => this._viewOf(conn)))
+  }
+
+  join(topic: Uint8Array, opts?: { server?: boolean; client?: boolean }): unknown {
+    return this._swarm.join(topic, opts)
+  }
+
+  flush(): Promise<unknown> {
+    return this._swarm.flush()
+  }
+
+  destroy(): void {
+    this._swarm.off('connection', this._onconnection)
+  }
+
+  private _viewOf(conn: PairingConnection): PairingConnectionView {
+    let view = this._views.get(conn)
+    if (!view) {
+      view = { userData: new PairingMuxer(muxOfConnection(conn), conn, this._report) }
+      this._views.set(conn, view)
+    }
+    return view
+  }
+}
+
+interface PairingConnectionView extends MuxerHost {
+  userData: PairingMuxer
+}
+
+/**
+ * The part of Protomux blind-pairing uses (`pair`, `unpair`, `createChannel`), in front of the
+ * connection's own muxer. Channels of other protocols pass through untouched.
+ */
+class PairingMuxer {
+  private readonly _mux: Protomux
+  private readonly _conn: PairingConnection
+  private readonly _report: Reporter
+
+  constructor(mux: Protomux, conn: PairingConnection, report: Reporter) {
+    this._mux = mux
+    this._conn = conn
+    this._report = report
+  }
+
+  pair(
+    opts: { protocol: string; id?: Uint8Array | null },
+    notify: (id: Uint8Array | null) => void,
+  ): void {
+    this._mux.pair(opts, notify)
+  }
+
+  unpair(opts: { protocol: string; id?: Uint8Array | null }): void {
+    this._mux.unpair(opts)
+  }
+
+  createChannel<H>(opts: ChannelOptions<H>): Channel | null {
+    if (opts.protocol !== 'blind-pairing') return this._mux.createChannel(opts)
+    const id = opts.id ?? null
+    const messages = (opts.messages ?? []).map((message, type): MessageOptions<Uint8Array> => ({
+      encoding: framed,
+      onmessage: (bytes, channel) => {
         let payload: Uint8Array
         try {
-          payload = checkPairingMessage(type, framed)
+          payload = checkPairingMessage(type, bytes)
         } catch (err) {
-          state.start = state.end
-          const onerror = this._onerror.get(hex)
-          const peer = { remotePublicKey: conn.remotePublicKey ?? null }
-          onerror?.(err as DatSdkError, peer)
-          return null
+          this._report(id, asBadMessage(err, 'A pairing message'), this._conn)
+          return
         }
-        state.start = state.end
-        const clean = c.encode(c.buffer, payload)
-        return recv({ buffer: clean, start: 0, end: clean.byteLength }, session)
-      }
-    })
+        return message.onmessage?.(payload, channel)
+      },
+    }))
+    return this._mux.createChannel({ ...opts, messages })
   }
+}
+
+/**
+ * blind-pairing's message codec on the way out (a length-prefixed buffer), and on the way in the
+ * whole frame unread, so `checkPairingMessage` sees it before anything decodes it.
+ */
+const framed: Encoder<Uint8Array> = {
+  preencode: (state, m) => c.buffer.preencode(state, m),
+  encode: (state, m) => c.buffer.encode(state, m),
+  decode(state: State): Uint8Array {
+    const bytes = state.buffer?.subarray(state.start, state.end) ?? new Uint8Array(0)
+    state.start = state.end
+    return bytes
+  },
+}
+
+/** The connection's one Protomux, made and kept in `userData` as blind-pairing's `getMuxer` does. */
+function muxOfConnection(conn: PairingConnection): Protomux {
+  if (conn.userData && Protomux.isProtomux(conn.userData)) return conn.userData
+  const mux = Protomux.from(conn)
+  conn.setKeepAlive?.(5000)
+  conn.userData = mux
+  return mux
 }
 
 function noop(): void {}

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import BlindPairing from 'blind-pairing'
 import c from 'compact-encoding'
 import crypto from 'hypercore-crypto'
-import Protomux from 'protomux'
+import type { Duplex } from 'node:stream'
+import Protomux, { type Channel } from 'protomux'
 import z32 from 'z32'
 import { suite } from 'uvu'
 import { Store } from '@dat-sdk/store'
@@ -13,7 +14,7 @@ import {
   teardown,
   type LoopbackTestnet,
 } from '@dat-sdk/test-utils'
-import { Base } from '../src/index.js'
+import { Base, Pairing } from '../src/index.js'
 import { writable } from './helpers.js'
 
 const test = suite('invites')
@@ -160,6 +161,84 @@ test('garbage on the pairing channel is BAD_MESSAGE and the connection lives', a
       return (await d.get('after'))?.value === '2'
     })
     assert.ok(swarmD.connections.has(conn), 'the connection that carried the garbage lives on')
+  } finally {
+    await t.run()
+  }
+})
+
+test('only a writer invites (NOT_WRITABLE); a bad expires stays a TypeError', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const { base: a } = peer(t, testnet)
+    await a.ready()
+    await assert.rejects(a.createInvite({ expires: -1 }), TypeError)
+    const { base: reader } = peer(t, testnet, a.key)
+    await reader.ready()
+    assert.equal(reader.writable, false)
+    await assertRejectsCode(reader.createInvite(), 'NOT_WRITABLE')
+  } finally {
+    await t.run()
+  }
+})
+
+// A Pairing leaves nothing behind on the connection's shared Protomux: the next Pairing on the same
+// swarm and connection (the first one closed) gets the reports of its own channels.
+test('a Pairing made after another closed on the same connection gets its own reports', async () => {
+  const t = teardown()
+  try {
+    const testnet = await createTestnet(3)
+    t.add(() => testnet.destroy())
+    const swarmA = testnet.swarm()
+    const swarmD = testnet.swarm()
+    const topic = crypto.randomBytes(32)
+    const discoveryKey = crypto.randomBytes(32)
+    // D answers every blind-pairing channel A opens for the base with a raw channel of its own.
+    const channels: Channel[] = []
+    swarmD.on('connection', (conn: Duplex & { userData: unknown }) => {
+      const mux = Protomux.from(conn)
+      conn.userData = mux
+      mux.pair({ protocol: 'blind-pairing', id: discoveryKey }, () => {
+        const channel = mux.createChannel({
+          protocol: 'blind-pairing',
+          id: discoveryKey,
+          messages: [{ encoding: c.raw }, { encoding: c.raw }],
+        })
+        if (!channel) return
+        channels.push(channel)
+        channel.open()
+      })
+    })
+    await swarmA.join(topic, { server: true, client: false }).flushed()
+    await swarmD.join(topic, { server: false, client: true }).flushed()
+    await eventually(() => swarmD.connections.size === 1 && swarmA.connections.size === 1, {
+      message: 'connected',
+    })
+    const [conn] = [...swarmD.connections]
+    const answer = async () => {}
+
+    const first = new Pairing(swarmA, { poll: 2_000 })
+    const firstErrors: string[] = []
+    first.listen(discoveryKey, (err) => firstErrors.push(err.code))
+    await first.member(discoveryKey, answer).ready()
+    await first.close()
+
+    const second = t.add(new Pairing(swarmA, { poll: 2_000 }))
+    const secondErrors: string[] = []
+    second.listen(discoveryKey, (err) => secondErrors.push(err.code))
+    t.add(second.member(discoveryKey, answer))
+
+    // A opens, closes and opens again: D's second channel is the second Pairing's.
+    await eventually(() => channels.length === 2 && channels[1]!.opened, {
+      message: "D holds the second Pairing's channel",
+    })
+    assert.equal(channels[0]!.closed, true, "the first Pairing's channel closed with it")
+    channels[1]!.messages[0]!.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x01]))
+    await eventually(() => secondErrors.length + firstErrors.length >= 1, { message: 'reported' })
+    assert.deepEqual(secondErrors, ['BAD_MESSAGE'], 'the second Pairing heard it')
+    assert.deepEqual(firstErrors, [], 'nothing reached the closed Pairing')
+    assert.ok(swarmD.connections.has(conn), 'the connection lives on')
   } finally {
     await t.run()
   }

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict'
+import BlindPairing from 'blind-pairing'
 import { suite } from 'uvu'
+import z32 from 'z32'
 import { Store } from '@dat-sdk/store'
-import { eventually, replicatePair, teardown, assertRejectsCode } from '@dat-sdk/test-utils'
+import {
+  assertRejectsCode,
+  assertThrowsCode,
+  eventually,
+  replicatePair,
+  teardown,
+} from '@dat-sdk/test-utils'
 import { Base } from '../src/index.js'
 import { dump, tempBase, writable } from './helpers.js'
 
@@ -39,7 +47,7 @@ test('an added writer writes; both peers hold the same view; a removed writer is
     const { base: b } = tempBase<string, string>(t, a.key, strings)
     await b.ready()
     assert.equal(b.writable, false)
-    await assert.rejects(b.put('x', 'y'), TypeError, 'a reader cannot put')
+    await assertRejectsCode(b.put('x', 'y'), 'NOT_WRITABLE') // a reader cannot put
     const pair = replicatePair(a.autobase, b.autobase)
     t.add(() => pair.close())
     const became = new Promise<void>((resolve) => b.once('writable', () => resolve()))
@@ -99,6 +107,60 @@ test('a made-up string is INVITE_INVALID at once; a bad URL is INVALID_KEY', asy
       'INVITE_INVALID',
     )
     await assertRejectsCode(t.add(new Base(store, 'hyper://xyz')).ready(), 'INVALID_KEY')
+  } finally {
+    await t.run()
+  }
+})
+
+test('state errors carry codes: NOT_READY, NOT_SUPPORTED, NOT_WRITABLE', async () => {
+  const t = teardown()
+  try {
+    const { base: a } = tempBase<string, string>(t, null, strings)
+    assertThrowsCode(() => a.replicate(true), 'NOT_READY')
+    await a.ready()
+    await assertRejectsCode(a.append('x'), 'NOT_SUPPORTED') // append() is for a custom view
+    await assertRejectsCode(a.createInvite(), 'NOT_SUPPORTED') // no swarm, no invites
+    const { base: b } = tempBase<string, string>(t, a.key, strings)
+    await b.ready()
+    await assertRejectsCode(b.put('k', 'v'), 'NOT_WRITABLE')
+    await assertRejectsCode(b.addWriter(a.localKey!), 'NOT_WRITABLE')
+    // Joining by invite needs a swarm: refused at once.
+    const store = t.add(Store.temp())
+    const invite = z32.encode(BlindPairing.createInvite(a.key!).invite)
+    assertThrowsCode(() => new Base(store, invite, strings), 'NOT_SUPPORTED')
+  } finally {
+    await t.run()
+  }
+})
+
+test('update({ wait }) resolves whether the view changed, as Core / Drive / Bee do', async () => {
+  const t = teardown()
+  try {
+    const { base: a } = tempBase<string, string>(t, null, strings)
+    await a.ready()
+    await a.put('before', '0')
+    const { base: b } = tempBase<string, string>(t, a.key, strings)
+    await b.ready()
+    const pair = replicatePair(a.autobase, b.autobase)
+    t.add(() => pair.close())
+    // Once connected, a reader that waits for its peer sees the writer's entry when update()
+    // resolves (as on a Core, { wait } waits for peers that are there, it does not find them).
+    const remote = () => [...b.autobase.activeWriters].filter((w) => !w.core.writable)
+    const connected = () => remote().length > 0 && remote().every((w) => w.core.peers.length > 0)
+    await eventually(connected, { message: 'connected' })
+    await b.update({ wait: true })
+    assert.equal((await b.get('before'))?.value, '0', 'seen once update({ wait: true }) resolved')
+    assert.equal(await b.update(), false, 'nothing new: false')
+    assert.equal(await a.update({ wait: true }), false, 'the writer has nothing new either')
+
+    let background = false
+    b.once('update', () => (background = true))
+    await a.put('after', '1')
+    const changed = await b.update({ wait: true })
+    assert.equal((await b.get('after'))?.value, '1')
+    // true, unless b's view had already taken the entry in before update() was called.
+    assert.equal(changed || background, true, 'the view changed')
+    assert.equal(await b.update(), false)
   } finally {
     await t.run()
   }

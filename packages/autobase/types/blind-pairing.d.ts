@@ -64,20 +64,29 @@ declare module 'blind-pairing' {
     pairing: Promise<PairingResult | null> | null
   }
 
+  /**
+   * What blind-pairing reads of a connection: the muxer in `userData` (it makes a Protomux there
+   * when it is empty). blind-pairing calls only `pair`, `unpair` and `createChannel` on it.
+   */
+  export interface MuxerHost {
+    userData: unknown
+    setKeepAlive?(ms: number): void
+  }
+
   /** The swarm blind-pairing runs on: a Hyperswarm (it uses its DHT directly). */
-  export interface PairingSwarm extends EventEmitter {
+  export interface PairingSwarm<C extends MuxerHost = PairingConnection> extends EventEmitter {
     dht: EventEmitter
-    connections: Set<PairingConnection>
+    connections: Set<C>
     join(topic: Uint8Array, opts?: { server?: boolean; client?: boolean }): unknown
     flush(): Promise<unknown>
   }
 
   export default class BlindPairing extends ReadyResource {
-    constructor(swarm: PairingSwarm, opts?: { poll?: number })
+    constructor(swarm: PairingSwarm<MuxerHost>, opts?: { poll?: number })
     static Invite: Encoder<DecodedInvite>
     static createInvite(key: Uint8Array, opts?: { expires?: number }): CreatedInvite
     static decodeInvite(invite: Uint8Array): DecodedInvite
-    swarm: PairingSwarm
+    swarm: PairingSwarm<MuxerHost>
     addMember(opts: {
       discoveryKey: Uint8Array
       announce?: boolean

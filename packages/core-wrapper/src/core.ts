@@ -1,13 +1,11 @@
 import type { Readable, Writable } from 'node:stream'
 import type { CoreEvents as SeamCoreEvents, ExtensionHost, Listener } from '@dat-sdk/interfaces'
-import ReadyResource from 'ready-resource'
 import {
   DatSdkError,
   closedError,
   isHypercore,
   isSessionClosedError,
   toEncryptionKey,
-  toURL,
   type CoreRef,
   type Hypercore,
   type HypercoreOptions,
@@ -23,6 +21,7 @@ import type {
   ReadStreamOptions,
   UpdateOptions,
 } from 'hypercore'
+import { CoreIdentity } from './identity.js'
 import { Peer, type PeerOwner } from './peer.js'
 import { summary } from './inspect.js'
 import { readAhead } from './read-ahead.js'
@@ -83,7 +82,7 @@ export interface CoreSource {
  * `new Core(hypercore)` borrows the session it is given and leaves it open on `close()` (pass
  * `{ closeHypercore: true }` to hand it over); `Core.from(store, ref)` opens a session and closes it.
  */
-export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, ExtensionHost<Peer> {
+export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, ExtensionHost<Peer> {
   private readonly _session: Hypercore<T>
   private readonly _closeSession: boolean
   private readonly _peers = new Map<HypercorePeer, Peer>()
@@ -212,19 +211,9 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
     return this._session
   }
 
-  /** The public key (null until the core has opened, for a core opened by name). */
-  get key(): Uint8Array | null {
-    return this._session.key
-  }
-
-  get discoveryKey(): Uint8Array | null {
-    return this._session.discoveryKey
-  }
-
-  /** `hyper://<z32 key>/` (null until the key is known). */
-  get url(): string | null {
-    const key = this._session.key
-    return key ? toURL(key) : null
+  /** `key`, `discoveryKey`, `url`, `writable` and `readable` (CoreIdentity) read the session. */
+  protected get _identity(): Hypercore<T> {
+    return this._session
   }
 
   get id(): string | null {
@@ -247,10 +236,6 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
     return this._session.fork
   }
 
-  get writable(): boolean {
-    return this._session.writable
-  }
-
   /** True when the session reads and writes its blocks encrypted (known once ready). */
   get encrypted(): boolean {
     return this._session.encryption !== null
@@ -263,10 +248,6 @@ export class Core<T = Uint8Array> extends ReadyResource implements PeerOwner, Ex
   get encryptionKey(): Uint8Array | null {
     const encryption = this._session.encryption as { key?: unknown } | null
     return encryption && encryption.key instanceof Uint8Array ? encryption.key : null
-  }
-
-  get readable(): boolean {
-    return this._session.readable
   }
 
   append(block: T | T[]): Promise<AppendResult> {

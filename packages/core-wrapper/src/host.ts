@@ -1,17 +1,14 @@
-import ReadyResource from 'ready-resource'
-import { toURL, type DatSdkError, type Hypercore } from '@dat-sdk/store'
+import type ReadyResource from 'ready-resource'
+import type { DatSdkError, Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
 import { Core } from './core.js'
 import { summary } from './inspect.js'
+import { CoreIdentity, type IdentitySource } from './identity.js'
 import type { Peer } from './peer.js'
 import type { Extension, ExtensionHandlers } from './registry.js'
 
 /** What every structure on a core has: a hyperdrive and a hyperbee alike. */
-export interface Structure {
-  readonly key: Uint8Array | null
-  readonly discoveryKey: Uint8Array | null
-  readonly writable: boolean
-  readonly readable: boolean
+export interface Structure extends IdentitySource {
   readonly version: number
 }
 
@@ -24,7 +21,7 @@ export interface Structure {
  * session of it and closes that on `_closeHostedCore()`; with a `Core` (a checkout or sub borrowing
  * its parent's), the host only listens to it. `_check()` guards every call (it throws `CLOSED`).
  */
-export abstract class CoreHost extends ReadyResource implements ExtensionHost<Peer> {
+export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Peer> {
   private _hosted: Core<unknown> | null = null
   private _ownsHosted = false
   private _unforward: (() => void) | null = null
@@ -35,27 +32,9 @@ export abstract class CoreHost extends ReadyResource implements ExtensionHost<Pe
   /** The structure itself (a hyperdrive, a hyperbee): where its key, version and access come from. */
   protected abstract get _structure(): Structure
 
-  /** The key (its core's), known once ready. */
-  get key(): Uint8Array | null {
-    return this._structure.key
-  }
-
-  get discoveryKey(): Uint8Array | null {
-    return this._structure.discoveryKey
-  }
-
-  /** `hyper://<z32 key>/`, known once ready. */
-  get url(): string | null {
-    const key = this._structure.key
-    return key ? toURL(key) : null
-  }
-
-  get writable(): boolean {
-    return this._structure.writable
-  }
-
-  get readable(): boolean {
-    return this._structure.readable
+  /** `key`, `discoveryKey`, `url`, `writable` and `readable` (CoreIdentity) read the structure. */
+  protected get _identity(): Structure {
+    return this._structure
   }
 
   /** The version (its core's length): pass it to `checkout()`, or to a diff. */

@@ -8,10 +8,17 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import fc from 'fast-check'
 import type { DatSdkError } from '@dat-sdk/store'
-import { codeOf, eventually, fuzzParams, remoteBytes, teardown } from '@dat-sdk/test-utils'
+import {
+  codeOf,
+  eventually,
+  fuzzParams,
+  fuzzRawJsonExtension,
+  remoteBytes,
+  teardown,
+} from '@dat-sdk/test-utils'
 import { MAX_NAME_BYTES, MAX_NAMES, decodeReady, encodeReady } from '@dat-sdk/store'
 import type { Peer } from '@dat-sdk/core-wrapper'
-import { collector, connectPair, corePair } from './helpers.js'
+import { connectPair, corePair } from './helpers.js'
 
 const test = suite('fuzz: core-wrapper decoders of remote bytes')
 
@@ -81,69 +88,30 @@ test('dat-sdk/ready@1: too many or too long names are BAD_MESSAGE', () => {
   )
 })
 
-/** What the 'json' encoding makes of bytes, decided here without the SDK: a message or an error. */
-function jsonVerdict(bytes: Uint8Array): 'message' | 'error' {
-  try {
-    JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-    return 'message'
-  } catch {
-    return 'error'
-  }
-}
-
 test('random bytes raw on a Core extension: each is one message or one BAD_MESSAGE, never a crash', async () => {
   const t = teardown()
   try {
     const pair = await corePair(t, { blocks: ['zero'] })
-    const messages = collector<[unknown, Peer]>()
-    const onerror = collector<[DatSdkError, Peer]>()
-    const events = collector<[DatSdkError, Peer | undefined]>()
-    pair.b.on('extension-error', events.fn)
+    const messages: unknown[] = []
+    const errors: Array<[DatSdkError, Peer]> = []
+    const events: DatSdkError[] = []
+    pair.b.on('extension-error', (err: DatSdkError) => void events.push(err))
     pair.b.registerExtension<unknown>('fuzz', {
       encoding: 'json',
-      onmessage: messages.fn,
-      onerror: onerror.fn,
+      onmessage: (m) => void messages.push(m),
+      onerror: (err, peer) => void errors.push([err, peer]),
     })
     const raw = pair.a.registerExtension('fuzz') // binary: the bytes go out as they are
     connectPair(t, pair)
     await eventually(() => pair.a.peers().length === 1 && pair.b.peers().length === 1)
 
-    const validJson = fc.jsonValue().map((v) => b4a.from(JSON.stringify(v) ?? 'null'))
-    let sent = 0
-    let bad = 0
-    await fc.assert(
-      fc.asyncProperty(remoteBytes(validJson, 256), async (bytes) => {
-        const before = messages.calls.length + onerror.calls.length
-        raw.broadcast(bytes)
-        sent++
-        await eventually(() => messages.calls.length + onerror.calls.length > before, {
-          interval: 1,
-        })
-        assert.is(messages.calls.length + onerror.calls.length, before + 1, 'one outcome')
-        const verdict = jsonVerdict(bytes)
-        if (verdict === 'error') {
-          bad++
-          const [err, peer] = onerror.calls[onerror.calls.length - 1]
-          assert.is(err.code, 'BAD_MESSAGE')
-          assert.is(peer, pair.b.peers()[0])
-          assert.is(events.calls.length, onerror.calls.length, 'one extension-error each')
-        } else {
-          assert.is(onerror.calls.length, events.calls.length)
-          assert.equal(
-            messages.calls[messages.calls.length - 1][0],
-            JSON.parse(b4a.toString(bytes)),
-          )
-        }
-      }),
-      fuzzParams('Core extension: raw bytes over a replication stream', 300),
-    )
-    // A last, valid message is the sentinel: nothing further came of the bytes before it.
-    raw.broadcast(b4a.from('"sentinel"'))
-    await eventually(() => messages.calls.at(-1)?.[0] === 'sentinel')
-    assert.is(onerror.calls.length, bad)
-    assert.is(events.calls.length, bad)
-    assert.is(messages.calls.length, sent - bad + 1)
-    assert.ok(bad > 0 && bad < sent, `both outcomes were exercised (${bad} of ${sent} bad)`)
+    await fuzzRawJsonExtension('Core extension: raw bytes over a replication stream', {
+      raw,
+      messages,
+      errors,
+      events,
+      isSender: (peer) => peer === pair.b.peers()[0],
+    })
     // The connection lives on: a new block still replicates.
     await pair.a.append(b4a.from('after'))
     assert.is(b4a.toString((await pair.b.get(1, { timeout: 10_000 }))!), 'after')

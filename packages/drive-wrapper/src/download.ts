@@ -6,7 +6,7 @@ import type Hyperdrive from 'hyperdrive'
 import type { HyperdriveWatcher } from 'hyperdrive'
 import { TEMP_FILE } from './ignore.js'
 import { DriveSide, LocalFolder } from './sides.js'
-import { noop, type SyncContext, type SyncStrategy } from './strategy.js'
+import { followChanges, noop, type SyncContext, type SyncStrategy } from './strategy.js'
 
 export class Download implements SyncStrategy {
   private readonly _sync: SyncContext
@@ -32,27 +32,14 @@ export class Download implements SyncStrategy {
     await this._downloadFull(null)
   }
 
-  async follow(): Promise<void> {
-    const sync = this._sync
-    const watch = this._watch
-    if (!watch) return
-    try {
-      for await (const [current, previous] of watch) {
-        if (sync.aborted) break
-        try {
-          // Until one full pass has run (the drive was empty), and after a truncation, a diff
-          // would leave stale files behind: mirror the whole drive.
-          if (!this._fullPassDone || current.core.fork !== previous.core.fork) {
-            await this._downloadFull(current)
-          } else await this._downloadChanges(current, previous.version)
-        } catch (err) {
-          if (sync.aborted) break
-          sync.error(err)
-        }
-      }
-    } catch (err) {
-      if (!sync.aborted) sync.error(err)
-    }
+  follow(): Promise<void> {
+    return followChanges(this._sync, this._watch, async ([current, previous]) => {
+      // Until one full pass has run (the drive was empty), and after a truncation, a diff would
+      // leave stale files behind: mirror the whole drive.
+      if (!this._fullPassDone || current.core.fork !== previous.core.fork) {
+        await this._downloadFull(current)
+      } else await this._downloadChanges(current, previous.version)
+    })
   }
 
   abort(): void {

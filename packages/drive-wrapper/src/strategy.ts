@@ -55,6 +55,32 @@ export interface SyncStrategy {
   close(): Promise<void>
 }
 
+/**
+ * The watch loop both strategies run in `follow()`: each change from `changes` (a drive watcher,
+ * a folder watcher) goes to `onchange` in turn until the sync closes. A change that fails is
+ * reported and the loop goes on; a watcher that fails ends it, reported unless the sync is closing.
+ */
+export async function followChanges<C>(
+  sync: SyncContext,
+  changes: AsyncIterable<C> | null,
+  onchange: (change: C) => Promise<void>,
+): Promise<void> {
+  if (!changes) return
+  try {
+    for await (const change of changes) {
+      if (sync.aborted) break
+      try {
+        await onchange(change)
+      } catch (err) {
+        if (sync.aborted) break
+        sync.error(err)
+      }
+    }
+  } catch (err) {
+    if (!sync.aborted) sync.error(err)
+  }
+}
+
 /** The file's stat without following a link, or null when there is nothing there. */
 export async function lstat(filename: string): Promise<fs.Stats | null> {
   try {

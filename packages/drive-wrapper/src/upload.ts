@@ -4,7 +4,14 @@ import path from 'path'
 import type { ErrorCode } from '@dat-sdk/store'
 import Localwatch from 'localwatch'
 import { DriveSide, LocalFolder } from './sides.js'
-import { lstat, noop, type Plan, type SyncContext, type SyncStrategy } from './strategy.js'
+import {
+  followChanges,
+  lstat,
+  noop,
+  type Plan,
+  type SyncContext,
+  type SyncStrategy,
+} from './strategy.js'
 
 const FILE_UNREADABLE: ErrorCode = 'FILE_UNREADABLE'
 
@@ -54,25 +61,12 @@ export class Upload implements SyncStrategy {
     await this._upload({ entries: null, sizes: await this._scanFolder(), prune: this._existed })
   }
 
-  async follow(): Promise<void> {
+  follow(): Promise<void> {
     const sync = this._sync
-    const watch = this._watch
-    if (!watch) return
-    try {
-      for await (const batch of watch) {
-        if (sync.aborted) break
-        const keys = [...new Set(batch)].filter((k) => k !== '/' && !sync.ignore(k))
-        if (keys.length === 0) continue
-        try {
-          await this._upload(await this._planBatch(keys))
-        } catch (err) {
-          if (sync.aborted) break
-          sync.error(err)
-        }
-      }
-    } catch (err) {
-      if (!sync.aborted) sync.error(err)
-    }
+    return followChanges(sync, this._watch, async (batch) => {
+      const keys = [...new Set(batch)].filter((k) => k !== '/' && !sync.ignore(k))
+      if (keys.length > 0) await this._upload(await this._planBatch(keys))
+    })
   }
 
   abort(): void {

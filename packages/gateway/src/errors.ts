@@ -1,22 +1,13 @@
+import type { ErrorCode } from '@dat-sdk/sdk'
+
 /**
- * The `code` of a gateway's JSON error body. The SDK's own codes where one fits (`INVALID_KEY`,
- * `NAME_NOT_FOUND`, `DNS_TIMEOUT`, `PEER_TIMEOUT`); the rest say what HTTP said, for a program.
+ * The `code` of a gateway's JSON error body: one of the SDK's codes (`ErrorCode`, the one list).
+ * The SDK's own where one fits (`INVALID_KEY`, `NAME_NOT_FOUND`, `DNS_TIMEOUT`, `PEER_TIMEOUT`,
+ * `CLOSED`, `MISDIRECTED`); the HTTP ones (`NOT_FOUND`, `INVALID_PATH`, `INVALID_VERSION`,
+ * `RANGE_NOT_SATISFIABLE`, `METHOD_NOT_ALLOWED`, `UNAUTHORIZED`, `FORBIDDEN`, `BAD_REQUEST`,
+ * `INTERNAL`) say what HTTP said, for a program.
  */
-export type GatewayErrorCode =
-  | 'INVALID_KEY'
-  | 'NAME_NOT_FOUND'
-  | 'DNS_TIMEOUT'
-  | 'PEER_TIMEOUT'
-  | 'CLOSED'
-  | 'NOT_FOUND'
-  | 'INVALID_PATH'
-  | 'INVALID_VERSION'
-  | 'RANGE_NOT_SATISFIABLE'
-  | 'METHOD_NOT_ALLOWED'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'BAD_REQUEST'
-  | 'INTERNAL'
+export type GatewayErrorCode = ErrorCode
 
 /** An answer that is an error: thrown inside the gateway, turned into a JSON `Response` at the edge. */
 export class HttpError extends Error {

@@ -35,9 +35,10 @@ export async function read(sdk: GatewaySDK, request: Request, timeout: number): 
   let view = drive
   if (target.version !== null) {
     if (target.version > drive.version) {
+      // A well-formed version the drive has not reached: nothing is there (yet), as for a file.
       throw new HttpError(
         404,
-        'INVALID_VERSION',
+        'NOT_FOUND',
         `Version ${target.version} is ahead of the drive (at ${drive.version})`,
       )
     }

@@ -20,3 +20,13 @@ export class GossipError extends Error implements SdkError {
     this.code = code
   }
 }
+
+/**
+ * The package's `CLOSED` error, with the signature and wording of `closedError()` in
+ * `@dat-sdk/store` ("The gossip is closed"), so every closed part of the SDK fails alike. It lives
+ * here because gossip depends on no runtime SDK package (store would pull hypercore and corestore
+ * into a package that runs on any `ExtensionHost`), and `@dat-sdk/interfaces` holds types only.
+ */
+export function closedError(what: string, cause?: unknown): GossipError {
+  return new GossipError('CLOSED', `The ${what} is closed`, cause ? { cause } : undefined)
+}

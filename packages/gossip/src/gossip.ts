@@ -6,7 +6,7 @@ import type {
   Listener,
 } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
-import { GossipError, type GossipErrorCode } from './errors.js'
+import { GossipError, closedError, type GossipErrorCode } from './errors.js'
 import {
   asBadMessage,
   decodeMessage,
@@ -195,7 +195,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
   }
 
   private _checkOpen(): void {
-    if (this._stopped) throw new GossipError('CLOSED', 'This gossip is closed')
+    if (this._stopped) throw closedError('gossip')
   }
 
   private _hostPeers(): readonly P[] {

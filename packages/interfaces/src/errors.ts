@@ -25,6 +25,16 @@ export type ErrorCode =
   | 'MISDIRECTED'
   | 'NOT_WRITABLE'
   | 'NOT_READY'
+  // The gateway's answers (`@dat-sdk/gateway`): what HTTP said, for a program.
+  | 'NOT_FOUND'
+  | 'INVALID_PATH'
+  | 'INVALID_VERSION'
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'BAD_REQUEST'
+  | 'INTERNAL'
 
 /** An error of the SDK: match on `code`, never on the message. */
 export interface SdkError extends Error {

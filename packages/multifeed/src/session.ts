@@ -12,7 +12,7 @@ import b4a from 'b4a'
 import c from 'compact-encoding'
 import type Protomux from 'protomux'
 import type { Channel, Message } from 'protomux'
-import { DatSdkError } from '@dat-sdk/store'
+import { DatSdkError, asBadMessage } from '@dat-sdk/store'
 import {
   AnswerCodec,
   DoneCodec,
@@ -55,6 +55,37 @@ export interface SessionOptions {
 }
 
 /**
+ * Where one exchange stands. It moves forward only, and `failed` / `closed` can follow any state:
+ * - `connecting`: waiting for the multifeeds to load, the Noise handshake and the remote's
+ *   channel handshake;
+ * - `verified`: the remote's handshake checked and our manifest sent; theirs not in yet;
+ * - `exchanging`: their first manifest is in; requests and answers flow both ways;
+ * - `local-done`: every feed of our first request is downloaded and our Done is sent;
+ * - `remote-done`: the remote's Done is in, ours not yet;
+ * - `done`: both Dones: a non-live exchange ends the stream, a live one keeps announcing;
+ * - `failed`: a fatal error, being reported (closing follows at once);
+ * - `closed`: nothing more happens.
+ */
+export type SessionState =
+  | 'connecting'
+  | 'verified'
+  | 'exchanging'
+  | 'local-done'
+  | 'remote-done'
+  | 'done'
+  | 'failed'
+  | 'closed'
+
+/** The states in which the remote's messages are read. */
+const ACCEPTING: ReadonlySet<SessionState> = new Set<SessionState>([
+  'verified',
+  'exchanging',
+  'local-done',
+  'remote-done',
+  'done',
+])
+
+/**
  * The exchange of one root key on one connection. In join mode the multifeeds of this process
  * that share the root key share one session (see hosts.ts): hence a set of hosts; the session
  * closes when the last one leaves.
@@ -68,7 +99,7 @@ export class Session {
   readonly ownsStream: boolean
   /** The remote's handshake, once verified. */
   remote: Handshake | null = null
-  closed = false
+  state: SessionState = 'connecting'
 
   private readonly _hosts = new Set<SessionHost>()
   private readonly _channelId: Uint8Array
@@ -78,11 +109,7 @@ export class Session {
   private readonly _userData: Uint8Array | null
   private _channel: Channel | null = null
   private _messages: Array<Message<unknown>> = []
-  private _failed = false
-  private _receivedManifest = false
   private _pending: PendingRequest[] = []
-  private _localDone = false
-  private _remoteDone = false
   private _channelCreated: Promise<void>
   private _resolveChannelCreated: () => void = noop
   private readonly _closedSignal: Promise<void>
@@ -144,6 +171,10 @@ export class Session {
     return this.remote !== null
   }
 
+  get closed(): boolean {
+    return this.state === 'closed'
+  }
+
   /** Sets the channel up once the Multifeed is loaded and the Noise handshake is done. */
   async start(): Promise<void> {
     try {
@@ -166,7 +197,7 @@ export class Session {
 
   /** Announces feeds that appeared after the exchange (live sessions only). */
   announce(entries: ManifestEntry[]): void {
-    if (!this.live || !this.verified || this._failed || this.closed || entries.length === 0) return
+    if (!this.live || !this._accepting() || entries.length === 0) return
     this._send(MANIFEST, encode(ManifestCodec, { feeds: entries }))
   }
 
@@ -242,7 +273,7 @@ export class Session {
       hs = decode(HandshakeCodec, bytes)
     } catch (err) {
       // Without a readable handshake there is no exchange with this peer; the connection lives on.
-      this._report(err as DatSdkError)
+      this._report(asBadMessage(err, DECODING))
       this._channel?.close()
       return
     }
@@ -254,19 +285,20 @@ export class Session {
     )
     if (mismatch) return this._fail(mismatch.code, mismatch.message, mismatch.extra)
     this.remote = { ...hs, userData: hs.userData ? b4a.from(hs.userData) : null }
+    this.state = 'verified'
     for (const host of this._hosts) host.onhandshake(this.remote.userData, this.peer)
     this._send(MANIFEST, encode(ManifestCodec, { feeds: unionManifest(this._hosts) }))
   }
 
   private _onmanifest(bytes: Uint8Array): void {
     if (!this._accepting()) return
-    const initial = !this._receivedManifest
-    this._receivedManifest = true
+    const initial = this.state === 'verified'
+    if (initial) this.state = 'exchanging'
     let entries: ManifestEntry[]
     try {
       entries = decode(ManifestCodec, bytes).feeds
     } catch (err) {
-      this._report(err as DatSdkError)
+      this._report(asBadMessage(err, DECODING))
       // A first manifest we cannot read still gets an (empty) request, so the exchange finishes.
       entries = []
       if (!initial) return
@@ -301,7 +333,7 @@ export class Session {
     try {
       keys = decode(RequestCodec, bytes).keys
     } catch (err) {
-      this._report(err as DatSdkError)
+      this._report(asBadMessage(err, DECODING))
       keys = [] // still answer, so the remote's exchange can finish
     }
     this._send(ANSWER, encode(AnswerCodec, { keys: heldBy(this._hosts, keys) }))
@@ -318,7 +350,7 @@ export class Session {
     try {
       answered = decode(AnswerCodec, bytes).keys
     } catch (err) {
-      this._report(err as DatSdkError)
+      this._report(asBadMessage(err, DECODING))
       answered = []
     }
     const keys = takeAnswer(pending, answered)
@@ -332,9 +364,15 @@ export class Session {
     try {
       decode(DoneCodec, bytes)
     } catch (err) {
-      this._report(err as DatSdkError)
+      this._report(asBadMessage(err, DECODING))
     }
-    this._remoteDone = true
+    if (this.state === 'verified') {
+      // An honest remote sends its manifest first (one channel keeps the order): nothing to end.
+      this._report(new DatSdkError('BAD_MESSAGE', 'The remote sent Done before its manifest'))
+      return
+    }
+    if (this.state === 'exchanging') this.state = 'remote-done'
+    else if (this.state === 'local-done') this.state = 'done'
     this._maybeEnd()
   }
 
@@ -356,20 +394,21 @@ export class Session {
       if (core && core.contiguousLength < length) waits.push(hold(core, length, this._closedSignal))
     }
     await Promise.all(waits)
-    if (this.closed) return
-    this._localDone = true
+    if (this.state === 'exchanging') this.state = 'local-done'
+    else if (this.state === 'remote-done') this.state = 'done'
+    else return // failed or closed meanwhile
     this._send(DONE, encode(DoneCodec, { feeds: keys.length }))
     this._maybeEnd()
   }
 
   private _maybeEnd(): void {
-    if (this.live || !this._localDone || !this._remoteDone || this.closed) return
+    if (this.live || this.state !== 'done') return
     // Ending the Noise stream ends the remote's too (protomux ends on end): both sides close.
     this.noise.end()
   }
 
   private _accepting(): boolean {
-    return this.verified && !this._failed && !this.closed
+    return ACCEPTING.has(this.state)
   }
 
   private _send(index: number, bytes: Uint8Array): void {
@@ -378,8 +417,8 @@ export class Session {
   }
 
   private _fail(code: Fatal, message: string, extra: Record<string, string> = {}): void {
-    if (this._failed || this.closed) return
-    this._failed = true
+    if (this.state === 'failed' || this.state === 'closed') return
+    this.state = 'failed'
     const err = Object.assign(new DatSdkError(code, message), extra)
     this._report(err)
     if (this.mode === 'replicate') this.stream.destroy(err)
@@ -389,16 +428,16 @@ export class Session {
 
   /** A local failure (not the remote's fault): it ends this exchange and reaches the stream. */
   private _error(err: Error): void {
-    if (this._failed || this.closed) return
-    this._failed = true
+    if (this.state === 'failed' || this.state === 'closed') return
+    this.state = 'failed'
     if (this.mode === 'replicate') this.stream.destroy(err)
     else this._channel?.close()
     this._destroy()
   }
 
   private _destroy(): void {
-    if (this.closed) return
-    this.closed = true
+    if (this.state === 'closed') return
+    this.state = 'closed'
     for (const p of this._pending) releaseWants(p.wants)
     this._pending = []
     this._resolveClosed()
@@ -413,6 +452,7 @@ export class Session {
   }
 }
 
+const DECODING = 'Decoding a multifeed message'
 const MANIFEST = 0
 const REQUEST = 1
 const ANSWER = 2

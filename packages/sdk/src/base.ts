@@ -1,4 +1,11 @@
-import { Base, Pairing, decodeInvite, type BaseOptions, type PairingSwarm } from '@dat-sdk/autobase'
+import {
+  Base,
+  Pairing,
+  decodeInvite,
+  isInviteRef,
+  type BaseOptions,
+  type PairingSwarm,
+} from '@dat-sdk/autobase'
 import { DatSdkError, parseRef, toHex, type KeyLike } from '@dat-sdk/store'
 import type { Store } from '@dat-sdk/store'
 
@@ -19,14 +26,18 @@ export interface AutobaseFactory {
   ): Base<K, T, V>
 }
 
-/** The cache refs of a base ref, and how to open it: `name:`, `key:` or an invite (never cached). */
+/**
+ * The cache refs of a base ref, and how to open it: `name:`, `key:` or an invite (never cached).
+ * A string that is no key and has 60 or more z-base-32 characters is an invite even when it does
+ * not decode (cut short, made up): `Base` rejects it with `INVITE_INVALID`, never opens a name.
+ */
 export function baseRefs(ref: KeyLike | null | undefined): {
   refs: string[]
   name?: string
   invite?: boolean
 } {
   if (ref === null || ref === undefined) return { refs: [] }
-  if (typeof ref === 'string' && decodeInvite(ref)) return { refs: [], invite: true }
+  if (isInviteRef(ref)) return { refs: [], invite: true }
   const parsed = parseRef(ref)
   if (parsed && 'key' in parsed) return { refs: [`key:${toHex(parsed.key)}`] }
   if (parsed && 'name' in parsed) return { refs: [`name:${parsed.name}`], name: parsed.name }
@@ -54,7 +65,8 @@ export function openBase<K, T, V>(
   const baseOpts: BaseOptions<K, T, V> = { ...opts, replicate: false }
   if (pairing) baseOpts.pairing = pairing
   if (name) return new Base<K, T, V>(store, null, { ...baseOpts, name })
-  if (invite && !pairing) {
+  // One that does not decode needs no swarm to be refused: Base's ready() rejects INVITE_INVALID.
+  if (invite && !pairing && typeof ref === 'string' && decodeInvite(ref)) {
     throw new DatSdkError('NOT_SUPPORTED', 'Invites need a Hyperswarm networker (none here)')
   }
   return new Base<K, T, V>(store, ref, baseOpts)

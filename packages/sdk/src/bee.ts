@@ -1,6 +1,6 @@
 import { Bee, type BeeOptions } from '@dat-sdk/bee-wrapper'
 import { isStore, type Hypercore, type KeyLike, type Store } from '@dat-sdk/store'
-import type { OpenHook } from './parts.js'
+import { PartOpenHook, type OpenHook } from './parts.js'
 
 /** `Hyperbee(ref, opts)`: `Bee`'s options (`keyEncoding`, `valueEncoding`, `extensions`). */
 export type SDKBeeOptions<K = Uint8Array, V = Uint8Array> = BeeOptions<K, V>
@@ -10,7 +10,7 @@ export type SDKBeeOptions<K = Uint8Array, V = Uint8Array> = BeeOptions<K, V>
  * before `ready()` resolves, so a read right after opening a remote bee finds its peers.
  */
 export class SDKBee<K = Uint8Array, V = Uint8Array> extends Bee<K, V> {
-  private _hook: OpenHook<SDKBee<K, V>> | null
+  private readonly _hook: PartOpenHook<SDKBee<K, V>>
   /** The core of a bee opened from a hyper:// domain (its key arrives from DNS while it opens). */
   private _ownedCore: Hypercore<unknown> | null
 
@@ -22,7 +22,7 @@ export class SDKBee<K = Uint8Array, V = Uint8Array> extends Bee<K, V> {
   ) {
     if (isStore(source)) super(source, ref, opts)
     else super(source, opts)
-    this._hook = hook
+    this._hook = new PartOpenHook(hook)
     this._ownedCore = isStore(source) ? null : source
   }
 
@@ -33,10 +33,7 @@ export class SDKBee<K = Uint8Array, V = Uint8Array> extends Bee<K, V> {
       await this._ownedCore?.close().catch(noop)
       throw err
     }
-    // Bee's constructor starts opening before ours has run: the hook is only read after an await.
-    const hook = this._hook
-    this._hook = null
-    if (hook && !this.closing) await hook(this)
+    await this._hook.run(this)
   }
 
   protected override async _close(): Promise<void> {

@@ -30,6 +30,17 @@ export const ErrorCodes = [
   'MISDIRECTED',
   'NOT_WRITABLE',
   'NOT_READY',
+  // The gateway's HTTP answers: a missing file, a path or version it cannot serve, a bad range,
+  // a method, token or origin it refuses, a malformed request, its own failure.
+  'NOT_FOUND',
+  'INVALID_PATH',
+  'INVALID_VERSION',
+  'RANGE_NOT_SATISFIABLE',
+  'METHOD_NOT_ALLOWED',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'BAD_REQUEST',
+  'INTERNAL',
 ] as const satisfies readonly ErrorCode[]
 
 // Every code of the contract is in the runtime list (a compile error names the missing one).

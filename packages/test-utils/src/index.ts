@@ -19,6 +19,7 @@ export { replicatePair, type Replicable, type ReplicatedPair } from './replicate
 export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'
 export { codeOf, rejectionCode, assertThrowsCode, assertRejectsCode } from './codes.js'
 export { fuzzParams, mutated, remoteBytes, FUZZ_RUNS, type FuzzParams } from './fuzz.js'
+export { fuzzRawJsonExtension, type RawExtensionFuzzTarget } from './extension-fuzz.js'
 export {
   checkReadmeExample,
   readmeExamples,
