@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs every package's uvu suites, one child process per test file, and prints one closing line
 // `N passed, N failed[, N skipped]`. A file fails when a test fails, when it crashes, when it runs
-// no test, when it leaves a temporary directory behind, or when its process does not exit on its
-// own after the last test (a leaked handle: something was not closed).
+// no test, when a test of it neither passed nor failed (uvu swallows an exception thrown in a
+// `before` hook, skips the suite's tests and exits 0), when it leaves a temporary directory behind,
+// or when its process does not exit on its own after the last test (a leaked handle: something was
+// not closed).
 // Usage: node scripts/test.mjs [package-or-file-filter ...]
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -65,17 +67,23 @@ function runFile({ pkg, rel }) {
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       const text = strip(out)
+      // uvu's summary closes its output: the last match, not a test's own output that quotes one.
       const num = (label) => {
-        const m = text.match(new RegExp(`${label}:\\s+(\\d+)`))
-        return m ? Number(m[1]) : 0
+        const all = [...text.matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)$`, 'gm'))]
+        return all.length ? Number(all[all.length - 1][1]) : 0
       }
+      // uvu's Total counts the tests it meant to run; skipped ones are outside it.
       const total = num('Total')
       const passed = num('Passed')
       const skipped = num('Skipped')
-      let failed = Math.max(0, total - passed - skipped)
+      let failed = Math.max(0, total - passed)
       if (!verdict && total === 0 && skipped === 0) verdict = 'ran no test'
       if (!verdict && code !== 0 && failed === 0) verdict = `exited with ${signal || code}`
+      // A failing test makes uvu exit 1; a test that did not pass while uvu exits 0 never ran,
+      // which is what a throwing `before` hook does (uvu prints nothing about it).
       if (verdict) failed += 1
+      else if (code === 0 && failed > 0)
+        verdict = `${failed} of ${total} tests did not run and uvu exited 0 (did a before hook throw?)`
       resolve({ rel, passed, failed, skipped, verdict, text, ms: Date.now() - started })
     })
   })

@@ -81,7 +81,7 @@ test('three writers (one by invite), one offline while all write, converge to on
     // b is removed; what it writes after it learned so is refused, and the others still agree.
     await a.removeWriter(b.localKey!)
     await eventually(() => !b.writable, { timeout: 30_000, message: 'b unwritable' })
-    await assert.rejects(b.put('late', 'b'))
+    await assertRejectsCode(b.put('late', 'b'), 'NOT_WRITABLE')
     await a.put('after', 'a')
     const final = await converged([a, b, c3], 20)
     assert.ok(!final.some((line) => line.startsWith('late=')))

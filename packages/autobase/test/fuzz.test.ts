@@ -85,19 +85,18 @@ test('log entries, regression: an indexer flag other than 0 or 1 is BAD_MESSAGE'
     codeOf(() => decodeOp(found)),
     'BAD_MESSAGE',
   )
+  // Every flag byte, not a sample of them: 0 and 1 decode, the 254 others are refused.
   const base = encodeOp({ type: OpType.ADD_WRITER, key: new Uint8Array(32), indexer: false })
-  fc.assert(
-    fc.property(fc.integer({ min: 0, max: 255 }), (flag) => {
-      const input = b4a.concat([base.subarray(0, base.byteLength - 1), b4a.from([flag])])
-      if (flag > 1)
-        assert.is(
-          codeOf(() => decodeOp(input)),
-          'BAD_MESSAGE',
-        )
-      else assert.is((decodeOp(input) as { indexer: boolean }).indexer, flag === 1)
-    }),
-    { ...fuzzParams('autobase indexer flag', 256) },
-  )
+  for (let flag = 0; flag <= 255; flag++) {
+    const input = b4a.concat([base.subarray(0, base.byteLength - 1), b4a.from([flag])])
+    if (flag > 1)
+      assert.is(
+        codeOf(() => decodeOp(input)),
+        'BAD_MESSAGE',
+        `flag ${flag}`,
+      )
+    else assert.is((decodeOp(input) as { indexer: boolean }).indexer, flag === 1, `flag ${flag}`)
+  }
 })
 
 const optional = fc.option(fc.uint8Array({ minLength: 1, maxLength: 48 }), { nil: null })

@@ -7,6 +7,7 @@ import {
   assertRejectsCode,
   assertThrowsCode,
   eventually,
+  once,
   replicatePair,
   teardown,
 } from '@dat-sdk/test-utils'
@@ -42,7 +43,7 @@ test('a new base is writable by its creator; put/get/del on the default view', a
 test('an added writer writes; both peers hold the same view; a removed writer is ignored', async () => {
   const t = teardown()
   try {
-    const { base: a } = tempBase<string, string>(t, null, strings)
+    const { base: a, store: storeA } = tempBase<string, string>(t, null, strings)
     await a.ready()
     const { base: b } = tempBase<string, string>(t, a.key, strings)
     await b.ready()
@@ -51,7 +52,7 @@ test('an added writer writes; both peers hold the same view; a removed writer is
     const pair = replicatePair(a.autobase, b.autobase)
     t.add(() => pair.close())
     const became = new Promise<void>((resolve) => b.once('writable', () => resolve()))
-    await a.addWriter(b.localKey!, { indexer: true })
+    await a.addWriter(b.localKey!, { indexer: false })
     await became
     await writable(b)
     await Promise.all([a.put('from-a', '1'), b.put('from-b', '2')])
@@ -64,15 +65,32 @@ test('an added writer writes; both peers hold the same view; a removed writer is
     })
     assert.equal((await a.writers()).length, 2)
 
-    const gone = new Promise<void>((resolve) => b.once('unwritable', () => resolve()))
+    // b goes offline, a removes it, and b, not knowing yet, writes on. When they meet again,
+    // both order b's later entry out. (b is a plain writer: with a the only indexer, the removal
+    // is indexed the moment a writes it, so nothing b wrote without seeing it can come before it.
+    // Were b an indexer too, its entry would be concurrent with the removal and could be
+    // ordered either side of it: seen here, in 2 runs of 3.)
+    await pair.close()
     await a.removeWriter(b.localKey!)
-    await gone
-    assert.equal(b.writable, false)
     assert.equal((await a.writers()).length, 1)
     await a.put('after', '3')
+    assert.equal(b.writable, true, 'offline, b does not know it was removed')
+    await b.put('late', 'b')
+    const lateLength = b.autobase.local.length
+    const gone = once(b, 'unwritable', 20_000)
+    const again = replicatePair(a.autobase, b.autobase)
+    t.add(() => again.close())
+    await gone
+    assert.equal(b.writable, false)
+    // The sentinel: a holds b's later entry, so its view has had the chance to take it.
+    const bAtA = t.add(storeA.get({ key: b.localKey! }))
+    await bAtA.ready()
+    await eventually(() => bAtA.has(lateLength - 1), { message: "a holds b's later entry" })
+    const expected = ['after=3', 'from-a=1', 'from-b=2']
     await eventually(async () => {
-      await b.update()
-      assert.deepEqual(await dump(b), ['after=3', 'from-a=1', 'from-b=2'])
+      await Promise.all([a.update(), b.update()])
+      assert.deepEqual(await dump(a), expected, "a ignores the removed writer's later entry")
+      assert.deepEqual(await dump(b), expected, 'and so does b, once it knows')
       return true
     })
   } finally {

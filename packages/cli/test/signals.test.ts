@@ -42,7 +42,25 @@ async function timeExit(cmd: Running, signal: NodeJS.Signals, state: string): Pr
   const args = cmd.child.spawnargs.slice(2, 3).join(' ')
   console.log(`${args} ${state}: exit ${result.code ?? result.signal} ${ms} ms after ${signal}`)
   assert.is(result.signal, null, `${args} ${state} was SIGKILLed: ${ms} ms\n${result.stderr}`)
+  // It closed on its own: 0 (done), or 130 when the signal broke into a wait (main.ts's
+  // `Stopped`); 1 is a failure, and a process that left on bin.ts's grace timer (130 / 143 after
+  // 1.5 s, inside the limit) says so on stderr.
+  assert.ok(
+    result.code === 0 || result.code === 130,
+    `${args} ${state} exited ${result.code}\n${result.stderr}`,
+  )
+  assert.not.match(result.stderr, /did not close within/, `${args} ${state} left on the timer`)
   assert.ok(ms < LIMIT, `${args} ${state} took ${ms} ms to exit after ${signal}\n${result.stderr}`)
+}
+
+/** Bytes of the drive's files under `dir` (`big-*`), temporary ones included: the .dat is not one. */
+function bytesIn(dir: string): number {
+  let n = 0
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith('big-')) continue
+    n += fs.statSync(path.join(dir, name), { throwIfNoEntry: false })?.size ?? 0
+  }
+  return n
 }
 
 function folder(t: Teardown, bytes = 64 * 1024): string {
@@ -130,8 +148,10 @@ test('clone --live: transferring, following (idle), and following with the DHT g
   try {
     const { args, stop } = await testnetArgs(t)
     const source = t.tmpDir('signals-big')
-    for (let i = 0; i < 4; i++) {
-      fs.writeFileSync(path.join(source, `big-${i}.bin`), crypto.randomBytes(8 * 1024 * 1024))
+    const FILES = 4
+    const SIZE = 8 * 1024 * 1024
+    for (let i = 0; i < FILES; i++) {
+      fs.writeFileSync(path.join(source, `big-${i}.bin`), crypto.randomBytes(SIZE))
     }
     const share = t.add(
       new Running(['share', source, ...args, '--storage', t.tmpDir('signals-share')]),
@@ -144,12 +164,23 @@ test('clone --live: transferring, following (idle), and following with the DHT g
     for (const signal of SIGNALS) {
       const target = path.join(t.tmpDir('signals-clone'), 'copy')
       const cmd = clone(target)
-      // Transferring: some bytes of the first file have arrived, and not all of them.
-      await eventually(() => fs.existsSync(target) && fs.readdirSync(target).length > 0, {
+      // Transferring: bytes of the files have reached the folder, and not all of them.
+      let inFlight = 0
+      await eventually(() => fs.existsSync(target) && (inFlight = bytesIn(target)) > 0, {
         timeout: 30_000,
         interval: 20,
       })
+      assert.ok(inFlight < FILES * SIZE, `the clone already held all ${inFlight} bytes`)
       await timeExit(cmd, signal, 'transferring')
+      // And it was stopped mid-transfer: the folder does not hold every file whole.
+      const whole = fs
+        .readdirSync(target)
+        .filter((name) => /^big-\d\.bin$/.test(name))
+        .filter((name) => fs.statSync(path.join(target, name)).size === SIZE)
+      console.log(
+        `transferring: ${inFlight} bytes in the folder at the signal, ${whole.length} files whole after`,
+      )
+      assert.ok(whole.length < FILES, 'every file was whole: the signal came after the transfer')
     }
     for (const state of ['following', 'following, DHT gone']) {
       const cmds = SIGNALS.map(() => clone(path.join(t.tmpDir('signals-clone'), 'copy')))

@@ -3,12 +3,28 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
-import { Store, decodeReady, encodeReady, type HypercorePeer } from '@dat-sdk/store'
-import { teardown, eventually, replicatePair, sleep } from '@dat-sdk/test-utils'
+import { Store, decodeReady, encodeReady, type Hypercore, type HypercorePeer } from '@dat-sdk/store'
+import { teardown, eventually, replicatePair } from '@dat-sdk/test-utils'
 import { Core, READY_EXTENSION, type Peer } from '@dat-sdk/core-wrapper'
 import { corePair, connectPair, collector } from './helpers.js'
 
 const test = suite('first message')
+
+/**
+ * The sentinel of the late cases: a mark from `from` to `to` on raw sessions of the core, on a
+ * name both register before the connection (so it is never dropped). Resolving, it shows that
+ * whatever `from` had sent `to` directly on the same channel has arrived. Call it once connected.
+ */
+function rawMark(from: Hypercore<unknown>, to: Hypercore<unknown>): () => Promise<void> {
+  const sender = from.registerExtension<string>('test-mark', { encoding: 'utf-8' })
+  let marks = 0
+  to.registerExtension<string>('test-mark', { encoding: 'utf-8', onmessage: () => void marks++ })
+  return async () => {
+    await eventually(() => from.peers.length === 1)
+    sender.send('mark', from.peers[0])
+    await eventually(() => marks === 1, { message: 'the mark did not arrive' })
+  }
+}
 
 test('sent from peer-add on both sides, both arrive', async () => {
   const t = teardown()
@@ -76,11 +92,18 @@ test('the same late registration through Core: the message arrives', async () =>
   try {
     const pair = await corePair(t, { blocks: ['x'] })
     const extA = pair.a.registerExtension<string>('hi', { encoding: 'utf-8' })
-    pair.a.on('peer-add', (peer) => extA.send('from a', peer))
+    let sent = false
+    pair.a.on('peer-add', (peer) => {
+      extA.send('from a', peer)
+      sent = true
+    })
+    const mark = rawMark(pair.a.hypercore, pair.b.hypercore)
     connectPair(t, pair)
     await pair.b.update({ wait: true })
-    await eventually(() => pair.a.peers().length === 1)
-    await sleep(100)
+    await eventually(() => sent)
+    // Had 'hi' gone out at once, as the raw stack sends it, it would be at B by now, and lost.
+    await mark()
+    assert.ok(sent, 'the late case: A sent before B registered')
     const got = collector<[string, Peer]>()
     pair.b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })
     await eventually(() => got.calls.length === 1)
@@ -125,12 +148,17 @@ test('a Core made later on an already replicating session gets what was sent to 
     const extA = a.registerExtension<string>('hi', { encoding: 'utf-8' })
     a.on('peer-add', (peer) => extA.send('from a', peer))
     // B replicates with a raw session first; its Core comes later.
+    let sent = false
+    a.on('peer-add', () => (sent = true)) // after the handler above, which sends
     const rawB = t.add(storeB.get(a.key!))
     await rawB.ready()
+    const mark = rawMark(a.hypercore, rawB)
     const streams = replicatePair(storeA, storeB)
     t.add(() => streams.close())
-    await eventually(() => a.peers().length === 1)
-    await sleep(200)
+    await eventually(() => sent)
+    // Had 'hi' gone out at once it would be at B's raw session by now, which drops it.
+    await mark()
+    assert.ok(sent, 'the late case: A sent before B had a Core')
     const got = collector<[string, Peer]>()
     const b = t.add(new Core(rawB.session()))
     b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })

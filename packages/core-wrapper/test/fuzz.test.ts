@@ -2,7 +2,7 @@
 // announcement, and random bytes sent raw on a Core extension over a real replication stream.
 // Each property prints its seed; replay a failure with
 //   FUZZ_SEED=<seed> node scripts/test.mjs packages/core-wrapper/test/fuzz.test.ts
-// ($FUZZ_RUNS changes the case count, $FUZZ_PATH replays the one counterexample fast-check names).
+// ($FUZZ_RUNS raises the case count, $FUZZ_PATH replays the one counterexample fast-check names).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'

@@ -3,10 +3,22 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store, toHex, toURL } from '@dat-sdk/store'
-import { teardown, rejectionCode } from '@dat-sdk/test-utils'
+import { eventually, teardown, rejectionCode } from '@dat-sdk/test-utils'
 import { Drive, type DriveEntry } from '@dat-sdk/drive-wrapper'
 
 const test = suite('Drive')
+
+/**
+ * How many sessions wait for the exclusive (writable) lock of `session`'s core: hypercore 11
+ * keeps one mutex per core for its `exclusive: true` sessions (hyperdrive opens its db core so).
+ */
+function exclusiveWaiters(session: object): number {
+  const core: unknown = Reflect.get(session, 'core')
+  const mutex: unknown = core && typeof core === 'object' ? Reflect.get(core, 'exclusive') : null
+  const queue: unknown = mutex && typeof mutex === 'object' ? Reflect.get(mutex, '_queue') : null
+  if (!Array.isArray(queue)) throw new Error("hypercore's exclusive lock is not where it was")
+  return queue.length
+}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
@@ -256,7 +268,11 @@ test('a second Drive of one writable drive in one store opens once the first clo
     const second = t.add(new Drive(store, first.key))
     let opened = false
     const opening = second.ready().then(() => (opened = true))
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // The sentinel: the second's db session waits in the core's exclusive lock, where nothing
+    // but the first's close lets it through (or it opened, which is the failure).
+    await eventually(() => opened || exclusiveWaiters(first.hyperdrive.core) === 1, {
+      message: 'the second Drive neither opened nor queued for the db core',
+    })
     assert.not.ok(opened, 'hyperdrive takes the db core exclusively while it can write')
     await first.close()
     await opening

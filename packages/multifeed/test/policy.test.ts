@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
 import type { Hypercore } from '@dat-sdk/store'
-import { eventually, sleep, teardown, type Teardown } from '@dat-sdk/test-utils'
+import { eventually, teardown, type Teardown } from '@dat-sdk/test-utils'
 import { Multifeed } from '@dat-sdk/multifeed'
 import { rawPeer, hex } from './raw-peer.js'
 import { pipe, settled } from './sync.js'
@@ -162,8 +162,8 @@ test('the request API, the other way: we ask for what we accept and open only wh
     // answer one of them, plus a key that was never asked for
     const stranger = crypto.randomBytes(32)
     peer.sendAnswer({ keys: [keys[1], stranger] })
-    await eventually(() => multi.feeds().length === 1)
-    await sleep(100)
+    // The sentinel: the multifeed says it is done once it has opened what that answer gave it.
+    await eventually(() => peer.received.dones.length === 1)
     assert.equal(
       multi.feeds().map((f) => hex(f.key)),
       [hex(keys[1])],
@@ -226,7 +226,9 @@ test('a malformed handshake is BAD_MESSAGE and ends only the exchange', async ()
     const peer = await rawPeer(t, multi, { handshakeBytes: b4a.from([0x05, 0x41]) })
     await eventually(() => reported.length === 1)
     assert.is(reported[0].code, 'BAD_MESSAGE')
-    await sleep(100)
+    // The sentinel: the multifeed closes the channel, and a manifest sent before that close
+    // would have arrived before it.
+    await eventually(() => peer.channel.closed)
     assert.is(
       peer.received.manifests.length,
       0,

@@ -16,7 +16,6 @@ import {
   MemorySwarmNetwork,
   createTestnet,
   eventually,
-  sleep,
   teardown,
   type LoopbackTestnet,
   type MemorySocket,
@@ -199,16 +198,29 @@ test('a name the remote registers after we did still reaches it, and nothing sen
     const a = node(t)
     const b = node(t)
     const ext = a.registerExtension<string>('later', { encoding: 'utf-8' })
+    // The sentinel: a name both sides hold from the start, on the same connection.
+    const marked: string[] = []
+    const mark = a.registerExtension<string>('sentinel', { encoding: 'utf-8' })
+    b.registerExtension<string>('sentinel', {
+      encoding: 'utf-8',
+      onmessage: (m) => void marked.push(m),
+    })
     await connect(a, b)
     ext.send('before b registered', peerOf(a, b))
-    // Let the message land while b has no registration: it is dropped there.
-    await eventually(() => b.peers.length === 1)
-    await sleep(50)
+    // One connection delivers in order: once the mark sent after it is at b, so is the message,
+    // which b, with no registration of the name, dropped.
+    mark.send('sent after the first', peerOf(a, b))
+    await eventually(() => marked.length === 1)
     const got: Array<Received<string>> = []
     b.registerExtension<string>('later', { encoding: 'utf-8', onmessage: collect(got) })
     ext.send('after b registered', peerOf(a, b))
-    await eventually(() => got.length === 1)
-    assert.equal(got, [{ message: 'after b registered', from: hex(a) }])
+    ext.send('the last', peerOf(a, b))
+    // The last message closes the check: a replay the registration set off has come by then.
+    await eventually(() => got.some((r) => r.message === 'the last'))
+    assert.equal(got, [
+      { message: 'after b registered', from: hex(a) },
+      { message: 'the last', from: hex(a) },
+    ])
   } finally {
     await t.run()
   }

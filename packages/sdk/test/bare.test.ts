@@ -92,11 +92,14 @@ test('gossip: a key advertised on one side is known on the other', async () => {
 })
 
 test('multifeed: two multifeeds exchange manifests and each replicates the other feed', async () => {
-  await expectLine('multifeed.mjs', 'ok multifeed 2 hi from alice')
+  await expectLine('multifeed.mjs', 'ok multifeed alice 2 hi from bob, bob 2 hi from alice')
 })
 
 test('autobase: a second writer added through the log, and both views agree', async () => {
-  await expectLine('autobase.mjs', 'ok autobase answer=hi,greeting=hello')
+  await expectLine(
+    'autobase.mjs',
+    'ok autobase alice answer=hi,greeting=hello bob answer=hi,greeting=hello',
+  )
 })
 
 test('networker: on the loopback testnet a core replicates and an extension message arrives', async () => {

@@ -4,7 +4,7 @@
 // (fast-check also prints `seed` and `path` of a counterexample; `FUZZ_PATH=<path>` replays only it).
 import fc from 'fast-check'
 
-/** Cases per decoder property unless `$FUZZ_RUNS` says otherwise (issue 14 asks for 10,000). */
+/** Cases per decoder property (issue 14 asks for 10,000); `$FUZZ_RUNS` may raise it. */
 export const FUZZ_RUNS = 10_000
 
 export interface FuzzParams {
@@ -15,16 +15,29 @@ export interface FuzzParams {
 
 /**
  * The fast-check parameters of one property: the seed from `$FUZZ_SEED` (else a random one), the
- * case count from `$FUZZ_RUNS` (else `numRuns`), and `$FUZZ_PATH` when set. Prints them, so a
- * failing run can be replayed.
+ * case count `numRuns` raised to `$FUZZ_RUNS` when that is more, and `$FUZZ_PATH` when set. Prints
+ * them, so a failing run can be replayed. `$FUZZ_RUNS` never lowers a count: a property whose
+ * count was set low on purpose (each case a replication, say) keeps it, and `FUZZ_RUNS=0` cannot
+ * make every property pass without a case. A `$FUZZ_RUNS` that is not a positive integer is a
+ * TypeError, as is a `$FUZZ_SEED` that is not an integer.
  */
 export function fuzzParams(name: string, numRuns = FUZZ_RUNS): FuzzParams {
+  if (!Number.isSafeInteger(numRuns) || numRuns <= 0) {
+    throw new TypeError(`numRuns must be a positive integer, not ${numRuns}`)
+  }
   const envSeed = process.env.FUZZ_SEED
   const seed =
     envSeed !== undefined && envSeed !== '' ? Number(envSeed) : (Math.random() * 2 ** 31) | 0
   if (!Number.isInteger(seed)) throw new TypeError(`FUZZ_SEED must be an integer, not ${envSeed}`)
   const envRuns = process.env.FUZZ_RUNS
-  const runs = envRuns ? Number(envRuns) : numRuns
+  let runs = numRuns
+  if (envRuns !== undefined && envRuns !== '') {
+    const asked = /^\s*\d+\s*$/.test(envRuns) ? Number(envRuns) : NaN
+    if (!Number.isSafeInteger(asked) || asked <= 0) {
+      throw new TypeError(`FUZZ_RUNS must be a positive integer, not ${JSON.stringify(envRuns)}`)
+    }
+    runs = Math.max(numRuns, asked)
+  }
   const params: FuzzParams = { seed, numRuns: runs }
   if (process.env.FUZZ_PATH) params.path = process.env.FUZZ_PATH
   console.log(`fuzz ${name}: seed ${seed}, ${runs} cases (replay: FUZZ_SEED=${seed})`)

@@ -1,5 +1,5 @@
 // @dat-sdk/autobase under Bare: two writers (the second added through the log) put a key each,
-// and both views hold both, in the same order.
+// and both views hold both, in the same order (each view is read and printed).
 import { Base } from '@dat-sdk/autobase'
 import { Store } from '@dat-sdk/store'
 
@@ -21,10 +21,16 @@ for (const base of [alice, bob]) {
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
-const entries = []
-for await (const { key, value } of bob.createReadStream()) entries.push(`${key}=${value}`)
+// Both views, read whole: the same entries in the same order, or the script says how they differ.
+const views = []
+for (const base of [alice, bob]) {
+  const entries = []
+  for await (const { key, value } of base.createReadStream()) entries.push(`${key}=${value}`)
+  views.push(entries.join(','))
+}
 await alice.close()
 await bob.close()
 await aliceStore.close()
 await bobStore.close()
-console.log(`ok autobase ${entries.join(',')}`)
+if (views[0] !== views[1]) throw new Error(`the views differ: alice ${views[0]}, bob ${views[1]}`)
+console.log(`ok autobase alice ${views[0]} bob ${views[1]}`)

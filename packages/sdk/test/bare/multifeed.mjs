@@ -1,5 +1,5 @@
 // @dat-sdk/multifeed under Bare: two multifeeds exchange manifests and each ends up with the
-// other's feed and its message (the stream ends once both hold everything).
+// other's feed and its message, checked on both sides (the stream ends once both hold everything).
 import { Store } from '@dat-sdk/store'
 import { Multifeed } from '@dat-sdk/multifeed'
 
@@ -20,11 +20,15 @@ await new Promise((resolve, reject) => {
   a.once('end', done)
   b.once('end', done)
 })
-const feeds = bob.feeds().length
-const theirs = bob.feeds().find((f) => !f.writable)
-const message = await theirs.get(0)
+// Each side: how many feeds it holds, and the first message of the one it did not write.
+const seen = []
+for (const multi of [alice, bob]) {
+  const theirs = multi.feeds().find((f) => !f.writable)
+  const message = theirs ? await theirs.get(0) : null
+  seen.push(`${multi.feeds().length} ${message ? message.text : 'none'}`)
+}
 await alice.close()
 await bob.close()
 await storeA.close()
 await storeB.close()
-console.log(`ok multifeed ${feeds} ${message.text}`)
+console.log(`ok multifeed alice ${seen[0]}, bob ${seen[1]}`)
