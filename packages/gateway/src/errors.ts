@@ -15,6 +15,7 @@ export type GatewayErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'MISDIRECTED'
   | 'BAD_REQUEST'
   | 'INTERNAL'
 
