@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import ReadyResource from 'ready-resource'
 import { toHex, type Drive } from '@dat-sdk/sdk'
 import type { GatewaySDK } from './drives.js'
-import { errorResponse, HttpError, toHttpError } from './errors.js'
+import { errorResponse, HttpError } from './errors.js'
 import { answer, type FileBody, type HyperFetchOptions } from './fetch.js'
 import { driveName, labelOf, parseHost, type HostRules } from './host.js'
 import { Tokens, type TokenOptions } from './tokens.js'
@@ -194,7 +194,7 @@ export class Gateway extends ReadyResource {
     } catch (err) {
       const e =
         err instanceof HttpError
-          ? toHttpError(err)
+          ? err
           : new HttpError(400, 'BAD_REQUEST', 'The request could not be read')
       response = errorResponse(e.status, e.code, e.message, e.headers)
       req.resume()
@@ -229,7 +229,10 @@ export class Gateway extends ReadyResource {
       if (label !== null) {
         const rest = slash === -1 ? '/' : after.slice(slash)
         const location = `http://${label}.localhost:${rules.port}${rest}${url.search}`
-        return new Response(null, { status: 301, headers: { location } })
+        // CORS too: a page of another origin that fetches the path form follows it (the drive's
+        // own answer then decides whether that page may read it).
+        const headers = { location, 'access-control-allow-origin': '*' }
+        return new Response(null, { status: 301, headers })
       }
     }
     return url

@@ -256,6 +256,20 @@ if (!fs.existsSync(CHROMIUM)) {
       url: `${originOf(site)}data.json?x=1`,
       text: JSON.stringify({ message: 'changed' }),
     })
+    // And from the drive's own page, where the path form on localhost is another origin: the
+    // redirect carries CORS, so the fetch follows it too.
+    const fromDrive = await page.evaluate(
+      async (href) => {
+        const res = await fetch(href)
+        return { status: res.status, url: res.url, text: await res.text() }
+      },
+      `http://localhost:${port}/hyper/${toZ32(site.key!)}/data.json`,
+    )
+    assert.equal(fromDrive, {
+      status: 200,
+      url: `${originOf(site)}data.json`,
+      text: JSON.stringify({ message: 'changed' }),
+    })
     await gatewayPage.close()
     await page.close()
   })

@@ -97,6 +97,7 @@ test('a drive is served on its own subdomain; the path form on localhost redirec
     const moved = await request(`localhost:${port}`, `/hyper/${spelling}/docs/readme.txt?version=3`)
     assert.is(moved.status, 301)
     assert.is(moved.headers.location, `http://${sub(a)}/docs/readme.txt?version=3`)
+    assert.is(moved.headers['access-control-allow-origin'], '*', 'a page of any origin follows it')
   }
   const bare = await request(`localhost:${port}`, `/hyper/${toZ32(a.key!)}`, { method: 'HEAD' })
   assert.is(bare.headers.location, `http://${sub(a)}/`)
