@@ -107,7 +107,7 @@ Commands:
   cat <url>/<path>       Print one file of a drive
   testnet                Run a loopback DHT bootstrap node and print its address
   demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
-  serve                  Run an HTTP gateway so browsers can open drives: /hyper/<key>/<path>
+  serve                  Run an HTTP gateway so browsers can open drives: http://<key>.localhost:<port>/
 
 Options:
   -b, --bootstrap <host:port>  DHT bootstrap node (repeat, or comma-separate); default: the public DHT
