@@ -139,7 +139,7 @@ Commands:
   cat <url>/<path>       Print one file of a drive
   testnet                Run a loopback DHT bootstrap node and print its address
   demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
-  serve                  Run an HTTP gateway so browsers can open drives: /hyper/<key>/<path>
+  serve                  Run an HTTP gateway so browsers can open drives: http://<key>.localhost:<port>/
   blind-peer             Run a blind peer: keeps and serves what others ask it to, prints its key
 
 Options:

@@ -1,9 +1,11 @@
 import type { Answer, FileBody } from './answer.js'
+import type { Drive } from '@dat-sdk/sdk'
 import type { GatewaySDK } from './drives.js'
 import { errorResponse, HttpError, toHttpError } from './errors.js'
 import { read } from './read.js'
 import { toWebStream } from './streams.js'
-import { write } from './write.js'
+import { Tokens } from './tokens.js'
+import { write, type Access } from './write.js'
 
 export type { Answer, FileBody }
 
@@ -42,11 +44,15 @@ export async function hyperFetch(
   })
 }
 
-/** `hyperFetch` with a file's stream left as the drive gives it (see `Answer`). */
+/**
+ * `hyperFetch` with a file's stream left as the drive gives it (see `Answer`). `access` says which
+ * tokens write what (the gateway's scoped tokens); by default `opts.token` writes every drive.
+ */
 export async function answer(
   sdk: GatewaySDK,
   request: Request,
   opts: HyperFetchOptions = {},
+  access: Access | null = null,
 ): Promise<Answer> {
   const timeout = opts.timeout ?? DEFAULT_TIMEOUT
   if (opts.writable && !opts.token) {
@@ -58,15 +64,16 @@ export async function answer(
   const reading = method === 'GET' || method === 'HEAD'
   let response: Response
   let file: FileBody | null = null
+  const opened: { drive: Drive | null } = { drive: null }
   try {
     const allow = opts.writable ? ALL_METHODS : READ_METHODS
     if (reading) {
-      ;({ response, file } = await read(sdk, request, timeout))
+      ;({ response, file } = await read(sdk, request, timeout, opened))
     } else if (method === 'PUT' || method === 'DELETE') {
       if (!opts.writable || !opts.token) {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'This gateway is read-only', { allow })
       }
-      response = await write(sdk, request, opts.token, timeout)
+      response = await write(sdk, request, access ?? tokenAccess(opts.token), timeout)
     } else if (method === 'OPTIONS') {
       response = new Response(null, { status: 204, headers: { allow } })
     } else {
@@ -78,6 +85,25 @@ export async function answer(
     response = errorResponse(e.status, e.code, e.message, e.headers)
   }
   // Drives are public data: any page may read them. Nothing else is open to other origins.
-  if (reading) response.headers.set('access-control-allow-origin', '*')
+  if (reading && (opened.drive === null || openToOtherOrigins(opened.drive))) {
+    response.headers.set('access-control-allow-origin', '*')
+  }
   return { response, file }
+}
+
+/**
+ * Whether pages of other origins may read `drive` (CORS): a public drive, yes; an encrypted one,
+ * no, so that only its own origin (`<key>.localhost`) reads what its key decrypts.
+ */
+export function openToOtherOrigins(drive: Drive): boolean {
+  const core: object = drive.hyperdrive.core
+  const encryption = 'encryption' in core ? core.encryption : null
+  return encryption === null || encryption === undefined
+}
+
+/** The one gateway-wide `token`, writing every drive. */
+function tokenAccess(token: string): Access {
+  const tokens = new Tokens()
+  tokens.add(token, { key: null, paths: null, expires: null })
+  return { grant: (given) => tokens.find(given) }
 }

@@ -15,12 +15,18 @@ const READ_AHEAD = 4 * 1024 * 1024
  * A `GET` or `HEAD`: a file (at a version, with ranges and ETags), a folder's `index.html` or its
  * listing, or live changes as server-sent events when the client accepts `text/event-stream`.
  */
-export async function read(sdk: GatewaySDK, request: Request, timeout: number): Promise<Answer> {
+export async function read(
+  sdk: GatewaySDK,
+  request: Request,
+  timeout: number,
+  opened: { drive: Drive | null } = { drive: null },
+): Promise<Answer> {
   const url = new URL(request.url)
   const target = requireTarget(url)
   if (target.bare) return only(redirect(`${url.pathname}/${url.search}`))
   const accept = request.headers.get('accept') ?? ''
   const drive = await openDrive(sdk, target.drive, timeout, request.signal)
+  opened.drive = drive // its answer's CORS headers depend on it, errors included
 
   if (/\btext\/event-stream\b/i.test(accept)) {
     if (target.version !== null) {

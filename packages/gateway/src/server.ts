@@ -2,15 +2,31 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import ReadyResource from 'ready-resource'
+import { toHex, type Drive } from '@dat-sdk/sdk'
 import type { GatewaySDK } from './drives.js'
-import { errorResponse } from './errors.js'
+import { errorResponse, HttpError } from './errors.js'
 import { answer, type FileBody, type HyperFetchOptions } from './fetch.js'
+import { driveName, labelOf, parseHost, type HostRules } from './host.js'
+import { Tokens, type TokenOptions } from './tokens.js'
+import type { Access } from './write.js'
+
+export type { TokenOptions }
 
 export interface GatewayOptions extends HyperFetchOptions {
   /** The port to listen on (default 0: any free one; `url` says which). */
   port?: number
   /** The address to bind (default `127.0.0.1`: only this machine can reach it). */
   host?: string
+  /**
+   * Serve each drive on an origin of its own, `http://<z32 key>.localhost:<port>/` (default true);
+   * the path form on `localhost:<port>` then redirects there. `false`: the path form only.
+   */
+  subdomains?: boolean
+  /**
+   * More `Host` names to answer (the path form), besides `127.0.0.1`, `localhost`, `[::1]` and
+   * `host`: `name` (any port: behind a proxy) or `name:port`. Any other `Host` gets `421`.
+   */
+  hosts?: string[]
 }
 
 // Methods a fetch Request cannot be built with; the gateway answers them 405 itself.
@@ -33,6 +49,11 @@ export class Gateway extends ReadyResource {
   private readonly _host: string
   private readonly _fetchOptions: HyperFetchOptions
   private readonly _requests = new Set<AbortController>()
+  private readonly _subdomains: boolean
+  private readonly _hosts: string[]
+  private readonly _tokens = new Tokens()
+  private readonly _access: Access
+  private _rules: HostRules | null = null
 
   constructor(sdk: GatewaySDK, opts: GatewayOptions = {}) {
     super()
@@ -48,6 +69,19 @@ export class Gateway extends ReadyResource {
     this.token = this.writable ? (opts.token ?? crypto.randomBytes(32).toString('base64url')) : null
     this._port = opts.port ?? 0
     this._host = opts.host ?? '127.0.0.1'
+    if (opts.subdomains !== undefined && typeof opts.subdomains !== 'boolean') {
+      throw new TypeError('opts.subdomains is a boolean')
+    }
+    this._subdomains = opts.subdomains ?? true
+    if (opts.hosts !== undefined && !(Array.isArray(opts.hosts) && opts.hosts.every(isName))) {
+      throw new TypeError('opts.hosts is an array of host names (name or name:port)')
+    }
+    this._hosts = (opts.hosts ?? []).map((h) => h.toLowerCase())
+    if (this.token) this._tokens.add(this.token, { key: null, paths: null, expires: null })
+    this._access = {
+      grant: (token) => this._tokens.find(token),
+      originAllowed: (origin, name, drive) => this._originAllowed(origin, name, drive),
+    }
     this._fetchOptions = {
       writable: this.writable,
       token: this.token,
@@ -67,7 +101,55 @@ export class Gateway extends ReadyResource {
       })
     })
     const { address, port } = server.address() as AddressInfo
-    this.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}/`
+    const name = address.includes(':') ? `[${address}]` : address
+    this.url = `http://${name}:${port}/`
+    const names = new Set(['127.0.0.1', '[::1]', name])
+    const given = this._host.toLowerCase()
+    if (given !== 'localhost') names.add(given.includes(':') ? `[${given}]` : given)
+    names.delete('localhost')
+    this._rules = {
+      port,
+      names,
+      extra: this._hosts,
+      subdomains: this._subdomains,
+      anyAddress: address === '0.0.0.0' || address === '::',
+    }
+  }
+
+  /**
+   * A bearer token that writes only `opts.drive` (only below `opts.paths`, only until
+   * `opts.expires`): hand it to that drive's page. Needs a gateway made with `writable: true`.
+   */
+  createToken(opts: TokenOptions): string {
+    if (!this.writable)
+      throw new TypeError('createToken() needs a gateway made with writable: true')
+    return this._tokens.create(opts)
+  }
+
+  /** Withdraws a token `createToken()` gave (true if it was one); its next write gets `401`. */
+  revokeToken(token: string): boolean {
+    if (token === this.token) throw new TypeError('The gateway-wide token cannot be revoked')
+    return this._tokens.revoke(token)
+  }
+
+  /** A write's `Origin` must be its drive's own origin (or, with `subdomains: false`, the gateway's). */
+  private _originAllowed(origin: string, name: string, drive: Drive): boolean {
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      return false
+    }
+    if (url.protocol !== 'http:' || this._rules === null) return false
+    let host
+    try {
+      host = parseHost(url.host, this._rules)
+    } catch {
+      return false
+    }
+    if (host.kind !== 'drive') return !this._subdomains
+    if (host.key !== undefined) return toHex(host.key) === toHex(drive.key!)
+    return host.domain === name.toLowerCase()
   }
 
   protected override async _close(): Promise<void> {
@@ -90,24 +172,70 @@ export class Gateway extends ReadyResource {
     let response: Response
     let file: FileBody | null = null
     try {
-      if (FORBIDDEN_METHODS.has(method)) {
+      const url = this._route(req, method)
+      if (url instanceof Response) {
+        response = url
+        req.resume()
+      } else if (FORBIDDEN_METHODS.has(method)) {
         response = errorResponse(
           405,
           'METHOD_NOT_ALLOWED',
           `${method} is not something this gateway does`,
         )
+        req.resume()
       } else {
         ;({ response, file } = await answer(
           this.sdk,
-          toRequest(req, method, this.url, abort.signal),
+          toRequest(req, method, url, abort.signal),
           this._fetchOptions,
+          this._access,
         ))
       }
-    } catch {
-      response = errorResponse(400, 'BAD_REQUEST', 'The request could not be read')
+    } catch (err) {
+      const e =
+        err instanceof HttpError
+          ? err
+          : new HttpError(400, 'BAD_REQUEST', 'The request could not be read')
+      response = errorResponse(e.status, e.code, e.message, e.headers)
+      req.resume()
     }
     if (file) sendFile(res, response, file)
     else await send(res, response, method === 'HEAD', abort.signal)
+  }
+
+  /**
+   * The URL `answer()` reads for this request: the path form as it is, a drive's subdomain as
+   * `hyper://<drive>/<path>`; or the answer itself: `421` for a `Host` the gateway does not serve,
+   * the `301` from the path form on `localhost` to the subdomain form.
+   */
+  private _route(req: http.IncomingMessage, method: string): URL | Response {
+    const rules = this._rules
+    if (rules === null) throw new HttpError(503, 'CLOSED', 'The gateway is not listening')
+    const host = parseHost(req.headers.host, rules)
+    const url = new URL(req.url ?? '/', this.url)
+    if (host.kind === 'drive') {
+      // The URL parser resolves `.` / `..` segments here too: the path stays inside the drive.
+      return new URL(`${url.pathname}${url.search}`, `hyper://${driveName(host)}/`)
+    }
+    if (
+      host.kind === 'localhost' &&
+      this._subdomains &&
+      (method === 'GET' || method === 'HEAD') &&
+      url.pathname.startsWith('/hyper/')
+    ) {
+      const after = url.pathname.slice('/hyper/'.length)
+      const slash = after.indexOf('/')
+      const label = labelOf(safeDecode(slash === -1 ? after : after.slice(0, slash)))
+      if (label !== null) {
+        const rest = slash === -1 ? '/' : after.slice(slash)
+        const location = `http://${label}.localhost:${rules.port}${rest}${url.search}`
+        // CORS too: a page of another origin that fetches the path form follows it (the drive's
+        // own answer then decides whether that page may read it).
+        const headers = { location, 'access-control-allow-origin': '*' }
+        return new Response(null, { status: 301, headers })
+      }
+    }
+    return url
   }
 }
 
@@ -121,7 +249,7 @@ export async function createGateway(sdk: GatewaySDK, opts: GatewayOptions = {}):
 function toRequest(
   req: http.IncomingMessage,
   method: string,
-  base: string,
+  url: URL,
   signal: AbortSignal,
 ): Request {
   const headers = new Headers()
@@ -135,8 +263,8 @@ function toRequest(
   } else {
     req.resume() // nothing is read from it: let it drain so the connection can be reused
   }
-  // The URL parser resolves `.` / `..` segments here: `/hyper/k/../../x` is `/x`, not a drive path.
-  return new Request(new URL(req.url ?? '/', base), init)
+  // The URL parser resolved `.` / `..` segments: `/hyper/k/../../x` is `/x`, not a drive path.
+  return new Request(url, init)
 }
 
 /** The request body as a web stream, read only as fast as the drive takes it. */
@@ -240,6 +368,18 @@ function drained(res: http.ServerResponse): Promise<void> {
     res.on('drain', done)
     res.on('close', done)
   })
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+function isName(host: unknown): host is string {
+  return typeof host === 'string' && /^[A-Za-z0-9.\-[\]:_]+$/.test(host)
 }
 
 function noop(): void {}

@@ -1,17 +1,28 @@
-import crypto from 'node:crypto'
-import type { Drive } from '@dat-sdk/sdk'
+import { toHex, type Drive } from '@dat-sdk/sdk'
 import { openDrive, type GatewaySDK } from './drives.js'
 import { HttpError } from './errors.js'
 import { requireTarget } from './paths.js'
+import { allowsPath, type Grant } from './tokens.js'
+
+/** Who may write: the grant of a bearer token, and (on a gateway) which `Origin` a drive's writes take. */
+export interface Access {
+  /** What `token` allows, or null when it is none of ours. */
+  grant(token: string): Grant | null
+  /**
+   * Whether a write to `drive` (named `name` in the request) may come from a page of `origin`; not
+   * asked when the request has no `Origin` (a script, the command line). Absent: any origin.
+   */
+  originAllowed?(origin: string, name: string, drive: Drive): boolean
+}
 
 /**
  * A `PUT` (the body becomes the file) or `DELETE` of one file, on a drive this SDK can write, for
- * a request whose bearer token is `token`. Answers `{ path, version }` as JSON.
+ * a request whose bearer token `access` grants it. Answers `{ path, version }` as JSON.
  */
 export async function write(
   sdk: GatewaySDK,
   request: Request,
-  token: string,
+  access: Access,
   timeout: number,
 ): Promise<Response> {
   const auth = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
@@ -20,17 +31,39 @@ export async function write(
       'www-authenticate': 'Bearer realm="dat-sdk"',
     })
   }
-  if (!sameToken(auth[1], token)) {
-    throw new HttpError(401, 'UNAUTHORIZED', 'The token is not this gateway token', {
+  const grant = access.grant(auth[1])
+  if (!grant) {
+    throw new HttpError(401, 'UNAUTHORIZED', 'The token is not one of this gateway', {
       'www-authenticate': 'Bearer realm="dat-sdk", error="invalid_token"',
     })
+  }
+  if (grant.expires !== null && Date.now() >= grant.expires) {
+    throw new HttpError(403, 'FORBIDDEN', 'The token has expired')
   }
   const target = requireTarget(new URL(request.url))
   if (target.version !== null) {
     throw new HttpError(400, 'INVALID_VERSION', 'Only the latest version can be written')
   }
   if (target.folder) throw new HttpError(400, 'INVALID_PATH', 'A write names a file, not a folder')
+  if (!allowsPath(grant, target.path)) {
+    throw new HttpError(403, 'FORBIDDEN', `The token does not write ${target.path}`)
+  }
   const drive = await openDrive(sdk, target.drive, timeout, request.signal)
+  if (grant.key !== null && toHex(drive.key!) !== grant.key) {
+    throw new HttpError(403, 'FORBIDDEN', 'The token is for another drive')
+  }
+  const origin = request.headers.get('origin')
+  if (
+    origin !== null &&
+    access.originAllowed &&
+    !access.originAllowed(origin, target.drive, drive)
+  ) {
+    throw new HttpError(
+      403,
+      'FORBIDDEN',
+      `A page of ${origin.slice(0, 200)} cannot write this drive`,
+    )
+  }
   if (!drive.writable) {
     throw new HttpError(403, 'FORBIDDEN', 'This SDK cannot write that drive')
   }
@@ -44,13 +77,6 @@ export async function write(
   }
   const body = JSON.stringify({ path: target.path, version: drive.version }) + '\n'
   return new Response(body, { status: existed ? 200 : 201, headers })
-}
-
-function sameToken(given: string, expected: string): boolean {
-  // Hash both so the comparison takes the same time whatever the lengths.
-  const a = crypto.createHash('sha256').update(given).digest()
-  const b = crypto.createHash('sha256').update(expected).digest()
-  return crypto.timingSafeEqual(a, b)
 }
 
 /** Streams a request body into a drive file, waiting on the drive when it is slower. */

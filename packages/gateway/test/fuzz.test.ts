@@ -1,4 +1,4 @@
-// Property tests of the gateway's request parsing (issue 14): paths (with `..`, `.`, `%2e`, `%2f`,
+// Property tests of the gateway's request parsing (issues 14 and 20): Host headers, paths (with `..`, `.`, `%2e`, `%2f`,
 // NUL and backslash, encoded or not), `?version=`, `Range`, and whole requests with random
 // methods and headers through hyperFetch on a real drive. Nothing escapes its drive, nothing
 // throws, and every refusal is one of the documented 4xx answers.
@@ -10,6 +10,7 @@ import fc from 'fast-check'
 import { createSDK, toHex, toZ32, type SDK, type SDKDrive } from '@dat-sdk/sdk'
 import { createTestnet, fuzzParams, type LoopbackTestnet } from '@dat-sdk/test-utils'
 import { HttpError } from '../src/errors.js'
+import { labelOf, parseHost, type HostRules } from '../src/host.js'
 import { parseTarget, type Target } from '../src/paths.js'
 import { parseRange } from '../src/range.js'
 import { hyperFetch } from '../src/index.js'
@@ -18,6 +19,99 @@ const test = suite('fuzz: gateway request parsing')
 
 const ORIGIN = 'http://gateway.test'
 const KEY = 'a'.repeat(64)
+
+const PORT = 8080
+const RULES: HostRules = {
+  port: PORT,
+  names: new Set(['127.0.0.1', '[::1]']),
+  extra: ['gateway.example'],
+  subdomains: true,
+  anyAddress: false,
+}
+const Z32 = 'ybndrfg8ejkmcpqxot1uwisza345h769'
+
+test('Host: a path-form name, localhost, a drive key or domain, or 400 / 421; never a throw', () => {
+  const z32Key = fc
+    .array(fc.constantFrom(...Z32), { minLength: 52, maxLength: 52 })
+    .map((c) => c.join(''))
+  const dnsLabel = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/)
+  const domain = fc.array(dnsLabel, { minLength: 2, maxLength: 4 }).map((l) => l.join('.'))
+  const name = fc.oneof(
+    fc.constantFrom('localhost', '127.0.0.1', '[::1]', 'gateway.example', 'evil.example', '[', ''),
+    z32Key.map((k) => `${k}.localhost`),
+    domain.map((d) => `${labelOf(d) ?? d}.localhost`),
+    fc.stringMatching(/^[a-z0-9.-]{0,70}$/).map((l) => `${l}.localhost`),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+  )
+  const port = fc.oneof(
+    { arbitrary: fc.constant(`:${PORT}`), weight: 6 },
+    fc.constantFrom('', ':', ':80', ':08080', `:${PORT}0`, ':x'),
+    fc.nat(99999).map((n) => `:${n}`),
+  )
+  const host = fc.oneof(
+    fc.tuple(name, port, fc.constantFrom('', ' ', '\t')).map(([n, p, w]) => w + n + p + w),
+    fc.string({ maxLength: 80 }),
+  )
+  let drives = 0
+  fc.assert(
+    fc.property(host, (h) => {
+      let target
+      try {
+        target = parseHost(h, RULES)
+      } catch (err) {
+        assert.instance(err, HttpError, `${JSON.stringify(h)} threw ${String(err)}`)
+        const e = err as HttpError // narrowed by the assertion above
+        assert.ok(
+          (e.status === 400 && ['BAD_REQUEST', 'INVALID_KEY'].includes(e.code)) ||
+            (e.status === 421 && e.code === 'MISDIRECTED'),
+          `${JSON.stringify(h)}: ${e.status} ${e.code}`,
+        )
+        return
+      }
+      const lower = h.trim().toLowerCase()
+      if (target.kind === 'drive') {
+        drives++
+        assert.ok(lower.endsWith(`.localhost:${PORT}`), JSON.stringify(h))
+        if (target.key !== undefined) {
+          assert.ok(new RegExp(`^[${Z32}]{52}$`).test(target.key))
+          assert.is(lower, `${target.key}.localhost:${PORT}`)
+        } else {
+          // A domain goes back to the very label it was read from.
+          assert.ok(/^[a-z0-9.-]+$/.test(target.domain) && target.domain.includes('.'))
+          assert.is(`${labelOf(target.domain)}.localhost:${PORT}`, lower)
+        }
+      } else if (target.kind === 'localhost') {
+        assert.ok(lower === `localhost:${PORT}`, JSON.stringify(h))
+      } else {
+        assert.ok(
+          ['127.0.0.1', '[::1]'].some((n) => lower === `${n}:${PORT}`) ||
+            lower.startsWith('gateway.example'),
+          JSON.stringify(h),
+        )
+      }
+    }),
+    fuzzParams('gateway Host'),
+  )
+  assert.ok(drives > 500, `${drives} hosts named a drive`)
+})
+
+test('Host: the label of a domain reads back as the domain, of a key as its z-base-32', () => {
+  const dnsLabel = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/)
+  const domain = fc.array(dnsLabel, { minLength: 2, maxLength: 4 }).map((l) => l.join('.'))
+  fc.assert(
+    fc.property(domain, fc.uint8Array({ minLength: 32, maxLength: 32 }), (d, key) => {
+      const label = labelOf(d)
+      if (label === null) return // longer than one DNS label: served on the path form only
+      assert.equal(parseHost(`${label}.localhost:${PORT}`, RULES), { kind: 'drive', domain: d })
+      assert.equal(parseHost(`${labelOf(toHex(key))}.localhost:${PORT}`, RULES), {
+        kind: 'drive',
+        key: toZ32(key),
+      })
+    }),
+    fuzzParams('gateway Host labels', 2000),
+  )
+})
 
 // Path pieces that matter: dots, slashes and backslashes, plain and %-encoded (once and twice),
 // NUL, bad escapes, and ordinary names.

@@ -7,8 +7,9 @@ import { openSDK } from './common.js'
 
 /**
  * `dat-sdk serve`: an HTTP gateway on this machine, so a browser opens drives at
- * `http://127.0.0.1:<port>/hyper/<key>/<path>`. Prints its address (and, with `--writable`, the
- * token writes need), then serves until Ctrl-C.
+ * `http://<key>.localhost:<port>/<path>` (one origin per drive) and scripts at
+ * `http://127.0.0.1:<port>/hyper/<key>/<path>`. Prints both addresses (and, with `--writable`,
+ * the token writes need), then serves until Ctrl-C.
  */
 export async function serve({ positionals, flags }: Parsed, io: IO): Promise<number> {
   if (positionals.length !== 0) throw new UsageError('serve takes no arguments, only options')
@@ -17,9 +18,15 @@ export async function serve({ positionals, flags }: Parsed, io: IO): Promise<num
     const gateway = await startGateway(sdk, flags, io, flags.writable)
     try {
       io.stdout.write(`${gateway.url}\n`)
+      const browser = browserUrl(gateway)
+      if (browser) io.stdout.write(`${browser}\n`)
       if (gateway.token) io.stdout.write(`token: ${gateway.token}\n`)
       io.stderr.write(
-        `Serving hyper:// drives at ${gateway.url}hyper/<key or domain>/<path>` +
+        'Serving hyper:// drives' +
+          (browser
+            ? ` to browsers at ${browserUrl(gateway, '<key>')}<path> (one origin each),`
+            : '') +
+          ` at ${gateway.url}hyper/<key or domain>/<path>` +
           (gateway.token
             ? `; PUT and DELETE need the header "Authorization: Bearer ${gateway.token}".`
             : ' (read-only).') +
@@ -33,6 +40,17 @@ export async function serve({ positionals, flags }: Parsed, io: IO): Promise<num
   } finally {
     await sdk.close()
   }
+}
+
+/**
+ * The gateway's address for browsers, `http://localhost:<port>/`, or with `label` (a z-base-32
+ * key) the drive's own origin `http://<label>.localhost:<port>/`; null when the gateway listens on
+ * an address that `localhost` does not reach.
+ */
+export function browserUrl(gateway: Gateway, label?: string): string | null {
+  const { hostname, port } = new URL(gateway.url)
+  if (!/^(127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0|\[::\])$/.test(hostname)) return null
+  return `http://${label ? `${label}.` : ''}localhost:${port}/`
 }
 
 /** The gateway of `serve` and `share --serve`, on `--host` / `--port`. */

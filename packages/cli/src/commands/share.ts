@@ -5,7 +5,7 @@ import { UsageError } from '../args.js'
 import { CliError, unlessStopped, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
 import { openSDK } from './common.js'
-import { startGateway } from './serve.js'
+import { browserUrl, startGateway } from './serve.js'
 import type { Gateway } from '@dat-sdk/gateway'
 
 /** `dat-sdk share <dir>`: prints the drive's URL, then keeps the folder and the drive the same. */
@@ -45,7 +45,12 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     await unlessStopped(sdk.flush(drive), io.signal)
     // With --serve, the folder's page on a local gateway: edit a file, reload the page.
     if (flags.serve) gateway = await startGateway(sdk, flags, io)
-    if (gateway) io.stdout.write(`${gateway.url}hyper/${drive.url!.slice('hyper://'.length)}\n`)
+    if (gateway) {
+      const z32 = drive.url!.slice('hyper://'.length, -1)
+      io.stdout.write(`${gateway.url}hyper/${z32}/\n`)
+      const page = browserUrl(gateway, z32) // the folder on an origin of its own, for a browser
+      if (page) io.stdout.write(`${page}\n`)
+    }
     io.stderr.write(
       `Sharing ${dir} (${files.count} files, ${formatBytes(files.bytes)}; ready in ${formatDuration(Date.now() - started)})${gateway ? `, served at ${gateway.url}` : ''}. Ctrl-C to stop.\n`,
     )
