@@ -84,9 +84,6 @@ export function createHyperswarm(opts: CreateSwarmOptions): Hyperswarm {
   const dht = new HyperDHT({
     bootstrap,
     ...dhtSettings(bootstrap, opts.host, opts.firewalled),
-    // What dials through `swarm.dht` (blind-peering does) then has the swarm's identity too, so
-    // a blind peer's `--trusted` list can name it.
-    ...(opts.keyPair ? { keyPair: opts.keyPair } : {}),
   })
   return new Hyperswarm({ dht, ...(opts.keyPair ? { keyPair: opts.keyPair } : {}) })
 }

@@ -59,9 +59,7 @@ export class AutoJoin {
     const topic = this.join(part, core.discoveryKey, writable)
     // While this is held, hypercore's update() and get() wait for peers instead of giving up.
     const done = writable ? noop : core.findingPeers()
-    const joined = topic
-      .flushed()
-      .catch(noop)
+    const joined = this._flushedOrPeer(core, topic.flushed())
       .then(() => this._firstPeer(core))
       .then(async () => {
         // Ask the peers found what they have while still "finding peers", so update() waits for
@@ -72,6 +70,24 @@ export class AutoJoin {
     this._flushes.set(part, joined)
     if (writable || core.length > 0) return
     await joined
+  }
+
+  /**
+   * The lookup went round, or a peer already offers the core (a peer kept with `joinPeer()`, a
+   * blind peer, answers before a lookup that has dead DHT nodes to wait out): whichever is first.
+   */
+  private _flushedOrPeer(core: Hypercore<unknown>, flushed: Promise<void>): Promise<void> {
+    if (core.peers.length > 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        core.off('peer-add', done)
+        core.off('close', done)
+        resolve()
+      }
+      core.on('peer-add', done)
+      core.on('close', done)
+      flushed.then(done, done)
+    })
   }
 
   /**

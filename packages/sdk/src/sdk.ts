@@ -175,6 +175,16 @@ export class SDK extends ReadyResource {
     return key instanceof Uint8Array ? key : null
   }
 
+  /**
+   * The Noise key blind peers see this SDK's seeds come from: what a blind peer's `--trusted`
+   * list names, so that it announces them. Derived from the store like `publicKey`, and apart
+   * from it: a blind peer keeps one connection per remote key, and the SDK keeps a swarm
+   * connection to each blind peer beside the one seeds are handed over on. Null before `ready()`.
+   */
+  get seedingKey(): Uint8Array | null {
+    return this.opened ? this._seeder.publicKey : null
+  }
+
   protected override async _open(): Promise<void> {
     await this.store.ready()
     const o = this._opts
@@ -214,6 +224,7 @@ export class SDK extends ReadyResource {
     this._seeder = this._order.add(
       new Seeder(this.store, {
         dht: dhtOf(this.networker),
+        keyPair: toSecretKeyPair(await this.store.corestore.createKeyPair('blind-peering')),
         blindPeers: this._blindPeers,
       }),
       [this.networker, this.store],
@@ -493,6 +504,12 @@ function dhtOf(networker: NetworkerLike): SeedDHT | null {
   if (!swarm || typeof swarm !== 'object') return null
   const dht = (swarm as { dht?: unknown }).dht
   return hasShape<SeedDHT>(dht, ['connect', 'on', 'off']) ? dht : null
+}
+
+/** A key pair with its secret key (Corestore's `createKeyPair()` always has one). */
+function toSecretKeyPair(kp: { publicKey: Uint8Array; secretKey: Uint8Array | null }) {
+  if (!kp.secretKey) throw new TypeError('A key pair without its secret key cannot dial')
+  return { publicKey: kp.publicKey, secretKey: kp.secretKey }
 }
 
 type SeedDHT = NonNullable<ConstructorParameters<typeof Seeder>[1]>['dht'] & object

@@ -2,13 +2,18 @@
 // its own (blind-peer turns on a hypercore flag for its whole process), the author runs in
 // another and is SIGKILLed, and fresh readers get everything from the blind peer alone.
 import { spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
 import path from 'node:path'
+import c from 'compact-encoding'
+import hypercoreCrypto from 'hypercore-crypto'
+import Protomux from 'protomux'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createSDK } from '@dat-sdk/sdk'
 import {
   assertRejectsCode,
   createTestnet,
+  eventually,
   makeTmpDir,
   removeDir,
   startBlindPeer,
@@ -142,6 +147,36 @@ test('appending while the blind peer is down turns backedUp false; when it is ba
   }
 })
 
+test('an SDK with blind peers flushes, seeds and stays connected: its seeding key is not its swarm key', async () => {
+  const blindPeer = await startBlindPeer({ bootstrap: testnet.bootstrap, storage: tmp() })
+  const sdk = await createSDK({
+    storage: false,
+    bootstrap: testnet.bootstrap,
+    blindPeers: [blindPeer.key],
+  })
+  try {
+    assert.ok(sdk.seedingKey && sdk.publicKey)
+    assert.not.equal(sdk.seedingKey, sdk.publicKey)
+    const drive = sdk.Hyperdrive('site')
+    await drive.put('/a.txt', 'a')
+    await sdk.flush(drive) // resolved: the swarm's connection to the blind peer is not fought over
+    const seed = await sdk.seed(drive)
+    await seed.backedUp({ timeout: 30_000 })
+    await drive.put('/b.txt', 'b')
+    await eventually(
+      () => {
+        const status = seed.status()
+        return status.backedUp && status.blocks >= 5
+      },
+      { timeout: 30_000 },
+    )
+    assert.is(sdk.networker.peers.length, 1, 'the swarm connection to the blind peer stays up')
+  } finally {
+    await sdk.close()
+    await blindPeer.close()
+  }
+})
+
 test('a malformed blind-peer key is INVALID_KEY at once, for createSDK and for seed', async () => {
   await assertRejectsCode(
     createSDK({ storage: false, bootstrap: testnet.bootstrap, blindPeers: ['not-a-key'] }),
@@ -250,6 +285,122 @@ test('seed(url) without a kind reads block 0: a core, a drive, a bee and an Auto
     await seeder.close()
     await author.close()
   }
+})
+
+/** How many files under `dir` hold `marker` (what `grep -rl` lists). */
+async function filesHolding(dir: string, marker: string): Promise<number> {
+  const fs = await import('node:fs')
+  let n = 0
+  for (const entry of await fs.promises.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const bytes = await fs.promises.readFile(path.join(entry.parentPath, entry.name))
+    if (bytes.includes(marker)) n++
+  }
+  return n
+}
+
+test('an encrypted drive: the blind peer stores ciphertext only (a plain control shows the marker), and only the key reads it', async () => {
+  const marker = `PLAINTEXT-MARKER-${crypto.randomBytes(8).toString('hex')}`
+  const bpDir = tmp()
+  const blindPeer = await startBlindPeer({ bootstrap: testnet.bootstrap, storage: bpDir })
+  const encryptionKey = crypto.randomBytes(32)
+  const author = await createSDK({
+    storage: false,
+    bootstrap: testnet.bootstrap,
+    blindPeers: [blindPeer.key],
+  })
+  let url: string
+  try {
+    // The control first: the same marker in a plain drive does reach the blind peer's files.
+    const plain = author.Hyperdrive('plain')
+    await plain.put('/note.txt', `control ${marker.toLowerCase()}`)
+    await (await author.seed(plain)).backedUp({ timeout: 30_000 })
+    const secret = author.Hyperdrive('secret', { encryptionKey })
+    await secret.put('/note.txt', `secret ${marker}`)
+    const seed = await author.seed(secret)
+    await seed.backedUp({ timeout: 30_000 })
+    url = secret.url!
+  } finally {
+    await author.close()
+  }
+  try {
+    const withKey = await createSDK({
+      storage: false,
+      bootstrap: testnet.bootstrap,
+      blindPeers: [blindPeer.key],
+    })
+    try {
+      const drive = withKey.Hyperdrive(url, { encryptionKey: encryptionKey.toString('hex') })
+      assert.is(String(await drive.get('/note.txt')), `secret ${marker}`)
+    } finally {
+      await withKey.close()
+    }
+    for (const key of [undefined, crypto.randomBytes(32)]) {
+      const reader = await createSDK({
+        storage: false,
+        bootstrap: testnet.bootstrap,
+        blindPeers: [blindPeer.key],
+      })
+      try {
+        const drive = reader.Hyperdrive(url, key ? { encryptionKey: key } : {})
+        await assertRejectsCode(
+          (async () => {
+            await drive.ready()
+            await drive.get('/note.txt')
+          })(),
+          'DECRYPTION_FAILED',
+        )
+      } finally {
+        await reader.close()
+      }
+    }
+    await blindPeer.stop() // its storage flushed to disk
+    assert.is(await filesHolding(bpDir, marker.toLowerCase()), 1, 'the control reached the disk')
+    assert.is(await filesHolding(bpDir, marker), 0, 'no plaintext of the encrypted drive')
+  } finally {
+    await blindPeer.close()
+  }
+})
+
+test('garbage on the blind-peer channel: never a crash, the seed is not backed up, close() within 2 s', async () => {
+  // A fake blind peer: it takes the connection and answers with garbage, on the blind-peer
+  // protocol's own channel and as raw bytes on the stream.
+  const keyPair = hypercoreCrypto.keyPair()
+  const fake = testnet.swarm({ keyPair })
+  let garbageSent = 0
+  fake.on('connection', (socket) => {
+    socket.on('error', () => {})
+    const mux = Protomux.from(socket)
+    const channel = mux.createChannel({ protocol: 'blind-peer', messages: [{ encoding: c.raw }] })
+    if (channel) {
+      channel.open()
+      for (let i = 0; i < 20; i++)
+        channel.messages[0].send(crypto.randomBytes(1 + ((i * 37) % 300)))
+      garbageSent++
+    }
+    setTimeout(() => socket.write(crypto.randomBytes(4096)), 50)
+  })
+  await fake.listen()
+  const sdk = await createSDK({
+    storage: false,
+    bootstrap: testnet.bootstrap,
+    blindPeers: [keyPair.publicKey],
+  })
+  const core = sdk.Hypercore('log')
+  await core.append([Buffer.from('a'), Buffer.from('b')])
+  const seed = await sdk.seed(core)
+  await eventually(() => garbageSent >= 1, {
+    timeout: 20_000,
+    message: 'the fake blind peer was reached and sent garbage',
+  })
+  // A real, honest round afterwards: the SDK still works in this process.
+  const other = sdk.Hypercore('other')
+  await other.append(Buffer.from('still alive'))
+  assert.is(seed.status().backedUp, false)
+  assert.is(seed.status().blindPeers[0].blocks, 0)
+  const start = Date.now()
+  await sdk.close()
+  assert.ok(Date.now() - start < 2000, `close() took ${Date.now() - start} ms`)
 })
 
 test.run()

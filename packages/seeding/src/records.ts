@@ -3,6 +3,7 @@
 // seed again. The records hold encryption keys, so the core is itself encrypted, with a key
 // derived from the store's primary key: a peer that somehow learned its discovery key would
 // replicate ciphertext only. It is never announced.
+import b4a from 'b4a'
 import Hyperbee from 'hyperbee'
 import crypto from 'hypercore-crypto'
 import ReadyResource from 'ready-resource'
@@ -85,6 +86,6 @@ export class SeedRecords extends ReadyResource {
   }
 }
 
-const RECORDS_KEY_CONTEXT = new TextEncoder().encode('dat-sdk/seed-records@1')
+const RECORDS_KEY_CONTEXT = b4a.from('dat-sdk/seed-records@1')
 
 function noop(): void {}

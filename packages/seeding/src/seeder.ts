@@ -21,6 +21,12 @@ export interface SeederOptions {
    * identity blind peers see, so it should be the swarm's. Null: no blind peers can be used.
    */
   dht?: BlindPeeringDHT | null
+  /**
+   * The key pair blind peers see this seeder as (what their `--trusted` list names). Keep it
+   * apart from the swarm's: a blind peer's swarm keeps one connection per remote key, so a
+   * second connection with the swarm's key would drop the first. Default: the DHT's own.
+   */
+  keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array }
   /** The blind peers every seed is kept by unless it names its own (Noise keys, any spelling). */
   blindPeers?: KeyLike[]
   /** A stored record that does not decode (`BAD_MESSAGE`): it is skipped, and reported here. */
@@ -48,6 +54,9 @@ export class Seeder extends ReadyResource {
   /** The blind peers of seeds that name none. */
   readonly blindPeers: Uint8Array[]
 
+  /** The key blind peers see this seeder as (null: the DHT's default, not known here). */
+  readonly publicKey: Uint8Array | null
+
   private readonly _store: Store
   private readonly _dht: BlindPeeringDHT | null
   private _peering: BlindPeering | null = null
@@ -58,7 +67,8 @@ export class Seeder extends ReadyResource {
     // Checked here, at once: a malformed key is INVALID_KEY before anything opens.
     this.blindPeers = (opts.blindPeers ?? []).map((k) => toKey(k))
     this._store = store
-    this._dht = opts.dht ?? null
+    this.publicKey = opts.keyPair?.publicKey ?? null
+    this._dht = opts.dht && opts.keyPair ? dialingAs(opts.dht, opts.keyPair) : (opts.dht ?? null)
     this.records = new SeedRecords(store, opts.onerror)
   }
 
@@ -149,6 +159,21 @@ export class Seeder extends ReadyResource {
       this._peering = new BlindPeering(this._dht, this._store, { keys: this.blindPeers })
     }
     return this._peering
+  }
+}
+
+/** The DHT, dialing with `keyPair` (blind-peering dials with the DHT's default otherwise). */
+function dialingAs(
+  dht: BlindPeeringDHT,
+  keyPair: { publicKey: Uint8Array; secretKey: Uint8Array },
+): BlindPeeringDHT {
+  return {
+    connect: (publicKey, opts = {}) => dht.connect(publicKey, { ...opts, keyPair }),
+    on: (event, listener) => dht.on(event, listener),
+    off: (event, listener) => dht.off(event, listener),
+    get destroyed() {
+      return dht.destroyed
+    },
   }
 }
 

@@ -5,7 +5,7 @@ declare module 'blind-peering' {
 
   /** The DHT it connects to blind peers through (a Hyperswarm's `dht`). */
   export interface BlindPeeringDHT {
-    connect(publicKey: Uint8Array, opts?: object): unknown
+    connect(publicKey: Uint8Array, opts?: { keyPair?: object }): unknown
     on(event: 'network-change', listener: () => void): unknown
     off(event: 'network-change', listener: () => void): unknown
     readonly destroyed: boolean
