@@ -4,7 +4,7 @@ import { UsageError } from '../args.js'
 import { parseRef } from '@dat-sdk/sdk'
 import { CliError, unlessStopped, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
-import { driveContent, openSDK } from './common.js'
+import { driveContent, envEncryptionKey, openSDK } from './common.js'
 
 /**
  * `dat-sdk clone <url> <dir>`: downloads the drive into the folder with a progress bar and exits
@@ -19,10 +19,11 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
   if (!ref || !('key' in ref || 'domain' in ref))
     throw new CliError(`Expected a hyper:// URL, not ${JSON.stringify(url)}`)
 
+  const encryptionKey = envEncryptionKey()
   const started = Date.now()
   const sdk = await openSDK(flags)
   try {
-    const drive = sdk.Hyperdrive(url)
+    const drive = sdk.Hyperdrive(url, encryptionKey ? { encryptionKey } : {})
     io.stderr.write(`Looking for ${url}...\n`)
     await unlessStopped(driveContent(drive, url, flags.timeout), io.signal)
     await unlessStopped(
