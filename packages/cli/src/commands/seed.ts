@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { defaultStorageDir } from '@dat-sdk/store'
-import { parseRef, toURL, toZ32, type SDK } from '@dat-sdk/sdk'
+import { DatSdkError, parseRef, toURL, toZ32, type SDK } from '@dat-sdk/sdk'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { CliError, unlessStopped, untilStopped, type IO } from '../io.js'
@@ -64,6 +64,9 @@ export async function seed(parsed: Parsed, io: IO): Promise<number> {
     control = new ControlServer(controlSocketPath(storage), {
       list: () => listEntries(sdk),
       remove: async (ref) => {
+        const r = safeParse(ref)
+        if (!r || !('key' in r || 'domain' in r))
+          throw new DatSdkError('INVALID_KEY', 'remove takes a hyper:// URL or a key')
         const url = urlOf(ref)
         const removed = await sdk.unseed(ref)
         if (removed) {
