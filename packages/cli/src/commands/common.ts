@@ -1,4 +1,4 @@
-import { createSDK, toKey, type SDK, type SDKDrive } from '@dat-sdk/sdk'
+import { createSDK, isDatSdkError, toKey, type SDK, type SDKDrive } from '@dat-sdk/sdk'
 import type { CommonFlags } from '../args.js'
 import { UsageError } from '../args.js'
 import { CliError, within } from '../io.js'
@@ -82,4 +82,14 @@ export function splitFileURL(input: string): { drive: string; path: string } {
   const m = /^((?:hyper|dat):\/\/[^/?#]+)(\/[^?#]*)?/i.exec(input)
   if (!m) throw new CliError(`Expected hyper://<key>/<path>, not ${JSON.stringify(input)}`)
   return { drive: m[1], path: decodeURIComponent(m[2] ?? '/') }
+}
+
+/** A `DECRYPTION_FAILED` said for the command line: which drive, and what to set; others as they are. */
+export function decryptionHint(err: unknown, url: string, hadKey: boolean): unknown {
+  if (!isDatSdkError(err, 'DECRYPTION_FAILED')) return err
+  return new CliError(
+    hadKey
+      ? `${url} does not decode with the key in $${ENCRYPTION_KEY_ENV} (DECRYPTION_FAILED)`
+      : `${url} is encrypted: set $${ENCRYPTION_KEY_ENV} to its key (DECRYPTION_FAILED)`,
+  )
 }

@@ -81,6 +81,7 @@ export async function seed(parsed: Parsed, io: IO): Promise<number> {
 
     const ms = flags.timeout * 1000
     const failures: string[] = []
+    for (const ref of positionals) io.stderr.write(`Looking for ${ref}...\n`)
     const adding = positionals.map(async (ref) => {
       try {
         await sdk.seed(ref, { timeout: ms, ...(encryptionKey ? { encryptionKey } : {}) })
