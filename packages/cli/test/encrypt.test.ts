@@ -109,7 +109,7 @@ test('the key is printed once on stderr; clone reads with it, and fails DECRYPTI
     await share.stop()
     const again = await run(['share', src, '--storage', shareStorage, ...bs])
     assert.is(again.code, 1, again.stderr)
-    assert.match(again.stderr, /\$DAT_SDK_ENCRYPTION_KEY/)
+    assert.match(again.stderr, /\$DAT_SDK_ENCRYPTION_KEY/, again.stderr)
     assert.match(again.stderr, /DECRYPTION_FAILED/)
     const rekey = await run(['share', src, '--encrypt', '--storage', shareStorage, ...bs])
     assert.is(rekey.code, 1, 'a fresh key for a folder shared before is refused')

@@ -27,18 +27,7 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     // Not synced until we know the drive is ours: a read-only drive would sync the other way,
     // writing the drive's files over the folder.
     const drive = sdk.Hyperdrive(dir, { sync: false, ...(key ? { encryptionKey: key.key } : {}) })
-    try {
-      await unlessStopped(drive.ready(), io.signal)
-    } catch (err) {
-      if (isDatSdkError(err, 'DECRYPTION_FAILED')) {
-        throw new CliError(
-          key
-            ? `${dir} was shared with another encryption key than $${ENCRYPTION_KEY_ENV}, or none (DECRYPTION_FAILED)`
-            : `${dir} was shared with --encrypt: set $${ENCRYPTION_KEY_ENV} to its key (DECRYPTION_FAILED)`,
-        )
-      }
-      throw err
-    }
+    await unlessStopped(drive.ready(), io.signal)
     if (key?.fresh) {
       // Printed once, here, on stderr only: never in a URL, a log line or an argument.
       io.stderr.write(
@@ -52,7 +41,10 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
       )
     }
     const sync = drive.syncFolder(dir)
-    sync.on('error', (err: Error) => io.stderr.write(`dat-sdk: ${err.message}\n`))
+    sync.on('error', (err: Error) => {
+      // A missing or wrong key stops the sync before it copies anything: said once, below.
+      if (!isDatSdkError(err, 'DECRYPTION_FAILED')) io.stderr.write(`dat-sdk: ${err.message}\n`)
+    })
     io.stdout.write(`${drive.url}\n`)
 
     const bar = new ProgressBar(io.stderr, 'importing')
@@ -88,6 +80,16 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     })
     await untilStopped(io.signal)
     return 0
+  } catch (err) {
+    // The drive opened (or its sync started) without its key, or with another one.
+    if (isDatSdkError(err, 'DECRYPTION_FAILED')) {
+      throw new CliError(
+        key
+          ? `${dir} was shared with another encryption key than $${ENCRYPTION_KEY_ENV}, or none (DECRYPTION_FAILED)`
+          : `${dir} was shared with --encrypt: set $${ENCRYPTION_KEY_ENV} to its key (DECRYPTION_FAILED)`,
+      )
+    }
+    throw err
   } finally {
     await gateway?.close()
     await sdk.close()
