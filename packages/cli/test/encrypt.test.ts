@@ -124,6 +124,43 @@ test('the key is printed once on stderr; clone reads with it, and fails DECRYPTI
   }
 })
 
+test('seed with $DAT_SDK_ENCRYPTION_KEY keeps an encrypted drive, again after a restart without it; a reader with the key gets it from the seeder alone', async () => {
+  const t = teardown()
+  try {
+    const bs = ['--bootstrap', `127.0.0.1:${testnet.bootstrap[0].port}`]
+    const src = t.tmpDir('encrypt-seed-src')
+    fs.writeFileSync(path.join(src, 'secret.txt'), 'seeded in secret\n')
+    const share = t.add(
+      new Running(['share', src, '--encrypt', '--storage', t.tmpDir('es-share'), ...bs]),
+    )
+    const [url] = await share.waitFor(/^hyper:\/\/\S+\/$/m)
+    const [, key] = await share.waitFor(/^Encryption key \(shown once\): (\S+)$/m, 'stderr')
+    await share.waitFor(/^Sharing /m, 'stderr')
+    const env = { DAT_SDK_ENCRYPTION_KEY: key }
+    const storage = t.tmpDir('es-seed')
+    const row = /^hyper:\S+\s+drive\s+(\d+)\/\1 blocks/m
+
+    const seed = t.add(new Running(['seed', url, '--storage', storage, ...bs], undefined, env))
+    assertNoKey(cmdline(seed.child.pid!), key, 'the seed process arguments')
+    await seed.waitFor(row, 'stdout', 60_000)
+    seed.child.kill('SIGKILL')
+    await seed.exited()
+    share.child.kill('SIGKILL')
+    await share.exited()
+
+    // Started again without the key: the seed record keeps it, locally.
+    const again = t.add(new Running(['seed', '--storage', storage, ...bs]))
+    await again.waitFor(row, 'stdout', 60_000)
+    await again.waitFor(/^Seeding 1 part /m, 'stderr')
+    assertNoKey(again.stdout + again.stderr, key, 'the seeder output')
+    const got = await run(['cat', `${url}secret.txt`, ...bs], 60_000, undefined, env)
+    assert.is(got.code, 0, got.stderr)
+    assert.is(got.stdout, 'seeded in secret\n')
+  } finally {
+    await t.run()
+  }
+})
+
 test('a malformed $DAT_SDK_ENCRYPTION_KEY is refused without repeating it', async () => {
   const secret = 'not-a-key-but-secret-looking-7781'
   const r = await run(
