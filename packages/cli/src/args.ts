@@ -140,6 +140,8 @@ Commands:
   testnet                Run a loopback DHT bootstrap node and print its address
   demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
   serve                  Run an HTTP gateway so browsers can open drives: http://<key>.localhost:<port>/
+  seed [ref...]          Keep drives, cores, bees and Autobases online (and those seeded before on
+                         this storage), with blind peers; --list and --remove <ref> edit the list
   blind-peer             Run a blind peer: keeps and serves what others ask it to, prints its key
 
 Options:
@@ -147,14 +149,23 @@ Options:
   -s, --storage <dir>          Where the drives are stored (default: $DAT_SDK_STORAGE or the OS data dir;
                                cat uses a temporary one; blind-peer needs one)
       --live                   clone: keep the folder in sync after the first copy
-      --timeout <seconds>      clone, cat: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS})
+      --timeout <seconds>      clone, cat, seed: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS})
       --port <port>            testnet: the port of the bootstrap node; serve, share --serve: the
                                gateway's port (default: any free one)
       --host <address>         serve, share --serve: the address the gateway binds (default 127.0.0.1)
       --writable               serve: take PUT and DELETE with the printed token, on drives it can write
       --serve                  share: also serve the folder over HTTP and print its page's address
+      --blind-peer <key>       share, clone, seed: use this blind peer (its public key; repeat): share
+                               and seed ask it to keep the data, clone reads from it
+      --encrypt                share: make an encrypted drive; its key is printed once, on stderr
+      --list                   seed: list what this storage seeds (also while a seeder runs on it)
+      --remove <ref>           seed: stop seeding a ref and forget it (also while a seeder runs)
       --max-bytes <n>          blind-peer: the most bytes it keeps (default 100 GB)
       --trusted <key>          blind-peer: announce the cores of this client (its public key; repeat)
   -h, --help                   Show this help
   -v, --version                Show the version
+
+Environment:
+  $DAT_SDK_ENCRYPTION_KEY      The key of an encrypted drive (clone, cat, seed, share): never an argument
+  $DAT_SDK_STORAGE, $DAT_SDK_BOOTSTRAP  The defaults of --storage and --bootstrap
 `

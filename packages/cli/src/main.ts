@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   testnet: async () => (await import('./commands/testnet.js')).testnet,
   demo: async () => (await import('./commands/demo.js')).demo,
   serve: async () => (await import('./commands/serve.js')).serve,
+  seed: async () => (await import('./commands/seed.js')).seed,
   'blind-peer': async () => (await import('./commands/blind-peer.js')).blindPeer,
 }
 

@@ -86,4 +86,77 @@ test('the blind-peer line runs as written: it prints its key and stores in ./bli
   }
 })
 
+test('the seed lines run as written: share and seed to a blind peer, --list and --remove while it runs', async () => {
+  const t = teardown()
+  try {
+    const cwd = t.tmpDir('readme-seed')
+    fs.mkdirSync(path.join(cwd, 'photos'))
+    fs.writeFileSync(path.join(cwd, 'photos', 'cat.jpg'), Buffer.alloc(64 * 1024, 7))
+    const testnet = t.add(new Running(['testnet'], cwd))
+    const [, port] = await testnet.waitFor(/^127\.0\.0\.1:(\d+)$/m)
+    const blindPeer = t.add(new Running(argv(blocks[3].trim(), { '<port>': port }), cwd))
+    const [bp] = await blindPeer.waitFor(/^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/m)
+
+    const lines = blocks[4].trim().split('\n')
+    const values = { '<port>': port, '<bp>': bp }
+    const share = t.add(
+      new Running([...argv(lines[0], values), '--storage', path.join(cwd, 'share-storage')], cwd),
+    )
+    const [url] = await share.waitFor(/^hyper:\/\/\S+\/$/m)
+    await share.waitFor(/^backed up: /m, 'stderr', 60_000)
+    const key = url.slice('hyper://'.length, -1)
+    const withKey = { ...values, '<key>': key }
+
+    const seed = t.add(new Running(argv(lines[1], withKey), cwd))
+    await seed.waitFor(
+      /^hyper:\S+\s+drive\s+(\d+)\/\1 blocks\s+\d+ peers?\s+blind peer \S+: backed up$/m,
+    )
+    const list = await run(argv(lines[2], withKey), 60_000, cwd)
+    assert.is(list.code, 0, list.stderr)
+    assert.is(list.stdout, `${url} drive\n`)
+    const remove = await run(argv(lines[3], withKey), 60_000, cwd)
+    assert.is(remove.code, 0, remove.stderr)
+    await seed.waitFor(/^stopped seeding /m, 'stderr')
+
+    assert.is((await seed.stop()).code, 0)
+    assert.is((await share.stop()).code, 0)
+    assert.is((await blindPeer.stop()).code, 0)
+    assert.is((await testnet.stop()).code, 0)
+  } finally {
+    await t.run()
+  }
+})
+
+test('the private drive lines run as written: the key from share --encrypt opens the clone', async () => {
+  const t = teardown()
+  try {
+    const cwd = t.tmpDir('readme-private')
+    fs.mkdirSync(path.join(cwd, 'diary'))
+    fs.writeFileSync(path.join(cwd, 'diary', 'monday.txt'), 'dear diary\n')
+    const testnet = t.add(new Running(['testnet'], cwd))
+    const [, port] = await testnet.waitFor(/^127\.0\.0\.1:(\d+)$/m)
+    const lines = blocks[5].trim().split('\n')
+    const share = t.add(
+      new Running([...argv(lines[0], { '<port>': port }), '--storage', path.join(cwd, 's')], cwd),
+    )
+    const [url] = await share.waitFor(/^hyper:\/\/\S+\/$/m)
+    const [, secret] = await share.waitFor(/^Encryption key \(shown once\): (\S+)$/m, 'stderr')
+    await share.waitFor(/^Sharing /m, 'stderr')
+    // The line sets the key in the environment: so does the test, never in the arguments.
+    const prefix = 'DAT_SDK_ENCRYPTION_KEY=<secret> '
+    assert.ok(lines[1].startsWith(prefix), lines[1])
+    const key = url.slice('hyper://'.length, -1)
+    const args = argv(lines[1].slice(prefix.length), { '<port>': port, '<key>': key })
+    const clone = await run([...args, '--storage', path.join(cwd, 'c')], 60_000, cwd, {
+      DAT_SDK_ENCRYPTION_KEY: secret,
+    })
+    assert.is(clone.code, 0, clone.stderr)
+    assert.is(fs.readFileSync(path.join(cwd, 'diary-copy', 'monday.txt'), 'utf-8'), 'dear diary\n')
+    assert.is((await share.stop()).code, 0)
+    assert.is((await testnet.stop()).code, 0)
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()

@@ -193,4 +193,43 @@ test('clone --live: transferring, following (idle), and following with the DHT g
   }
 })
 
+test('seed: looking for a ref, idle, seeding a drive, and seeding with its DHT gone', async () => {
+  const t = teardown()
+  try {
+    const dead = ['--bootstrap', `127.0.0.1:${await deadPort()}`]
+    const { args, stop } = await testnetArgs(t)
+    const share = t.add(
+      new Running(['share', folder(t), ...args, '--storage', t.tmpDir('signals-share')]),
+    )
+    const [url] = await share.waitFor(/^hyper:\/\/\S+$/m)
+    await share.waitFor(/^Sharing /m, 'stderr')
+    for (const signal of SIGNALS) {
+      const nobody = `hyper://${crypto.randomBytes(32).toString('hex')}`
+      const looking = t.add(
+        new Running(['seed', nobody, ...dead, '--storage', t.tmpDir('signals-seed')]),
+      )
+      await looking.waitFor(/^Looking for /m, 'stderr')
+      await timeExit(looking, signal, 'looking for a ref')
+
+      const idle = t.add(new Running(['seed', ...args, '--storage', t.tmpDir('signals-seed')]))
+      await idle.waitFor(/^Seeding 0 parts /m, 'stderr')
+      await timeExit(idle, signal, 'idle')
+    }
+    for (const state of ['seeding', 'seeding, DHT gone']) {
+      const cmds = SIGNALS.map(() =>
+        t.add(new Running(['seed', url, ...args, '--storage', t.tmpDir('signals-seed')])),
+      )
+      // Every block of the drive held, and announced.
+      for (const cmd of cmds) {
+        await cmd.waitFor(/^hyper:\S+\s+drive\s+(\d+)\/\1 blocks\s+[1-9]/m, 'stdout', 30_000)
+        await cmd.waitFor(/^Seeding 1 part /m, 'stderr')
+      }
+      if (state !== 'seeding') await stop()
+      for (const [i, signal] of SIGNALS.entries()) await timeExit(cmds[i], signal, state)
+    }
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()

@@ -99,7 +99,9 @@ export async function keyTarget(
   const owned: Array<Hypercore<unknown>> = [db]
   let topic: Topic | null = null
   const close = async () => {
-    await topic?.destroy().catch(noop)
+    // Not awaited: leaving unannounces on the DHT, which may never answer (the DHT gone), and a
+    // seed's close must not wait on the network; the networker's close bounds what is in flight.
+    topic?.destroy().catch(noop)
     await Promise.allSettled(owned.map((c) => c.close()))
   }
   try {

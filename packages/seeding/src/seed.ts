@@ -136,7 +136,10 @@ export class Seed extends ReadyResource {
     if (this._timer) clearInterval(this._timer)
     this._timer = null
     await this._target.catch(noop)
-    await this._announce?.destroy().catch(noop)
+    // Not awaited: leaving the topic unannounces on the DHT, which may never answer (the DHT
+    // gone), and closing a seed must not wait on the network (the CLI exits within 2 s of Ctrl-C);
+    // the networker's own close bounds what is still in flight.
+    this._announce?.destroy().catch(noop)
     for (const tracked of this._cores.values()) {
       tracked.download?.destroy()
       await tracked.session.close().catch(noop)

@@ -3,7 +3,7 @@ import { parseRef } from '@dat-sdk/sdk'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { CliError, type IO } from '../io.js'
-import { driveContent, openSDK, splitFileURL } from './common.js'
+import { decryptionHint, driveContent, envEncryptionKey, openSDK, splitFileURL } from './common.js'
 
 /** `dat-sdk cat hyper://<key>/<path>`: writes one file of a drive to stdout. */
 export async function cat({ positionals, flags }: Parsed, io: IO): Promise<number> {
@@ -14,12 +14,15 @@ export async function cat({ positionals, flags }: Parsed, io: IO): Promise<numbe
   parseRef(url) // a malformed URL fails here, before any network
 
   // A one-off read needs no storage of its own unless asked: a temporary store, removed on exit.
+  const encryptionKey = envEncryptionKey()
   const sdk = await openSDK(flags, { storage: false })
   try {
-    const drive = sdk.Hyperdrive(url)
+    const drive = sdk.Hyperdrive(url, encryptionKey ? { encryptionKey } : {})
     await driveContent(drive, url, flags.timeout)
     await drive.update().catch(() => false)
-    const entry = await drive.entry(path)
+    const entry = await drive.entry(path).catch((err: unknown) => {
+      throw decryptionHint(err, url, encryptionKey !== null)
+    })
     if (!entry) throw new CliError(`No file ${path} in ${drive.url ?? url}`)
     if (!entry.value.blob) {
       if (entry.value.linkname) throw new CliError(`${path} is a link to ${entry.value.linkname}`)

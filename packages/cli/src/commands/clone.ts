@@ -1,10 +1,10 @@
 import path from 'node:path'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
-import { parseRef } from '@dat-sdk/sdk'
+import { isDatSdkError, parseRef } from '@dat-sdk/sdk'
 import { CliError, unlessStopped, untilStopped, type IO } from '../io.js'
 import { formatBytes, formatDuration, ProgressBar } from '../progress.js'
-import { driveContent, openSDK } from './common.js'
+import { decryptionHint, driveContent, envEncryptionKey, openSDK } from './common.js'
 
 /**
  * `dat-sdk clone <url> <dir>`: downloads the drive into the folder with a progress bar and exits
@@ -19,10 +19,11 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
   if (!ref || !('key' in ref || 'domain' in ref))
     throw new CliError(`Expected a hyper:// URL, not ${JSON.stringify(url)}`)
 
+  const encryptionKey = envEncryptionKey()
   const started = Date.now()
   const sdk = await openSDK(flags)
   try {
-    const drive = sdk.Hyperdrive(url)
+    const drive = sdk.Hyperdrive(url, encryptionKey ? { encryptionKey } : {})
     io.stderr.write(`Looking for ${url}...\n`)
     await unlessStopped(driveContent(drive, url, flags.timeout), io.signal)
     await unlessStopped(
@@ -39,10 +40,14 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
     })
     let failures = 0
     sync.on('error', (err: Error) => {
+      // A missing or wrong key fails the whole sync: said once, below.
+      if (isDatSdkError(err, 'DECRYPTION_FAILED')) return
       failures++
       io.stderr.write(`dat-sdk: ${err.message}\n`)
     })
-    await unlessStopped(sync.ready(), io.signal)
+    await unlessStopped(sync.ready(), io.signal).catch((err: unknown) => {
+      throw decryptionHint(err, url, encryptionKey !== null)
+    })
     bar.done({ ...last, totalFiles: last.files, totalBytes: last.bytes })
     io.stderr.write(
       `Cloned ${drive.url} into ${dir}: ${last.files} files, ${formatBytes(last.bytes)} in ${formatDuration(Date.now() - started)}\n`,

@@ -11,9 +11,18 @@ export interface Result {
   stderr: string
 }
 
-/** Runs `dat-sdk <args>` to the end (killed after `timeout` ms). */
-export function run(args: string[], timeout = 60_000, cwd?: string): Promise<Result> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+/** Runs `dat-sdk <args>` to the end (killed after `timeout` ms); `env` is added to the process's. */
+export function run(
+  args: string[],
+  timeout = 60_000,
+  cwd?: string,
+  env?: Record<string, string>,
+): Promise<Result> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
+    env: env ? { ...process.env, ...env } : process.env,
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -34,8 +43,12 @@ export class Running {
   stderr = ''
   private readonly _exit: Promise<Result>
 
-  constructor(args: string[], cwd?: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+  constructor(args: string[], cwd?: string, env?: Record<string, string>) {
+    this.child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      env: env ? { ...process.env, ...env } : process.env,
+    })
     this.child.stdout!.on('data', (d) => (this.stdout += d))
     this.child.stderr!.on('data', (d) => (this.stderr += d))
     this._exit = new Promise((resolve) => {
