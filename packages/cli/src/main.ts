@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demo,
   serve: async () => (await import('./commands/serve.js')).serve,
   'blind-peer': async () => (await import('./commands/blind-peer.js')).blindPeer,
+  info: async () => (await import('./commands/info.js')).info,
 }
 
 function version(): string {

@@ -164,6 +164,7 @@ export class SDK extends ReadyResource {
     this.unseed = this.unseed.bind(this)
     this.seeds = this.seeds.bind(this)
     this.stats = this.stats.bind(this)
+    this.parts = this.parts.bind(this)
   }
 
   /**
@@ -361,6 +362,15 @@ export class SDK extends ReadyResource {
     const parts = new Set<Metered>()
     for (const part of this._parts) if (isMetered(part)) parts.add(part)
     return sumStats(parts, this.networker.peers)
+  }
+
+  /**
+   * Every part open now through this SDK (cores, drives, bees, bases, gossip sets, multifeeds),
+   * for tools that report on them, such as the CLI's metrics.
+   */
+  parts(): object[] {
+    this._check()
+    return [...this._parts]
   }
 
   /** Every seed running now (a restarted SDK's come back as they open). */
