@@ -449,7 +449,7 @@ export class Drive extends CoreHost {
    */
   download(path = '/'): DriveDownload {
     this._check()
-    return new DriveDownload(this.hyperdrive, path)
+    return new DriveDownload(this.hyperdrive, path, () => this.ready())
   }
 
   // ---- folders -------------------------------------------------------------------------------

@@ -39,9 +39,17 @@ export class DriveDownload {
   private readonly _ondownload = (index: number, byteLength: number, _from: HypercorePeer) =>
     this._onblock(index, byteLength)
 
-  constructor(drive: Hyperdrive, path: string) {
+  private readonly _ready: () => Promise<unknown>
+
+  /** `ready`: the Drive's own open (an SDK drive's waits for its first lookup for peers). */
+  constructor(
+    drive: Hyperdrive,
+    path: string,
+    ready: () => Promise<unknown> = () => drive.ready(),
+  ) {
     this._drive = drive
     this._path = path
+    this._ready = ready
     this._started = this._start()
     this._started.catch(noop)
   }
@@ -71,7 +79,12 @@ export class DriveDownload {
 
   private async _start(): Promise<void> {
     const drive = this._drive
-    await drive.ready()
+    await this._ready()
+    if (this._destroyed) return
+    // The files to fetch are those of the latest version peers know, not of the version here: a
+    // drive that knows no version yet waits for a peer to tell it one.
+    await drive.update({ wait: drive.core.length === 0 && !drive.writable }).catch(noop)
+    if (this._destroyed) return
     const entries: HyperdriveEntry[] = []
     const file = this._path.endsWith('/') ? null : await drive.entry(this._path)
     if (file) entries.push(file)
