@@ -79,7 +79,7 @@ export class Meter {
   uploadedBlocks = 0
 
   private readonly _cores = new Map<Hypercore<unknown>, Counted>()
-  private readonly _connections = new Map<object, ConnectionTransfer>()
+  private readonly _connections = new Map<HypercorePeer['stream'], ConnectionTransfer>()
   private readonly _down: Rate
   private readonly _up: Rate
   private readonly _throttle: number
@@ -162,8 +162,13 @@ export class Meter {
     }
   }
 
-  /** What moved over each connection, keyed by its replication stream. */
+  /** What moved over each open connection, keyed by its replication stream. */
   connections(): ReadonlyMap<object, ConnectionTransfer> {
+    // Closed connections go here rather than on a 'close' listener: one stream carries many
+    // parts' cores, and a listener per Meter would pile up on it.
+    for (const stream of this._connections.keys()) {
+      if (stream.destroyed) this._connections.delete(stream)
+    }
     return this._connections
   }
 
@@ -174,7 +179,6 @@ export class Meter {
     if (!c) {
       c = { remotePublicKey: from.remotePublicKey, downloadedBytes: 0, uploadedBytes: 0 }
       this._connections.set(stream, c)
-      stream.once('close', () => this._connections.delete(stream))
     }
     return c
   }
