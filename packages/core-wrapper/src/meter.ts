@@ -73,10 +73,10 @@ interface Counted {
  * session one hypercore reports transfers to), `destroy()` to stop.
  */
 export class Meter {
-  downloadedBytes = 0
-  uploadedBytes = 0
-  downloadedBlocks = 0
-  uploadedBlocks = 0
+  private _downloadedBytes = 0
+  private _uploadedBytes = 0
+  private _downloadedBlocks = 0
+  private _uploadedBlocks = 0
 
   private readonly _cores = new Map<Hypercore<unknown>, Counted>()
   private readonly _connections = new Map<HypercorePeer['stream'], ConnectionTransfer>()
@@ -96,6 +96,24 @@ export class Meter {
     this._up = new Rate(window)
     this._throttle = opts.throttle ?? 250
     this._onprogress = opts.onprogress ?? null
+  }
+
+  /** Payload bytes downloaded since the Meter started (not wire bytes). */
+  get downloadedBytes(): number {
+    return this._downloadedBytes
+  }
+
+  /** Payload bytes uploaded since the Meter started (not wire bytes). */
+  get uploadedBytes(): number {
+    return this._uploadedBytes
+  }
+
+  get downloadedBlocks(): number {
+    return this._downloadedBlocks
+  }
+
+  get uploadedBlocks(): number {
+    return this._uploadedBlocks
   }
 
   /** Starts counting `core`'s transfers (once per session; a closed Meter ignores it). */
@@ -184,8 +202,8 @@ export class Meter {
   }
 
   private _ondownload(byteLength: number, from: HypercorePeer): void {
-    this.downloadedBytes += byteLength
-    this.downloadedBlocks++
+    this._downloadedBytes += byteLength
+    this._downloadedBlocks++
     this._down.add(byteLength, Date.now())
     const c = this._connection(from)
     if (c) c.downloadedBytes += byteLength
@@ -193,8 +211,8 @@ export class Meter {
   }
 
   private _onupload(byteLength: number, from: HypercorePeer): void {
-    this.uploadedBytes += byteLength
-    this.uploadedBlocks++
+    this._uploadedBytes += byteLength
+    this._uploadedBlocks++
     this._up.add(byteLength, Date.now())
     const c = this._connection(from)
     if (c) c.uploadedBytes += byteLength
