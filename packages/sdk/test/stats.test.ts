@@ -88,6 +88,19 @@ test('a drive: bytes, speed and progress while 10 MiB of files download', async 
     copy.hyperdrive.core.on('download', ondownload)
     copy.hyperdrive.on('blobs', (blobs) => blobs.core.on('download', ondownload))
     await copy.ready()
+    // The wire bytes, from the UDX stream under the connection: what our payload counts leave out.
+    const wire = () => {
+      let n = 0
+      for (const peer of copy.hyperdrive.core.peers) {
+        const raw: object | undefined = peer.stream.rawStream
+        if (raw && 'bytesReceived' in raw && typeof raw.bytesReceived === 'number') {
+          n += raw.bytesReceived
+        }
+      }
+      return n
+    }
+    const wireBefore = wire()
+    const payloadBefore = copy.stats().downloadedBytes
     const dl = copy.download('/')
 
     const samples: DownloadProgress[] = []
@@ -113,6 +126,10 @@ test('a drive: bytes, speed and progress while 10 MiB of files download', async 
     assert.ok(overhead >= 0 && overhead <= dbBytes, `overhead ${overhead} of db ${dbBytes}`)
     assert.is(got.localBlocks, got.blocks)
     console.log(`# drive overhead: ${overhead} B over ${TOTAL} B (db core ${dbBytes} B)`)
+    const wireBytes = wire() - wireBefore
+    const wirePct = (((wireBytes - TOTAL) / TOTAL) * 100).toFixed(2)
+    console.log(`# wire bytes received meanwhile: ${wireBytes} (${wirePct}% over the payload)`)
+    assert.ok(wireBytes >= got.downloadedBytes - payloadBefore, 'payload <= wire')
     await eventually(() => drive.stats().uploadedBytes === got.downloadedBytes, {
       message: 'the seeder uploaded what the reader downloaded',
     })
