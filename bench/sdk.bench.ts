@@ -6,12 +6,17 @@
 // 2. Time to first block: a fresh peer (storage, swarm and all) opens a one-block core by its URL
 //    and reads block 0. Ours: `createSDK()` + `Hypercore(url)` + `get(0)`. Raw: Corestore +
 //    Hyperswarm + `findingPeers()` around `join()` / `flush()` + `get(0)`.
+// 3. The cost of counting: row 1's download by the SDK while `sdk.stats()` is read and a
+//    `/metrics` endpoint (the CLI's `serveMetrics`, prom-client + hypercore-stats) is scraped every
+//    second, against the same download unwatched. The counting itself (each part's Meter) always
+//    runs; this measures reading it and serving it.
 // Rounds alternate ours / raw (bench/lib.ts `interleave`), each row scored by the median of its
 // per-pair ratios. The writer is set up once, outside the clock.
 import type { Duplex } from 'node:stream'
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
 import { createSDK } from '../packages/sdk/dist/index.js'
+import { serveMetrics } from '../packages/cli/dist/metrics.js'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
 import { interleave, pairedRow, report, time } from './lib.ts'
 
@@ -95,6 +100,36 @@ const throughput = await interleave(
   () => mibps(raw),
 )
 
+// --- 3. the cost of counting ---
+
+/** Row 1's SDK reader, with stats read and /metrics scraped every second while it downloads. */
+const watched: Reader = {
+  async run(key, done) {
+    const sdk = await createSDK({ storage: tmp('bench-sdk-watched'), bootstrap })
+    const metrics = await serveMetrics(sdk, { host: '127.0.0.1', port: 0 })
+    let scraping: Promise<unknown> = Promise.resolve()
+    const timer = setInterval(() => {
+      sdk.stats()
+      scraping = fetch(metrics.url).then((res) => res.text())
+    }, 1000)
+    try {
+      const core = sdk.Hypercore(key)
+      await core.ready()
+      await done(core)
+    } finally {
+      clearInterval(timer)
+      await scraping.catch(() => {})
+      await metrics.close()
+      await sdk.close()
+    }
+  },
+}
+const counting = await interleave(
+  { rounds: ROUNDS, label: 'download, watched', unit: 'MiB/s' },
+  () => mibps(watched),
+  () => mibps(ours),
+)
+
 // --- 2. time to first block ---
 
 const firstBlock = async (reader: Reader) =>
@@ -116,6 +151,13 @@ report('sdk', [
     unit: 'MiB/s',
     better: 'higher',
     target: 0.9,
+  }),
+  pairedRow({
+    name: `sdk: download ${BLOCKS / 1000}k x 1 KiB with stats and /metrics scraped every second, vs unwatched`,
+    pairs: counting,
+    unit: 'MiB/s',
+    better: 'higher',
+    target: 0.98,
   }),
   pairedRow({
     name: 'sdk: fresh peer, URL to first block, vs raw corestore + hyperswarm',

@@ -5,6 +5,7 @@ import type Corestore from 'corestore'
 import type Hyperbee from 'hyperbee'
 import type { BaseEvents as SeamBaseEvents, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
+import { Meter, type TransferStats } from '@dat-sdk/core-wrapper'
 import {
   DatSdkError,
   HeaderCheck,
@@ -12,6 +13,7 @@ import {
   readHyperbeeHeader,
   toEncryptionKey,
   isCorestore,
+  isHypercore,
   isStore,
   resolveEncoding,
   toKey,
@@ -128,6 +130,8 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   )
   /** A session of the base's first writer log (its key is the base's), read by the check. */
   private _bootstrap: Hypercore<unknown> | null = null
+  /** @internal Counts the transfers of the base's cores (the SDK sums its parts' meters). */
+  readonly meter: Meter = new Meter({ onprogress: () => this.emit('progress', this.stats()) })
 
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts: BaseOptions<K, T, V> = {}) {
     super()
@@ -213,8 +217,11 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
       valueEncoding: 'binary',
       ackInterval: this._opts.ackInterval,
       ...(this._encryptionKey ? { encryptionKey: this._encryptionKey } : {}),
-      open: (viewStore, host) =>
-        this._custom ? this._opts.open!(viewStore, host) : openKvView(viewStore),
+      open: (viewStore, host) => {
+        // Autobase opens its writers' cores before its view: count them from here on.
+        this._meterCores()
+        return this._custom ? this._opts.open!(viewStore, host) : openKvView(viewStore)
+      },
       apply: async (nodes, view, host) => {
         if (this._custom) await applyCustom(nodes, view as V, host, this._opts.apply!, this._values)
         else await applyKv(nodes, view as Hyperbee, host)
@@ -224,7 +231,10 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
         else await (view as Hyperbee).close()
       },
     })
-    this.autobase.on('update', () => this.emit('update'))
+    this.autobase.on('update', () => {
+      this._meterCores()
+      this.emit('update')
+    })
     this.autobase.on('writable', () => {
       if (!this.closing) this._invites?.start()
       this.emit('writable')
@@ -244,6 +254,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
       valueEncoding: autobaseMessages.OplogMessage,
     })
     await this._bootstrap.ready()
+    this._meterCores()
     if (this._pairing) {
       await this._pairing.ready()
       this._stopPairingErrors = this._pairing.listen(this.autobase.discoveryKey!, (err, peer) =>
@@ -258,7 +269,39 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     if (this._opts.swarm && this._opts.replicate !== false) this._replicateOn(this._opts.swarm)
   }
 
+  /** Counts every core the base has now: its key core, the writers' and the system view's. */
+  private _meterCores(): void {
+    for (const core of this._cores()) this.meter.add(core)
+  }
+
+  private _cores(): Hypercore<unknown>[] {
+    const base = this.autobase
+    if (!base) return []
+    const cores: Hypercore<unknown>[] = []
+    if (this._bootstrap) cores.push(this._bootstrap)
+    if (base.local) cores.push(base.local)
+    for (const w of base.activeWriters ?? []) if (w.core) cores.push(w.core)
+    if (base.system?.db?.core) cores.push(base.system.db.core)
+    // The key-value view's core (a custom view's cores are the app's to count).
+    const view = base.view as { core?: unknown } | null | undefined
+    if (!this._custom && view && isHypercore(view.core)) cores.push(view.core)
+    return cores
+  }
+
+  /**
+   * Blocks and bytes the base's cores (its writers' and its system view's) have and have moved
+   * since it opened, its peers (connections replicating any of them) and its speeds (bytes per
+   * second over the last few seconds). Bytes are block payload bytes, not wire bytes.
+   */
+  stats(): TransferStats {
+    const cores = this._cores()
+    const streams = new Set<unknown>()
+    for (const core of cores) for (const peer of core.peers) streams.add(peer.stream)
+    return this.meter.stats(streams.size, cores)
+  }
+
   protected override async _close(): Promise<void> {
+    this.meter.destroy()
     // Invites first: a base that is closing answers no more pairing requests.
     if (this._invites) await this._invites.close()
     await this._kv.close()

@@ -58,7 +58,7 @@ declare module 'autobase' {
   export interface SystemView {
     /** The system's Hyperbee, on the system core: its block 0 is the Hyperbee header. */
     db: {
-      core: { length: number }
+      core: Hypercore<unknown>
       getHeader(opts?: { wait?: boolean; timeout?: number }): Promise<{ protocol?: unknown } | null>
     }
     list(): AsyncIterable<SystemWriter>

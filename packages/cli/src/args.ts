@@ -38,6 +38,10 @@ export interface Parsed {
     maxBytes: number | undefined
     /** blind-peer: the Noise keys of clients whose cores it announces (`--trusted`, repeatable). */
     trusted: string[]
+    /** serve (and seed): where to serve Prometheus metrics at `/metrics` (`--metrics host:port`). */
+    metrics: { host: string; port: number } | undefined
+    /** Whether `--timeout` was given (commands with another default than 60 s read this). */
+    timeoutGiven: boolean
   }
 }
 
@@ -66,6 +70,7 @@ export function parse(argv: string[]): Parsed {
         remove: { type: 'string' },
         'max-bytes': { type: 'string' },
         trusted: { type: 'string', multiple: true },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -107,6 +112,15 @@ export function parse(argv: string[]): Parsed {
         `--max-bytes takes a whole number of bytes, not ${JSON.stringify(values['max-bytes'])}`,
       )
   }
+  let metrics: { host: string; port: number } | undefined
+  if (values.metrics !== undefined) {
+    try {
+      const node = parseHostPort(values.metrics)
+      metrics = { host: node.host, port: node.port }
+    } catch {
+      throw new UsageError(`--metrics takes host:port, not ${JSON.stringify(values.metrics)}`)
+    }
+  }
   return {
     command,
     positionals: rest,
@@ -127,6 +141,8 @@ export function parse(argv: string[]): Parsed {
       remove: values.remove,
       maxBytes,
       trusted: values.trusted ?? [],
+      metrics,
+      timeoutGiven: values.timeout !== undefined,
     },
   }
 }
@@ -142,6 +158,8 @@ Commands:
   serve                  Run an HTTP gateway so browsers can open drives: http://<key>.localhost:<port>/
   seed [ref...]          Keep drives, cores, bees and Autobases online (and those seeded before on
                          this storage), with blind peers; --list and --remove <ref> edit the list
+  info <url>             What a ref is (core, drive, bee, Autobase), its size, how much is here and
+                         with peers; exits 0 when the peers found hold all of it, 1 otherwise
   blind-peer             Run a blind peer: keeps and serves what others ask it to, prints its key
 
 Options:
@@ -149,19 +167,22 @@ Options:
   -s, --storage <dir>          Where the drives are stored (default: $DAT_SDK_STORAGE or the OS data dir;
                                cat uses a temporary one; blind-peer needs one)
       --live                   clone: keep the folder in sync after the first copy
-      --timeout <seconds>      clone, cat, seed: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS})
+      --timeout <seconds>      clone, cat, seed, info: how long to look for a peer (default ${DEFAULT_TIMEOUT_SECONDS};
+                               info: 10)
       --port <port>            testnet: the port of the bootstrap node; serve, share --serve: the
                                gateway's port (default: any free one)
       --host <address>         serve, share --serve: the address the gateway binds (default 127.0.0.1)
       --writable               serve: take PUT and DELETE with the printed token, on drives it can write
       --serve                  share: also serve the folder over HTTP and print its page's address
-      --blind-peer <key>       share, clone, seed: use this blind peer (its public key; repeat): share
-                               and seed ask it to keep the data, clone reads from it
+      --blind-peer <key>       share, clone, seed, info: use this blind peer (its public key; repeat):
+                               share and seed ask it to keep the data, clone reads from it, info says
+                               whether it holds all of the ref
       --encrypt                share: make an encrypted drive; its key is printed once, on stderr
       --list                   seed: list what this storage seeds (also while a seeder runs on it)
       --remove <ref>           seed: stop seeding a ref and forget it (also while a seeder runs)
       --max-bytes <n>          blind-peer: the most bytes it keeps (default 100 GB)
       --trusted <key>          blind-peer: announce the cores of this client (its public key; repeat)
+      --metrics <host:port>    serve, seed: also serve Prometheus metrics at http://<host:port>/metrics
   -h, --help                   Show this help
   -v, --version                Show the version
 

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serve,
   seed: async () => (await import('./commands/seed.js')).seed,
   'blind-peer': async () => (await import('./commands/blind-peer.js')).blindPeer,
+  info: async () => (await import('./commands/info.js')).info,
 }
 
 function version(): string {

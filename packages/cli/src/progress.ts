@@ -5,6 +5,11 @@ export interface ProgressState {
   bytes: number
   totalFiles?: number
   totalBytes?: number
+  /**
+   * Bytes per second now (a part's `stats().downloadSpeed`, say); without it, the average since
+   * the bar started.
+   */
+  speed?: number
 }
 
 const WIDTH = 24
@@ -25,8 +30,18 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
 }
 
+/** Time left, coarse: `42 s left`, `3 min left`, `2 h 5 min left`; `?` when unknown. */
+export function formatTimeLeft(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '? left'
+  const s = Math.ceil(seconds)
+  if (s < 60) return `${s} s left`
+  const min = Math.ceil(s / 60)
+  if (min < 60) return `${min} min left`
+  return `${Math.floor(min / 60)} h ${min % 60} min left`
+}
+
 /**
- * A one-line progress bar: files, bytes and speed. On a terminal it redraws in place; elsewhere
+ * A one-line progress bar: files, bytes, speed and (with totals) the time left. On a terminal it redraws in place; elsewhere
  * (a pipe, a log) it prints a line at most once a second, and the last one when done.
  */
 export class ProgressBar {
@@ -66,7 +81,12 @@ export class ProgressBar {
   line(): string {
     const { files, bytes, totalFiles, totalBytes } = this._state
     const elapsed = Math.max(1, Date.now() - this._started)
-    const speed = `${formatBytes((bytes * 1000) / elapsed)}/s`
+    const rate = this._state.speed ?? (bytes * 1000) / elapsed
+    const speed = `${formatBytes(Math.round(rate))}/s`
+    const left =
+      totalBytes !== undefined && bytes < totalBytes
+        ? `  ${formatTimeLeft(rate > 0 ? (totalBytes - bytes) / rate : null)}`
+        : ''
     const fraction =
       totalBytes && totalBytes > 0
         ? bytes / totalBytes
@@ -80,6 +100,6 @@ export class ProgressBar {
       totalBytes !== undefined
         ? `${formatBytes(bytes)} / ${formatBytes(totalBytes)}`
         : formatBytes(bytes)
-    return `${this._label} ${bar}${fileText}  ${byteText}  ${speed}`
+    return `${this._label} ${bar}${fileText}  ${byteText}  ${speed}${left}`
   }
 }

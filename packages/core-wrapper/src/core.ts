@@ -22,6 +22,7 @@ import type {
   UpdateOptions,
 } from 'hypercore'
 import { CoreIdentity } from './identity.js'
+import { Meter, type TransferStats } from './meter.js'
 import { Peer, type PeerOwner } from './peer.js'
 import { summary } from './inspect.js'
 import { readAhead } from './read-ahead.js'
@@ -89,6 +90,8 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private readonly _registry: ExtensionRegistry
   private readonly _handshake: Handshake
   private readonly _listeners: Array<[string, (...args: unknown[]) => void]> = []
+  /** @internal Counts this core's transfers (the SDK sums its parts' meters). */
+  readonly meter: Meter
 
   constructor(hypercore: Hypercore<T>, opts: CoreOptions = {}) {
     super()
@@ -101,6 +104,8 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     }
     this._session = hypercore
     this._closeSession = opts.closeHypercore === true
+    this.meter = new Meter({ onprogress: () => this.emit('progress', this.stats()) })
+    this.meter.add(hypercore)
 
     this._handshake = new Handshake(
       hypercore,
@@ -177,6 +182,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   }
 
   private _detach(): void {
+    this.meter.destroy()
     for (const [event, fn] of this._listeners) this._session.removeListener(event, fn)
     this._listeners.length = 0
     this._peers.clear()
@@ -295,6 +301,14 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     const { url, writable, length, encrypted } = this
     return summary('Core', { url, writable, length, encrypted })
+  }
+
+  /**
+   * Blocks and bytes this core has and has moved since it opened, its peers and its speeds (bytes
+   * per second over the last few seconds). Bytes are block payload bytes, not wire bytes.
+   */
+  stats(): TransferStats {
+    return this.meter.stats(this._peers.size, [this._session])
   }
 
   // -- peers -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import type ReadyResource from 'ready-resource'
 import type { DatSdkError, Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
 import { Core } from './core.js'
+import { Meter, type TransferStats } from './meter.js'
 import { summary } from './inspect.js'
 import { CoreIdentity, type IdentitySource } from './identity.js'
 import type { Peer } from './peer.js'
@@ -25,6 +26,8 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   private _hosted: Core<unknown> | null = null
   private _ownsHosted = false
   private _unforward: (() => void) | null = null
+  /** @internal Counts the transfers of this structure's cores (the SDK sums its parts' meters). */
+  readonly meter: Meter = new Meter({ onprogress: () => this.emit('progress', this.stats()) })
 
   /** Throws (`CLOSED`) when this structure can no longer be used. */
   protected abstract _check(): void
@@ -58,6 +61,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
       : source
     this._hosted = core
     this._ownsHosted = owned
+    this.meter.add(core.hypercore)
     this._unforward = forward(core, this)
   }
 
@@ -69,6 +73,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
 
   /** Stops passing events on, and closes the hosted Core if this structure made it. */
   protected async _closeHostedCore(): Promise<void> {
+    this.meter.destroy()
     this._unforward?.()
     this._unforward = null
     if (this._ownsHosted) await this._core.close().catch(noop)
@@ -82,6 +87,15 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     const encrypted = (this as { encrypted?: unknown }).encrypted === true
     const { url, writable, version } = this
     return summary(this.constructor.name, { url, writable, version, encrypted })
+  }
+
+  /**
+   * Blocks and bytes this structure's cores have and have moved since it opened, its peers and its
+   * speeds (bytes per second over the last few seconds). Bytes are block payload bytes, not wire
+   * bytes.
+   */
+  stats(): TransferStats {
+    return this.meter.stats(this._hosted ? this._core.peers().length : 0)
   }
 
   /** The peers replicating the hypercore this structure lives on, right now. */

@@ -11,6 +11,13 @@ export {
 export { Core as default } from './core.js'
 export { CoreHost, type Structure } from './host.js'
 export { Peer } from './peer.js'
+export {
+  Meter,
+  localBlocks,
+  type MeterOptions,
+  type TransferStats,
+  type ConnectionTransfer,
+} from './meter.js'
 export { guardStream, type GuardedSource } from './guard.js'
 export { READY_EXTENSION } from './messages.js'
 export type { Encoding, DatSdkError, ErrorCode, Hypercore, HypercorePeer } from '@dat-sdk/store'

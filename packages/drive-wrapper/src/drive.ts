@@ -36,6 +36,7 @@ import type { DriveEvents as SeamDriveEvents, Listener } from '@dat-sdk/interfac
 import { DAT_FILE } from './ignore.js'
 import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
 import { followIndex, prefetchListed, type IndexDownload } from './prefetch.js'
+import { DriveDownload } from './transfer.js'
 
 export interface DriveOptions {
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
@@ -227,6 +228,8 @@ export class Drive extends CoreHost {
     this._header = HeaderCheck.ofHyperbee('drive', this.hyperdrive.db)
     // Peers and extensions, on a session of the db core; a checkout borrows its drive's Core.
     this._hostCore(parentCore ?? this.hyperdrive.core, this.extensions)
+    // The blobs core counts too, once hyperdrive knows it.
+    this.hyperdrive.on('blobs', this._onblobs)
     this.ready().catch(noop)
   }
 
@@ -241,10 +244,14 @@ export class Drive extends CoreHost {
       throw err
     }
     await this._core.ready()
+    if (this.hyperdrive.blobs) this.meter.add(this.hyperdrive.blobs.core)
     if (!this.closing) this._index = followIndex(this.hyperdrive)
   }
 
+  private readonly _onblobs = (blobs: { core: Hypercore }) => this.meter.add(blobs.core)
+
   protected override async _close(): Promise<void> {
+    this.hyperdrive.removeListener('blobs', this._onblobs)
     this._index?.destroy()
     await Promise.allSettled([...this._syncs].map((s) => s.close()))
     await this._closeHostedCore()
@@ -436,10 +443,13 @@ export class Drive extends CoreHost {
     return this.hyperdrive.update(opts)
   }
 
-  /** Fetches every file below `path` from peers; `await drive.download('/').done()`. */
-  download(path = '/'): DownloadHandle {
+  /**
+   * Fetches every file below `path` (or the file at `path`) from peers:
+   * `await drive.download('/').done()`; `progress()` counts files and payload bytes done and total.
+   */
+  download(path = '/'): DriveDownload {
     this._check()
-    return this.hyperdrive.download(path)
+    return new DriveDownload(this.hyperdrive, path, () => this.ready())
   }
 
   // ---- folders -------------------------------------------------------------------------------

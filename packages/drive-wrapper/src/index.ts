@@ -17,6 +17,7 @@ export {
   type ReadStreamOptions,
 } from './drive.js'
 export { Drive as default } from './drive.js'
+export { DriveDownload, type DownloadProgress } from './transfer.js'
 export type {
   FolderSync,
   FolderSyncEvents,
@@ -27,4 +28,10 @@ export type {
   FileSyncError,
 } from './folder-sync.js'
 export type { default as Hyperdrive } from 'hyperdrive'
-export type { Peer, Extension, ExtensionHandlers } from '@dat-sdk/core-wrapper'
+export type {
+  Peer,
+  Extension,
+  ExtensionHandlers,
+  TransferStats,
+  ConnectionTransfer,
+} from '@dat-sdk/core-wrapper'

@@ -87,6 +87,11 @@ export async function answer(
   // Drives are public data: any page may read them. Nothing else is open to other origins.
   if (reading && (opened.drive === null || openToOtherOrigins(opened.drive))) {
     response.headers.set('access-control-allow-origin', '*')
+    // What a page may read of a file answer beyond the safelisted headers (hypercore-fetch's too).
+    response.headers.set(
+      'access-control-expose-headers',
+      'Accept-Ranges, Content-Range, ETag, X-Blocks, X-Blocks-Downloaded',
+    )
   }
   return { response, file }
 }

@@ -1,4 +1,4 @@
-import type { Drive } from '@dat-sdk/sdk'
+import { localBlocks, type Drive } from '@dat-sdk/sdk'
 import { only, type Answer } from './answer.js'
 import { etagOf, matchesEtag, rangeOf, type DriveEntry } from './conditional.js'
 import { deadline, openDrive, peerTimeout, type GatewaySDK } from './drives.js'
@@ -55,14 +55,15 @@ export async function read(
   const release = () => {
     if (view !== drive) view.close().catch(noop)
   }
-  const file = (entry: DriveEntry): Answer => {
-    const answer = fileResponse(drive, view, entry, target, request, timeout, release)
+  const file = async (entry: DriveEntry): Promise<Answer> => {
+    const blocks = await blocksOf(view, entry)
+    const answer = fileResponse(drive, view, entry, target, request, timeout, release, blocks)
     handedOff = answer.file !== null
     return answer
   }
   try {
     const entry = target.folder ? null : await findEntry(view, target.path, timeout, request.signal)
-    if (entry) return file(entry)
+    if (entry) return await file(entry)
     const index = await findEntry(
       view,
       joinPath(target.path, 'index.html'),
@@ -74,7 +75,7 @@ export async function read(
       throw new HttpError(404, 'NOT_FOUND', `No file or folder ${target.path} in this drive`)
     }
     if (!target.folder) return only(redirect(`${url.pathname}/${url.search}`))
-    if (index) return file(index)
+    if (index) return await file(index)
     return only(await listing(view, target, names!, accept, request, timeout))
   } finally {
     if (!handedOff) release()
@@ -111,6 +112,29 @@ async function readdir(
   return deadline(collect(), timeout, signal, peerTimeout(path, timeout))
 }
 
+/**
+ * A file's blocks, and how many of them are here: hypercore-fetch 8's `X-Blocks` and
+ * `X-Blocks-Downloaded`.
+ */
+async function blocksOf(
+  view: Drive,
+  entry: DriveEntry,
+): Promise<{ blocks: number; local: number } | null> {
+  const blob = entry.value.blob
+  if (!blob) return { blocks: 0, local: 0 }
+  try {
+    const blobs = await view.hyperdrive.getBlobs()
+    if (!blobs) return null
+    const start = blob.blockOffset
+    return {
+      blocks: blob.blockLength,
+      local: localBlocks(blobs.core, start, start + blob.blockLength),
+    }
+  } catch {
+    return null // optional, as hypercore-fetch had it
+  }
+}
+
 /** A file's answer: `304` when the client's copy is current, else its bytes (or a range of them). */
 function fileResponse(
   drive: Drive,
@@ -120,6 +144,7 @@ function fileResponse(
   request: Request,
   timeout: number,
   release: () => void,
+  blocks: { blocks: number; local: number } | null,
 ): Answer {
   const size = entry.value.blob?.byteLength ?? 0
   const etag = etagOf(drive, entry)
@@ -130,6 +155,10 @@ function fileResponse(
     // A version is immutable; the latest must be checked again each time (the ETag makes it cheap).
     'cache-control': target.version !== null ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
+  }
+  if (blocks) {
+    headers['x-blocks'] = String(blocks.blocks)
+    headers['x-blocks-downloaded'] = String(blocks.local)
   }
   const ifNoneMatch = request.headers.get('if-none-match')
   if (ifNoneMatch !== null && matchesEtag(ifNoneMatch, etag)) {

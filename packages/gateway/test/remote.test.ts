@@ -30,6 +30,35 @@ test.after(async () => {
   await testnet.destroy()
 })
 
+test('X-Blocks and X-Blocks-Downloaded say how much of a file is here, before and after', async () => {
+  const drive = writer.Hyperdrive()
+  await drive.put('/big.bin', crypto.randomBytes(1024 * 1024)) // 16 blocks of 64 KiB
+  await drive.put('/small.txt', 'small')
+  await writer.flush(drive)
+  const base = `/hyper/${toZ32(drive.key!)}`
+
+  const head = await fetchPath(reader, `${base}/big.bin`, { method: 'HEAD' })
+  assert.is(head.status, 200)
+  assert.is(head.headers.get('x-blocks'), '16')
+  assert.is(head.headers.get('x-blocks-downloaded'), '0')
+  assert.match(head.headers.get('access-control-expose-headers') ?? '', /X-Blocks-Downloaded/)
+  const get = await fetchPath(reader, `${base}/small.txt`)
+  assert.is(get.headers.get('x-blocks'), '1')
+  assert.is(get.headers.get('x-blocks-downloaded'), '0', 'counted before the body is read')
+  assert.is(await get.text(), 'small')
+
+  await reader.Hyperdrive(drive.key).download('/big.bin').done()
+  const after = await fetchPath(reader, `${base}/big.bin`, { method: 'HEAD' })
+  assert.is(after.headers.get('x-blocks'), '16')
+  assert.is(after.headers.get('x-blocks-downloaded'), '16')
+  const again = await fetchPath(reader, `${base}/small.txt`)
+  assert.is(again.headers.get('x-blocks-downloaded'), '1', 'the GET before fetched it')
+  await again.arrayBuffer()
+  const folder = await fetchPath(reader, `${base}/`, { headers: { accept: 'application/json' } })
+  assert.is(folder.headers.get('x-blocks'), null, 'a folder has none')
+  await folder.arrayBuffer()
+})
+
 test('the first read of a drive on another peer waits for it, then streams its files', async () => {
   const drive = writer.Hyperdrive()
   const video = crypto.randomBytes(1024 * 1024)

@@ -15,6 +15,8 @@ export interface CoreEvents<P = Peer> extends LifecycleEvents {
   'extension-error': [err: SdkError, peer?: P]
   /** The core (or drive, or bee) has new data. */
   append: []
+  /** Blocks are downloading: the part's stats (throttled; once more after the last block). */
+  progress: [stats: TransferStats]
 }
 
 /** `Drive`'s events: `Core`'s, for the drive's db core. */
@@ -74,6 +76,40 @@ export interface BaseEvents<P = unknown> extends LifecycleEvents {
   'extension-error': [err: SdkError, peer?: P]
   /** Autobase failed underneath (emitted only while someone listens). */
   error: [err: Error]
+  /** Blocks are downloading: the base's stats (throttled; once more after the last block). */
+  progress: [stats: TransferStats]
+}
+
+/**
+ * What a part has and has moved (`stats()`, `'progress'` events). Bytes are block payload bytes
+ * (what hypercore's `byteLength` counts, without encryption padding), not wire bytes.
+ */
+export interface TransferStats {
+  /** Blocks in the part's cores (their length). */
+  blocks: number
+  /** How many of those blocks are stored here. */
+  localBlocks: number
+  /** Payload bytes in the part's cores (their byteLength). */
+  byteLength: number
+  /** Payload bytes of the blocks downloaded since the part opened. */
+  downloadedBytes: number
+  /** Payload bytes of the blocks uploaded to peers since the part opened. */
+  uploadedBytes: number
+  downloadedBlocks: number
+  uploadedBlocks: number
+  /** Peers replicating the part right now. */
+  peers: number
+  /** Bytes per second downloaded over the last few seconds (since the first block, if sooner). */
+  downloadSpeed: number
+  /** Bytes per second uploaded over the last few seconds (since the first block, if sooner). */
+  uploadSpeed: number
+}
+
+/** What moved over one connection (a replication stream), in payload bytes. */
+export interface ConnectionTransfer {
+  remotePublicKey: Uint8Array
+  downloadedBytes: number
+  uploadedBytes: number
 }
 
 /** How far a folder sync pass has got: files and bytes done, and the pass's totals. */

@@ -37,6 +37,8 @@ export type {
   BaseEvents,
   MultifeedPeer,
   FolderSyncEvents,
+  TransferStats,
+  ConnectionTransfer,
   SeedEvents,
   SyncProgress,
   SyncResult,

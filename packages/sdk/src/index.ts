@@ -15,6 +15,8 @@ export {
 export { createSDK as default } from './sdk.js'
 export { SDKCore, SDKDrive } from './parts.js'
 export { topicKey } from './network.js'
+export type { SDKStats } from './stats.js'
+export { localBlocks } from '@dat-sdk/core-wrapper'
 export { SDKBee, type SDKBeeOptions } from './bee.js'
 export type {
   NetworkerLike,
@@ -53,7 +55,15 @@ export {
   type Encoding,
   type Store,
 } from '@dat-sdk/store'
-export type { Core, Peer, Extension, ExtensionHandlers, CoreOptions } from '@dat-sdk/core-wrapper'
+export type {
+  Core,
+  Peer,
+  Extension,
+  ExtensionHandlers,
+  CoreOptions,
+  TransferStats,
+  ConnectionTransfer,
+} from '@dat-sdk/core-wrapper'
 export type {
   Drive,
   DriveOptions,
@@ -61,6 +71,8 @@ export type {
   SyncFolderOptions,
   SyncProgress,
   SyncResult,
+  DriveDownload,
+  DownloadProgress,
 } from '@dat-sdk/drive-wrapper'
 export type {
   Bee,

@@ -44,6 +44,7 @@ import {
   type SDKSeedOptions,
 } from './options.js'
 import { RefCache, keyRef, type Cacheable } from './refs.js'
+import { isMetered, sumStats, type Metered, type SDKStats } from './stats.js'
 import { isSeedablePart, keyTarget, kindOf, partTarget, type SeedablePart } from './seeding.js'
 
 export type {
@@ -162,6 +163,8 @@ export class SDK extends ReadyResource {
     this.seed = this.seed.bind(this)
     this.unseed = this.unseed.bind(this)
     this.seeds = this.seeds.bind(this)
+    this.stats = this.stats.bind(this)
+    this.parts = this.parts.bind(this)
   }
 
   /**
@@ -358,6 +361,27 @@ export class SDK extends ReadyResource {
       return this._seeder.remove(await this.resolveName(`hyper://${parsed.domain}`))
     }
     throw new DatSdkError('INVALID_KEY', 'unseed() takes an open part, or a key or URL')
+  }
+
+  /**
+   * What every open part (core, drive, bee, base) has and has moved, summed: blocks, payload
+   * bytes (not wire bytes) each way, speeds, the open connections (each counted once) and what
+   * moved over each.
+   */
+  stats(): SDKStats {
+    this._check()
+    const parts = new Set<Metered>()
+    for (const part of this._parts) if (isMetered(part)) parts.add(part)
+    return sumStats(parts, this.networker.peers)
+  }
+
+  /**
+   * Every part open now through this SDK (cores, drives, bees, bases, gossip sets, multifeeds),
+   * for tools that report on them, such as the CLI's metrics.
+   */
+  parts(): object[] {
+    this._check()
+    return [...this._parts]
   }
 
   /** Every seed running now (a restarted SDK's come back as they open). */

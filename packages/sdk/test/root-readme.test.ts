@@ -30,4 +30,16 @@ test('it prints what its comments say, with the same key on a second run', async
   }
 })
 
+test('"Watching transfers": a drive downloads, and the counts agree on both sides', async () => {
+  const t = teardown()
+  try {
+    const testnet = t.add(await createTestnet(3))
+    const env = { DAT_SDK_BOOTSTRAP: testnet.bootstrapList }
+    const lines = await checkReadmeExample(sdkDir, { readme, env, index: 1 })
+    assert.is(lines.length, 3)
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()

@@ -36,7 +36,8 @@ export async function clone({ positionals, flags }: Parsed, io: IO): Promise<num
     let last = { files: 0, bytes: 0 }
     sync.on('progress', (p) => {
       last = p
-      bar.update(p)
+      // The speed over the last few seconds, from the drive's own counts (payload bytes).
+      bar.update({ ...p, speed: drive.stats().downloadSpeed })
     })
     let failures = 0
     sync.on('error', (err: Error) => {

@@ -12,6 +12,7 @@ import {
   type SeedEntry,
 } from '../seed-control.js'
 import { formatRow, StatusTable } from '../seed-table.js'
+import { serveMetrics, type MetricsServer } from '../metrics.js'
 import { blindPeerKeys, envEncryptionKey, openSDK } from './common.js'
 
 type Seed = ReturnType<SDK['seeds']>[number]
@@ -44,6 +45,7 @@ export async function seed(parsed: Parsed, io: IO): Promise<number> {
   const storage = storageDir(flags.storage)
   const sdk = await openSDK(flags)
   let control: ControlServer | null = null
+  let metrics: MetricsServer | null = null
   let timer: ReturnType<typeof setInterval> | null = null
   try {
     const table = new StatusTable(io.stdout)
@@ -78,6 +80,10 @@ export async function seed(parsed: Parsed, io: IO): Promise<number> {
       },
     })
     await control.listen()
+    if (flags.metrics) {
+      metrics = await serveMetrics(sdk, flags.metrics)
+      io.stdout.write(`metrics: ${metrics.url}\n`)
+    }
 
     const ms = flags.timeout * 1000
     const failures: string[] = []
@@ -97,7 +103,7 @@ export async function seed(parsed: Parsed, io: IO): Promise<number> {
     const records = await sdk.seedRecords()
     io.stderr.write(
       `Seeding ${records.length} ${records.length === 1 ? 'part' : 'parts'} from ${storage}` +
-        (sdk.publicKey ? ` as ${toZ32(sdk.publicKey)}` : '') +
+        (sdk.seedingKey ? ` (blind peers see it as ${toZ32(sdk.seedingKey)}: --trusted)` : '') +
         '. dat-sdk seed --list / --remove <ref> edit it while it runs. Ctrl-C to stop.\n',
     )
     await untilStopped(io.signal)
@@ -105,6 +111,7 @@ export async function seed(parsed: Parsed, io: IO): Promise<number> {
   } finally {
     if (timer) clearInterval(timer)
     await control?.close()
+    await metrics?.close()
     await sdk.close()
   }
 }

@@ -3,6 +3,7 @@ import type { SDK } from '@dat-sdk/sdk'
 import type { Parsed } from '../args.js'
 import { UsageError } from '../args.js'
 import { untilStopped, type IO } from '../io.js'
+import { serveMetrics, type MetricsServer } from '../metrics.js'
 import { openSDK } from './common.js'
 
 /**
@@ -14,10 +15,13 @@ import { openSDK } from './common.js'
 export async function serve({ positionals, flags }: Parsed, io: IO): Promise<number> {
   if (positionals.length !== 0) throw new UsageError('serve takes no arguments, only options')
   const sdk = await openSDK(flags)
+  let metrics: MetricsServer | null = null
   try {
+    if (flags.metrics) metrics = await serveMetrics(sdk, flags.metrics)
     const gateway = await startGateway(sdk, flags, io, flags.writable)
     try {
       io.stdout.write(`${gateway.url}\n`)
+      if (metrics) io.stdout.write(`metrics: ${metrics.url}\n`)
       const browser = browserUrl(gateway)
       if (browser) io.stdout.write(`${browser}\n`)
       if (gateway.token) io.stdout.write(`token: ${gateway.token}\n`)
@@ -38,6 +42,7 @@ export async function serve({ positionals, flags }: Parsed, io: IO): Promise<num
       await gateway.close()
     }
   } finally {
+    await metrics?.close()
     await sdk.close()
   }
 }

@@ -1,0 +1,267 @@
+// The one place the SDK counts transfers: a Meter listens to hypercore's 'download' and 'upload'
+// events on the cores of one part (a Core's one, a Drive's db and blobs, a Base's many) and
+// answers `stats()`. Bytes are block payload bytes as hypercore reports them (its byteLength,
+// without encryption padding), not wire bytes: framing, proofs and the handshake are not in them.
+import type { ConnectionTransfer, TransferStats } from '@dat-sdk/interfaces'
+import type { Hypercore, HypercorePeer } from '@dat-sdk/store'
+
+export type { ConnectionTransfer, TransferStats }
+
+export interface MeterOptions {
+  /** The span, in milliseconds, speeds are measured over (default 5,000). */
+  window?: number
+  /** The least time, in milliseconds, between two `onprogress` calls (default 250). */
+  throttle?: number
+  /** Called, throttled, while blocks download (and once after the last). */
+  onprogress?: () => void
+}
+
+/** The speed over a sliding window: samples of (time, bytes), dropped as they age out. */
+class Rate {
+  private readonly _window: number
+  private _times: number[] = []
+  private _bytes: number[] = []
+  private _head = 0
+  private _sum = 0
+  private _first = -1
+
+  constructor(window: number) {
+    this._window = window
+  }
+
+  add(bytes: number, now: number): void {
+    if (this._first < 0) this._first = now
+    this._times.push(now)
+    this._bytes.push(bytes)
+    this._sum += bytes
+    this._prune(now)
+  }
+
+  /** Bytes per second over the window, or since the first sample when that is sooner. */
+  perSecond(now: number): number {
+    this._prune(now)
+    if (this._first < 0 || this._sum === 0) return 0
+    const start = Math.max(now - this._window, this._first)
+    // A floor on the span, so the first block alone does not read as a burst of gigabytes.
+    const span = Math.max(now - start, 100)
+    return Math.round((this._sum * 1000) / span)
+  }
+
+  private _prune(now: number): void {
+    const cutoff = now - this._window
+    while (this._head < this._times.length && this._times[this._head]! <= cutoff) {
+      this._sum -= this._bytes[this._head]!
+      this._head++
+    }
+    if (this._head > 1024 && this._head * 2 > this._times.length) {
+      this._times = this._times.slice(this._head)
+      this._bytes = this._bytes.slice(this._head)
+      this._head = 0
+    }
+  }
+}
+
+interface Counted {
+  core: Hypercore<unknown>
+  ondownload: (index: number, byteLength: number, from: HypercorePeer) => void
+  onupload: (index: number, byteLength: number, from: HypercorePeer) => void
+}
+
+/**
+ * Counts the blocks and payload bytes that cores download and upload, per part and per
+ * connection, and measures speeds. `add()` a hypercore session to count it (listening makes the
+ * session one hypercore reports transfers to), `destroy()` to stop.
+ */
+export class Meter {
+  private _downloadedBytes = 0
+  private _uploadedBytes = 0
+  private _downloadedBlocks = 0
+  private _uploadedBlocks = 0
+
+  private readonly _cores = new Map<Hypercore<unknown>, Counted>()
+  private readonly _connections = new Map<HypercorePeer['stream'], ConnectionTransfer>()
+  private readonly _down: Rate
+  private readonly _up: Rate
+  private readonly _throttle: number
+  private readonly _onprogress: (() => void) | null
+  private _lastProgress = 0
+  private _timer: ReturnType<typeof setTimeout> | null = null
+  /** downloadedBlocks as of the last `onprogress`. */
+  private _pending = 0
+  private _destroyed = false
+
+  constructor(opts: MeterOptions = {}) {
+    const window = opts.window ?? 5000
+    this._down = new Rate(window)
+    this._up = new Rate(window)
+    this._throttle = opts.throttle ?? 250
+    this._onprogress = opts.onprogress ?? null
+  }
+
+  /** Payload bytes downloaded since the Meter started (not wire bytes). */
+  get downloadedBytes(): number {
+    return this._downloadedBytes
+  }
+
+  /** Payload bytes uploaded since the Meter started (not wire bytes). */
+  get uploadedBytes(): number {
+    return this._uploadedBytes
+  }
+
+  get downloadedBlocks(): number {
+    return this._downloadedBlocks
+  }
+
+  get uploadedBlocks(): number {
+    return this._uploadedBlocks
+  }
+
+  /** Starts counting `core`'s transfers (once per session; a closed Meter ignores it). */
+  add(core: Hypercore<unknown>): void {
+    if (this._destroyed || this._cores.has(core)) return
+    // Every session of a core hears its transfers: listen on one session per core.
+    if (core.id !== null) for (const c of this._cores.keys()) if (c.id === core.id) return
+    const counted: Counted = {
+      core,
+      ondownload: (_index, byteLength, from) => this._ondownload(byteLength, from),
+      onupload: (_index, byteLength, from) => this._onupload(byteLength, from),
+    }
+    this._cores.set(core, counted)
+    core.on('download', counted.ondownload)
+    core.on('upload', counted.onupload)
+  }
+
+  /** The sessions counted. */
+  cores(): Hypercore<unknown>[] {
+    return [...this._cores.keys()]
+  }
+
+  /** Stops counting and stops the progress timer; the counts stay readable. */
+  destroy(): void {
+    this._destroyed = true
+    for (const c of this._cores.values()) {
+      c.core.removeListener('download', c.ondownload)
+      c.core.removeListener('upload', c.onupload)
+    }
+    this._cores.clear()
+    if (this._timer) clearTimeout(this._timer)
+    this._timer = null
+  }
+
+  /** The part's stats, with `peers` given by the part (it knows who replicates it). */
+  stats(peers: number, cores: Iterable<Hypercore<unknown>> = this._cores.keys()): TransferStats {
+    const now = Date.now()
+    let blocks = 0
+    let local = 0
+    let byteLength = 0
+    const seen = new Set<string>()
+    for (const core of cores) {
+      // Two sessions of one core (a Drive's db seen twice, say) count once.
+      const id = core.id
+      if (id !== null) {
+        if (seen.has(id)) continue
+        seen.add(id)
+      }
+      blocks += core.length
+      byteLength += core.byteLength
+      local += localBlocks(core)
+    }
+    return {
+      blocks,
+      localBlocks: local,
+      byteLength,
+      downloadedBytes: this.downloadedBytes,
+      uploadedBytes: this.uploadedBytes,
+      downloadedBlocks: this.downloadedBlocks,
+      uploadedBlocks: this.uploadedBlocks,
+      peers,
+      downloadSpeed: this._down.perSecond(now),
+      uploadSpeed: this._up.perSecond(now),
+    }
+  }
+
+  /** What moved over each open connection, keyed by its replication stream. */
+  connections(): ReadonlyMap<object, ConnectionTransfer> {
+    // Closed connections go here rather than on a 'close' listener: one stream carries many
+    // parts' cores, and a listener per Meter would pile up on it.
+    for (const stream of this._connections.keys()) {
+      if (stream.destroyed) this._connections.delete(stream)
+    }
+    return this._connections
+  }
+
+  private _connection(from: HypercorePeer): ConnectionTransfer | null {
+    const stream = from?.stream
+    if (typeof stream !== 'object' || stream === null) return null
+    let c = this._connections.get(stream)
+    if (!c) {
+      c = { remotePublicKey: from.remotePublicKey, downloadedBytes: 0, uploadedBytes: 0 }
+      this._connections.set(stream, c)
+    }
+    return c
+  }
+
+  private _ondownload(byteLength: number, from: HypercorePeer): void {
+    this._downloadedBytes += byteLength
+    this._downloadedBlocks++
+    this._down.add(byteLength, Date.now())
+    const c = this._connection(from)
+    if (c) c.downloadedBytes += byteLength
+    this._progress()
+  }
+
+  private _onupload(byteLength: number, from: HypercorePeer): void {
+    this._uploadedBytes += byteLength
+    this._uploadedBlocks++
+    this._up.add(byteLength, Date.now())
+    const c = this._connection(from)
+    if (c) c.uploadedBytes += byteLength
+  }
+
+  /** At most one `onprogress` per throttle period, and one after the last block. */
+  private _progress(): void {
+    if (!this._onprogress || this._timer || this._destroyed) return
+    const wait = this._lastProgress + this._throttle - Date.now()
+    if (wait <= 0) {
+      this._lastProgress = Date.now()
+      this._pending = this.downloadedBlocks
+      this._onprogress()
+      // The trailing call: what arrives inside this period is reported at its end.
+      this._timer = setTimeout(() => this._trailing(), this._throttle)
+      this._timer.unref?.()
+      return
+    }
+    this._timer = setTimeout(() => this._trailing(), wait)
+    this._timer.unref?.()
+  }
+
+  private _trailing(): void {
+    this._timer = null
+    if (this._destroyed || !this._onprogress) return
+    if (this._pending === this.downloadedBlocks) return
+    this._pending = this.downloadedBlocks
+    this._lastProgress = Date.now()
+    this._onprogress()
+  }
+}
+
+interface WithBitfield {
+  core?: { bitfield?: { countSet?: (start: number, length: number) => number } | null } | null
+}
+
+/**
+ * How many blocks in [start, end) of `core` are stored here (default: all of it), from its
+ * bitfield; its contiguous length when the bitfield cannot be read.
+ */
+export function localBlocks(core: Hypercore<unknown>, start = 0, end = core.length): number {
+  if (end <= start) return 0
+  const bitfield = (core as WithBitfield).core?.bitfield
+  if (bitfield && typeof bitfield.countSet === 'function') {
+    try {
+      return bitfield.countSet(start, end - start)
+    } catch {
+      // read below
+    }
+  }
+  return Math.max(0, Math.min(core.contiguousLength, end) - start)
+}

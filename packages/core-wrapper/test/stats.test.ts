@@ -1,0 +1,71 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { eventually, teardown } from '@dat-sdk/test-utils'
+import { Meter, localBlocks, type TransferStats } from '@dat-sdk/core-wrapper'
+import { connectPair, corePair } from './helpers.js'
+
+const test = suite('Core stats(): payload bytes, local blocks, throttled progress')
+
+test('a reader counts each block once, in payload bytes; the writer counts the same going out', async () => {
+  const t = teardown()
+  try {
+    const blocks = Array.from({ length: 300 }, (_, i) => `block ${i} `.padEnd(1000, '.'))
+    const pair = await corePair(t, { blocks })
+    const events: TransferStats[] = []
+    const started = Date.now()
+    pair.b.on('progress', (s) => events.push(s))
+    assert.is(pair.b.stats().localBlocks, 0)
+    connectPair(t, pair)
+    await pair.b.update({ wait: true })
+    // Half first, then all: the second range must not count the first half again.
+    await pair.b.download({ start: 0, end: 150 }).done()
+    assert.is(localBlocks(pair.b.hypercore, 0, 150), 150)
+    assert.is(localBlocks(pair.b.hypercore, 150, 300), 0)
+    await pair.b.download({ start: 0, end: 300 }).done()
+    const s = pair.b.stats()
+    assert.is(s.blocks, 300)
+    assert.is(s.localBlocks, 300)
+    assert.is(s.downloadedBlocks, 300)
+    assert.is(s.downloadedBytes, 300 * 1000)
+    assert.is(s.byteLength, 300 * 1000)
+    assert.is(s.peers, 1)
+    assert.ok(s.downloadSpeed > 0)
+    assert.is(pair.a.stats().uploadedBytes, 300 * 1000)
+    assert.is(pair.a.stats().uploadedBlocks, 300)
+    // Throttled: never more than one event per 250 ms (plus the first), and a last one with all.
+    await eventually(() => events.at(-1)?.downloadedBytes === 300 * 1000)
+    const elapsed = Date.now() - started
+    assert.ok(events.length <= Math.ceil(elapsed / 250) + 1, `${events.length} in ${elapsed} ms`)
+    for (let i = 1; i < events.length; i++) {
+      assert.ok(events[i]!.downloadedBytes >= events[i - 1]!.downloadedBytes)
+    }
+  } finally {
+    await t.run()
+  }
+})
+
+test('a Meter listens on one session per core, and a closed Meter stops counting', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['one', 'two', 'three'] })
+    const meter = new Meter()
+    const second = pair.b.hypercore.session()
+    t.add(second)
+    await second.ready()
+    meter.add(pair.b.hypercore)
+    meter.add(second) // the same core: not counted twice
+    assert.is(meter.cores().length, 1)
+    connectPair(t, pair)
+    await pair.b.update({ wait: true })
+    await pair.b.download({ start: 0, end: 2 }).done()
+    assert.is(meter.downloadedBytes, 'one'.length + 'two'.length)
+    meter.destroy()
+    await pair.b.download({ start: 2, end: 3 }).done()
+    assert.is(meter.downloadedBlocks, 2, 'nothing counted after destroy()')
+    assert.is(pair.b.stats().downloadedBlocks, 3, 'the Core counted on')
+  } finally {
+    await t.run()
+  }
+})
+
+test.run()
