@@ -40,6 +40,7 @@ import { namespaceOf, parseBaseRef, type Ref } from './ref.js'
 
 export type { AutobaseHost, AutoStore }
 
+/** Options for a Base: its view's encodings, a custom `apply`, its swarm or pairing, encryption and indexer rules. */
 export interface BaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> {
   /** Default view: how keys are encoded (`'binary'`, `'utf-8'`, `'json'`, a codec). */
   keyEncoding?: Encoding<K>
@@ -82,9 +83,13 @@ export type BaseEvents = SeamBaseEvents<PairingPeer>
 
 // Typed events, merged into the class below.
 export interface Base<K = Uint8Array, T = Uint8Array, V = unknown> {
+  /** Listens for a base event (`'update'`, `'writer-add'`, `'writer-remove'`, `'error'`, `'ready'`, `'close'`). */
   on<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  /** Listens for a base event once. */
   once<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  /** Stops listening for a base event. */
   off<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  /** Emits a base event (the base's own use). */
   emit<E extends keyof BaseEvents>(event: E, ...args: BaseEvents[E]): boolean
 }
 
@@ -314,6 +319,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return this.autobase?.key ?? (this._ref.kind === 'key' ? this._ref.key : null)
   }
 
+  /** The discovery key, the topic the base's peers meet on, or null before it opens. */
   get discoveryKey(): Uint8Array | null {
     return this.autobase?.discoveryKey ?? null
   }

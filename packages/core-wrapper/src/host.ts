@@ -9,6 +9,7 @@ import type { Extension, ExtensionHandlers } from './registry.js'
 
 /** What every structure on a core has: a hyperdrive and a hyperbee alike. */
 export interface Structure extends IdentitySource {
+  /** The structure's version, which grows with each write. */
   readonly version: number
 }
 

@@ -37,6 +37,7 @@ import { DAT_FILE } from './ignore.js'
 import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
 import { followIndex, prefetchListed, type IndexDownload } from './prefetch.js'
 
+/** Options for a Drive: extensions, encryption key and how it opens. */
 export interface DriveOptions {
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
   extensions?: string[]
@@ -48,6 +49,7 @@ export interface DriveOptions {
   encryptionKey?: KeyLike | null
 }
 
+/** Options for `list()`: whether to go into sub-folders. */
 export interface ListOptions {
   /** Everything below `path` (default), or only its direct children. */
   recursive?: boolean
@@ -59,7 +61,9 @@ export type DriveEntry = HyperdriveEntry
 export type DriveDiffEntry = HyperdriveDiffEntry
 /** Yields `[current, previous]` snapshots (raw hyperdrive checkouts, closed by the watcher) on every change. */
 export type DriveWatcher = HyperdriveWatcher
+/** A stream of a file's bytes. */
 export type DriveReadStream = StreamxReadable<Uint8Array>
+/** A stream that writes a file's bytes. */
 export type DriveWriteStream = StreamxWritable<Uint8Array>
 export type { PutOptions, ReadStreamOptions }
 
@@ -159,6 +163,7 @@ export class Drive extends CoreHost {
   readonly hyperdrive: Hyperdrive
   /** The folder this drive was opened from (`new Drive(store, './dir')`), or null. */
   readonly folder: string | null
+  /** The extension names this drive registered. */
   readonly extensions: readonly string[]
 
   private readonly _ownsDrive: boolean
@@ -344,11 +349,13 @@ export class Drive extends CoreHost {
     await this.put(path, codec.encode(data), opts)
   }
 
+  /** Deletes the file at `path`; rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed. */
   async del(path: string): Promise<void> {
     await this._writable()
     await this.hyperdrive.del(path)
   }
 
+  /** Whether a file exists at `path`; rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed. */
   async exists(path: string): Promise<boolean> {
     return this._read(() => this.hyperdrive.exists(path), undefined, false)
   }
@@ -393,11 +400,13 @@ export class Drive extends CoreHost {
     return this._guarded(() => this.hyperdrive.readdir(path))
   }
 
+  /** A stream of the file's bytes (a range with `start` / `end`); throws `CLOSED` once closed, the stream errors with `DECRYPTION_FAILED` on a wrong key. */
   createReadStream(path: string, opts?: ReadStreamOptions): DriveReadStream {
     this._check()
     return this._guarded(() => this.hyperdrive.createReadStream(path, opts))
   }
 
+  /** A stream that writes the file at `path` when it ends; throws `CLOSED` once closed. */
   createWriteStream(path: string, opts?: PutOptions): DriveWriteStream {
     this._check()
     return this.hyperdrive.createWriteStream(path, opts)
@@ -466,9 +475,13 @@ export class Drive extends CoreHost {
 
 // Typed events on top of the EventEmitter methods ReadyResource brings.
 export interface Drive {
+  /** Listens for a drive event (`'peer-add'`, `'peer-remove'`, `'extension'`, `'extension-error'`, `'ready'`, `'close'`). */
   on<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  /** Listens for a drive event once. */
   once<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  /** Stops listening for a drive event. */
   off<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  /** Emits a drive event (the drive's own use). */
   emit<K extends keyof DriveEvents>(event: K, ...args: DriveEvents[K]): boolean
 }
 

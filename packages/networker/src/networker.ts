@@ -38,6 +38,7 @@ const CLOSE_STEP_TIMEOUT = 600
 
 export type { ConfigureOptions }
 
+/** Options for a Networker: its swarm, key pair, bootstrap nodes and timeouts. */
 export interface NetworkerOptions {
   /** A swarm to use instead of a Hyperswarm of our own. The networker does not destroy it. */
   swarm?: SwarmLike
@@ -66,14 +67,19 @@ export interface NetworkerOptions {
 
 /** Anything that replicates into a duplex stream: a Corestore, a `Store`, a Hypercore. */
 export interface Replicator {
+  /** Replicates into a connection's stream. */
   replicate(stream: SwarmSocket): unknown
 }
 
 // Typed events (`NetworkerEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Networker {
+  /** Listens for a networker event (`'peer-add'`, `'peer-remove'`, `'extension-error'`, `'ready'`, `'close'`). */
   on<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  /** Listens for a networker event once. */
   once<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  /** Stops listening for a networker event. */
   off<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  /** Emits a networker event (the networker's own use). */
   emit<K extends keyof NetworkerEvents>(event: K, ...args: NetworkerEvents[K]): boolean
 }
 
@@ -91,7 +97,9 @@ export class Networker
   extends ReadyResource
   implements ExtensionTransport, NetworkerLike<NetworkPeer>, ExtensionHost<NetworkPeer>
 {
+  /** What the networker replicates into each connection (a store). */
   readonly store: Replicator
+  /** The swarm the networker connects through. */
   readonly swarm: SwarmLike
   private readonly _ownsSwarm: boolean
   private readonly _ownSwarm: Hyperswarm | null
@@ -148,6 +156,7 @@ export class Networker
     return this.swarm.keyPair
   }
 
+  /** The swarm's public key, the identity peers see. */
   get publicKey(): Uint8Array {
     return this.swarm.keyPair.publicKey
   }

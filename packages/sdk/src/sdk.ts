@@ -69,6 +69,7 @@ export class SDK extends ReadyResource {
   readonly store: Store
   /** The SDK's networking layer (set once `ready()` resolves). */
   networker!: NetworkerLike
+  /** Whether parts join the swarm when they open. */
   readonly autoJoin: boolean
 
   /** `Hypercore(ref?, opts?)`, with or without `new`: a `Core`. */

@@ -24,6 +24,7 @@ const CHILD = Symbol('dat-sdk/store-child')
  */
 export const DEFAULT_WRITE_BUFFER_SIZE = 16 * 1024 * 1024
 
+/** Options for a Store: where it keeps data, and what it is given. */
 export interface StoreOptions {
   /** The primary key from which named cores derive their key pairs (the store's own by default). */
   primaryKey?: Uint8Array
@@ -44,8 +45,11 @@ export interface StoreOptions {
 export type CoreRef =
   KeyLike | { name: string } | { key: KeyLike | Promise<KeyLike> } | null | undefined
 
+/** A core the store has written to its list of known cores. */
 export interface StoredCore {
+  /** The core's public key. */
   key: Uint8Array
+  /** The core's discovery key, the topic peers meet on. */
   discoveryKey: Uint8Array
 }
 
@@ -64,9 +68,13 @@ export type StoreEvents = SeamStoreEvents<Hypercore<unknown>>
 
 // Typed events (`StoreEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Store {
+  /** Listens for a store event (`'core'`, `'core-close'`, `'ready'`, `'close'`). */
   on<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  /** Listens for a store event once. */
   once<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  /** Stops listening for a store event. */
   off<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  /** Emits a store event (the store's own use). */
   emit<K extends keyof StoreEvents>(event: K, ...args: StoreEvents[K]): boolean
 }
 
@@ -79,6 +87,7 @@ export class Store extends ReadyResource {
   readonly corestore: Corestore
   /** The storage directory, or null when an existing Corestore was handed in. */
   readonly directory: string | null
+  /** The store this one is a namespace of, or null for a root store. */
   readonly parent: Store | null
 
   private readonly _shared: Shared
