@@ -409,7 +409,11 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   // --- a custom view ----------------------------------------------------------------------------
 
-  /** Custom view: appends `value` to this writer's log; your `apply` gets it, ordered. */
+  /**
+   * Custom view: appends `value` to this writer's log; your `apply` gets it, ordered.
+   * Rejects with `NOT_SUPPORTED` on a base with the default view, `NOT_WRITABLE` on a peer that is
+   * not a writer, `CLOSED` once closed.
+   */
   async append(value: T): Promise<void> {
     await this._check()
     if (!this._custom) {
@@ -430,7 +434,11 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   // --- writers ----------------------------------------------------------------------------------
 
-  /** Makes `key` (another peer's `localKey`) a writer, through the log, so every peer agrees. */
+  /**
+   * Makes `key` (another peer's `localKey`) a writer, through the log, so every peer agrees.
+   * Rejects with `NOT_WRITABLE` on a peer that is not a writer, `INVALID_KEY` on a malformed key,
+   * `CLOSED` once closed.
+   */
   async addWriter(key: KeyLike, opts: { indexer?: boolean } = {}): Promise<void> {
     await this._check()
     await this._append({
@@ -440,13 +448,20 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     })
   }
 
-  /** Removes the writer `key`: its later entries are not applied (the last indexer stays). */
+  /**
+   * Removes the writer `key`: its later entries are not applied (the last indexer stays).
+   * Rejects with `NOT_WRITABLE` on a peer that is not a writer, `INVALID_KEY` on a malformed key,
+   * `CLOSED` once closed.
+   */
   async removeWriter(key: KeyLike): Promise<void> {
     await this._check()
     await this._append({ type: OpType.REMOVE_WRITER, key: toKey(key) })
   }
 
-  /** The base's writers now (as this peer has applied the log so far). */
+  /**
+   * The base's writers now (as this peer has applied the log so far).
+   * Rejects with `CLOSED` once closed.
+   */
   async writers(): Promise<BaseWriter[]> {
     await this._check()
     return listWriters(this.autobase.system)
@@ -456,6 +471,8 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * A single-use invite (a z-base-32 string): a peer that opens `new Base(store, invite)` becomes
    * a writer once this Base (or one that holds the invite) is online. `expires` is a time in
    * milliseconds since the epoch (as `Date.now()`); invites hold to the second.
+   * Rejects with `NOT_SUPPORTED` without `opts.swarm` (or `opts.pairing`), `NOT_WRITABLE` on a peer
+   * that is not a writer, `CLOSED` once closed.
    */
   async createInvite(opts: { expires?: number } = {}): Promise<string> {
     await this._check()
@@ -471,6 +488,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * A replication stream of the base (its writers and views), to pipe into another peer's
    * (`a.replicate(true)` into `b.replicate(false)` and back), or attached to a connection you
    * pass. With `opts.swarm` the Base replicates on its own.
+   * Throws `NOT_READY` before `ready()`, `CLOSED` once closed.
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     if (this.closing) throw closedError('base')
@@ -483,6 +501,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * `{ wait: true }` first waits for the connected peers to tell each writer's latest length,
    * and for its entries up to there.
    * Resolves true when the view changed during the call.
+   * Rejects with `CLOSED` once closed.
    */
   async update(opts: { wait?: boolean } = {}): Promise<boolean> {
     await this._check()
@@ -512,7 +531,10 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return changed
   }
 
-  /** Appends an acknowledgement (indexers), so the order so far can be signed and settle. */
+  /**
+   * Appends an acknowledgement (indexers), so the order so far can be signed and settle.
+   * Rejects with `CLOSED` once closed.
+   */
   async ack(): Promise<void> {
     await this._check()
     await this.autobase.ack()

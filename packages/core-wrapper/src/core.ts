@@ -288,7 +288,10 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return this._session.download(range)
   }
 
-  /** Reads blocks in order; the range it reads downloads in the background (see read-ahead.ts). */
+  /**
+   * Reads blocks in order; the range it reads downloads in the background (see read-ahead.ts).
+   * Throws `CLOSED` once closed.
+   */
   createReadStream(opts?: ReadStreamOptions): Readable {
     this._checkOpen()
     const stream = this._session.createReadStream(opts)
@@ -383,7 +386,10 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return this._registry.register(name, handlers)
   }
 
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered on this Core). */
+  /**
+   * Broadcasts `message` on an extension named in `opts.extensions` (or registered on this Core).
+   * Throws `CLOSED` once closed.
+   */
   extension(name: string, message: unknown): void {
     this._checkOpen()
     const bytes = encodeOrThrow(this._registry.codecOf(name), message)

@@ -85,7 +85,10 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     return summary(this.constructor.name, { url, writable, version, encrypted })
   }
 
-  /** The peers replicating the hypercore this structure lives on, right now. */
+  /**
+   * The peers replicating the hypercore this structure lives on, right now.
+   * Throws `CLOSED` once closed.
+   */
   peers(): Peer[] {
     this._check()
     return this._core.peers()
@@ -104,7 +107,10 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     return this._core.registerExtension<M>(name, handlers)
   }
 
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
+  /**
+   * Broadcasts `message` on an extension named in `opts.extensions` (or registered here).
+   * Throws `CLOSED` once closed.
+   */
   extension(name: string, message: unknown): void {
     this._check()
     this._core.extension(name, message)

@@ -317,7 +317,10 @@ export class Drive extends CoreHost {
 
   // ---- files ---------------------------------------------------------------------------------
 
-  /** The file's bytes, or null when there is no such file. */
+  /**
+   * The file's bytes, or null when there is no such file.
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async get(path: string, opts?: { wait?: boolean; timeout?: number }): Promise<Uint8Array | null> {
     return this._read(() => this.hyperdrive.get(path, opts), opts, null)
   }
@@ -332,7 +335,10 @@ export class Drive extends CoreHost {
     return encoding === undefined ? bytes : resolveEncoding(encoding).decode(bytes)
   }
 
-  /** Writes a file (a string is stored as UTF-8). */
+  /**
+   * Writes a file (a string is stored as UTF-8).
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async put(path: string, data: Uint8Array | string, opts?: PutOptions): Promise<void> {
     await this._writable()
     await this.hyperdrive.put(path, toBytes(data), opts)
@@ -360,7 +366,10 @@ export class Drive extends CoreHost {
     return this._read(() => this.hyperdrive.exists(path), undefined, false)
   }
 
-  /** The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null. */
+  /**
+   * The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null.
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async entry(
     path: string,
     opts?: { follow?: boolean; wait?: boolean },
@@ -368,7 +377,10 @@ export class Drive extends CoreHost {
     return this._read(() => this.hyperdrive.entry(path, opts), opts, null)
   }
 
-  /** The entries below `path`, every level deep unless `{ recursive: false }`. */
+  /**
+   * The entries below `path`, every level deep unless `{ recursive: false }`.
+   * Throws `CLOSED` once closed.
+   */
   list(path = '/', opts: ListOptions = {}): StreamxReadable<DriveEntry> {
     this._check()
     return this._guarded(() => this._list(path, opts))
@@ -394,7 +406,7 @@ export class Drive extends CoreHost {
     return prefetchListed(this.hyperdrive, list)
   }
 
-  /** The names (files and folders) directly inside `path`. */
+  /** The names (files and folders) directly inside `path`. Throws `CLOSED` once closed. */
   readdir(path = '/'): StreamxReadable<string> {
     this._check()
     return this._guarded(() => this.hyperdrive.readdir(path))
@@ -412,7 +424,10 @@ export class Drive extends CoreHost {
     return this.hyperdrive.createWriteStream(path, opts)
   }
 
-  /** Symlinks `path` to `target` (a drive path). */
+  /**
+   * Symlinks `path` to `target` (a drive path).
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async symlink(path: string, target: string): Promise<void> {
     await this._writable()
     await this.hyperdrive.symlink(path, target)
@@ -420,20 +435,26 @@ export class Drive extends CoreHost {
 
   // ---- versions ------------------------------------------------------------------------------
 
-  /** Yields `[current, previous]` snapshots every time something below `path` changes. */
+  /**
+   * Yields `[current, previous]` snapshots every time something below `path` changes.
+   * Throws `CLOSED` once closed.
+   */
   watch(path = '/'): DriveWatcher {
     this._check()
     return this.hyperdrive.watch(path)
   }
 
-  /** The drive as it was at `version`: a read-only Drive; close it when done. */
+  /**
+   * The drive as it was at `version`: a read-only Drive; close it when done.
+   * Throws `CLOSED` once closed.
+   */
   checkout(version: number): Drive {
     this._check()
     const opts: CheckoutOptions = { [PARENT_CORE]: this._core }
     return new Drive(this.hyperdrive.checkout(version), opts)
   }
 
-  /** What changed below `path` between `version` and now. */
+  /** What changed below `path` between `version` and now. Throws `CLOSED` once closed. */
   diff(version: number, path = '/'): StreamxReadable<DriveDiffEntry> {
     this._check()
     return this._guarded(() => this.hyperdrive.diff(version, path))
@@ -445,7 +466,10 @@ export class Drive extends CoreHost {
     return this.hyperdrive.update(opts)
   }
 
-  /** Fetches every file below `path` from peers; `await drive.download('/').done()`. */
+  /**
+   * Fetches every file below `path` from peers; `await drive.download('/').done()`.
+   * Throws `CLOSED` once closed.
+   */
   download(path = '/'): DownloadHandle {
     this._check()
     return this.hyperdrive.download(path)
@@ -457,6 +481,7 @@ export class Drive extends CoreHost {
    * Keeps `dir` and this drive the same: a writable drive takes the folder's files and then every
    * change made there; a read-only drive writes its files into the folder, then every change
    * that arrives. `<dir>/.dat` records the drive's URL. `ready()` resolves after the first pass.
+   * Throws `CLOSED` once closed.
    */
   syncFolder(dir: string, opts: SyncFolderOptions = {}): FolderSync {
     this._check()

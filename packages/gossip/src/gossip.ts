@@ -146,6 +146,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
    * Adds a 32-byte key to the set. With `broadcast` (the default) it goes out to every peer that
    * does not have it; without, it goes with the next `broadcast()` or the next message that does.
    * Returns false when the key was already there, or was deleted (a deleted key never comes back).
+   * Throws `CLOSED` once closed.
    */
   advertise(data: Uint8Array, broadcast = true): boolean {
     this._checkOpen()
@@ -162,6 +163,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
   /**
    * Deletes a key, for good: every peer that hears of it drops it, and it does not come back from
    * a peer that still has it. Returns true when the key was in the live set.
+   * Throws `CLOSED` once closed.
    */
   delete(data: Uint8Array): boolean {
     this._checkOpen()
@@ -179,7 +181,10 @@ export class Gossip<P extends object = object> extends ReadyResource {
     return live
   }
 
-  /** Sends every peer what it is not known to have yet (what `advertise(data, false)` held back). */
+  /**
+   * Sends every peer what it is not known to have yet (what `advertise(data, false)` held back).
+   * Throws `CLOSED` once closed.
+   */
   broadcast(): void {
     this._checkOpen()
     this._sendAll()

@@ -143,6 +143,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   /**
    * The local feed named `name`, made on first use: the same name gives the same feed across
    * restarts, and concurrent calls for one name give one feed.
+   * Rejects with `CLOSED` once closed.
    */
   writer(name = 'default', opts: WriterOptions = {}): Promise<Hypercore<T>> {
     if (this.closing) return Promise.reject(closedError('multifeed'))
@@ -172,6 +173,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * A replication stream: exchanges manifests, downloads the remote feeds it accepts and, unless
    * `live`, ends once both sides hold every block of every feed present at the exchange. Pass an
    * existing replication stream (or a Hyperswarm connection) to run the exchange on it instead.
+   * Throws `CLOSED` once closed.
    */
   replicate(isInitiator: boolean | Duplex, opts: ReplicateOptions = {}): Duplex {
     if (this.closing) throw closedError('multifeed')
@@ -189,6 +191,8 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   /**
    * Runs the exchange, live, on every connection of `networker` (present and future), and joins
    * the root key's discovery key as a topic so peers with the same root key find each other.
+   * Rejects with `CLOSED` once closed; a networker without connection streams gets an
+   * `'extension-error'` with `NOT_SUPPORTED`.
    */
   async join(networker: NetworkerLike): Promise<void> {
     if (this.closing) throw closedError('multifeed')

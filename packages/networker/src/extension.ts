@@ -53,7 +53,7 @@ export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer
     this._transport._sendExtension(this.name, this._codec.encode(message), peer)
   }
 
-  /** Sends `message` to every connected peer. */
+  /** Sends `message` to every connected peer. Throws `CLOSED` once closed. */
   broadcast(message: M): void {
     this._checkOpen()
     this._transport._sendExtension(this.name, this._codec.encode(message), null)

@@ -168,7 +168,10 @@ export class Networker
     return peers
   }
 
-  /** Starts accepting connections (announcing a topic does this too). */
+  /**
+   * Starts accepting connections (announcing a topic does this too).
+   * Rejects with `CLOSED` once closed.
+   */
   async listen(): Promise<void> {
     this._checkOpen()
     await this.swarm.listen()
@@ -177,6 +180,7 @@ export class Networker
   /**
    * A handle on `topic` (announced, looked up, or both). The topic stays joined until its last
    * handle is destroyed, joined as the union of what the live handles (and `configure()`) ask.
+   * Throws `CLOSED` once closed.
    */
   join(topic: KeyLike, opts: JoinOptions = {}): Topic {
     this._checkOpen()
@@ -186,6 +190,7 @@ export class Networker
   /**
    * Joins `discoveryKey` for the `configure()` user: announce it, look it up, or both. With
    * neither, releases this user's hold; the topic is left only if no `join()` handle holds it.
+   * Rejects with `CLOSED` once closed.
    */
   async configure(discoveryKey: KeyLike, opts: ConfigureOptions = {}): Promise<void> {
     this._checkOpen()
@@ -209,7 +214,10 @@ export class Networker
     this.swarm.listen().catch(noop) // best effort: dialling out works without it
   }
 
-  /** Stops keeping a connection to that peer; a connection open now is not cut. */
+  /**
+   * Stops keeping a connection to that peer; a connection open now is not cut.
+   * Throws `CLOSED` once closed.
+   */
   leavePeer(publicKey: KeyLike): void {
     this._checkOpen()
     const key = toKey(publicKey)
@@ -243,6 +251,7 @@ export class Networker
   /**
    * Brings back what `suspend()` paused: topics are looked up and announced again and explicit
    * peers dialled, so the cores the store replicated before replicate again.
+   * Rejects with `CLOSED` once closed.
    */
   async resume(): Promise<void> {
     this._checkOpen()
@@ -268,6 +277,7 @@ export class Networker
   /**
    * A connection-level message channel named `name` on every present and future connection.
    * Register the same name twice and both registrations receive.
+   * Throws `CLOSED` once closed.
    */
   registerExtension<M = Uint8Array>(
     name: string,

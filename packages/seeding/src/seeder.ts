@@ -98,6 +98,7 @@ export class Seeder extends ReadyResource {
   /**
    * Seeds a part: keeps a full local copy, announces it, asks the blind peers to keep every core
    * of it, and records it (unless `persist: false`). A key already seeded gives its seed.
+   * Rejects with `CLOSED` once closed.
    */
   async add(req: SeedRequest): Promise<Seed> {
     if (this.closing) throw closedError('seeder')
@@ -137,7 +138,10 @@ export class Seeder extends ReadyResource {
     return seed
   }
 
-  /** Stops seeding `key` and forgets its record; resolves with whether it was seeded or recorded. */
+  /**
+   * Stops seeding `key` and forgets its record; resolves with whether it was seeded or recorded.
+   * Rejects with `CLOSED` once closed.
+   */
   async remove(key: KeyLike): Promise<boolean> {
     if (this.closing) throw closedError('seeder')
     await this.ready()

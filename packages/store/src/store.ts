@@ -181,6 +181,7 @@ export class Store extends ReadyResource {
   /**
    * Opens a core: a name gives a writable core derived from the primary key (same name, same
    * key, across restarts); a key in any spelling gives that core; nothing gives a fresh writable core.
+   * Throws `INVALID_KEY` on a malformed key or URL, `CLOSED` once closed.
    */
   get<T = Uint8Array>(ref?: CoreRef, opts: HypercoreOptions = {}): Hypercore<T> {
     this._checkOpen()
@@ -219,6 +220,7 @@ export class Store extends ReadyResource {
   /**
    * The key of the core named `name` in this store (or namespace), without opening it: what
    * `get(name).key` will be. Null until the store has opened (`await store.ready()`).
+   * Throws `INVALID_KEY` on an empty or non-string name.
    */
   keyFor(name: string): Uint8Array | null {
     if (typeof name !== 'string' || name === '') {
@@ -230,6 +232,7 @@ export class Store extends ReadyResource {
   /**
    * An app going to the background: flushes storage and lets go of its files until `resume()`
    * (Corestore's `suspend()`). Namespaces share their root's storage: suspending one suspends all.
+   * Rejects with `CLOSED` once closed.
    */
   async suspend(): Promise<void> {
     this._checkOpen()
@@ -237,7 +240,7 @@ export class Store extends ReadyResource {
     await this.corestore.suspend()
   }
 
-  /** Takes storage back after `suspend()`. */
+  /** Takes storage back after `suspend()`. Rejects with `CLOSED` once closed. */
   async resume(): Promise<void> {
     this._checkOpen()
     await this.ready()
@@ -249,7 +252,10 @@ export class Store extends ReadyResource {
     return this.get<T>({ name: 'default' }, opts)
   }
 
-  /** A store whose names live apart from this one's; it shares storage and connections. */
+  /**
+   * A store whose names live apart from this one's; it shares storage and connections.
+   * Throws `CLOSED` once closed.
+   */
   namespace(name: string): Store {
     this._checkOpen()
     if (typeof name !== 'string' || name === '') {
@@ -288,6 +294,7 @@ export class Store extends ReadyResource {
    * All-to-all replication of every core the two sides share. The stream also answers the SDK's
    * `dat-sdk/ready@1` probe for any core (ready.ts), so a Core on the other side knows this is
    * one of ours even before a Core opens here.
+   * Throws `CLOSED` once closed.
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     this._checkOpen()
