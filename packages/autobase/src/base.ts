@@ -42,6 +42,7 @@ import { namespaceOf, parseBaseRef, type Ref } from './ref.js'
 
 export type { AutobaseHost, AutoStore }
 
+/** Options for a Base: its view's encodings, a custom `apply`, its swarm or pairing, encryption and indexer rules. */
 export interface BaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> {
   /** Default view: how keys are encoded (`'binary'`, `'utf-8'`, `'json'`, a codec). */
   keyEncoding?: Encoding<K>
@@ -84,9 +85,13 @@ export type BaseEvents = SeamBaseEvents<PairingPeer>
 
 // Typed events, merged into the class below.
 export interface Base<K = Uint8Array, T = Uint8Array, V = unknown> {
+  /** Listens for a base event (`'update'`, `'writer-add'`, `'writer-remove'`, `'error'`, `'ready'`, `'close'`). */
   on<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  /** Listens for a base event once. */
   once<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  /** Stops listening for a base event. */
   off<E extends keyof BaseEvents>(event: E, listener: Listener<BaseEvents, E>): this
+  /** Emits a base event (the base's own use). */
   emit<E extends keyof BaseEvents>(event: E, ...args: BaseEvents[E]): boolean
 }
 
@@ -357,6 +362,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return this.autobase?.key ?? (this._ref.kind === 'key' ? this._ref.key : null)
   }
 
+  /** The discovery key, the topic the base's peers meet on, or null before it opens. */
   get discoveryKey(): Uint8Array | null {
     return this.autobase?.discoveryKey ?? null
   }
@@ -446,7 +452,11 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   // --- a custom view ----------------------------------------------------------------------------
 
-  /** Custom view: appends `value` to this writer's log; your `apply` gets it, ordered. */
+  /**
+   * Custom view: appends `value` to this writer's log; your `apply` gets it, ordered.
+   * Rejects with `NOT_SUPPORTED` on a base with the default view, `NOT_WRITABLE` on a peer that is
+   * not a writer, `CLOSED` once closed.
+   */
   async append(value: T): Promise<void> {
     await this._check()
     if (!this._custom) {
@@ -467,7 +477,11 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
 
   // --- writers ----------------------------------------------------------------------------------
 
-  /** Makes `key` (another peer's `localKey`) a writer, through the log, so every peer agrees. */
+  /**
+   * Makes `key` (another peer's `localKey`) a writer, through the log, so every peer agrees.
+   * Rejects with `NOT_WRITABLE` on a peer that is not a writer, `INVALID_KEY` on a malformed key,
+   * `CLOSED` once closed.
+   */
   async addWriter(key: KeyLike, opts: { indexer?: boolean } = {}): Promise<void> {
     await this._check()
     await this._append({
@@ -477,13 +491,20 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     })
   }
 
-  /** Removes the writer `key`: its later entries are not applied (the last indexer stays). */
+  /**
+   * Removes the writer `key`: its later entries are not applied (the last indexer stays).
+   * Rejects with `NOT_WRITABLE` on a peer that is not a writer, `INVALID_KEY` on a malformed key,
+   * `CLOSED` once closed.
+   */
   async removeWriter(key: KeyLike): Promise<void> {
     await this._check()
     await this._append({ type: OpType.REMOVE_WRITER, key: toKey(key) })
   }
 
-  /** The base's writers now (as this peer has applied the log so far). */
+  /**
+   * The base's writers now (as this peer has applied the log so far).
+   * Rejects with `CLOSED` once closed.
+   */
   async writers(): Promise<BaseWriter[]> {
     await this._check()
     return listWriters(this.autobase.system)
@@ -493,6 +514,8 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * A single-use invite (a z-base-32 string): a peer that opens `new Base(store, invite)` becomes
    * a writer once this Base (or one that holds the invite) is online. `expires` is a time in
    * milliseconds since the epoch (as `Date.now()`); invites hold to the second.
+   * Rejects with `NOT_SUPPORTED` without `opts.swarm` (or `opts.pairing`), `NOT_WRITABLE` on a peer
+   * that is not a writer, `CLOSED` once closed.
    */
   async createInvite(opts: { expires?: number } = {}): Promise<string> {
     await this._check()
@@ -508,6 +531,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * A replication stream of the base (its writers and views), to pipe into another peer's
    * (`a.replicate(true)` into `b.replicate(false)` and back), or attached to a connection you
    * pass. With `opts.swarm` the Base replicates on its own.
+   * Throws `NOT_READY` before `ready()`, `CLOSED` once closed.
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     if (this.closing) throw closedError('base')
@@ -520,6 +544,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
    * `{ wait: true }` first waits for the connected peers to tell each writer's latest length,
    * and for its entries up to there.
    * Resolves true when the view changed during the call.
+   * Rejects with `CLOSED` once closed.
    */
   async update(opts: { wait?: boolean } = {}): Promise<boolean> {
     await this._check()
@@ -549,7 +574,10 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     return changed
   }
 
-  /** Appends an acknowledgement (indexers), so the order so far can be signed and settle. */
+  /**
+   * Appends an acknowledgement (indexers), so the order so far can be signed and settle.
+   * Rejects with `CLOSED` once closed.
+   */
   async ack(): Promise<void> {
     await this._check()
     await this.autobase.ack()

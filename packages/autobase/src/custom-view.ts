@@ -5,6 +5,7 @@ import { OpType, readOp } from './messages.js'
 
 /** A node as a custom `apply` sees it: what a writer passed to `append()`, decoded. */
 export interface BaseNode<T> {
+  /** What the writer appended, decoded with the base's value encoding. */
   value: T
   /** The writer that appended it. */
   from: { key: Uint8Array }

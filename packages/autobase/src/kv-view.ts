@@ -12,25 +12,37 @@ type BeeWatcher = HyperbeeWatcher<Uint8Array, Uint8Array>
 
 /** One entry of the default view. */
 export interface BaseEntry<K, T> {
+  /** The entry's position in the view. */
   seq: number
+  /** The entry's key, decoded. */
   key: K
+  /** The entry's value, decoded. */
   value: T
 }
 
 /** A range of the default view (keys in the view's key encoding). */
 export interface BaseRange<K> {
+  /** Only keys greater than this. */
   gt?: K
+  /** Only keys greater than or equal to this. */
   gte?: K
+  /** Only keys less than this. */
   lt?: K
+  /** Only keys less than or equal to this. */
   lte?: K
+  /** Newest key first. */
   reverse?: boolean
+  /** At most this many entries. */
   limit?: number
 }
 
 /** A read-only look at the default view at one version (what `watch()` yields). */
 export interface BaseSnapshot<K, T> {
+  /** The view's version this snapshot reads. */
   readonly version: number
+  /** The entry for `key` in this snapshot, or null. */
   get(key: K): Promise<BaseEntry<K, T> | null>
+  /** The entries in `range`, in key order, as they were in this snapshot. */
   createReadStream(range?: BaseRange<K>): AsyncIterable<BaseEntry<K, T>>
 }
 
@@ -39,6 +51,7 @@ export interface BaseWatcher<K, T> extends AsyncIterable<{
   current: BaseSnapshot<K, T>
   previous: BaseSnapshot<K, T>
 }> {
+  /** Stops watching; the iteration ends. */
   close(): Promise<void>
 }
 

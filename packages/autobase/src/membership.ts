@@ -3,7 +3,9 @@ import { OpType, type Op } from './messages.js'
 
 /** A writer of the base, as `writers()` lists them. */
 export interface BaseWriter {
+  /** The writer's key. */
   key: Uint8Array
+  /** Whether the writer is an indexer (its writes count toward the signed order). */
   indexer: boolean
 }
 

@@ -17,6 +17,7 @@ export const OpType = {
 
 export type OpTypeValue = (typeof OpType)[keyof typeof OpType]
 
+/** One operation in a writer's log: a put, a delete, a writer added or removed, or a custom view's value. */
 export type Op =
   | { type: typeof OpType.PUT; key: Uint8Array; value: Uint8Array }
   | { type: typeof OpType.DEL; key: Uint8Array }
@@ -115,6 +116,7 @@ export const opCodec: Encoder<Op> = {
   },
 }
 
+/** Encodes an operation for a writer's log. */
 export function encodeOp(op: Op): Uint8Array {
   return c.encode(opCodec, op)
 }

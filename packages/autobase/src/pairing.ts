@@ -19,11 +19,14 @@ export type { PairingSwarm, PairingConnection }
 
 /** Who sent a bad pairing message: the connection's remote public key. */
 export interface PairingPeer {
+  /** The remote's public key, or null when not known. */
   remotePublicKey: Uint8Array | null
 }
 
+/** Told of a pairing message from a peer that did not decode (code `BAD_MESSAGE`). */
 export type PairingErrorHandler = (err: DatSdkError, peer?: PairingPeer) => void
 
+/** Options for a Pairing. */
 export interface PairingOptions {
   /** How often (ms) blind-pairing polls the DHT for requests and answers (default 30,000). */
   poll?: number
@@ -43,7 +46,9 @@ export interface PairingOptions {
  * leaves the swarm open.
  */
 export class Pairing extends ReadyResource {
+  /** The swarm the pairing runs on (left open when the pairing closes). */
   readonly swarm: PairingSwarm
+  /** The blind-pairing instance invites go through. */
   readonly blind: BlindPairing
   private readonly _view: PairingView
   private readonly _onerror = new Map<string, PairingErrorHandler>()

@@ -26,15 +26,21 @@ declare module 'autobase' {
 
   /** The store `open` gets: views are cores opened by name from it. */
   export interface AutoStore {
+    /** Opens a view core by name, inside the base. */
     get<T = Uint8Array>(name: string | { name: string; valueEncoding?: unknown }): Hypercore<T>
   }
 
   /** What `apply` gets as `host`: membership changes and interrupts, applied in log order. */
   export interface AutobaseHost {
+    /** Adds a writer (an indexer if asked). */
     addWriter(key: Uint8Array, opts?: { indexer?: boolean; isIndexer?: boolean }): Promise<void>
+    /** Removes a writer. */
     removeWriter(key: Uint8Array): Promise<void>
+    /** Acknowledges a writer, so that its writes are indexed. */
     ackWriter(key: Uint8Array): Promise<void>
+    /** Stops the apply in progress, with `reason`. */
     interrupt(reason?: unknown): void
+    /** Whether the writer `key` can be removed now. */
     removeable(key: Uint8Array): boolean
   }
 

@@ -8,8 +8,11 @@ declare module 'blind-pairing' {
 
   /** A swarm connection (a Noise secret stream); blind-pairing keeps its Protomux in `userData`. */
   export interface PairingConnection extends Duplex {
+    /** Whatever the connection's owner attaches to it (a muxer here). */
     userData: unknown
+    /** The remote's public key, or null when not known. */
     remotePublicKey: Uint8Array | null
+    /** Sets the connection's keep-alive interval, in ms. */
     setKeepAlive?(ms: number): void
   }
 
@@ -75,9 +78,13 @@ declare module 'blind-pairing' {
 
   /** The swarm blind-pairing runs on: a Hyperswarm (it uses its DHT directly). */
   export interface PairingSwarm<C extends MuxerHost = PairingConnection> extends EventEmitter {
+    /** The swarm's DHT node. */
     dht: EventEmitter
+    /** The swarm's open connections. */
     connections: Set<C>
+    /** Joins a topic as a server, a client or both. */
     join(topic: Uint8Array, opts?: { server?: boolean; client?: boolean }): unknown
+    /** Resolves once pending joins have been announced and looked up. */
     flush(): Promise<unknown>
   }
 

@@ -263,7 +263,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
 
   // ---- reads and writes ----------------------------------------------------------------------
 
-  /** The entry `{ seq, key, value }` of `key`, or null when there is none. */
+  /**
+   * The entry `{ seq, key, value }` of `key`, or null when there is none.
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   get(key: K, opts?: HyperbeeGetOptions): Promise<BeeEntry<K, V> | null> {
     return this._read(() => this.hyperbee.get(key, opts), opts, null)
   }
@@ -276,30 +279,42 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     return this._write(() => this.hyperbee.del(key, opts))
   }
 
-  /** Collects puts and dels and applies them as one atomic write on `flush()`. */
+  /**
+   * Collects puts and dels and applies them as one atomic write on `flush()`.
+   * Throws `CLOSED` once closed.
+   */
   batch(): BeeBatch<K, V> {
     this._check()
     return this.hyperbee.batch()
   }
 
-  /** The first entry in `range` (the last with `reverse: true`), or null. */
+  /**
+   * The first entry in `range` (the last with `reverse: true`), or null.
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   peek(range?: BeeRange<K>): Promise<BeeEntry<K, V> | null> {
     return this._read(() => this.hyperbee.peek(range ?? {}), undefined, null)
   }
 
-  /** The entries in `range`, in key order (encoded bytes). */
+  /** The entries in `range`, in key order (encoded bytes). Throws `CLOSED` once closed. */
   createReadStream(range?: BeeRange<K>): BeeReadStream<BeeEntry<K, V>> {
     this._check()
     return this._guarded(() => this.hyperbee.createReadStream(range))
   }
 
-  /** Every put and del, oldest first (`{ live: true }` goes on with new ones). */
+  /**
+   * Every put and del, oldest first (`{ live: true }` goes on with new ones).
+   * Throws `CLOSED` once closed.
+   */
   createHistoryStream(opts?: HyperbeeHistoryOptions): BeeReadStream<BeeHistoryEntry<K, V>> {
     this._check()
     return this._guarded(() => this.hyperbee.createHistoryStream(opts))
   }
 
-  /** The keys that differ between this version and `otherVersion`, within `range`. */
+  /**
+   * The keys that differ between this version and `otherVersion`, within `range`.
+   * Throws `CLOSED` once closed.
+   */
   createDiffStream(otherVersion: number, range?: BeeRange<K>): BeeReadStream<BeeDiffEntry<K, V>> {
     this._check()
     if (this._steps.length === 0) {
@@ -312,7 +327,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     return stream
   }
 
-  /** Waits for the latest version peers have (`{ wait: true }` waits for one to answer). */
+  /**
+   * Waits for the latest version peers have (`{ wait: true }` waits for one to answer).
+   * Rejects with `CLOSED` once closed.
+   */
   update(opts?: { wait?: boolean }): Promise<boolean> {
     return this._call(() => this.hyperbee.update(opts))
   }
@@ -359,7 +377,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     return this._view(raw, { owned: null, main: this._main, steps: [...this._steps, step] })
   }
 
-  /** The bee as it was at `version`: a read-only Bee; close it when done (it closes with this bee). */
+  /**
+   * The bee as it was at `version`: a read-only Bee; close it when done (it closes with this bee).
+   * Throws `CLOSED` once closed.
+   */
   checkout(version: number): Bee<K, V> {
     this._check()
     if (!Number.isInteger(version) || version < 0) {
@@ -369,7 +390,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     return this._view(this._replay<K, V>(raw), { owned: raw, main: raw, steps: this._steps })
   }
 
-  /** The bee as it is now, unchanged by later writes: a read-only Bee; close it when done. */
+  /**
+   * The bee as it is now, unchanged by later writes: a read-only Bee; close it when done.
+   * Throws `CLOSED` once closed.
+   */
   snapshot(): Bee<K, V> {
     this._check()
     const raw = this._main.snapshot()
@@ -408,7 +432,10 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     return this._adopt(watcher)
   }
 
-  /** Watches one key: the watcher emits `'update'` when its entry changes, `node` is the entry now. */
+  /**
+   * Watches one key: the watcher emits `'update'` when its entry changes, `node` is the entry now.
+   * Rejects with `CLOSED` once closed.
+   */
   getAndWatch(key: K): Promise<BeeEntryWatcher<K, V>> {
     return this._call(async () => {
       this._checkWatchable()

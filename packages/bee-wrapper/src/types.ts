@@ -20,6 +20,7 @@ import type Hyperbee from 'hyperbee'
 import type { Bee } from './bee.js'
 import type { AnyBeeEncoding, BeeEncoding, BeeEncodingType } from './encoding.js'
 
+/** Options for a Bee: its key and value encodings, extensions and encryption key. */
 export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
   /** How keys are stored (default `'binary'`). Keys sort by their encoded bytes. */
   keyEncoding?: BeeEncoding<K>
@@ -36,6 +37,7 @@ export interface BeeOptions<K = Uint8Array, V = Uint8Array> {
   encryptionKey?: KeyLike | null
 }
 
+/** Options for a sub-bee: its encodings and the separator after its prefix. */
 export interface SubOptions<K, V> {
   /** The sub's key encoding (default: this bee's). */
   keyEncoding?: BeeEncoding<K>
@@ -47,16 +49,23 @@ export interface SubOptions<K, V> {
 
 /** Options of any Bee, whatever its types: what `new Bee()` infers `K` and `V` from. */
 export interface BeeOptionsLike {
+  /** How keys are stored. */
   keyEncoding?: AnyBeeEncoding
+  /** How values are stored. */
   valueEncoding?: AnyBeeEncoding
+  /** Extension names whose messages arrive as events. */
   extensions?: string[]
+  /** The key the bee's core is encrypted with. */
   encryptionKey?: KeyLike | null
 }
 
 /** Options of any sub, whatever its types: what `bee.sub()` infers its `K` and `V` from. */
 export interface SubOptionsLike {
+  /** The sub's key encoding. */
   keyEncoding?: AnyBeeEncoding
+  /** The sub's value encoding. */
   valueEncoding?: AnyBeeEncoding
+  /** What separates the prefix from the keys. */
   sep?: string
 }
 
@@ -96,6 +105,7 @@ export interface BeeConstructor {
     source: Hypercore<unknown> | Core<unknown>,
     opts?: BeeOptions<K, V>,
   ): Bee<K, V>
+  /** The Bee class's prototype. */
   readonly prototype: Bee<unknown, unknown>
 }
 

@@ -3,7 +3,9 @@ import { UsageError } from './args.js'
 
 /** Where a command writes, and how it learns it should stop (Ctrl-C). */
 export interface IO {
+  /** Where a command's output goes. */
   stdout: Writable & { isTTY?: boolean }
+  /** Where a command's errors and progress go. */
   stderr: Writable & { isTTY?: boolean }
   /** Aborted on SIGINT / SIGTERM. */
   signal: AbortSignal

@@ -1,9 +1,14 @@
 import type { Writable } from 'node:stream'
 
+/** What a progress bar shows: files and bytes done, and the totals when known. */
 export interface ProgressState {
+  /** Files done so far. */
   files: number
+  /** Bytes done so far. */
   bytes: number
+  /** Files in all, when known. */
   totalFiles?: number
+  /** Bytes in all, when known. */
   totalBytes?: number
   /**
    * Bytes per second now (a part's `stats().downloadSpeed`, say); without it, the average since
@@ -26,6 +31,7 @@ export function formatBytes(n: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
 }
 
+/** `850 ms`, `1.2 s`. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
 }
@@ -57,6 +63,7 @@ export class ProgressBar {
     this._label = label
   }
 
+  /** Records `state` and redraws the bar (on a terminal at most every 80 ms, elsewhere a line a second). */
   update(state: ProgressState): void {
     this._state = { ...state }
     const now = Date.now()
@@ -78,6 +85,7 @@ export class ProgressBar {
     this._out.write(this.line() + '\n')
   }
 
+  /** The bar's current line: counts, totals and speed. */
   line(): string {
     const { files, bytes, totalFiles, totalBytes } = this._state
     const elapsed = Math.max(1, Date.now() - this._started)

@@ -37,6 +37,7 @@ import {
 
 export type { Extension, ExtensionHandlers }
 
+/** Options for a Core: its encoding, extensions, encryption key and how it opens. */
 export interface CoreOptions {
   /**
    * Extension names whose messages arrive as `'extension' (name, message, peer)` events and that
@@ -72,6 +73,7 @@ export type CoreEvents = SeamCoreEvents<Peer>
 
 /** Anything that hands out hypercores by ref, as `@dat-sdk/store`'s `Store` does. */
 export interface CoreSource {
+  /** Opens a session on the core named by `ref`. */
   get<T = Uint8Array>(ref?: CoreRef, opts?: HypercoreOptions): Hypercore<T>
 }
 
@@ -222,22 +224,27 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return this._session
   }
 
+  /** The core's id (its key in z-base-32), or null before it opens. */
   get id(): string | null {
     return this._session.id
   }
 
+  /** How many blocks the core has. */
   get length(): number {
     return this._session.length
   }
 
+  /** How many blocks from the start this peer holds without a gap. */
   get contiguousLength(): number {
     return this._session.contiguousLength
   }
 
+  /** The core's size in bytes. */
   get byteLength(): number {
     return this._session.byteLength
   }
 
+  /** The core's fork id, raised when it is truncated. */
   get fork(): number {
     return this._session.fork
   }
@@ -256,32 +263,41 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return encryption && encryption.key instanceof Uint8Array ? encryption.key : null
   }
 
+  /** Appends one block or several; rejects with `CLOSED` once closed (and hypercore's own error on a core this peer cannot write). */
   append(block: T | T[]): Promise<AppendResult> {
     return this._call(() => this._session.append(block))
   }
 
+  /** The block at `index`, fetched from a peer when missing; rejects with `CLOSED` once closed. */
   get(index: number, opts?: GetOptions): Promise<T | null> {
     return this._call(() => this._session.get(index, opts))
   }
 
+  /** Whether this peer holds every block in `[start, end)`; rejects with `CLOSED` once closed. */
   has(start: number, end?: number): Promise<boolean> {
     return this._call(() => this._session.has(start, end))
   }
 
+  /** Waits for the newest length from peers, true if it changed; rejects with `CLOSED` once closed. */
   update(opts?: UpdateOptions): Promise<boolean> {
     return this._call(() => this._session.update(opts))
   }
 
+  /** The core's stats (length, bytes, storage); rejects with `CLOSED` once closed. */
   info(opts?: object): Promise<Info> {
     return this._call(() => this._session.info(opts))
   }
 
+  /** Downloads a range of blocks in the background; throws `CLOSED` once closed. */
   download(range?: RangeOptions): Download {
     this._checkOpen()
     return this._session.download(range)
   }
 
-  /** Reads blocks in order; the range it reads downloads in the background (see read-ahead.ts). */
+  /**
+   * Reads blocks in order; the range it reads downloads in the background (see read-ahead.ts).
+   * Throws `CLOSED` once closed.
+   */
   createReadStream(opts?: ReadStreamOptions): Readable {
     this._checkOpen()
     const stream = this._session.createReadStream(opts)
@@ -289,6 +305,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return stream
   }
 
+  /** A stream that appends what is written to it; throws `CLOSED` once closed. */
   createWriteStream(): Writable {
     this._checkOpen()
     return this._session.createWriteStream()
@@ -383,7 +400,10 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return this._registry.register(name, handlers)
   }
 
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered on this Core). */
+  /**
+   * Broadcasts `message` on an extension named in `opts.extensions` (or registered on this Core).
+   * Throws `CLOSED` once closed.
+   */
   extension(name: string, message: unknown): void {
     this._checkOpen()
     const bytes = encodeOrThrow(this._registry.codecOf(name), message)
@@ -400,9 +420,13 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
 
 // Typed events (`CoreEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Core<T> {
+  /** Listens for a core event (`'peer-add'`, `'peer-remove'`, `'extension-error'`, `'ready'`, `'close'`). */
   on<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
+  /** Listens for a core event once. */
   once<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
+  /** Stops listening for a core event. */
   off<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
+  /** Emits a core event (the core's own use). */
   emit<K extends keyof CoreEvents>(event: K, ...args: CoreEvents[K]): boolean
 }
 

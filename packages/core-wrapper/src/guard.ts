@@ -5,6 +5,7 @@ import { closedError, type HeaderCheck } from '@dat-sdk/store'
 
 /** What a guarded stream wraps: any async iterable that can be destroyed (a streamx readable). */
 export interface GuardedSource<T> extends AsyncIterable<T> {
+  /** Ends the stream, with `err` if given. */
   destroy(err?: Error | null): void
 }
 

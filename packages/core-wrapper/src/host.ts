@@ -10,6 +10,7 @@ import type { Extension, ExtensionHandlers } from './registry.js'
 
 /** What every structure on a core has: a hyperdrive and a hyperbee alike. */
 export interface Structure extends IdentitySource {
+  /** The structure's version, which grows with each write. */
   readonly version: number
 }
 
@@ -98,7 +99,10 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     return this.meter.stats(this._hosted ? this._core.peers().length : 0)
   }
 
-  /** The peers replicating the hypercore this structure lives on, right now. */
+  /**
+   * The peers replicating the hypercore this structure lives on, right now.
+   * Throws `CLOSED` once closed.
+   */
   peers(): Peer[] {
     this._check()
     return this._core.peers()
@@ -117,7 +121,10 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     return this._core.registerExtension<M>(name, handlers)
   }
 
-  /** Broadcasts `message` on an extension named in `opts.extensions` (or registered here). */
+  /**
+   * Broadcasts `message` on an extension named in `opts.extensions` (or registered here).
+   * Throws `CLOSED` once closed.
+   */
   extension(name: string, message: unknown): void {
     this._check()
     this._core.extension(name, message)

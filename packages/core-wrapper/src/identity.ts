@@ -3,9 +3,13 @@ import { toURL } from '@dat-sdk/store'
 
 /** Where a part's identity comes from: its hypercore session, or the structure living on one. */
 export interface IdentitySource {
+  /** The public key, or null before it opens. */
   readonly key: Uint8Array | null
+  /** The discovery key, the topic peers meet on, or null before it opens. */
   readonly discoveryKey: Uint8Array | null
+  /** Whether this peer can write to it. */
   readonly writable: boolean
+  /** Whether it can be read (false once closed). */
   readonly readable: boolean
 }
 
@@ -22,6 +26,7 @@ export abstract class CoreIdentity extends ReadyResource {
     return this._identity.key
   }
 
+  /** The discovery key, the topic peers meet on, or null before it opens. */
   get discoveryKey(): Uint8Array | null {
     return this._identity.discoveryKey
   }
@@ -32,10 +37,12 @@ export abstract class CoreIdentity extends ReadyResource {
     return key ? toURL(key) : null
   }
 
+  /** Whether this peer can write to it. */
   get writable(): boolean {
     return this._identity.writable
   }
 
+  /** Whether it can be read (false once closed). */
   get readable(): boolean {
     return this._identity.readable
   }

@@ -38,6 +38,7 @@ import { FolderSync, type SyncFolderOptions } from './folder-sync.js'
 import { followIndex, prefetchListed, type IndexDownload } from './prefetch.js'
 import { DriveDownload } from './transfer.js'
 
+/** Options for a Drive: extensions, encryption key and how it opens. */
 export interface DriveOptions {
   /** Extension names whose messages arrive as `'extension' (name, message, peer)` events. */
   extensions?: string[]
@@ -49,6 +50,7 @@ export interface DriveOptions {
   encryptionKey?: KeyLike | null
 }
 
+/** Options for `list()`: whether to go into sub-folders. */
 export interface ListOptions {
   /** Everything below `path` (default), or only its direct children. */
   recursive?: boolean
@@ -60,7 +62,9 @@ export type DriveEntry = HyperdriveEntry
 export type DriveDiffEntry = HyperdriveDiffEntry
 /** Yields `[current, previous]` snapshots (raw hyperdrive checkouts, closed by the watcher) on every change. */
 export type DriveWatcher = HyperdriveWatcher
+/** A stream of a file's bytes. */
 export type DriveReadStream = StreamxReadable<Uint8Array>
+/** A stream that writes a file's bytes. */
 export type DriveWriteStream = StreamxWritable<Uint8Array>
 export type { PutOptions, ReadStreamOptions }
 
@@ -160,6 +164,7 @@ export class Drive extends CoreHost {
   readonly hyperdrive: Hyperdrive
   /** The folder this drive was opened from (`new Drive(store, './dir')`), or null. */
   readonly folder: string | null
+  /** The extension names this drive registered. */
   readonly extensions: readonly string[]
 
   private readonly _ownsDrive: boolean
@@ -319,7 +324,10 @@ export class Drive extends CoreHost {
 
   // ---- files ---------------------------------------------------------------------------------
 
-  /** The file's bytes, or null when there is no such file. */
+  /**
+   * The file's bytes, or null when there is no such file.
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async get(path: string, opts?: { wait?: boolean; timeout?: number }): Promise<Uint8Array | null> {
     return this._read(() => this.hyperdrive.get(path, opts), opts, null)
   }
@@ -334,7 +342,10 @@ export class Drive extends CoreHost {
     return encoding === undefined ? bytes : resolveEncoding(encoding).decode(bytes)
   }
 
-  /** Writes a file (a string is stored as UTF-8). */
+  /**
+   * Writes a file (a string is stored as UTF-8).
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async put(path: string, data: Uint8Array | string, opts?: PutOptions): Promise<void> {
     await this._writable()
     await this.hyperdrive.put(path, toBytes(data), opts)
@@ -351,16 +362,21 @@ export class Drive extends CoreHost {
     await this.put(path, codec.encode(data), opts)
   }
 
+  /** Deletes the file at `path`; rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed. */
   async del(path: string): Promise<void> {
     await this._writable()
     await this.hyperdrive.del(path)
   }
 
+  /** Whether a file exists at `path`; rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed. */
   async exists(path: string): Promise<boolean> {
     return this._read(() => this.hyperdrive.exists(path), undefined, false)
   }
 
-  /** The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null. */
+  /**
+   * The file's entry (`{ seq, key, value: { executable, linkname, blob, metadata } }`), or null.
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async entry(
     path: string,
     opts?: { follow?: boolean; wait?: boolean },
@@ -368,7 +384,10 @@ export class Drive extends CoreHost {
     return this._read(() => this.hyperdrive.entry(path, opts), opts, null)
   }
 
-  /** The entries below `path`, every level deep unless `{ recursive: false }`. */
+  /**
+   * The entries below `path`, every level deep unless `{ recursive: false }`.
+   * Throws `CLOSED` once closed.
+   */
   list(path = '/', opts: ListOptions = {}): StreamxReadable<DriveEntry> {
     this._check()
     return this._guarded(() => this._list(path, opts))
@@ -394,23 +413,28 @@ export class Drive extends CoreHost {
     return prefetchListed(this.hyperdrive, list)
   }
 
-  /** The names (files and folders) directly inside `path`. */
+  /** The names (files and folders) directly inside `path`. Throws `CLOSED` once closed. */
   readdir(path = '/'): StreamxReadable<string> {
     this._check()
     return this._guarded(() => this.hyperdrive.readdir(path))
   }
 
+  /** A stream of the file's bytes (a range with `start` / `end`); throws `CLOSED` once closed, the stream errors with `DECRYPTION_FAILED` on a wrong key. */
   createReadStream(path: string, opts?: ReadStreamOptions): DriveReadStream {
     this._check()
     return this._guarded(() => this.hyperdrive.createReadStream(path, opts))
   }
 
+  /** A stream that writes the file at `path` when it ends; throws `CLOSED` once closed. */
   createWriteStream(path: string, opts?: PutOptions): DriveWriteStream {
     this._check()
     return this.hyperdrive.createWriteStream(path, opts)
   }
 
-  /** Symlinks `path` to `target` (a drive path). */
+  /**
+   * Symlinks `path` to `target` (a drive path).
+   * Rejects with `DECRYPTION_FAILED` on a missing or wrong key, `CLOSED` once closed.
+   */
   async symlink(path: string, target: string): Promise<void> {
     await this._writable()
     await this.hyperdrive.symlink(path, target)
@@ -418,20 +442,26 @@ export class Drive extends CoreHost {
 
   // ---- versions ------------------------------------------------------------------------------
 
-  /** Yields `[current, previous]` snapshots every time something below `path` changes. */
+  /**
+   * Yields `[current, previous]` snapshots every time something below `path` changes.
+   * Throws `CLOSED` once closed.
+   */
   watch(path = '/'): DriveWatcher {
     this._check()
     return this.hyperdrive.watch(path)
   }
 
-  /** The drive as it was at `version`: a read-only Drive; close it when done. */
+  /**
+   * The drive as it was at `version`: a read-only Drive; close it when done.
+   * Throws `CLOSED` once closed.
+   */
   checkout(version: number): Drive {
     this._check()
     const opts: CheckoutOptions = { [PARENT_CORE]: this._core }
     return new Drive(this.hyperdrive.checkout(version), opts)
   }
 
-  /** What changed below `path` between `version` and now. */
+  /** What changed below `path` between `version` and now. Throws `CLOSED` once closed. */
   diff(version: number, path = '/'): StreamxReadable<DriveDiffEntry> {
     this._check()
     return this._guarded(() => this.hyperdrive.diff(version, path))
@@ -446,6 +476,7 @@ export class Drive extends CoreHost {
   /**
    * Fetches every file below `path` (or the file at `path`) from peers:
    * `await drive.download('/').done()`; `progress()` counts files and payload bytes done and total.
+   * Throws `CLOSED` once closed.
    */
   download(path = '/'): DriveDownload {
     this._check()
@@ -458,6 +489,7 @@ export class Drive extends CoreHost {
    * Keeps `dir` and this drive the same: a writable drive takes the folder's files and then every
    * change made there; a read-only drive writes its files into the folder, then every change
    * that arrives. `<dir>/.dat` records the drive's URL. `ready()` resolves after the first pass.
+   * Throws `CLOSED` once closed.
    */
   syncFolder(dir: string, opts: SyncFolderOptions = {}): FolderSync {
     this._check()
@@ -476,9 +508,13 @@ export class Drive extends CoreHost {
 
 // Typed events on top of the EventEmitter methods ReadyResource brings.
 export interface Drive {
+  /** Listens for a drive event (`'peer-add'`, `'peer-remove'`, `'extension'`, `'extension-error'`, `'ready'`, `'close'`). */
   on<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  /** Listens for a drive event once. */
   once<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  /** Stops listening for a drive event. */
   off<K extends keyof DriveEvents>(event: K, listener: Listener<DriveEvents, K>): this
+  /** Emits a drive event (the drive's own use). */
   emit<K extends keyof DriveEvents>(event: K, ...args: DriveEvents[K]): boolean
 }
 

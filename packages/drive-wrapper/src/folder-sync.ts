@@ -24,6 +24,7 @@ import {
 import { Upload } from './upload.js'
 import { Download } from './download.js'
 
+/** Options for a folder sync: its direction, whether it stays live, and whether it prunes. */
 export interface SyncFolderOptions {
   /** Keep syncing every change after the first pass (default true). */
   live?: boolean
@@ -60,7 +61,9 @@ const FILE_UNWRITABLE: ErrorCode = 'FILE_UNWRITABLE'
 export class FolderSync extends ReadyResource {
   /** The folder, as an absolute path. */
   readonly dir: string
+  /** Whether the sync keeps watching for changes after the first pass. */
   readonly live: boolean
+  /** Whether files missing from the source are removed from the target. */
   readonly prune: boolean
   /** Known once the drive is open. */
   direction: SyncDirection | null = null
@@ -344,8 +347,12 @@ export class SyncError extends DatSdkError implements FileSyncError {
 
 // Typed events (`FolderSyncEvents` in @dat-sdk/interfaces), merged into the class above.
 export interface FolderSync {
+  /** Listens for a sync event (`'progress'`, `'synced'`, `'error'`, `'ready'`, `'close'`). */
   on<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
+  /** Listens for a sync event once. */
   once<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
+  /** Stops listening for a sync event. */
   off<K extends keyof FolderSyncEvents>(event: K, listener: Listener<FolderSyncEvents, K>): this
+  /** Emits a sync event (the sync's own use). */
   emit<K extends keyof FolderSyncEvents>(event: K, ...args: FolderSyncEvents[K]): boolean
 }

@@ -9,6 +9,7 @@ import { write, type Access } from './write.js'
 
 export type { Answer, FileBody }
 
+/** Options for `hyperFetch`: how long to wait for a drive's peers. */
 export interface HyperFetchOptions {
   /** Take `PUT` and `DELETE` (with the token) on drives this SDK can write. Default false: `405`. */
   writable?: boolean

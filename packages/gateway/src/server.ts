@@ -12,6 +12,7 @@ import type { Access } from './write.js'
 
 export type { TokenOptions }
 
+/** Options for a Gateway: where it listens, whether it accepts writes, and its tokens. */
 export interface GatewayOptions extends HyperFetchOptions {
   /** The port to listen on (default 0: any free one; `url` says which). */
   port?: number
@@ -38,7 +39,9 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
  * included; the SDK it was given stays open.
  */
 export class Gateway extends ReadyResource {
+  /** The SDK the gateway reads drives through. */
   readonly sdk: GatewaySDK
+  /** Whether the gateway accepts writes (with a token). */
   readonly writable: boolean
   /** The bearer token for `PUT` / `DELETE` (the one given, or a random one), or null when read-only. */
   readonly token: string | null

@@ -12,6 +12,7 @@ export type GossipErrorCode = Extract<
  * the SDK's, so `isDatSdkError(err)` from `@dat-sdk/store` recognises it.
  */
 export class GossipError extends Error implements SdkError {
+  /** The stable error code from the contract, for code to test (never the message). */
   readonly code: GossipErrorCode
 
   constructor(code: GossipErrorCode, message: string, options?: { cause?: unknown }) {

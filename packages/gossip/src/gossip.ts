@@ -15,8 +15,11 @@ import {
   normalizeKey,
 } from './messages.js'
 
+/** The extension name gossip uses by default, wire-compatible with dat-gossip. */
 export const DEFAULT_EXTENSION = 'dat-gossip@1'
+/** How many keys a peer may push into the set by default before `TOO_MANY_KEYS`. */
 export const DEFAULT_MAX_KEYS = 10_000
+/** The largest message accepted by default before `MESSAGE_TOO_LARGE`. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024
 /** The smallest `maxMessageBytes` that still fits a message with one key and one deletion. */
 export const MIN_MESSAGE_BYTES = encodedLength(1, 1)
@@ -26,6 +29,7 @@ export type { ExtensionHost, GossipEvents, HostExtension }
 /** What gossip passes to `registerExtension`: raw bytes, which it parses itself. */
 export type ExtensionHandlers<P> = BinaryExtensionHandlers<P>
 
+/** Options for Gossip: its extension name and limits. */
 export interface GossipOptions<P extends object = object> {
   /** The extension name (default `'dat-gossip@1'`). */
   extension?: string
@@ -39,9 +43,13 @@ export interface GossipOptions<P extends object = object> {
 
 // Typed events (`GossipEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Gossip<P extends object = object> {
+  /** Listens for a gossip event (`'key'`, `'error'`, `'ready'`, `'close'`). */
   on<K extends keyof GossipEvents<P>>(event: K, listener: Listener<GossipEvents<P>, K>): this
+  /** Listens for a gossip event once. */
   once<K extends keyof GossipEvents<P>>(event: K, listener: Listener<GossipEvents<P>, K>): this
+  /** Stops listening for a gossip event. */
   off<K extends keyof GossipEvents<P>>(event: K, listener: Listener<GossipEvents<P>, K>): this
+  /** Emits a gossip event (the gossip's own use). */
   emit<K extends keyof GossipEvents<P>>(event: K, ...args: GossipEvents<P>[K]): boolean
 }
 
@@ -57,9 +65,13 @@ interface PeerState {
  * have: its whole set once when it connects, then each new key or deletion once.
  */
 export class Gossip<P extends object = object> extends ReadyResource {
+  /** The extension host gossip runs on. */
   readonly host: ExtensionHost<P>
+  /** The extension name in use. */
   readonly extension: string
+  /** How many keys a peer may push into the set. */
   readonly maxKeys: number
+  /** The largest message accepted, in bytes. */
   readonly maxMessageBytes: number
 
   private readonly _keys = new Set<string>()
@@ -134,6 +146,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
    * Adds a 32-byte key to the set. With `broadcast` (the default) it goes out to every peer that
    * does not have it; without, it goes with the next `broadcast()` or the next message that does.
    * Returns false when the key was already there, or was deleted (a deleted key never comes back).
+   * Throws `CLOSED` once closed.
    */
   advertise(data: Uint8Array, broadcast = true): boolean {
     this._checkOpen()
@@ -150,6 +163,7 @@ export class Gossip<P extends object = object> extends ReadyResource {
   /**
    * Deletes a key, for good: every peer that hears of it drops it, and it does not come back from
    * a peer that still has it. Returns true when the key was in the live set.
+   * Throws `CLOSED` once closed.
    */
   delete(data: Uint8Array): boolean {
     this._checkOpen()
@@ -167,7 +181,10 @@ export class Gossip<P extends object = object> extends ReadyResource {
     return live
   }
 
-  /** Sends every peer what it is not known to have yet (what `advertise(data, false)` held back). */
+  /**
+   * Sends every peer what it is not known to have yet (what `advertise(data, false)` held back).
+   * Throws `CLOSED` once closed.
+   */
   broadcast(): void {
     this._checkOpen()
     this._sendAll()

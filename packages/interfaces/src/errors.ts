@@ -38,5 +38,6 @@ export type ErrorCode =
 
 /** An error of the SDK: match on `code`, never on the message. */
 export interface SdkError extends Error {
+  /** The stable error code from the contract, for code to test (never the message). */
   readonly code: ErrorCode
 }

@@ -7,7 +7,9 @@ import type { Peer } from './peer.js'
 
 /** `Core`'s events (and `Drive`'s and `Bee`'s: the same, on their core). */
 export interface CoreEvents<P = Peer> extends LifecycleEvents {
+  /** A peer started replicating this core. */
   'peer-add': [peer: P]
+  /** A peer stopped replicating this core. */
   'peer-remove': [peer: P]
   /** A message on one of the names in `opts.extensions`. */
   extension: [name: string, message: Uint8Array, peer: P]
@@ -24,16 +26,21 @@ export type DriveEvents<P = Peer> = CoreEvents<P>
 
 /** `Store`'s events: a core opened through it (or a namespace of it), and its last session closed. */
 export interface StoreEvents<C> extends LifecycleEvents {
+  /** A core was opened through the store. */
   core: [core: C]
+  /** A core's last session through the store closed. */
   'core-close': [core: C]
 }
 
 /** `Networker`'s events. */
 export interface NetworkerEvents<P = NetworkPeer> extends LifecycleEvents {
+  /** A peer connected (one per remote, however many topics are shared). */
   'peer-add': [peer: P]
+  /** A connected peer went away. */
   'peer-remove': [peer: P]
   /** A joined topic went round the DHT once. */
   flushed: [topic: Uint8Array]
+  /** An extension message from a peer failed to decode or its handler threw (code `BAD_MESSAGE`); the connection lives on. */
   'extension-error': [err: SdkError, peer?: P]
 }
 
@@ -61,6 +68,7 @@ export interface MultifeedEvents<F> extends LifecycleEvents {
   'remote-feeds': []
   /** The remote's handshake `userData`. */
   handshake: [userData: Uint8Array | null, peer: MultifeedPeer]
+  /** An extension message from a peer failed to decode or its handler threw (code `BAD_MESSAGE`); the connection lives on. */
   'extension-error': [err: SdkError, peer?: MultifeedPeer]
 }
 
@@ -114,16 +122,23 @@ export interface ConnectionTransfer {
 
 /** How far a folder sync pass has got: files and bytes done, and the pass's totals. */
 export interface SyncProgress {
+  /** Files copied so far. */
   files: number
+  /** Bytes copied so far. */
   bytes: number
+  /** Files to copy in all, when known. */
   totalFiles?: number
+  /** Bytes to copy in all, when known. */
   totalBytes?: number
 }
 
 /** What one pass changed on the receiving side, as drive paths (`/a/b.txt`). */
 export interface SyncResult {
+  /** Paths that are new on the target. */
   added: string[]
+  /** Paths whose content changed on the target. */
   changed: string[]
+  /** Paths removed from the target. */
   removed: string[]
 }
 
@@ -132,18 +147,24 @@ export interface SyncResult {
  * naming another drive is `INVALID_KEY`): `path` in the drive (`/` for a whole pass), `filename` on disk.
  */
 export interface FileSyncError extends SdkError {
+  /** The path of the file inside the folder or drive. */
   readonly path: string
+  /** The file's name on disk. */
   readonly filename: string
 }
 
 /** `FolderSync`'s events. */
 export interface FolderSyncEvents extends LifecycleEvents {
+  /** Emitted as files are copied. */
   progress: [progress: SyncProgress]
+  /** Emitted when a pass finishes, with what it changed. */
   synced: [result: SyncResult]
+  /** A file could not be read or written (`FILE_UNREADABLE`, `FILE_UNWRITABLE`); the sync goes on. */
   error: [err: FileSyncError]
 }
 
 /** A `Seed`'s events (`@dat-sdk/seeding`): its status changed (throttled). */
 export interface SeedEvents<S = unknown> extends LifecycleEvents {
+  /** Emitted when the seed's status changes. */
   status: [status: S]
 }

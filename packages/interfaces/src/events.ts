@@ -13,6 +13,8 @@ export type Listener<E extends EventMap<E>, K extends keyof E> = (...args: E[K])
 
 /** The events every ready-resource has. */
 export interface LifecycleEvents {
+  /** Emitted once the instance has opened. */
   ready: []
+  /** Emitted once the instance has closed. */
   close: []
 }

@@ -13,6 +13,7 @@ export interface ExtensionHandlers<M = Uint8Array, P = unknown> {
 
 /** A registered extension: a named message channel to the peers of its host. */
 export interface Extension<M = Uint8Array, P = unknown> {
+  /** The extension's name, the same on both sides of the wire. */
   readonly name: string
   /** Sends to one peer: `UNKNOWN_PEER` when it is not connected, `TypeError` when `message` does not encode. */
   send(message: M, peer: P): void
@@ -27,15 +28,21 @@ export interface Extension<M = Uint8Array, P = unknown> {
  * process on a payload its `'json'` encoding cannot decode, so such a consumer asks for binary.
  */
 export interface BinaryExtensionHandlers<P = unknown> {
+  /** The payload encoding: raw bytes, decoded by the caller. */
   encoding: 'binary'
+  /** Called with each message a peer sends on this extension. */
   onmessage(message: Uint8Array, peer: P): void
+  /** Called when a message cannot be handled (code `BAD_MESSAGE`). */
   onerror?(err: Error, peer: P): void
 }
 
 /** What a binary registration gives back: `name` is not required of a raw hypercore's extension. */
 export interface HostExtension<P = unknown> {
+  /** Sends `message` to one connected peer. */
   send(message: Uint8Array, peer: P): void
+  /** Sends `message` to every connected peer. */
   broadcast(message: Uint8Array): void
+  /** Unregisters the extension; later messages on its name are ignored. */
   destroy(): void
 }
 
@@ -46,8 +53,12 @@ export interface HostExtension<P = unknown> {
  * passed to `onmessage`, `'peer-add'` and `'peer-remove'` are the same objects for one connection.
  */
 export interface ExtensionHost<P extends object = object> {
+  /** Registers a named extension on the host's peers and returns its handle. */
   registerExtension(name: string, handlers: BinaryExtensionHandlers<P>): HostExtension<P>
+  /** The host's connected peers (a list, or a function that returns it). */
   readonly peers: readonly P[] | (() => readonly P[])
+  /** Listens for peers coming and going. */
   on(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
+  /** Stops listening for peers coming and going. */
   off(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
 }

@@ -28,7 +28,9 @@ export interface NetworkPeer extends NetworkPeerLike {
 
 /** How a topic is joined: announced so others find us, looked up to find them (both default true). */
 export interface JoinOptions {
+  /** Announce this topic so that others find us (default true). */
   announce?: boolean
+  /** Look up peers on this topic (default true). */
   lookup?: boolean
 }
 
@@ -56,17 +58,24 @@ export interface Topic {
  * It replicates every connection into the store it was made for.
  */
 export interface NetworkerLike<P extends NetworkPeerLike = NetworkPeerLike> {
+  /** Joins or leaves a discovery key with the given announce / lookup flags. */
   configure(discoveryKey: Uint8Array, opts?: ConfigureOptions): Promise<void>
   /** Counted topic handles. Optional: without it the SDK counts its own users over `configure()`. */
   join?(topic: Uint8Array, opts?: JoinOptions): Topic
+  /** The peers connected now, one per remote. */
   readonly peers: readonly P[]
+  /** Listens for peers connecting and disconnecting. */
   on(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
+  /** Stops listening for peers connecting and disconnecting. */
   off(event: 'peer-add' | 'peer-remove', listener: (peer: P) => void): unknown
+  /** Registers a connection-level extension on every peer, now and later. */
   registerExtension<M = Uint8Array>(
     name: string,
     handlers?: ExtensionHandlers<M, P>,
   ): Extension<M, P>
+  /** Leaves every topic and closes every connection. */
   close(): Promise<void>
+  /** Starts accepting connections without joining a topic. */
   listen?(): Promise<void>
   /**
    * Keeps a connection to one known peer (its Noise public key), with no topic; still one

@@ -3,7 +3,9 @@ import type { Duplex } from 'node:stream'
 
 /** A Noise key pair: the swarm's identity, seen by peers as their connection's `remotePublicKey`. */
 export interface SwarmKeyPair {
+  /** The public half, a peer's identity on the swarm. */
   publicKey: Uint8Array
+  /** The secret half, never sent. */
   secretKey: Uint8Array
 }
 
@@ -26,6 +28,7 @@ export interface SwarmSocket extends Duplex {
 
 /** What a swarm says about the peer of a new connection (Hyperswarm's `PeerInfo`). */
 export interface SwarmPeerInfo {
+  /** The remote peer's public key, when known. */
   publicKey?: Uint8Array | null
   /** A transport name for `NetworkPeer.type` (Hyperswarm gives none: its connections are `'udx'`). */
   type?: string
@@ -49,6 +52,7 @@ export type SwarmConnectionListener = (socket: SwarmSocket, info: SwarmPeerInfo)
  * stand in for Hyperswarm (`opts.swarm`), e.g. an in-memory swarm in tests.
  */
 export interface SwarmLike {
+  /** The swarm's identity, which peers see as our public key. */
   readonly keyPair: SwarmKeyPair
   /** Announces (`server`) and / or looks up (`client`) `topic`; connections arrive as `'connection'`. */
   join(topic: Uint8Array, opts: { server: boolean; client: boolean }): SwarmDiscovery
@@ -56,7 +60,9 @@ export interface SwarmLike {
   flush(): Promise<unknown>
   /** Starts accepting connections. */
   listen(): Promise<unknown>
+  /** Listens for new connections. */
   on(event: 'connection', listener: SwarmConnectionListener): unknown
+  /** Stops listening for new connections. */
   off(event: 'connection', listener: SwarmConnectionListener): unknown
   /** Leaves every topic, ends every connection and frees the swarm's resources. */
   destroy(): Promise<unknown>

@@ -26,6 +26,20 @@ export type { MultifeedPeer }
 
 const DEFAULT_MAX_FEEDS = 1024
 
+// Typed events (`MultifeedEvents` in @dat-sdk/interfaces), merged into the class below.
+export interface Multifeed<T = Uint8Array> {
+  /** Listens for a multifeed event (`'feed'`, `'extension-error'`, `'ready'`, `'close'`). */
+  on<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
+  /** Listens for a multifeed event once. */
+  once<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
+  /** Stops listening for a multifeed event. */
+  off<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
+  /** Emits a multifeed event (the multifeed's own use). */
+  emit<K extends keyof Events<T>>(event: K, ...args: Events<T>[K]): boolean
+}
+
+type Events<T> = MultifeedEvents<Hypercore<T>>
+
 /**
  * Many hypercores by many authors, stored together: local writers by name, remote feeds as they
  * arrive, and replication that first swaps manifests so each side learns the other's feeds.
@@ -34,19 +48,10 @@ const DEFAULT_MAX_FEEDS = 1024
  * remote feed); `'remote-feeds' ()` when a remote's manifest has been taken in (also emitted on
  * the replication stream); `'handshake' (userData, peer)`; `'extension-error' (err, peer)`.
  */
-// Typed events (`MultifeedEvents` in @dat-sdk/interfaces), merged into the class below.
-export interface Multifeed<T = Uint8Array> {
-  on<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
-  once<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
-  off<K extends keyof Events<T>>(event: K, listener: Listener<Events<T>, K>): this
-  emit<K extends keyof Events<T>>(event: K, ...args: Events<T>[K]): boolean
-}
-
-type Events<T> = MultifeedEvents<Hypercore<T>>
-
 export class Multifeed<T = Uint8Array> extends ReadyResource {
   /** The root key's discovery key: the channel id of the exchange and `join()`'s swarm topic. */
   readonly discoveryKey: Uint8Array
+  /** How many feeds a peer may make us hold before `TOO_MANY_FEEDS`. */
   readonly maxFeeds: number
   /** The store namespace the feeds live in. */
   readonly store: Store
@@ -138,6 +143,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   /**
    * The local feed named `name`, made on first use: the same name gives the same feed across
    * restarts, and concurrent calls for one name give one feed.
+   * Rejects with `CLOSED` once closed.
    */
   writer(name = 'default', opts: WriterOptions = {}): Promise<Hypercore<T>> {
     if (this.closing) return Promise.reject(closedError('multifeed'))
@@ -167,6 +173,7 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
    * A replication stream: exchanges manifests, downloads the remote feeds it accepts and, unless
    * `live`, ends once both sides hold every block of every feed present at the exchange. Pass an
    * existing replication stream (or a Hyperswarm connection) to run the exchange on it instead.
+   * Throws `CLOSED` once closed.
    */
   replicate(isInitiator: boolean | Duplex, opts: ReplicateOptions = {}): Duplex {
     if (this.closing) throw closedError('multifeed')
@@ -184,6 +191,8 @@ export class Multifeed<T = Uint8Array> extends ReadyResource {
   /**
    * Runs the exchange, live, on every connection of `networker` (present and future), and joins
    * the root key's discovery key as a topic so peers with the same root key find each other.
+   * Rejects with `CLOSED` once closed; a networker without connection streams gets an
+   * `'extension-error'` with `NOT_SUPPORTED`.
    */
   async join(networker: NetworkerLike): Promise<void> {
     if (this.closing) throw closedError('multifeed')

@@ -6,7 +6,9 @@ import type { SwarmKeyPair, SwarmLike } from '@dat-sdk/interfaces'
 
 /** A DHT bootstrap node. */
 export interface BootstrapNode {
+  /** The node's host name or IP address. */
   host: string
+  /** The node's UDP port. */
   port: number
 }
 
@@ -40,6 +42,7 @@ function checkPort(port: number, input: unknown): number {
   return port
 }
 
+/** Whether `host` is a loopback address (localhost, ::1, 127.x.x.x). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
@@ -63,10 +66,15 @@ export function dhtSettings(
   return out
 }
 
+/** Options for `createHyperswarm`. */
 export interface CreateSwarmOptions {
+  /** The DHT bootstrap nodes (`host:port` strings or objects); the public DHT when unset. */
   bootstrap?: ReadonlyArray<BootstrapNode | string>
+  /** The swarm's identity. */
   keyPair?: SwarmKeyPair
+  /** The address to bind to. */
   host?: string
+  /** Whether the swarm should assume it cannot accept incoming connections. */
   firewalled?: boolean
 }
 

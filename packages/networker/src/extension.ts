@@ -27,6 +27,7 @@ export interface ExtensionTransport {
  * `networker.registerExtension(name, handlers)`.
  */
 export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer>, Registration {
+  /** The extension's name, the same on both sides of the wire. */
   readonly name: string
   private readonly _transport: ExtensionTransport
   private readonly _codec: MessageCodec<M>
@@ -41,6 +42,7 @@ export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer
     this._handlers = handlers
   }
 
+  /** Whether the extension has been destroyed. */
   get destroyed(): boolean {
     return this._destroyed
   }
@@ -51,7 +53,7 @@ export class StreamExtension<M = Uint8Array> implements Extension<M, NetworkPeer
     this._transport._sendExtension(this.name, this._codec.encode(message), peer)
   }
 
-  /** Sends `message` to every connected peer. */
+  /** Sends `message` to every connected peer. Throws `CLOSED` once closed. */
   broadcast(message: M): void {
     this._checkOpen()
     this._transport._sendExtension(this.name, this._codec.encode(message), null)

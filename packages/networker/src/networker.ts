@@ -38,6 +38,7 @@ const CLOSE_STEP_TIMEOUT = 600
 
 export type { ConfigureOptions }
 
+/** Options for a Networker: its swarm, key pair, bootstrap nodes and timeouts. */
 export interface NetworkerOptions {
   /** A swarm to use instead of a Hyperswarm of our own. The networker does not destroy it. */
   swarm?: SwarmLike
@@ -66,14 +67,19 @@ export interface NetworkerOptions {
 
 /** Anything that replicates into a duplex stream: a Corestore, a `Store`, a Hypercore. */
 export interface Replicator {
+  /** Replicates into a connection's stream. */
   replicate(stream: SwarmSocket): unknown
 }
 
 // Typed events (`NetworkerEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Networker {
+  /** Listens for a networker event (`'peer-add'`, `'peer-remove'`, `'extension-error'`, `'ready'`, `'close'`). */
   on<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  /** Listens for a networker event once. */
   once<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  /** Stops listening for a networker event. */
   off<K extends keyof NetworkerEvents>(event: K, listener: Listener<NetworkerEvents, K>): this
+  /** Emits a networker event (the networker's own use). */
   emit<K extends keyof NetworkerEvents>(event: K, ...args: NetworkerEvents[K]): boolean
 }
 
@@ -91,7 +97,9 @@ export class Networker
   extends ReadyResource
   implements ExtensionTransport, NetworkerLike<NetworkPeer>, ExtensionHost<NetworkPeer>
 {
+  /** What the networker replicates into each connection (a store). */
   readonly store: Replicator
+  /** The swarm the networker connects through. */
   readonly swarm: SwarmLike
   private readonly _ownsSwarm: boolean
   private readonly _ownSwarm: Hyperswarm | null
@@ -148,6 +156,7 @@ export class Networker
     return this.swarm.keyPair
   }
 
+  /** The swarm's public key, the identity peers see. */
   get publicKey(): Uint8Array {
     return this.swarm.keyPair.publicKey
   }
@@ -159,7 +168,10 @@ export class Networker
     return peers
   }
 
-  /** Starts accepting connections (announcing a topic does this too). */
+  /**
+   * Starts accepting connections (announcing a topic does this too).
+   * Rejects with `CLOSED` once closed.
+   */
   async listen(): Promise<void> {
     this._checkOpen()
     await this.swarm.listen()
@@ -168,6 +180,7 @@ export class Networker
   /**
    * A handle on `topic` (announced, looked up, or both). The topic stays joined until its last
    * handle is destroyed, joined as the union of what the live handles (and `configure()`) ask.
+   * Throws `CLOSED` once closed.
    */
   join(topic: KeyLike, opts: JoinOptions = {}): Topic {
     this._checkOpen()
@@ -177,6 +190,7 @@ export class Networker
   /**
    * Joins `discoveryKey` for the `configure()` user: announce it, look it up, or both. With
    * neither, releases this user's hold; the topic is left only if no `join()` handle holds it.
+   * Rejects with `CLOSED` once closed.
    */
   async configure(discoveryKey: KeyLike, opts: ConfigureOptions = {}): Promise<void> {
     this._checkOpen()
@@ -200,7 +214,10 @@ export class Networker
     this.swarm.listen().catch(noop) // best effort: dialling out works without it
   }
 
-  /** Stops keeping a connection to that peer; a connection open now is not cut. */
+  /**
+   * Stops keeping a connection to that peer; a connection open now is not cut.
+   * Throws `CLOSED` once closed.
+   */
   leavePeer(publicKey: KeyLike): void {
     this._checkOpen()
     const key = toKey(publicKey)
@@ -234,6 +251,7 @@ export class Networker
   /**
    * Brings back what `suspend()` paused: topics are looked up and announced again and explicit
    * peers dialled, so the cores the store replicated before replicate again.
+   * Rejects with `CLOSED` once closed.
    */
   async resume(): Promise<void> {
     this._checkOpen()
@@ -259,6 +277,7 @@ export class Networker
   /**
    * A connection-level message channel named `name` on every present and future connection.
    * Register the same name twice and both registrations receive.
+   * Throws `CLOSED` once closed.
    */
   registerExtension<M = Uint8Array>(
     name: string,

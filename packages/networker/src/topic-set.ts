@@ -5,7 +5,9 @@ import { DatSdkError, toHex } from '@dat-sdk/store'
 
 /** How a topic is joined: the union of what its users asked for. */
 export interface TopicMode {
+  /** Whether to announce the topic. */
   announce: boolean
+  /** Whether to look up peers on the topic. */
   lookup: boolean
 }
 

@@ -15,6 +15,7 @@ export type SDKBaseOptions<K = Uint8Array, T = Uint8Array, V = unknown> = Omit<
   'swarm' | 'pairing' | 'replicate' | 'name'
 >
 
+/** `Autobase(ref, opts)`: a Base opened through the SDK, by key or by invite; its `ready()` rejects with `INVITE_INVALID` on a bad invite, `INVALID_KEY` on a malformed key. */
 export interface AutobaseFactory {
   <K = Uint8Array, T = Uint8Array, V = unknown>(
     ref?: KeyLike | null,

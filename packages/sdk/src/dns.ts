@@ -10,6 +10,7 @@ import { DatSdkError, parseRef, toKey, toHex } from '@dat-sdk/store'
 // over TCP: a dnslink record fits in one datagram, and a TCP socket to a server that never
 // answers would outlive the lookup's timeout and keep the process alive.
 
+/** Options for DNS lookups of `hyper://example.com` names. */
 export interface DnsOptions {
   /** Name servers, `ip` or `ip:port` (`[v6]:port`); the OS resolver's servers by default. */
   servers?: string[]

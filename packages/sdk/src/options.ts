@@ -13,6 +13,7 @@ import type { DnsOptions } from './dns.js'
 import type { SDKBee, SDKBeeOptions } from './bee.js'
 import type { SDKCore, SDKDrive } from './parts.js'
 
+/** Options for `createSDK`: storage, networking, defaults and DNS. */
 export interface SDKOptions {
   /**
    * Where cores are stored: a directory (default: `$DAT_SDK_STORAGE`, else the OS data
@@ -91,11 +92,13 @@ export interface SDKDriveOptions extends DriveOptions {
   sync?: SyncFolderOptions | false
 }
 
+/** `Hypercore(ref, opts)`: a core by name, key, URL or DNS name, announced on the swarm; throws `INVALID_KEY` on a malformed key (a DNS name that does not resolve: `ready()` rejects with `NAME_NOT_FOUND` or `DNS_TIMEOUT`). */
 export interface HypercoreFactory {
   <T = Uint8Array>(ref?: SDKRef, opts?: SDKCoreOptions): SDKCore<T>
   new <T = Uint8Array>(ref?: SDKRef, opts?: SDKCoreOptions): SDKCore<T>
 }
 
+/** `Hyperdrive(ref, opts)`: a drive by name, key, URL, DNS name or folder, announced on the swarm; throws `INVALID_KEY` on a malformed key. */
 export interface HyperdriveFactory {
   (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
   new (ref?: SDKRef, opts?: SDKDriveOptions): SDKDrive
@@ -113,6 +116,7 @@ export interface HyperbeeFactory {
   new <K = Uint8Array, V = Uint8Array>(ref?: SDKRef, opts?: SDKBeeOptions<K, V>): SDKBee<K, V>
 }
 
+/** `Corestore(name)`: a store for your own cores, namespaced under `name`. */
 export interface CorestoreFactory {
   (name?: string | null): Store
   new (name?: string | null): Store
@@ -126,6 +130,7 @@ export interface GossipFactory {
   new (host?: null, opts?: GossipOptions<NetworkPeerLike>): Gossip<NetworkPeerLike>
 }
 
+/** `Multifeed(ref, opts)`: a multifeed by name or over a store. */
 export interface MultifeedFactory {
   <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>
   new <T = Uint8Array>(ref: string | Store, opts?: MultifeedOptions): Multifeed<T>

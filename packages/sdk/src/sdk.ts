@@ -70,6 +70,7 @@ export class SDK extends ReadyResource {
   readonly store: Store
   /** The SDK's networking layer (set once `ready()` resolves). */
   networker!: NetworkerLike
+  /** Whether parts join the swarm when they open. */
   readonly autoJoin: boolean
 
   /** `Hypercore(ref?, opts?)`, with or without `new`: a `Core`. */
@@ -264,6 +265,7 @@ export class SDK extends ReadyResource {
    * has opened and its discovery key has been announced and looked up on the network. A writer
    * awaits this before telling others its URL when they must find it at once: a lookup made
    * before the announce went round finds nobody until the swarm looks again.
+   * Rejects with `CLOSED` once closed.
    */
   async flush(part?: { ready(): Promise<unknown> }): Promise<void> {
     if (this.closing) throw closedError('SDK')
@@ -288,7 +290,7 @@ export class SDK extends ReadyResource {
     await peerCall(this.networker, 'joinPeer', publicKey)
   }
 
-  /** Stops keeping that connection (an open one is not cut). */
+  /** Stops keeping that connection (an open one is not cut). Rejects with `CLOSED` once closed. */
   async leavePeer(publicKey: KeyLike): Promise<void> {
     this._check()
     await peerCall(this.networker, 'leavePeer', publicKey)
@@ -297,13 +299,17 @@ export class SDK extends ReadyResource {
   /**
    * An app going to the background: every connection closed, lookups paused, storage flushed and
    * its files let go. Parts stay open; calls that need storage or peers wait for `resume()`.
+   * Rejects with `CLOSED` once closed.
    */
   async suspend(): Promise<void> {
     this._check()
     await suspendAll(this.networker, this.store)
   }
 
-  /** Brings storage and the network back: cores opened before `suspend()` replicate again. */
+  /**
+   * Brings storage and the network back: cores opened before `suspend()` replicate again.
+   * Rejects with `CLOSED` once closed.
+   */
   async resume(): Promise<void> {
     this._check()
     await resumeAll(this.networker, this.store)
@@ -348,7 +354,10 @@ export class SDK extends ReadyResource {
     return this._seeder.add({ kind: target.kind, key, target: Promise.resolve(target), ...how })
   }
 
-  /** Stops seeding `ref` (an open part, a key or URL) and forgets its record; false when it was not seeded. */
+  /**
+   * Stops seeding `ref` (an open part, a key or URL) and forgets its record; false when it was not seeded.
+   * Rejects with `INVALID_KEY` on a malformed key, `CLOSED` once closed.
+   */
   async unseed(ref: SDKRef | SeedablePart): Promise<boolean> {
     this._check()
     if (isSeedablePart(ref)) {
@@ -384,13 +393,19 @@ export class SDK extends ReadyResource {
     return [...this._parts]
   }
 
-  /** Every seed running now (a restarted SDK's come back as they open). */
+  /**
+   * Every seed running now (a restarted SDK's come back as they open).
+   * Throws `CLOSED` once closed.
+   */
   seeds(): Seed[] {
     this._check()
     return this._seeder.list()
   }
 
-  /** The records of what this storage seeds (what a restart seeds again), running or not. */
+  /**
+   * The records of what this storage seeds (what a restart seeds again), running or not.
+   * Rejects with `CLOSED` once closed.
+   */
   async seedRecords(): Promise<SeedRecord[]> {
     this._check()
     return this._seeder.stored()

@@ -6,11 +6,14 @@ import { DatSdkError } from '@dat-sdk/store'
 /** What a seed is of: a hypercore, a hyperdrive (db and blobs), a hyperbee, or an Autobase. */
 export type SeedKind = 'core' | 'drive' | 'bee' | 'autobase'
 
+/** The kinds of part that can be seeded. */
 export const SEED_KINDS: readonly SeedKind[] = ['core', 'drive', 'bee', 'autobase']
 
 /** What `createSDK()` needs to seed a part again after a restart. */
 export interface SeedRecord {
+  /** What kind of part it is. */
   kind: SeedKind
+  /** The part's key. */
   key: Uint8Array
   /** The key of an encrypted part: kept here, in local storage, and nowhere else. */
   encryptionKey: Uint8Array | null
@@ -27,6 +30,7 @@ const HAS_BLIND_PEERS = 2
 const DOWNLOAD = 4
 const KNOWN_FLAGS = HAS_ENCRYPTION_KEY | HAS_BLIND_PEERS | DOWNLOAD
 
+/** The compact-encoding codec of a seed record. */
 export const seedRecord: Encoder<SeedRecord> = {
   preencode(state: State, r: SeedRecord): void {
     c.uint.preencode(state, VERSION)
@@ -69,6 +73,7 @@ export const seedRecord: Encoder<SeedRecord> = {
   },
 }
 
+/** Encodes a seed record for storage. */
 export function encodeRecord(record: SeedRecord): Uint8Array {
   return c.encode(seedRecord, record)
 }

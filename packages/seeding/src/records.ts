@@ -10,6 +10,7 @@ import ReadyResource from 'ready-resource'
 import { DatSdkError, closedError, layout, toHex, type Store } from '@dat-sdk/store'
 import { decodeRecord, encodeRecord, type SeedRecord } from './messages.js'
 
+/** The local record of what this peer seeds, so that a restart seeds it again. */
 export class SeedRecords extends ReadyResource {
   private readonly _store: Store
   private _ns: Store | null = null
@@ -49,10 +50,12 @@ export class SeedRecords extends ReadyResource {
     return this._bee!
   }
 
+  /** Stores a seed record; rejects with `CLOSED` once closed. */
   async put(record: SeedRecord): Promise<void> {
     await (await this._db()).put(record.key, encodeRecord(record))
   }
 
+  /** Deletes the record for `key`, true if there was one; rejects with `CLOSED` once closed. */
   async delete(key: Uint8Array): Promise<boolean> {
     const db = await this._db()
     const had = (await db.get(key)) !== null
@@ -60,6 +63,7 @@ export class SeedRecords extends ReadyResource {
     return had
   }
 
+  /** The record for `key`, or null; rejects with `CLOSED` once closed. */
   async get(key: Uint8Array): Promise<SeedRecord | null> {
     const entry = await (await this._db()).get(key)
     return entry ? this._decode(entry.key, entry.value) : null

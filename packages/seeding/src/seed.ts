@@ -34,9 +34,11 @@ export interface SeedStatus {
   peers: number
   /** Every blind peer holds all we hold (false when there is no blind peer). */
   backedUp: boolean
+  /** The status of each blind peer asked to hold the part. */
   blindPeers: BlindPeerStatus[]
 }
 
+/** Options for a Seed: its blind peers and whether it is recorded. */
 export interface SeedOptions {
   /** The blind peers asked to keep every core of the part. */
   blindPeers: Uint8Array[]
@@ -55,18 +57,22 @@ interface Tracked {
 
 // Typed events (`SeedEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Seed {
+  /** Listens for a seed event (`'status'`, `'ready'`, `'close'`). */
   on<K extends keyof SeedEvents<SeedStatus>>(
     event: K,
     listener: Listener<SeedEvents<SeedStatus>, K>,
   ): this
+  /** Listens for a seed event once. */
   once<K extends keyof SeedEvents<SeedStatus>>(
     event: K,
     listener: Listener<SeedEvents<SeedStatus>, K>,
   ): this
+  /** Stops listening for a seed event. */
   off<K extends keyof SeedEvents<SeedStatus>>(
     event: K,
     listener: Listener<SeedEvents<SeedStatus>, K>,
   ): this
+  /** Emits a seed event (the seed's own use). */
   emit<K extends keyof SeedEvents<SeedStatus>>(
     event: K,
     ...args: SeedEvents<SeedStatus>[K]
@@ -79,7 +85,9 @@ export interface Seed {
  * peer holds all we hold.
  */
 export class Seed extends ReadyResource {
+  /** What kind of part is seeded. */
   readonly kind: SeedKind
+  /** The part's key. */
   readonly key: Uint8Array
   /** `hyper://<z32 key>/` of the part. */
   readonly url: string

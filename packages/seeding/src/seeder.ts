@@ -15,6 +15,7 @@ import { SeedRecords } from './records.js'
 import { Seed } from './seed.js'
 import type { SeedTarget } from './target.js'
 
+/** Options for a Seeder: default blind peers, a DHT and an error handler. */
 export interface SeederOptions {
   /**
    * The DHT blind peers are reached through (a Hyperswarm's `dht`). Its default key pair is the
@@ -35,7 +36,9 @@ export interface SeederOptions {
 
 /** `add()`: a part to seed, and how. */
 export interface SeedRequest {
+  /** What kind of part to seed. */
   kind: SeedKind
+  /** The part's key. */
   key: Uint8Array
   /** The part, opening: the seed starts once it is ready. */
   target: Promise<SeedTarget>
@@ -49,7 +52,9 @@ export interface SeedRequest {
   encryptionKey?: Uint8Array | null
 }
 
+/** Seeds parts to blind peers, and remembers them so that a restart seeds them again; throws `INVALID_KEY` on a malformed blind peer key. */
 export class Seeder extends ReadyResource {
+  /** The local record of what is seeded. */
   readonly records: SeedRecords
   /** The blind peers of seeds that name none. */
   readonly blindPeers: Uint8Array[]
@@ -103,6 +108,7 @@ export class Seeder extends ReadyResource {
   /**
    * Seeds a part: keeps a full local copy, announces it, asks the blind peers to keep every core
    * of it, and records it (unless `persist: false`). A key already seeded gives its seed.
+   * Rejects with `CLOSED` once closed.
    */
   async add(req: SeedRequest): Promise<Seed> {
     if (this.closing) throw closedError('seeder')
@@ -142,7 +148,10 @@ export class Seeder extends ReadyResource {
     return seed
   }
 
-  /** Stops seeding `key` and forgets its record; resolves with whether it was seeded or recorded. */
+  /**
+   * Stops seeding `key` and forgets its record; resolves with whether it was seeded or recorded.
+   * Rejects with `CLOSED` once closed.
+   */
   async remove(key: KeyLike): Promise<boolean> {
     if (this.closing) throw closedError('seeder')
     await this.ready()

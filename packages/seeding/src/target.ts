@@ -7,6 +7,7 @@ import type { SeedKind } from './messages.js'
 
 /** One core of a part. */
 export interface SeedCore {
+  /** The core. */
   core: Hypercore<unknown>
   /**
    * An Autobase view: only its signed length can travel (what lies past it is computed here), so
@@ -17,7 +18,9 @@ export interface SeedCore {
 
 /** A part to seed. */
 export interface SeedTarget {
+  /** What kind of part it is. */
   readonly kind: SeedKind
+  /** The part's key. */
   readonly key: Uint8Array
   /** Every core of the part as it is now (asked again as it grows: a drive's blobs, new writers). */
   cores(): SeedCore[]

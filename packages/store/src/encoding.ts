@@ -8,6 +8,7 @@ export type { Codec, AbstractEncoding, Encoding }
 
 /** Bytes in, bytes out: what every extension layer of the SDK puts on the wire. */
 export interface MessageCodec<M> {
+  /** Encodes `message` into bytes. */
   encode(message: M): Uint8Array
   /** Throws `BAD_MESSAGE` for bytes that do not decode. */
   decode(bytes: Uint8Array): M

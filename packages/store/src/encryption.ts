@@ -38,7 +38,9 @@ export function decryptionFailed(what: string): DatSdkError {
 
 /** What the header check needs of a Hyperbee (a bee, a drive's db, an Autobase's system). */
 export interface HyperbeeLike {
+  /** The bee's core (only its length is read). */
   readonly core: { readonly length: number }
+  /** Reads the bee's header block, or null when the core is empty. */
   getHeader(opts?: HeaderCheckOptions): Promise<{ protocol?: unknown } | null>
 }
 
@@ -64,6 +66,7 @@ export async function readHyperbeeHeader(
 /** Where the header check stands: not known yet, block 0 decoded as the header, or it did not. */
 export type HeaderState = 'unchecked' | 'valid' | 'invalid'
 
+/** Options for a header check: whether, and how long, to wait for block 0 from a peer. */
 export interface HeaderCheckOptions {
   /** Wait for block 0 from a peer (default true). */
   wait?: boolean
@@ -105,6 +108,7 @@ export class HeaderCheck {
     )
   }
 
+  /** Where the check is: not yet known, valid, or failed (`DECRYPTION_FAILED`). */
   get state(): HeaderState {
     return this._state
   }

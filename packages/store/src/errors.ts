@@ -50,6 +50,7 @@ void everyCode
 
 /** The one error class of the SDK: match on `err.code`, never on the message. */
 export class DatSdkError extends Error implements SdkError {
+  /** The stable error code from the contract, for code to test (never the message). */
   readonly code: ErrorCode
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {

@@ -5,6 +5,7 @@ import { DatSdkError } from './errors.js'
 /** A 32-byte key as bytes, or any accepted spelling of one (hex, z-base-32, `hyper://`, `dat://`). */
 export type KeyLike = Uint8Array | string
 
+/** What names a core: a name, a key in any spelling, a `hyper://` URL, a DNS name or a folder. */
 export type Ref =
   { key: Uint8Array } | { name: string } | { domain: string; path: string } | { folder: string }
 
@@ -74,10 +75,12 @@ export function toKey(input: KeyLike): Uint8Array {
   throw invalid(input, 'expected a 32-byte key')
 }
 
+/** A key as 64 hex characters; throws `INVALID_KEY` on a malformed key. */
 export function toHex(key: KeyLike): string {
   return b4a.toString(toKey(key), 'hex')
 }
 
+/** A key as 52 z-base-32 characters (as in `hyper://` URLs); throws `INVALID_KEY` on a malformed key. */
 export function toZ32(key: KeyLike): string {
   return z32.encode(toKey(key))
 }

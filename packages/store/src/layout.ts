@@ -1,6 +1,7 @@
 // The storage layout: which Corestore namespace each part of the SDK keeps its cores in. On-disk
 // names are fixed here, in one place, so existing data keeps opening; change none of them.
 
+/** The namespaces and core names the SDK keeps inside a store, fixed so that data stays findable across versions. */
 export const layout = {
   /** A named drive (`new Drive(store, { name })`): its own namespace, so its cores do not clash. */
   drive: (name: string): string => `@dat-sdk/drive/${name}`,

@@ -21,7 +21,9 @@ export const MAX_NAMES = 256
  * channel nothing is dropped, so it is sent set and ignored.
  */
 export interface ReadyMessage {
+  /** Whether the sender had already received our announcement (used on the older extension path only). */
   heard: boolean
+  /** The extension names the sender handles on this core. */
   names: string[]
 }
 
@@ -49,6 +51,7 @@ export const readyMessage: Encoder<ReadyMessage> = {
   },
 }
 
+/** Encodes a ready message for the wire. */
 export function encodeReady(m: ReadyMessage): Uint8Array {
   return c.encode(readyMessage, m)
 }

@@ -65,8 +65,11 @@ function findLink(mux: Protomux, discoveryKey: Uint8Array): ReadyLink {
 
 /** The `dat-sdk/ready@1` channel of one core on one connection, and what came over it. */
 export class ReadyLink {
+  /** The connection's multiplexer the probe runs on. */
   readonly mux: Protomux
+  /** The discovery key of the core being probed. */
   readonly discoveryKey: Uint8Array
+  /** Where the probe is on this connection. */
   status: ReadyStatus = 'probing'
   /** The remote has announced names (over the channel or the older extension). */
   announced = false
@@ -74,6 +77,7 @@ export class ReadyLink {
   readonly names = new Set<string>()
   /** The remote spoke the older extension announcement: answer and re-announce there too. */
   legacy = false
+  /** The listeners told when the status or the names change. */
   readonly listeners = new Set<ReadyListener>()
 
   private _channel: Channel | null = null

@@ -23,6 +23,7 @@ export function hasShape<T>(
   )
 }
 
+/** Whether `value` looks like a Corestore (an SDK store is not one). */
 export function isCorestore(value: unknown): value is Corestore {
   return hasShape<Corestore>(value, ['get', 'replicate', 'namespace', 'session'])
 }

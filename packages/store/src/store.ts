@@ -24,6 +24,7 @@ const CHILD = Symbol('dat-sdk/store-child')
  */
 export const DEFAULT_WRITE_BUFFER_SIZE = 16 * 1024 * 1024
 
+/** Options for a Store: where it keeps data, and what it is given. */
 export interface StoreOptions {
   /** The primary key from which named cores derive their key pairs (the store's own by default). */
   primaryKey?: Uint8Array
@@ -44,8 +45,11 @@ export interface StoreOptions {
 export type CoreRef =
   KeyLike | { name: string } | { key: KeyLike | Promise<KeyLike> } | null | undefined
 
+/** A core the store has written to its list of known cores. */
 export interface StoredCore {
+  /** The core's public key. */
   key: Uint8Array
+  /** The core's discovery key, the topic peers meet on. */
   discoveryKey: Uint8Array
 }
 
@@ -64,9 +68,13 @@ export type StoreEvents = SeamStoreEvents<Hypercore<unknown>>
 
 // Typed events (`StoreEvents` in @dat-sdk/interfaces), merged into the class below.
 export interface Store {
+  /** Listens for a store event (`'core'`, `'core-close'`, `'ready'`, `'close'`). */
   on<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  /** Listens for a store event once. */
   once<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  /** Stops listening for a store event. */
   off<K extends keyof StoreEvents>(event: K, listener: Listener<StoreEvents, K>): this
+  /** Emits a store event (the store's own use). */
   emit<K extends keyof StoreEvents>(event: K, ...args: StoreEvents[K]): boolean
 }
 
@@ -79,6 +87,7 @@ export class Store extends ReadyResource {
   readonly corestore: Corestore
   /** The storage directory, or null when an existing Corestore was handed in. */
   readonly directory: string | null
+  /** The store this one is a namespace of, or null for a root store. */
   readonly parent: Store | null
 
   private readonly _shared: Shared
@@ -172,6 +181,7 @@ export class Store extends ReadyResource {
   /**
    * Opens a core: a name gives a writable core derived from the primary key (same name, same
    * key, across restarts); a key in any spelling gives that core; nothing gives a fresh writable core.
+   * Throws `INVALID_KEY` on a malformed key or URL, `CLOSED` once closed.
    */
   get<T = Uint8Array>(ref?: CoreRef, opts: HypercoreOptions = {}): Hypercore<T> {
     this._checkOpen()
@@ -210,6 +220,7 @@ export class Store extends ReadyResource {
   /**
    * The key of the core named `name` in this store (or namespace), without opening it: what
    * `get(name).key` will be. Null until the store has opened (`await store.ready()`).
+   * Throws `INVALID_KEY` on an empty or non-string name.
    */
   keyFor(name: string): Uint8Array | null {
     if (typeof name !== 'string' || name === '') {
@@ -221,6 +232,7 @@ export class Store extends ReadyResource {
   /**
    * An app going to the background: flushes storage and lets go of its files until `resume()`
    * (Corestore's `suspend()`). Namespaces share their root's storage: suspending one suspends all.
+   * Rejects with `CLOSED` once closed.
    */
   async suspend(): Promise<void> {
     this._checkOpen()
@@ -228,7 +240,7 @@ export class Store extends ReadyResource {
     await this.corestore.suspend()
   }
 
-  /** Takes storage back after `suspend()`. */
+  /** Takes storage back after `suspend()`. Rejects with `CLOSED` once closed. */
   async resume(): Promise<void> {
     this._checkOpen()
     await this.ready()
@@ -240,7 +252,10 @@ export class Store extends ReadyResource {
     return this.get<T>({ name: 'default' }, opts)
   }
 
-  /** A store whose names live apart from this one's; it shares storage and connections. */
+  /**
+   * A store whose names live apart from this one's; it shares storage and connections.
+   * Throws `CLOSED` once closed.
+   */
   namespace(name: string): Store {
     this._checkOpen()
     if (typeof name !== 'string' || name === '') {
@@ -279,6 +294,7 @@ export class Store extends ReadyResource {
    * All-to-all replication of every core the two sides share. The stream also answers the SDK's
    * `dat-sdk/ready@1` probe for any core (ready.ts), so a Core on the other side knows this is
    * one of ours even before a Core opens here.
+   * Throws `CLOSED` once closed.
    */
   replicate(isInitiatorOrStream: boolean | Duplex, opts?: object): Duplex {
     this._checkOpen()

@@ -29,24 +29,40 @@ declare module 'corestore' {
     keyPair: KeyPair | null
   }
 
+  /** Corestore, a set of hypercores stored together and made from one primary key (declared as far as the SDK uses it). */
   export default class Corestore extends ReadyResource {
     constructor(storage: string | CoreStorage, opts?: CorestoreOptions)
+    /** The key every core's key pair is made from, or null before it opens. */
     primaryKey: Uint8Array | null
+    /** The namespace names are taken in. */
     ns: Uint8Array
+    /** The manifest version new cores get. */
     manifestVersion: number
+    /** The root store this session or namespace belongs to, or null. */
     root: Corestore | null
+    /** A hypercore by key, by name or by options. */
     get<T = Uint8Array>(opts: CorestoreGetOptions | Uint8Array | string): Hypercore<T>
+    /** A store whose names are taken inside `name`. */
     namespace(name: string | Uint8Array, opts?: object): Corestore
+    /** Another session on the same cores. */
     session(opts?: object): Corestore
+    /** A replication stream for every core in the store. */
     replicate(isInitiator: boolean | Duplex, opts?: object): Duplex
+    /** The discovery keys of the stored cores. */
     list(namespace?: Uint8Array): Readable & AsyncIterable<Uint8Array>
+    /** The key and manifest of a stored core, or null. */
     getAuth(discoveryKey: Uint8Array): Promise<CoreAuth | null>
+    /** The key pair a core named `name` would get. */
     createKeyPair(name: string, ns?: Uint8Array): Promise<KeyPair>
+    /** Marks a peer search in progress; call the function it returns when done. */
     findingPeers(): () => void
     /** Flushes and suspends the storage (a no-op where `opts.suspend` turned it off). */
     suspend(opts?: { log?: (message: string) => unknown }): Promise<void>
+    /** Reopens the cores that were active before a restart. */
     resume(): Promise<void>
+    /** Calls `fn` with each core that opens. */
     watch(fn: (core: unknown) => void): void
+    /** Stops calling `fn` with each core that opens. */
     unwatch(fn: (core: unknown) => void): void
   }
 }
