@@ -63,6 +63,31 @@ for (const name of fs.readdirSync(pkgsDir).sort()) {
     if (!testRefs.has(testDir)) problems.push(`${name}: test/ missing from tsconfig.test.json`)
   }
 }
+// The examples (`examples/`, the private package @dat-sdk/examples) are type-checked, not built:
+// `examples/tsconfig.json` references every `workspace:` dependency of theirs, dev ones included,
+// and is listed in tsconfig.test.json, so `pnpm typecheck` covers them.
+const examplesDir = path.join(root, 'examples')
+if (fs.existsSync(path.join(examplesDir, 'package.json'))) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(examplesDir, 'package.json'), 'utf8'))
+  const all = { ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies }
+  const want = Object.keys(all)
+    .filter((d) => String(all[d]).startsWith('workspace:'))
+    .map((d) => path.resolve(pkgsDir, d.split('/')[1]))
+    .sort()
+  const configFile = path.join(examplesDir, 'tsconfig.json')
+  const have = fs.existsSync(configFile)
+    ? (JSON.parse(fs.readFileSync(configFile, 'utf8')).references || [])
+        .map((r) => path.resolve(examplesDir, r.path))
+        .sort()
+    : []
+  const show = (list) => list.map((p) => path.relative(pkgsDir, p)).join(', ') || '(none)'
+  if (want.join() !== have.join()) {
+    problems.push(
+      `examples: references [${show(have)}] but its workspace dependencies are [${show(want)}]`,
+    )
+  }
+  if (!testRefs.has(examplesDir)) problems.push('examples: missing from tsconfig.test.json')
+}
 if (problems.length) {
   console.error(
     'tsconfig references do not match workspace dependencies:\n  ' + problems.join('\n  '),

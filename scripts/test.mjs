@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Runs every package's uvu suites, one child process per test file, and prints one closing line
+// Runs every package's uvu suites (`packages/*/test/*.test.ts`) and every example's
+// (`examples/*/test/*.test.ts`), one child process per test file, with the package's or example's
+// folder as its working directory, and prints one closing line
 // `N passed, N failed[, N skipped]`. A file fails when a test fails, when it crashes, when it runs
 // no test, when a test of it neither passed nor failed (uvu swallows an exception thrown in a
 // `before` hook, skips the suite's tests and exits 0), when it leaves a temporary directory behind,
@@ -18,14 +20,17 @@ const TMP_PREFIX = 'dat-sdk-' // test-utils' dirs and Store.temp() dirs alike
 const filters = process.argv.slice(2)
 
 const files = []
-for (const pkg of fs.readdirSync(path.join(root, 'packages')).sort()) {
-  const dir = path.join(root, 'packages', pkg, 'test')
-  if (!fs.existsSync(dir)) continue
-  for (const f of fs.readdirSync(dir).sort()) {
-    if (!f.endsWith('.test.ts')) continue
-    const rel = `packages/${pkg}/test/${f}`
-    if (filters.length && !filters.some((x) => rel.includes(x))) continue
-    files.push({ pkg, rel })
+for (const parent of ['packages', 'examples']) {
+  if (!fs.existsSync(path.join(root, parent))) continue
+  for (const name of fs.readdirSync(path.join(root, parent)).sort()) {
+    const dir = path.join(root, parent, name, 'test')
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) continue
+    for (const f of fs.readdirSync(dir).sort()) {
+      if (!f.endsWith('.test.ts')) continue
+      const rel = `${parent}/${name}/test/${f}`
+      if (filters.length && !filters.some((x) => rel.includes(x))) continue
+      files.push({ cwd: `${parent}/${name}`, rel })
+    }
   }
 }
 
@@ -35,11 +40,11 @@ const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
 const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dat-sdk-run-'))
 const tmpLeftovers = () => new Set(fs.readdirSync(runTmp).filter((n) => n.startsWith(TMP_PREFIX)))
 
-function runFile({ pkg, rel }) {
+function runFile({ cwd, rel }) {
   return new Promise((resolve) => {
     const started = Date.now()
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, rel)], {
-      cwd: path.join(root, 'packages', pkg),
+      cwd: path.join(root, cwd),
       env: { ...process.env, FORCE_COLOR: '0', TMPDIR: runTmp },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
