@@ -11,9 +11,11 @@ import type { SDK } from '@dat-sdk/sdk'
 
 /** An SDK's metrics, in a registry of their own (never prom-client's global one). */
 export interface Metrics {
+  /** The prom-client registry holding them. */
   readonly registry: promClient.Registry
   /** The Prometheus text exposition of every metric, as of now. */
   text(): Promise<string>
+  /** The Content-Type of `text()`. */
   readonly contentType: string
 }
 
@@ -172,11 +174,13 @@ export function createMetrics(sdk: SDK): Metrics {
 export interface MetricsServer {
   /** `http://host:port/metrics`. */
   readonly url: string
+  /** Stops serving. */
   close(): Promise<void>
 }
 
 /** A `--metrics` address taken (`EADDRINUSE`) or not ours to bind. */
 export class MetricsListenError extends Error {
+  /** Node's code (`EADDRINUSE`, `EACCES`...). */
   readonly code: string
   constructor(message: string, code: string) {
     super(message)

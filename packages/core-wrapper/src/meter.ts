@@ -7,6 +7,7 @@ import type { Hypercore, HypercorePeer } from '@dat-sdk/store'
 
 export type { ConnectionTransfer, TransferStats }
 
+/** How a `Meter` measures: its speed window, and how often it reports progress. */
 export interface MeterOptions {
   /** The span, in milliseconds, speeds are measured over (default 5,000). */
   window?: number
@@ -108,10 +109,12 @@ export class Meter {
     return this._uploadedBytes
   }
 
+  /** Blocks downloaded since the Meter started. */
   get downloadedBlocks(): number {
     return this._downloadedBlocks
   }
 
+  /** Blocks uploaded since the Meter started. */
   get uploadedBlocks(): number {
     return this._uploadedBlocks
   }

@@ -7,9 +7,13 @@ import { localBlocks } from '@dat-sdk/core-wrapper'
 
 /** How far a `drive.download()` has got: files and payload bytes done, and the totals. */
 export interface DownloadProgress {
+  /** Files whole here. */
   files: number
+  /** Payload bytes here, of the files listed. */
   bytes: number
+  /** Files listed when the download started. */
   totalFiles: number
+  /** Payload bytes of those files. */
   totalBytes: number
 }
 
@@ -54,6 +58,7 @@ export class DriveDownload {
     this._started.catch(noop)
   }
 
+  /** Files and bytes done and total, now (never less than before). */
   progress(): DownloadProgress {
     return {
       files: this._doneFiles,
@@ -63,6 +68,7 @@ export class DriveDownload {
     }
   }
 
+  /** Resolves once every file listed is here. */
   async done(): Promise<void> {
     await this._started
     if (this._inner) await this._inner.done()
@@ -71,6 +77,7 @@ export class DriveDownload {
     for (const f of this._files) if (f.got < f.end - f.start) this._complete(f)
   }
 
+  /** Stops downloading. */
   destroy(): void {
     this._destroyed = true
     this._inner?.destroy()

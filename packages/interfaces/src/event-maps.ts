@@ -103,7 +103,9 @@ export interface TransferStats {
   downloadedBytes: number
   /** Payload bytes of the blocks uploaded to peers since the part opened. */
   uploadedBytes: number
+  /** Blocks downloaded since the part opened (each counted once). */
   downloadedBlocks: number
+  /** Blocks uploaded to peers since the part opened. */
   uploadedBlocks: number
   /** Peers replicating the part right now. */
   peers: number
@@ -115,8 +117,11 @@ export interface TransferStats {
 
 /** What moved over one connection (a replication stream), in payload bytes. */
 export interface ConnectionTransfer {
+  /** The Noise public key of the peer at the other end. */
   remotePublicKey: Uint8Array
+  /** Payload bytes downloaded over this connection. */
   downloadedBytes: number
+  /** Payload bytes uploaded over this connection. */
   uploadedBytes: number
 }
 

@@ -2,6 +2,7 @@ export {
   SDK,
   createSDK,
   type SDKOptions,
+  type SDKSeedOptions,
   type SDKRef,
   type SDKCoreOptions,
   type SDKDriveOptions,
@@ -90,3 +91,4 @@ export type {
 export type { Networker, NetworkerOptions, NetworkPeer, SwarmLike } from '@dat-sdk/networker'
 export type { Gossip, GossipOptions } from '@dat-sdk/gossip'
 export type { Multifeed, MultifeedOptions } from '@dat-sdk/multifeed'
+export type { Seed, SeedStatus, BlindPeerStatus, SeedKind, SeedRecord } from '@dat-sdk/seeding'

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { checkReadmeExample, createTestnet, teardown } from '@dat-sdk/test-utils'
+import { checkReadmeExample, createTestnet, startBlindPeer, teardown } from '@dat-sdk/test-utils'
 
 const test = suite("The repository README's example runs as written")
 
@@ -35,8 +35,23 @@ test('"Watching transfers": a drive downloads, and the counts agree on both side
   try {
     const testnet = t.add(await createTestnet(3))
     const env = { DAT_SDK_BOOTSTRAP: testnet.bootstrapList }
-    const lines = await checkReadmeExample(sdkDir, { readme, env, index: 1 })
+    const lines = await checkReadmeExample(sdkDir, { readme, env, index: 2 })
     assert.is(lines.length, 3)
+  } finally {
+    await t.run()
+  }
+})
+
+test('"Keeping data online": a drive backed up by a blind peer is read after its author closed', async () => {
+  const t = teardown()
+  try {
+    const testnet = t.add(await createTestnet(3))
+    const blindPeer = t.add(
+      await startBlindPeer({ bootstrap: testnet.bootstrap, storage: t.tmpDir('bp') }),
+    )
+    const env = { DAT_SDK_BOOTSTRAP: testnet.bootstrapList, BLIND_PEER: blindPeer.z32 }
+    const lines = await checkReadmeExample(sdkDir, { readme, env, index: 1 })
+    assert.equal(lines, ['true drive', 'meow'])
   } finally {
     await t.run()
   }

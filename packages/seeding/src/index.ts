@@ -1,6 +1,6 @@
 /// <reference path="../types/blind-peering.d.ts" preserve="true" />
 /// <reference path="../../bee-wrapper/types/hyperbee.d.ts" preserve="true" />
-export { Seeder, type SeederOptions, type SeedRequest } from './seeder.js'
+export { Seeder, type SeederOptions, type SeedRequest, type SeedingKeyPair } from './seeder.js'
 export { Seeder as default } from './seeder.js'
 export {
   Seed,

@@ -16,6 +16,15 @@ import { Seed } from './seed.js'
 import type { SeedTarget } from './target.js'
 
 /** Options for a Seeder: default blind peers, a DHT and an error handler. */
+/** A Noise key pair, with its secret key. */
+export interface SeedingKeyPair {
+  /** What peers see. */
+  publicKey: Uint8Array
+  /** What signs the handshake. */
+  secretKey: Uint8Array
+}
+
+/** How a `Seeder` reaches blind peers, as whom, and which by default. */
 export interface SeederOptions {
   /**
    * The DHT blind peers are reached through (a Hyperswarm's `dht`). Its default key pair is the
@@ -27,7 +36,7 @@ export interface SeederOptions {
    * apart from the swarm's: a blind peer's swarm keeps one connection per remote key, so a
    * second connection with the swarm's key would drop the first. Default: the DHT's own.
    */
-  keyPair?: { publicKey: Uint8Array; secretKey: Uint8Array }
+  keyPair?: SeedingKeyPair
   /** The blind peers every seed is kept by unless it names its own (Noise keys, any spelling). */
   blindPeers?: KeyLike[]
   /** A stored record that does not decode (`BAD_MESSAGE`): it is skipped, and reported here. */
@@ -172,10 +181,7 @@ export class Seeder extends ReadyResource {
 }
 
 /** The DHT, dialing with `keyPair` (blind-peering dials with the DHT's default otherwise). */
-function dialingAs(
-  dht: BlindPeeringDHT,
-  keyPair: { publicKey: Uint8Array; secretKey: Uint8Array },
-): BlindPeeringDHT {
+function dialingAs(dht: BlindPeeringDHT, keyPair: SeedingKeyPair): BlindPeeringDHT {
   return {
     connect: (publicKey, opts = {}) => dht.connect(publicKey, { ...opts, keyPair }),
     on: (event, listener) => dht.on(event, listener),
