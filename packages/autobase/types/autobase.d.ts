@@ -107,10 +107,3 @@ declare module 'autobase' {
     getUserData(key: string): Promise<Uint8Array | null>
   }
 }
-
-// Autobase 7's wire schema (no `exports` map, so the file is reachable): what an oplog block is.
-declare module 'autobase/lib/messages.js' {
-  import type { Encoder } from 'compact-encoding'
-  const messages: { OplogMessage: Encoder<unknown> }
-  export default messages
-}

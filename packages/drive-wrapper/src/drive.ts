@@ -248,6 +248,12 @@ export class Drive extends CoreHost {
       if (state === 'invalid') throw (this._openError = decryptionFailed('drive'))
       throw err
     }
+    // Garbage from a wrong key can still parse as some header (protobuf is lenient): when block 0
+    // is here, check it now, so that opening fails the same way whatever the key decoded to.
+    if ((await this._header.verify({ wait: false })) === 'invalid') {
+      if (this._ownsDrive) await this._close().catch(noop)
+      throw (this._openError = decryptionFailed('drive'))
+    }
     await this._core.ready()
     if (this.hyperdrive.blobs) this.meter.add(this.hyperdrive.blobs.core)
     if (!this.closing) this._index = followIndex(this.hyperdrive)

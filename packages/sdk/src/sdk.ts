@@ -8,7 +8,7 @@ import {
   withTopicHandles,
   type BootstrapNode,
 } from '@dat-sdk/networker'
-import { Seeder, SEED_KINDS, type Seed, type SeedRecord, type SeedTarget } from '@dat-sdk/seeding'
+import { Seeder, type Seed, type SeedKind, type SeedRecord } from '@dat-sdk/seeding'
 import {
   DatSdkError,
   Store,
@@ -45,7 +45,8 @@ import {
 } from './options.js'
 import { RefCache, keyRef, type Cacheable } from './refs.js'
 import { isMetered, sumStats, type Metered, type SDKStats } from './stats.js'
-import { isSeedablePart, keyTarget, kindOf, partTarget, type SeedablePart } from './seeding.js'
+import type { SeedablePart } from './seeding.js'
+import { Seeds } from './seeds.js'
 
 export type {
   SDKOptions,
@@ -109,6 +110,8 @@ export class SDK extends ReadyResource {
   private _ctx!: OpenContext
   /** The seeds, their records, and the blind peers they are kept by (set up by `_open()`). */
   private _seeder!: Seeder
+  /** `seed()` and `unseed()`, and seeds brought back after a restart (set up by `_open()`). */
+  private _seeds!: Seeds
   /** The blind peers of `opts.blindPeers`, checked in the constructor (`INVALID_KEY`). */
   private readonly _blindPeers: Uint8Array[]
 
@@ -234,12 +237,21 @@ export class SDK extends ReadyResource {
       [this.networker, this.store],
     )
     await this._seeder.ready()
+    this._seeds = new Seeds({
+      store: this.store,
+      seeder: this._seeder,
+      announce: (discoveryKey) =>
+        this._ctx.net.join(discoveryKey, { announce: true, lookup: true }),
+      open: (kind, ref, encryptionKey) => this._openForSeed(kind, ref, encryptionKey),
+      resolve: (domain) => this.resolveName(`hyper://${domain}`),
+      onerror: (err, key) => this.emit('seed-error', err, key),
+    })
     // A blind peer announces only its trusted clients' cores: keep a connection to each.
     if (typeof this.networker.joinPeer === 'function') {
       for (const key of this._blindPeers) await this.networker.joinPeer(key)
     }
     // What was seeded before is seeded again; each seed opens in the background.
-    for (const record of await this._seeder.stored()) this._restore(record)
+    for (const record of await this._seeder.stored()) this._seeds.restore(record)
   }
 
   protected override async _close(): Promise<void> {
@@ -327,31 +339,7 @@ export class SDK extends ReadyResource {
    */
   async seed(ref: SDKRef | SeedablePart, opts: SDKSeedOptions = {}): Promise<Seed> {
     this._check()
-    const blindPeers = opts.blindPeers ? opts.blindPeers.map((k) => toKey(k)) : null
-    const encryptionKey = opts.encryptionKey !== undefined ? toKey(opts.encryptionKey) : null
-    if (opts.kind !== undefined && !SEED_KINDS.includes(opts.kind)) {
-      throw new TypeError(`opts.kind is one of ${SEED_KINDS.join(', ')}`)
-    }
-    const how = { blindPeers, encryptionKey, persist: opts.persist, download: opts.download }
-    if (isSeedablePart(ref)) return this._seedPart(ref, how)
-    const parsed = parseRef(ref)
-    if (parsed === null || 'folder' in parsed) {
-      throw new DatSdkError('INVALID_KEY', 'seed() takes an open part, or a key or URL')
-    }
-    if ('name' in parsed) {
-      // A name is a part of this store: open it as the kind says, and seed it as a part.
-      const kind = opts.kind ?? 'core'
-      const part = this._openByName(kind, parsed.name, encryptionKey)
-      return this._seedPart(part, how)
-    }
-    const key = 'key' in parsed ? parsed.key : await this.resolveName(`hyper://${parsed.domain}`)
-    const existing = this._seeder.get(key)
-    if (existing) return existing
-    const seedCtx = this._seedContext()
-    if (opts.kind === 'autobase') return this._seedPart(this._openBase(key, encryptionKey), how)
-    const target = await keyTarget(seedCtx, key, opts.kind, encryptionKey, opts.timeout)
-    if (target === 'autobase') return this._seedPart(this._openBase(key, encryptionKey), how)
-    return this._seeder.add({ kind: target.kind, key, target: Promise.resolve(target), ...how })
+    return this._seeds.seed(ref, opts)
   }
 
   /**
@@ -360,16 +348,7 @@ export class SDK extends ReadyResource {
    */
   async unseed(ref: SDKRef | SeedablePart): Promise<boolean> {
     this._check()
-    if (isSeedablePart(ref)) {
-      await ref.ready()
-      return ref.key ? this._seeder.remove(ref.key) : false
-    }
-    const parsed = parseRef(ref)
-    if (parsed && 'key' in parsed) return this._seeder.remove(parsed.key)
-    if (parsed && 'domain' in parsed) {
-      return this._seeder.remove(await this.resolveName(`hyper://${parsed.domain}`))
-    }
-    throw new DatSdkError('INVALID_KEY', 'unseed() takes an open part, or a key or URL')
+    return this._seeds.unseed(ref)
   }
 
   /**
@@ -411,75 +390,17 @@ export class SDK extends ReadyResource {
     return this._seeder.stored()
   }
 
-  private async _seedPart(
-    part: SeedablePart,
-    how: {
-      blindPeers: Uint8Array[] | null
-      encryptionKey: Uint8Array | null
-      persist?: boolean | undefined
-      download?: boolean | undefined
-    },
-  ): Promise<Seed> {
-    await part.ready()
-    const target = partTarget(this._seedContext(), part)
-    return this._seeder.add({
-      kind: kindOf(part),
-      key: target.key,
-      target: Promise.resolve(target),
-      ...how,
-      // An encrypted part's key goes into the local record, so a restart can read its header.
-      encryptionKey: how.encryptionKey ?? part.encryptionKey,
-    })
-  }
-
-  private _openByName(kind: string, name: string, encryptionKey: Uint8Array | null): SeedablePart {
+  /** A part to seed, opened through its kind's shortcut (so the ref cache knows it). */
+  private _openForSeed(
+    kind: SeedKind,
+    ref: string | Uint8Array,
+    encryptionKey: Uint8Array | null,
+  ): SeedablePart {
     const opts = encryptionKey ? { encryptionKey } : {}
-    if (kind === 'drive') return this.Hyperdrive(name, opts)
-    if (kind === 'bee') return this.Hyperbee(name, opts)
-    if (kind === 'autobase') return this.Autobase(name, opts)
-    return this.Hypercore(name, opts)
-  }
-
-  private _openBase(key: Uint8Array, encryptionKey: Uint8Array | null): SeedablePart {
-    return this.Autobase(key, encryptionKey ? { encryptionKey } : {})
-  }
-
-  private _seedContext() {
-    return {
-      store: this.store,
-      announce: (discoveryKey: Uint8Array) =>
-        this._ctx.net.join(discoveryKey, { announce: true, lookup: true }),
-    }
-  }
-
-  /**
-   * Seeds a record again after a restart, in the background. A failure (no peer had a part that
-   * is not stored here yet, say) leaves the record for the next start, and is emitted as
-   * `'seed-error' (err, key)`.
-   */
-  private _restore(record: SeedRecord): void {
-    const how = {
-      blindPeers: record.blindPeers,
-      encryptionKey: record.encryptionKey,
-      download: record.download,
-      persist: false,
-    }
-    const target: Promise<SeedTarget> =
-      record.kind === 'autobase'
-        ? (async () => {
-            const base = this._openBase(record.key, record.encryptionKey)
-            await base.ready()
-            return partTarget(this._seedContext(), base)
-          })()
-        : keyTarget(this._seedContext(), record.key, record.kind, record.encryptionKey).then(
-            (t) => {
-              if (t === 'autobase') throw new TypeError('A recorded seed changed kind')
-              return t
-            },
-          )
-    this._seeder
-      .add({ kind: record.kind, key: record.key, target, ...how })
-      .catch((err: unknown) => this.emit('seed-error', err, record.key))
+    if (kind === 'drive') return this.Hyperdrive(ref, opts)
+    if (kind === 'bee') return this.Hyperbee(ref, opts)
+    if (kind === 'autobase') return this.Autobase(ref, opts)
+    return this.Hypercore(ref, opts)
   }
 
   // --- bookkeeping ------------------------------------------------------------------------------
