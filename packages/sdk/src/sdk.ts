@@ -62,6 +62,9 @@ export type {
   MultifeedFactory,
 } from './options.js'
 
+// This file is the SDK's facade and stays whole for that: each method checks the SDK's state and
+// hands the work to the module that does it (open-parts, open-shared, seeds, network, autojoin).
+
 /**
  * The Dat SDK: storage and networking set up once, and shortcuts that open cores, drives,
  * stores, gossip sets and multifeeds on them. Make one with `await createSDK(opts)`.

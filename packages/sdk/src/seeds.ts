@@ -8,17 +8,20 @@ import {
   type Seeder,
   type SeedTarget,
 } from '@dat-sdk/seeding'
-import { DatSdkError, parseRef, toKey, type Store } from '@dat-sdk/store'
-import type { Topic } from '@dat-sdk/interfaces'
+import { DatSdkError, parseRef, toKey } from '@dat-sdk/store'
 import type { SDKRef, SDKSeedOptions } from './options.js'
-import { isSeedablePart, keyTarget, kindOf, partTarget, type SeedablePart } from './seeding.js'
+import {
+  isSeedablePart,
+  keyTarget,
+  kindOf,
+  partTarget,
+  type SeedContext,
+  type SeedablePart,
+} from './seeding.js'
 
 /** What seeds need of the SDK: its store and seeder, a way to announce, and its shortcuts. */
-export interface SeedsHost {
-  readonly store: Store
+export interface SeedsHost extends SeedContext {
   readonly seeder: Seeder
-  /** Joins a discovery key on the network, announcing it. */
-  announce(discoveryKey: Uint8Array): Topic
   /** Opens a part of this store by name (its kind's shortcut), or an Autobase by key. */
   open(kind: SeedKind, ref: string | Uint8Array, encryptionKey: Uint8Array | null): SeedablePart
   /** The key of `hyper://<domain>`. */
