@@ -11,6 +11,8 @@ import type { TopicMode } from './topic-set.js'
  * would only look again ten minutes later; a few early refreshes let them meet within seconds.
  */
 const REFRESH_DELAYS = [1_000, 4_000, 15_000]
+/** How often a flush of the swarm that has not answered is asked again (ms). */
+const FLUSH_RECHECK = 1_000
 
 interface JoinedTopic {
   discoveryKey: Uint8Array
@@ -102,7 +104,7 @@ export class SwarmTopics {
     topic.flushing = (async () => {
       try {
         await topic.session.flushed()
-        await this._swarm.flush()
+        await this._swarmFlushed()
         // Connections opened until now count only once their handshake is done. (One snapshot:
         // in a busy swarm, waiting for every later connection too could wait forever.)
         await this._opts.handshakes()
@@ -115,6 +117,28 @@ export class SwarmTopics {
       this._opts.onflushed(topic.discoveryKey)
     })()
     return topic.flushing
+  }
+
+  /**
+   * The swarm's connections made so far are open. Hyperswarm's `flush()` can miss the end of an
+   * attempt and stay pending with nothing left to wait for (seen here with a `joinPeer()`
+   * connection to a blind peer, 2 runs in 6: one connection, open, nothing queued). A fresh
+   * `flush()` counts only what is pending now, so ask again every second until one answers.
+   */
+  private async _swarmFlushed(): Promise<void> {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const tick = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), FLUSH_RECHECK)
+        timer.unref?.()
+      })
+      try {
+        if (await Promise.race([this._swarm.flush().then(() => true), tick])) return
+      } finally {
+        clearTimeout(timer)
+      }
+      if (this._closed) return
+    }
   }
 
   private _refreshLater(hex: string, topic: JoinedTopic): void {
