@@ -9,8 +9,8 @@ import {
   eventually,
   teardown,
   type LoopbackTestnet,
-  type Teardown,
 } from '@dat-sdk/test-utils'
+import { sdkOn } from './helpers/sdks.js'
 
 const test = suite('sdk.Hyperbee')
 
@@ -22,10 +22,6 @@ test.after(async () => {
   await testnet.destroy()
 })
 
-async function sdkOn(t: Teardown): Promise<SDK> {
-  return t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
-}
-
 interface Doc {
   title: string
 }
@@ -33,8 +29,8 @@ interface Doc {
 test('a remote bee opened by URL: get() right away returns the value, and later writes arrive', async () => {
   const t = teardown()
   try {
-    const a = await sdkOn(t)
-    const b = await sdkOn(t)
+    const a = await sdkOn(t, testnet)
+    const b = await sdkOn(t, testnet)
     const db = a.Hyperbee<string, Doc>('notes', { keyEncoding: 'utf-8', valueEncoding: 'json' })
     await db.put('first', { title: 'hello' })
     await db.sub('tags').put('x', { title: 'tagged' })
@@ -59,7 +55,7 @@ test('a remote bee opened by URL: get() right away returns the value, and later 
 test('the same ref gives the same bee; bees, cores and drives with one name differ', async () => {
   const t = teardown()
   try {
-    const sdk = await sdkOn(t)
+    const sdk = await sdkOn(t, testnet)
     const bee = sdk.Hyperbee('x')
     assert.is(sdk.Hyperbee('x'), bee)
     assert.is(new sdk.Hyperbee('x'), bee, 'with or without new')

@@ -1,15 +1,15 @@
 import crypto from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createSDK, toHex, toZ32, type SDK } from '@dat-sdk/sdk'
+import { toHex, toZ32 } from '@dat-sdk/sdk'
 import {
   assertRejectsCode,
   assertThrowsCode,
   createTestnet,
   teardown,
   type LoopbackTestnet,
-  type Teardown,
 } from '@dat-sdk/test-utils'
+import { sdkOn } from './helpers/sdks.js'
 
 const test = suite('encrypted parts')
 
@@ -21,27 +21,23 @@ test.after(async () => {
   await testnet.destroy()
 })
 
-async function sdkOn(t: Teardown): Promise<SDK> {
-  return t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
-}
-
 test('an encrypted drive crosses two SDKs with its key; without it, DECRYPTION_FAILED', async () => {
   const t = teardown()
   try {
     const key = crypto.randomBytes(32)
-    const a = await sdkOn(t)
+    const a = await sdkOn(t, testnet)
     const drive = a.Hyperdrive('private', { encryptionKey: key })
     await drive.ready()
     await drive.put('/secret.txt', 'for key holders')
     assert.ok(drive.encrypted)
 
-    const b = await sdkOn(t)
+    const b = await sdkOn(t, testnet)
     const copy = b.Hyperdrive(drive.url, { encryptionKey: toZ32(key) })
     await copy.ready()
     await copy.update({ wait: true })
     assert.is(await copy.readFile('/secret.txt', 'utf-8'), 'for key holders')
 
-    const c = await sdkOn(t)
+    const c = await sdkOn(t, testnet)
     const blind = c.Hyperdrive(drive.url)
     await blind.ready()
     await blind.update({ wait: true })
@@ -55,7 +51,7 @@ test('an encrypted drive crosses two SDKs with its key; without it, DECRYPTION_F
 test('the ref cache: the same key in any spelling is the same part; another key or none is KEY_MISMATCH', async () => {
   const t = teardown()
   try {
-    const sdk = await sdkOn(t)
+    const sdk = await sdkOn(t, testnet)
     const key = crypto.randomBytes(32)
     const other = crypto.randomBytes(32)
     const opened = {

@@ -2,15 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
-import { createSDK, type SDK } from '@dat-sdk/sdk'
-import {
-  createTestnet,
-  eventually,
-  teardown,
-  type LoopbackTestnet,
-  type Teardown,
-} from '@dat-sdk/test-utils'
+import { createTestnet, eventually, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
 import { fileArrives } from './helpers/drives.js'
+import { sdkPair } from './helpers/sdks.js'
 
 const test = suite('two SDKs on a loopback testnet')
 
@@ -22,16 +16,10 @@ test.after(async () => {
   await testnet.destroy()
 })
 
-async function pair(t: Teardown): Promise<[SDK, SDK]> {
-  const a = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
-  const b = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
-  return [a, b]
-}
-
 test('a core: the reader ready() waits for the lookup, so get(0) just works', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const writer = a.Hypercore<string>('shared', { valueEncoding: 'utf-8' })
     await writer.append(['one', 'two'])
     await a.flush(writer)
@@ -51,7 +39,7 @@ test('a core: the reader ready() waits for the lookup, so get(0) just works', as
 test('a drive: a file written on one is read on the other', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const drive = a.Hyperdrive()
     await drive.ready()
     await drive.put('/docs/readme.md', '# hello')
@@ -70,7 +58,7 @@ test('a drive: a file written on one is read on the other', async () => {
 test('a gossip set over the networker, with no shared core', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const ga = a.Gossip()
     const gb = new b.Gossip()
     // Bring the two networkers together on some topic; gossip then runs on the connection.
@@ -91,7 +79,7 @@ test('a gossip set over the networker, with no shared core', async () => {
 test('a gossip set on a shared core', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const core = a.Hypercore()
     await a.flush(core)
     const remote = b.Hypercore(core.key)
@@ -109,7 +97,7 @@ test('a gossip set on a shared core', async () => {
 test('a multifeed joined to the network: each side gets the other side writer and data', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const ma = a.Multifeed<{ from: string }>('chat', { valueEncoding: 'json' })
     await a.flush(ma)
     const mb = new b.Multifeed<{ from: string }>('chat', { valueEncoding: 'json' })
@@ -130,7 +118,7 @@ test('a multifeed joined to the network: each side gets the other side writer an
 test('extensions named in opts work as in the seed: extension(), the event and peer.extension()', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const core = a.Hypercore(null, { extensions: ['foobar'] })
     await a.flush(core)
     const replies: string[] = []
@@ -154,7 +142,7 @@ test('extensions named in opts work as in the seed: extension(), the event and p
 test('a gossip set on a shared drive', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const drive = a.Hyperdrive()
     await a.flush(drive)
     const remote = b.Hyperdrive(drive.key)

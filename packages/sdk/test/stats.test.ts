@@ -2,14 +2,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import b4a from 'b4a'
 import crypto from 'hypercore-crypto'
-import { createSDK, type DownloadProgress, type SDK, type TransferStats } from '@dat-sdk/sdk'
-import {
-  createTestnet,
-  eventually,
-  teardown,
-  type LoopbackTestnet,
-  type Teardown,
-} from '@dat-sdk/test-utils'
+import { type DownloadProgress, type TransferStats } from '@dat-sdk/sdk'
+import { createTestnet, eventually, teardown, type LoopbackTestnet } from '@dat-sdk/test-utils'
+import { sdkPair } from './helpers/sdks.js'
 
 const test = suite('stats and progress, against real transfers')
 
@@ -24,16 +19,10 @@ test.after(async () => {
   await testnet.destroy()
 })
 
-async function pair(t: Teardown): Promise<[SDK, SDK]> {
-  const a = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
-  const b = t.add(await createSDK({ storage: false, bootstrap: testnet.bootstrap }))
-  return [a, b]
-}
-
 test('a core: 10 MiB cloned counts exactly 10 MiB of payload each way', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const writer = a.Hypercore('big')
     const blocks: Uint8Array[] = []
     for (let i = 0; i < TOTAL / (64 * 1024); i++) blocks.push(crypto.randomBytes(64 * 1024))
@@ -64,7 +53,7 @@ test('a core: 10 MiB cloned counts exactly 10 MiB of payload each way', async ()
 test('a drive: bytes, speed and progress while 10 MiB of files download', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const drive = a.Hyperdrive()
     await drive.ready()
     for (let i = 0; i < 10; i++) await drive.put(`/files/${i}.bin`, crypto.randomBytes(MiB))
@@ -166,7 +155,7 @@ test('a drive: bytes, speed and progress while 10 MiB of files download', async 
 test('a bee and a base: what the reader downloads, the writer uploaded', async () => {
   const t = teardown()
   try {
-    const [a, b] = await pair(t)
+    const [a, b] = await sdkPair(t, testnet)
     const strings = { keyEncoding: 'utf-8', valueEncoding: 'utf-8' } as const
     const bee = a.Hyperbee<string, string>('bee', strings)
     await bee.ready()
