@@ -12,6 +12,7 @@ import {
   replicatePair,
   teardown,
   type Teardown,
+  filesHolding,
 } from '@dat-sdk/test-utils'
 import { Drive, type DriveEntry } from '@dat-sdk/drive-wrapper'
 import { binary, storeIn } from './helpers.js'
@@ -52,18 +53,6 @@ async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const item of stream) out.push(item)
   return out
-}
-
-/** The files under `dir` (recursively) whose bytes contain `marker`. */
-function filesHolding(dir: string, marker: string): string[] {
-  const found: string[] = []
-  const needle = Buffer.from(marker)
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const file = path.join(entry.parentPath, entry.name)
-    if (fs.readFileSync(file).includes(needle)) found.push(file)
-  }
-  return found
 }
 
 test('an encrypted drive round-trips to a reader with the key, in every key spelling', async () => {

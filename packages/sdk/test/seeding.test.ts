@@ -14,6 +14,7 @@ import {
   assertRejectsCode,
   createTestnet,
   eventually,
+  filesHolding,
   makeTmpDir,
   removeDir,
   startBlindPeer,
@@ -287,18 +288,6 @@ test('seed(url) without a kind reads block 0: a core, a drive, a bee and an Auto
   }
 })
 
-/** How many files under `dir` hold `marker` (what `grep -rl` lists). */
-async function filesHolding(dir: string, marker: string): Promise<number> {
-  const fs = await import('node:fs')
-  let n = 0
-  for (const entry of await fs.promises.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue
-    const bytes = await fs.promises.readFile(path.join(entry.parentPath, entry.name))
-    if (bytes.includes(marker)) n++
-  }
-  return n
-}
-
 test('an encrypted drive: the blind peer stores ciphertext only (a plain control shows the marker), and only the key reads it', async () => {
   const marker = `PLAINTEXT-MARKER-${crypto.randomBytes(8).toString('hex')}`
   const bpDir = tmp()
@@ -355,8 +344,8 @@ test('an encrypted drive: the blind peer stores ciphertext only (a plain control
       }
     }
     await blindPeer.stop() // its storage flushed to disk
-    assert.is(await filesHolding(bpDir, marker.toLowerCase()), 1, 'the control reached the disk')
-    assert.is(await filesHolding(bpDir, marker), 0, 'no plaintext of the encrypted drive')
+    assert.is(filesHolding(bpDir, marker.toLowerCase()).length, 1, 'the control reached the disk')
+    assert.is(filesHolding(bpDir, marker).length, 0, 'no plaintext of the encrypted drive')
   } finally {
     await blindPeer.close()
   }

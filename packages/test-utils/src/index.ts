@@ -14,6 +14,7 @@ export {
   type BlindPeerExit,
 } from './blind-peer.js'
 export { makeTmpDir, removeDir, TMP_PREFIX } from './tmp.js'
+export { filesHolding } from './files.js'
 export { Teardown, teardown } from './teardown.js'
 export { replicatePair, type Replicable, type ReplicatedPair } from './replicate.js'
 export { eventually, sleep, once, type EventuallyOptions } from './eventually.js'
