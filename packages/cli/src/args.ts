@@ -155,7 +155,8 @@ Commands:
   cat <url>/<path>       Print one file of a drive
   testnet                Run a loopback DHT bootstrap node and print its address
   demo                   Two peers on a loopback testnet: share, clone, gossip, multifeed, extensions
-  serve                  Run an HTTP gateway so browsers can open drives: http://<key>.localhost:<port>/
+  serve [url...]         Run an HTTP gateway so browsers can open drives: http://<key>.localhost:<port>/
+                         (the URLs: encrypted drives, served with the key in $DAT_SDK_ENCRYPTION_KEY)
   seed [ref...]          Keep drives, cores, bees and Autobases online (and those seeded before on
                          this storage), with blind peers; --list and --remove <ref> edit the list
   info <url>             What a ref is (core, drive, bee, Autobase), its size, how much is here and
@@ -187,6 +188,6 @@ Options:
   -v, --version                Show the version
 
 Environment:
-  $DAT_SDK_ENCRYPTION_KEY      The key of an encrypted drive (clone, cat, seed, share): never an argument
+  $DAT_SDK_ENCRYPTION_KEY      The key of an encrypted drive (clone, cat, seed, share, serve): never an argument
   $DAT_SDK_STORAGE, $DAT_SDK_BOOTSTRAP  The defaults of --storage and --bootstrap
 `

@@ -161,6 +161,64 @@ test('seed with $DAT_SDK_ENCRYPTION_KEY keeps an encrypted drive, again after a 
   }
 })
 
+test('serve with $DAT_SDK_ENCRYPTION_KEY serves the encrypted drive it names, to its own origin only; without the key, 403 DECRYPTION_FAILED; share --encrypt --serve serves it too', async () => {
+  const t = teardown()
+  try {
+    const bs = ['--bootstrap', `127.0.0.1:${testnet.bootstrap[0].port}`]
+    const src = t.tmpDir('serve-src')
+    fs.writeFileSync(path.join(src, 'secret.txt'), 'served with its key: otter-lamp-2290\n')
+    const share = t.add(
+      new Running(['share', src, '--encrypt', '--serve', '--storage', t.tmpDir('ss'), ...bs]),
+    )
+    const [url] = await share.waitFor(/^hyper:\/\/\S+\/$/m)
+    const [, key] = await share.waitFor(/^Encryption key \(shown once\): (\S+)$/m, 'stderr')
+    const [page] = await share.waitFor(/^http:\/\/127\.0\.0\.1:\d+\/hyper\/\S+\/$/m)
+    const own = await fetch(`${page}secret.txt`)
+    assert.is(own.status, 200, 'share --serve serves its encrypted drive')
+    assert.is(await own.text(), 'served with its key: otter-lamp-2290\n')
+    assert.is(own.headers.get('access-control-allow-origin'), null)
+    const env = { DAT_SDK_ENCRYPTION_KEY: key }
+    const file = `hyper/${url.slice('hyper://'.length)}secret.txt`
+
+    const serve = t.add(
+      new Running(['serve', url, '--storage', t.tmpDir('sv'), ...bs], undefined, env),
+    )
+    const [address] = await serve.waitFor(/^http:\/\/127\.0\.0\.1:\d+\/$/m)
+    assertNoKey(cmdline(serve.child.pid!), key, 'the serve process arguments')
+    const res = await fetch(`${address}${file}`)
+    assert.is(res.status, 200)
+    assert.is(await res.text(), 'served with its key: otter-lamp-2290\n')
+    assert.is(res.headers.get('access-control-allow-origin'), null, 'no CORS: its origin only')
+
+    const keyless = t.add(new Running(['serve', '--storage', t.tmpDir('sk'), ...bs]))
+    const [other] = await keyless.waitFor(/^http:\/\/127\.0\.0\.1:\d+\/$/m)
+    const denied = await fetch(`${other}${file}`)
+    assert.is(denied.status, 403)
+    const body = (await denied.json()) as { code: string; message: string }
+    assert.is(body.code, 'DECRYPTION_FAILED')
+    assert.type(body.message, 'string')
+    assert.is(keyless.child.exitCode, null, 'the gateway is still up')
+    assertNoKey(serve.stdout + serve.stderr + keyless.stdout + keyless.stderr, key, 'output')
+    const stopped = await serve.stop()
+    assert.is(stopped.code, 0, stopped.stderr)
+  } finally {
+    await t.run()
+  }
+})
+
+test('serve: a key without a drive to use it for, or a drive without a key, is a usage error', async () => {
+  const key = toZ32(crypto.randomBytes(32))
+  const noDrive = await run(['serve'], 30_000, undefined, { DAT_SDK_ENCRYPTION_KEY: key })
+  assert.is.not(noDrive.code, 0)
+  assert.match(noDrive.stderr, /name the encrypted drive/)
+  assert.not.ok(noDrive.stderr.includes(key))
+  const noKey = await run(['serve', `hyper://${'a'.repeat(64)}`], 30_000, undefined, {
+    DAT_SDK_ENCRYPTION_KEY: '',
+  })
+  assert.is.not(noKey.code, 0)
+  assert.match(noKey.stderr, /DAT_SDK_ENCRYPTION_KEY/)
+})
+
 test('a malformed $DAT_SDK_ENCRYPTION_KEY is refused without repeating it', async () => {
   const secret = 'not-a-key-but-secret-looking-7781'
   const r = await run(

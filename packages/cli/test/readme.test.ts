@@ -127,7 +127,7 @@ test('the seed lines run as written: share and seed to a blind peer, --list and 
   }
 })
 
-test('the private drive lines run as written: the key from share --encrypt opens the clone', async () => {
+test('the private drive lines run as written: the key from share --encrypt opens the clone and serve', async () => {
   const t = teardown()
   try {
     const cwd = t.tmpDir('readme-private')
@@ -152,6 +152,20 @@ test('the private drive lines run as written: the key from share --encrypt opens
     })
     assert.is(clone.code, 0, clone.stderr)
     assert.is(fs.readFileSync(path.join(cwd, 'diary-copy', 'monday.txt'), 'utf-8'), 'dear diary\n')
+    // serve, with the key in the environment: the drive's files, to its own origin only.
+    assert.ok(lines[2].startsWith(prefix), lines[2])
+    const serveArgs = argv(lines[2].slice(prefix.length), { '<port>': port, '<key>': key })
+    const serve = t.add(
+      new Running([...serveArgs, '--storage', path.join(cwd, 'g')], cwd, {
+        DAT_SDK_ENCRYPTION_KEY: secret,
+      }),
+    )
+    const [address] = await serve.waitFor(/^http:\/\/127\.0\.0\.1:\d+\/$/m)
+    const res = await fetch(`${address}hyper/${key}/monday.txt`)
+    assert.is(res.status, 200)
+    assert.is(await res.text(), 'dear diary\n')
+    assert.is(res.headers.get('access-control-allow-origin'), null)
+    assert.is((await serve.stop()).code, 0)
     assert.is((await share.stop()).code, 0)
     assert.is((await testnet.stop()).code, 0)
   } finally {

@@ -3,7 +3,7 @@ import type { ErrorCode } from '@dat-sdk/sdk'
 /**
  * The `code` of a gateway's JSON error body: one of the SDK's codes (`ErrorCode`, the one list).
  * The SDK's own where one fits (`INVALID_KEY`, `NAME_NOT_FOUND`, `DNS_TIMEOUT`, `PEER_TIMEOUT`,
- * `CLOSED`, `MISDIRECTED`); the HTTP ones (`NOT_FOUND`, `INVALID_PATH`, `INVALID_VERSION`,
+ * `CLOSED`, `MISDIRECTED`, `DECRYPTION_FAILED`, `KEY_MISMATCH`); the HTTP ones (`NOT_FOUND`, `INVALID_PATH`, `INVALID_VERSION`,
  * `RANGE_NOT_SATISFIABLE`, `METHOD_NOT_ALLOWED`, `UNAUTHORIZED`, `FORBIDDEN`, `BAD_REQUEST`,
  * `INTERNAL`) say what HTTP said, for a program.
  */
@@ -56,6 +56,18 @@ export function toHttpError(err: unknown): HttpError {
       return new HttpError(504, 'DNS_TIMEOUT', message)
     case 'REQUEST_TIMEOUT': // hypercore: a block no peer sent in time
       return new HttpError(504, 'PEER_TIMEOUT', 'No peer sent the data in time')
+    case 'DECRYPTION_FAILED':
+      return new HttpError(
+        403,
+        'DECRYPTION_FAILED',
+        'This drive is encrypted, and the gateway has no key for it, or a wrong one',
+      )
+    case 'KEY_MISMATCH':
+      return new HttpError(
+        409,
+        'KEY_MISMATCH',
+        'This drive is open here with another encryption key',
+      )
     case 'CLOSED':
     case 'SESSION_CLOSED':
       return new HttpError(503, 'CLOSED', 'The SDK or the drive is closed')

@@ -1,6 +1,6 @@
 import type { Answer, FileBody } from './answer.js'
 import type { Drive } from '@dat-sdk/sdk'
-import type { GatewaySDK } from './drives.js'
+import { keyResolver, type EncryptionKeys, type GatewaySDK, type KeyResolver } from './drives.js'
 import { errorResponse, HttpError, toHttpError } from './errors.js'
 import { read } from './read.js'
 import { toWebStream } from './streams.js'
@@ -17,6 +17,26 @@ export interface HyperFetchOptions {
   token?: string | null
   /** How long to wait for a peer to have a drive, or a block of it, in ms (default 30,000). */
   timeout?: number
+  /**
+   * The encryption keys of encrypted drives to serve: drive key (any spelling) to encryption key,
+   * as a `Map` or an object, or a function of the drive's key. Keys never appear in an answer.
+   */
+  encryptionKeys?: EncryptionKeys
+}
+
+export type { EncryptionKeys }
+
+// One resolver per `opts.encryptionKeys` given, not one per request.
+const resolvers = new WeakMap<object, KeyResolver | null>()
+
+function resolverOf(keys: EncryptionKeys | undefined): KeyResolver | null {
+  if (keys === undefined || keys === null) return null
+  let resolver = resolvers.get(keys)
+  if (resolver === undefined) {
+    resolver = keyResolver(keys)
+    resolvers.set(keys, resolver)
+  }
+  return resolver
 }
 
 /** The default of `opts.timeout`: 30 s for a peer to have the drive. */
@@ -61,20 +81,22 @@ export async function answer(
       'hyperFetch: opts.writable needs opts.token (the bearer token writes carry)',
     )
   }
+  const keys = resolverOf(opts.encryptionKeys) // a malformed one is a TypeError, as above
   const method = request.method
   const reading = method === 'GET' || method === 'HEAD'
   let response: Response
   let file: FileBody | null = null
   const opened: { drive: Drive | null } = { drive: null }
+  let encrypted = false
   try {
     const allow = opts.writable ? ALL_METHODS : READ_METHODS
     if (reading) {
-      ;({ response, file } = await read(sdk, request, timeout, opened))
+      ;({ response, file } = await read(sdk, request, timeout, opened, keys))
     } else if (method === 'PUT' || method === 'DELETE') {
       if (!opts.writable || !opts.token) {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'This gateway is read-only', { allow })
       }
-      response = await write(sdk, request, access ?? tokenAccess(opts.token), timeout)
+      response = await write(sdk, request, access ?? tokenAccess(opts.token), timeout, keys)
     } else if (method === 'OPTIONS') {
       response = new Response(null, { status: 204, headers: { allow } })
     } else {
@@ -83,10 +105,12 @@ export async function answer(
     }
   } catch (err) {
     const e = toHttpError(err)
+    encrypted = e.code === 'DECRYPTION_FAILED' || e.code === 'KEY_MISMATCH'
     response = errorResponse(e.status, e.code, e.message, e.headers)
   }
-  // Drives are public data: any page may read them. Nothing else is open to other origins.
-  if (reading && (opened.drive === null || openToOtherOrigins(opened.drive))) {
+  // Drives are public data: any page may read them. Nothing else is open to other origins, nor is
+  // an encrypted drive (its answers, errors included, are for its own origin).
+  if (reading && !encrypted && (opened.drive === null || openToOtherOrigins(opened.drive))) {
     response.headers.set('access-control-allow-origin', '*')
     // What a page may read of a file answer beyond the safelisted headers (hypercore-fetch's too).
     response.headers.set(

@@ -1,7 +1,7 @@
 import { localBlocks, type Drive } from '@dat-sdk/sdk'
 import { only, type Answer } from './answer.js'
 import { etagOf, matchesEtag, rangeOf, type DriveEntry } from './conditional.js'
-import { deadline, openDrive, peerTimeout, type GatewaySDK } from './drives.js'
+import { deadline, openDrive, peerTimeout, type GatewaySDK, type KeyResolver } from './drives.js'
 import { HttpError } from './errors.js'
 import { listing } from './listing.js'
 import { liveResponse } from './live.js'
@@ -20,12 +20,13 @@ export async function read(
   request: Request,
   timeout: number,
   opened: { drive: Drive | null } = { drive: null },
+  keys: KeyResolver | null = null,
 ): Promise<Answer> {
   const url = new URL(request.url)
   const target = requireTarget(url)
   if (target.bare) return only(redirect(`${url.pathname}/${url.search}`))
   const accept = request.headers.get('accept') ?? ''
-  const drive = await openDrive(sdk, target.drive, timeout, request.signal)
+  const drive = await openDrive(sdk, target.drive, timeout, request.signal, keys)
   opened.drive = drive // its answer's CORS headers depend on it, errors included
 
   if (/\btext\/event-stream\b/i.test(accept)) {

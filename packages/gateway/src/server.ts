@@ -3,7 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import ReadyResource from 'ready-resource'
 import { toHex, type Drive } from '@dat-sdk/sdk'
-import type { GatewaySDK } from './drives.js'
+import { keyResolver, type GatewaySDK } from './drives.js'
 import { errorResponse, HttpError } from './errors.js'
 import { answer, type FileBody, type HyperFetchOptions } from './fetch.js'
 import { driveName, labelOf, parseHost, type HostRules } from './host.js'
@@ -89,7 +89,9 @@ export class Gateway extends ReadyResource {
       writable: this.writable,
       token: this.token,
       ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+      ...(opts.encryptionKeys !== undefined ? { encryptionKeys: opts.encryptionKeys } : {}),
     }
+    keyResolver(opts.encryptionKeys) // a malformed key: a TypeError now, not on the first request
     this._server = http.createServer((req, res) => this._onrequest(req, res))
     this.ready().catch(noop)
   }

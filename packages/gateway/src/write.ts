@@ -1,5 +1,5 @@
 import { toHex, type Drive } from '@dat-sdk/sdk'
-import { openDrive, type GatewaySDK } from './drives.js'
+import { openDrive, type GatewaySDK, type KeyResolver } from './drives.js'
 import { HttpError } from './errors.js'
 import { requireTarget } from './paths.js'
 import { allowsPath, type Grant } from './tokens.js'
@@ -24,6 +24,7 @@ export async function write(
   request: Request,
   access: Access,
   timeout: number,
+  keys: KeyResolver | null = null,
 ): Promise<Response> {
   const auth = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')
   if (!auth) {
@@ -48,7 +49,7 @@ export async function write(
   if (!allowsPath(grant, target.path)) {
     throw new HttpError(403, 'FORBIDDEN', `The token does not write ${target.path}`)
   }
-  const drive = await openDrive(sdk, target.drive, timeout, request.signal)
+  const drive = await openDrive(sdk, target.drive, timeout, request.signal, keys)
   if (grant.key !== null && toHex(drive.key!) !== grant.key) {
     throw new HttpError(403, 'FORBIDDEN', 'The token is for another drive')
   }

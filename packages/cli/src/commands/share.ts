@@ -60,7 +60,11 @@ export async function share({ positionals, flags }: Parsed, io: IO): Promise<num
     await unlessStopped(sdk.flush(drive), io.signal)
     if (blindPeers.length) await unlessStopped(backUp(sdk, drive, io), io.signal)
     // With --serve, the folder's page on a local gateway: edit a file, reload the page.
-    if (flags.serve) gateway = await startGateway(sdk, flags, io)
+    if (flags.serve) {
+      // An encrypted drive is served with its key (and, as the gateway does, no CORS headers).
+      const keys = drive.encryptionKey ? new Map([[drive.key!, drive.encryptionKey]]) : undefined
+      gateway = await startGateway(sdk, flags, io, false, keys)
+    }
     if (gateway) {
       const z32 = drive.url!.slice('hyper://'.length, -1)
       io.stdout.write(`${gateway.url}hyper/${z32}/\n`)
