@@ -138,11 +138,14 @@ export async function openDrive(
   return checked(drive, started, timeout, signal)
 }
 
+/** The drives whose header check passed. */
+const passed = new WeakSet<Drive>()
+
 /**
  * `drive`, once its header check passed: the gateway reads through `drive.hyperdrive`, which does
- * not check, so an encrypted drive opened without its key (or with a wrong one) must fail here with
- * `DECRYPTION_FAILED`, never hand out what the key decoded. A checked read (of any path) runs the check (block 0,
- * from a peer when it is not here); once passed, it is a local lookup.
+ * not check, so an encrypted drive opened without its key (or with a wrong one) must fail here
+ * with `DECRYPTION_FAILED`, never hand out what the key decoded. A checked read (of any path)
+ * runs the check (block 0, from a peer when it is not here), once per drive.
  */
 async function checked(
   drive: Drive,
@@ -150,7 +153,9 @@ async function checked(
   timeout: number,
   signal: AbortSignal | null,
 ): Promise<Drive> {
-  if (drive.version === 0) return drive // nothing to check (a new drive of ours)
+  // Once passed, the check holds for the drive's life (its key does not change); a new drive of
+  // ours has nothing to check.
+  if (drive.version === 0 || passed.has(drive)) return drive
   const left = Math.max(0, timeout - (Date.now() - started))
   // Any path: the check comes before the lookup, which is one the gateway often makes anyway.
   await deadline(
@@ -159,6 +164,7 @@ async function checked(
     signal,
     peerTimeout(`hyper://${toHex(drive.key!)}/`, timeout),
   )
+  passed.add(drive)
   return drive
 }
 
