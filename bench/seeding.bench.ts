@@ -136,6 +136,7 @@ try {
 
   // ---- row 1: clone from the blind peer alone, against from the author alone --------------------
   const gone = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
+  sdks.push(gone) // closed below; again in the cleanup only if the bench fails first
   const kept = gone.Hyperdrive()
   await fill(kept.hyperdrive)
   const keptUrl = kept.url!
