@@ -1,11 +1,13 @@
 // Two peers, one side holding 1,000 feeds of 10 blocks (10,000 blocks): time until the other side
-// holds everything, with Multifeed (manifest exchange, then replication; the stream ends by itself)
-// against raw corestore replication of the same cores with the keys handed over out of band. Then
-// the same 10,000 blocks in one feed, both ways, to show what a feed costs on its own, and ours on
-// 1,000 feeds against ours on one feed (goal: within 2x). Plus the manifest's bytes per feed on
-// the wire, held to a budget. In-process replication streams; rounds alternate the two sides
-// (bench/lib.ts `interleave`), each row scored by the median of its per-pair ratios; the clock
-// starts after both sides are written and open.
+// holds everything, with Multifeed (manifest exchange, then replication) against raw corestore
+// replication of the same cores with the keys handed over out of band. Then the same 10,000
+// blocks in one feed, both ways, to show what a feed costs on its own, and ours on 1,000 feeds
+// against ours on one feed (goal: within 2x). Plus the manifest's bytes per feed on the wire, held
+// to a budget. In-process replication streams; rounds alternate the two sides (bench/lib.ts
+// `interleave`), each row scored by the median of its per-pair ratios; the clock starts after both
+// sides are written and open, and stops on both sides at the same event: the reader holds every
+// block of every feed. (Our streams then end by themselves, outside the clock; a round checks that
+// they do.)
 import type { Duplex } from 'node:stream'
 import b4a from '../packages/multifeed/node_modules/b4a/index.js'
 import Protomux from '../packages/multifeed/node_modules/protomux/index.js'
@@ -58,7 +60,29 @@ function untilClosed(a: Duplex, b: Duplex): Promise<void> {
   })
 }
 
-/** Multifeed: `feeds` writers of `perFeed` blocks on one side; the clock runs until in sync. */
+/**
+ * Resolves once `reader` holds `total` blocks, counted from each feed's contiguous length as
+ * feeds arrive and blocks download (a feed's blocks may land before the feed is announced).
+ */
+function allHeld(reader: Multifeed, total: number): Promise<void> {
+  return new Promise((resolve) => {
+    let held = 0
+    const count = (core: ReturnType<Multifeed['feeds']>[number]): void => {
+      let last = 0
+      const update = (): void => {
+        held += core.contiguousLength - last
+        last = core.contiguousLength
+        if (held === total) resolve()
+      }
+      core.on('download', update)
+      update()
+    }
+    for (const core of reader.feeds()) count(core)
+    reader.on('feed', count)
+  })
+}
+
+/** Multifeed: `feeds` writers of `perFeed` blocks on one side; the clock runs until all is held. */
 async function ours(
   feeds: number,
   perFeed: number,
@@ -74,7 +98,13 @@ async function ours(
     )
     await reader.ready()
     const before = { ...manifests }
-    const { ms } = await time(() => untilClosed(writer.replicate(true), reader.replicate(false)))
+    let closed: Promise<void> = Promise.resolve()
+    const { ms } = await time(async () => {
+      const held = allHeld(reader, feeds * perFeed)
+      closed = untilClosed(writer.replicate(true), reader.replicate(false))
+      await Promise.race([held, closed.then(() => Promise.reject(new Error('closed early')))])
+    })
+    await closed // a non-live exchange ends both streams by itself once both sides hold all
     const held = reader.feeds().reduce((n, f) => n + f.contiguousLength, 0)
     if (reader.feeds().length !== feeds || held !== feeds * perFeed) {
       throw new Error(`multifeed synced ${reader.feeds().length} feeds, ${held} blocks`)
@@ -86,7 +116,7 @@ async function ours(
   }
 }
 
-/** Raw corestore: the same cores, keys handed over out of band; the clock runs until downloaded. */
+/** Raw corestore: the same cores, keys handed over out of band; the clock runs until all is held. */
 async function raw(feeds: number, perFeed: number): Promise<number> {
   const dirs = [makeTmpDir('bench-raw'), makeTmpDir('bench-raw')]
   const a = new Store(dirs[0])
