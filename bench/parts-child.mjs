@@ -15,7 +15,8 @@ import { createRequire } from 'node:module'
 import { createSDK } from '../packages/sdk/dist/index.js'
 
 // The raw parts, resolved where our packages resolve them (the same module instances).
-const requireFrom = (pkg) => createRequire(new URL(`../packages/${pkg}/package.json`, import.meta.url))
+const requireFrom = (pkg) =>
+  createRequire(new URL(`../packages/${pkg}/package.json`, import.meta.url))
 const Corestore = requireFrom('store')('corestore')
 const Hyperdrive = requireFrom('drive-wrapper')('hyperdrive')
 const Hyperswarm = requireFrom('networker')('hyperswarm')

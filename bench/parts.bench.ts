@@ -70,7 +70,10 @@ async function round(side: 'ours' | 'raw'): Promise<number> {
 }
 
 try {
-  await Promise.all([child('ours', 'prepare', prepared.ours), child('raw', 'prepare', prepared.raw)])
+  await Promise.all([
+    child('ours', 'prepare', prepared.ours),
+    child('raw', 'prepare', prepared.raw),
+  ])
   const label = `parts: open and announce ${DRIVES} drives`
   const pairs = await interleave(
     { rounds: ROUNDS, label, unit: 'ms' },
