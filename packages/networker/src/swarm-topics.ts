@@ -37,6 +37,9 @@ export class SwarmTopics {
   private readonly _opts: SwarmTopicsOptions
   private readonly _topics = new Map<string, JoinedTopic>()
   private _closed = false
+  /** The swarm flush running now, and the one queued behind it (each shared by every topic). */
+  private _flushNow: Promise<void> | null = null
+  private _flushNext: Promise<void> | null = null
 
   constructor(swarm: SwarmLike, opts: SwarmTopicsOptions) {
     this._swarm = swarm
@@ -120,12 +123,36 @@ export class SwarmTopics {
   }
 
   /**
-   * The swarm's connections made so far are open. Hyperswarm's `flush()` can miss the end of an
-   * attempt and stay pending with nothing left to wait for (seen here with a `joinPeer()`
-   * connection to a blind peer, 2 runs in 6: one connection, open, nothing queued). A fresh
-   * `flush()` counts only what is pending now, so ask again every second until one answers.
+   * The swarm's connections made so far are open. One swarm flush serves every topic waiting:
+   * Hyperswarm's `flush()` waits on every discovery session of the swarm, so a flush per topic
+   * (a thousand parts joining together) would cost each topic the work of all of them. A flush
+   * counts only what is pending when it starts, so a topic arriving while one runs waits for the
+   * next, which every topic arriving meanwhile shares.
    */
-  private async _swarmFlushed(): Promise<void> {
+  private _swarmFlushed(): Promise<void> {
+    if (!this._flushNow) {
+      const now: Promise<void> = this._askSwarm().finally(() => {
+        if (this._flushNow === now) this._flushNow = null
+      })
+      this._flushNow = now
+      return now
+    }
+    if (!this._flushNext) {
+      this._flushNext = this._flushNow.catch(noop).then(() => {
+        this._flushNext = null
+        return this._swarmFlushed()
+      })
+    }
+    return this._flushNext
+  }
+
+  /**
+   * Hyperswarm's `flush()` can miss the end of an attempt and stay pending with nothing left to
+   * wait for (seen here with a `joinPeer()` connection to a blind peer, 2 runs in 6: one
+   * connection, open, nothing queued). A fresh `flush()` counts only what is pending now, so ask
+   * again every second until one answers.
+   */
+  private async _askSwarm(): Promise<void> {
     for (;;) {
       let timer: ReturnType<typeof setTimeout> | undefined
       const tick = new Promise<false>((resolve) => {
@@ -168,3 +195,5 @@ function stopRefreshing(topic: JoinedTopic): void {
   topic.timer = null
   topic.refreshes = REFRESH_DELAYS.length
 }
+
+function noop(): void {}

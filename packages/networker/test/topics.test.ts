@@ -59,6 +59,31 @@ test('two handles on one topic: one leaves, a peer that looks the topic up later
   }
 })
 
+test('many topics joined together share the swarm flushes, and each still waits for one that began after it', async () => {
+  const t = teardown()
+  try {
+    const swarm = t.add(testnet.swarm())
+    const flush = swarm.flush.bind(swarm)
+    let calls = 0
+    swarm.flush = () => {
+      calls++
+      return flush()
+    }
+    const net = t.add(new Networker(t.add(Store.temp()), { swarm }))
+    const topics = Array.from({ length: 200 }, () => randomBytes(32))
+    const handles = topics.map((topic) => net.join(topic, { announce: true, lookup: false }))
+    // One more topic, joined while the others' flush is under way: it is flushed too.
+    const late = net.join(randomBytes(32), { announce: true, lookup: false })
+    await Promise.all([...handles, late].map((h) => h.flushed()))
+    for (const topic of topics) assert.ok(net.flushed(topic), 'every topic is flushed')
+    assert.ok(net.flushed(late.topic), 'the late topic is flushed')
+    // One flush per topic was 201 calls, each waiting on all 201 discovery sessions.
+    assert.ok(calls >= 1 && calls <= 20, `${calls} swarm flushes for 201 topics`)
+  } finally {
+    await t.run()
+  }
+})
+
 test('configure() is one more user: releasing it leaves a handle joined, and the other way round', async () => {
   const t = teardown()
   try {

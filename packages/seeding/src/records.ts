@@ -15,6 +15,11 @@ export class SeedRecords extends ReadyResource {
   private readonly _store: Store
   private _ns: Store | null = null
   private _bee: Hyperbee<Uint8Array, Uint8Array> | null = null
+  /** Records put and not yet written, and the write they go into. */
+  private _queue: Array<[Uint8Array, Uint8Array]> = []
+  private _next: Promise<void> | null = null
+  /** The last write (settled, never rejecting): the next one starts after it. */
+  private _writing: Promise<void> = Promise.resolve()
   /** Called with each stored record that does not decode (it is skipped, never a crash). */
   private readonly _onbad: (err: DatSdkError) => void
 
@@ -50,14 +55,41 @@ export class SeedRecords extends ReadyResource {
     return this._bee!
   }
 
-  /** Stores a seed record; rejects with `CLOSED` once closed. */
+  /**
+   * Stores a seed record; rejects with `CLOSED` once closed. Records put while a write is under
+   * way go into the next write together, as one batch: one append of the records core for a
+   * thousand parts seeded at once, not a thousand.
+   */
   async put(record: SeedRecord): Promise<void> {
-    await (await this._db()).put(record.key, encodeRecord(record))
+    const db = await this._db()
+    this._queue.push([record.key, encodeRecord(record)])
+    if (!this._next) {
+      const next = this._writing.then(() => this._write(db))
+      this._next = next
+      this._writing = next.catch(noop)
+    }
+    return this._next
+  }
+
+  /** Writes the records queued so far, as one batch. */
+  private async _write(db: Hyperbee<Uint8Array, Uint8Array>): Promise<void> {
+    const entries = this._queue
+    this._queue = []
+    this._next = null
+    const batch = db.batch()
+    try {
+      for (const [key, value] of entries) await batch.put(key, value)
+      await batch.flush()
+    } finally {
+      await batch.close().catch(noop)
+    }
   }
 
   /** Deletes the record for `key`, true if there was one; rejects with `CLOSED` once closed. */
   async delete(key: Uint8Array): Promise<boolean> {
     const db = await this._db()
+    // After the puts made before it, so a record put and then deleted stays deleted.
+    await this._writing
     const had = (await db.get(key)) !== null
     if (had) await db.del(key)
     return had

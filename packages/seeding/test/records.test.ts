@@ -114,6 +114,33 @@ test('records survive closing and opening the store again; delete forgets one', 
   }
 })
 
+test('records put together are written together: 200 puts, a few appends of the records core', async () => {
+  const store = Store.temp()
+  try {
+    const db = new SeedRecords(store)
+    await db.put(records[0])
+    // The one core of the store with blocks: the bee's header and the first record.
+    const core = store.cores().find((c) => c.length > 0)
+    assert.ok(core, 'the records core holds the first record')
+    const before = core.length
+    let appends = 0
+    core.on('append', () => appends++)
+    const many = Array.from({ length: 200 }, (_, i) => ({ ...records[0], key: key(i + 10) }))
+    await Promise.all(many.map((r) => db.put(r)))
+    assert.is(core.length, before + 200)
+    assert.ok(appends >= 1 && appends <= 3, `${appends} appends for 200 records`)
+    assert.is((await db.list()).length, 201)
+    // A put and a delete made together: the delete comes after the put, and wins.
+    const put = db.put(records[2])
+    assert.is(await db.delete(records[2].key), true)
+    await put
+    assert.is(await db.get(records[2].key), null)
+    await db.close()
+  } finally {
+    await store.close()
+  }
+})
+
 test('the records core is encrypted at rest; a plain bee beside it shows the check can find a key', async () => {
   const dir = makeTmpDir()
   try {

@@ -1,0 +1,112 @@
+// One side of bench/parts.bench.ts, in a process of its own so that its RSS is its own.
+//   node --expose-gc bench/parts-child.mjs <ours|raw> <prepare|open> <dir> <count> <bootstrap JSON>
+// prepare: makes <count> small drives in <dir> (one 64-byte file each), the side's own way, and
+//   closes them. Nothing joins the network.
+// open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
+//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"rssMiB":..}`. The clock runs from the first open
+//   until every drive is announced (the swarm's flush). RSS is taken after a GC, before the first
+//   open and after the flush; the difference divided by <count> is the RSS per drive.
+//   ours: one SDK; each drive `sdk.Hyperdrive(name)`, then `sdk.seed(drive)` (which records it in
+//   the seed records), then `sdk.flush()`.
+//   raw: Corestore + Hyperdrive + Hyperswarm; each drive `new Hyperdrive(store.namespace(name))`,
+//   `swarm.join(drive.discoveryKey)`, then `swarm.flush()`.
+// Plain JS, so the process starts without a TypeScript loader.
+import { createRequire } from 'node:module'
+import { createSDK } from '../packages/sdk/dist/index.js'
+
+// The raw parts, resolved where our packages resolve them (the same module instances).
+const requireFrom = (pkg) =>
+  createRequire(new URL(`../packages/${pkg}/package.json`, import.meta.url))
+const Corestore = requireFrom('store')('corestore')
+const Hyperdrive = requireFrom('drive-wrapper')('hyperdrive')
+const Hyperswarm = requireFrom('networker')('hyperswarm')
+const HyperDHT = requireFrom('networker')('hyperdht')
+
+const [side, mode, dir, countText, bootstrapJson] = process.argv.slice(2)
+const count = Number(countText)
+const bootstrap = JSON.parse(bootstrapJson)
+const name = (i) => `part-${i}`
+/** The drives are opened this many at a time, on both sides. */
+const WIDTH = 100
+
+async function each(fn) {
+  for (let i = 0; i < count; i += WIDTH) {
+    const batch = []
+    for (let j = i; j < Math.min(count, i + WIDTH); j++) batch.push(fn(j))
+    await Promise.all(batch)
+  }
+}
+
+const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
+
+function rss() {
+  globalThis.gc?.()
+  globalThis.gc?.()
+  return process.memoryUsage().rss
+}
+
+if (mode === 'prepare') {
+  if (side === 'ours') {
+    const sdk = await createSDK({ storage: dir, bootstrap, autoJoin: false })
+    await each(async (i) => {
+      const drive = sdk.Hyperdrive(name(i))
+      await drive.ready()
+      await drive.put('/hello.txt', file(i))
+    })
+    await sdk.close()
+  } else {
+    const store = new Corestore(dir)
+    await each(async (i) => {
+      const drive = new Hyperdrive(store.namespace(name(i)))
+      await drive.ready()
+      await drive.put('/hello.txt', file(i))
+      await drive.close()
+    })
+    await store.close()
+  }
+  console.log('RESULT {}')
+  process.exit(0)
+}
+
+let result
+if (side === 'ours') {
+  const sdk = await createSDK({ storage: dir, bootstrap })
+  await sdk.ready()
+  const before = rss()
+  const start = performance.now()
+  await each(async (i) => {
+    const drive = sdk.Hyperdrive(name(i))
+    await sdk.seed(drive)
+  })
+  await sdk.flush()
+  const ms = performance.now() - start
+  if (sdk.seeds().length !== count) throw new Error(`ours: ${sdk.seeds().length} seeds`)
+  const after = rss()
+  result = { ms, rssPerDriveKiB: (after - before) / 1024 / count, rssMiB: after / 2 ** 20 }
+  await sdk.close()
+} else {
+  const store = new Corestore(dir)
+  const swarm = new Hyperswarm({
+    dht: new HyperDHT({ bootstrap, host: '127.0.0.1', firewalled: false }),
+  })
+  swarm.on('connection', (conn) => store.replicate(conn))
+  await store.ready()
+  const drives = []
+  const before = rss()
+  const start = performance.now()
+  await each(async (i) => {
+    const drive = new Hyperdrive(store.namespace(name(i)))
+    await drive.ready()
+    swarm.join(drive.discoveryKey)
+    drives.push(drive)
+  })
+  await swarm.flush()
+  const ms = performance.now() - start
+  if (drives.length !== count) throw new Error(`raw: ${drives.length} drives`)
+  const after = rss()
+  result = { ms, rssPerDriveKiB: (after - before) / 1024 / count, rssMiB: after / 2 ** 20 }
+  await swarm.destroy()
+  await store.close()
+}
+console.log(`RESULT ${JSON.stringify(result)}`)
+process.exit(0)

@@ -1,0 +1,124 @@
+// Parts per process: one SDK opens and seeds 1,000 small drives (one 64-byte file each), against
+// raw Corestore + Hyperdrive + Hyperswarm doing the same, on one loopback testnet. Each side made
+// its drives beforehand, its own way (bench/parts-child.mjs `prepare`, not timed); each round
+// copies them to fresh storage and opens them in a process of its own (so its RSS is its own):
+// ours `sdk.Hyperdrive(name)` + `sdk.seed(drive)` (kept downloading, announced, recorded in the
+// seed records) and `sdk.flush()`; raw `new Hyperdrive(store.namespace(name))` +
+// `swarm.join(drive.discoveryKey)` and `swarm.flush()`. Both open 100 drives at a time.
+// Two rows: the time from the first open until every drive is announced (ours >= 0.9 of raw), and
+// the RSS each drive adds, after a GC (ours <= 1.1x raw's). Rounds alternate ours / raw
+// (`interleave`) and each row is scored by the median of its per-pair ratios (`pairedRow`).
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
+import { interleave, pairedRow, report, type Pair } from './lib.ts'
+
+const DRIVES = Number(process.env.BENCH_PARTS_DRIVES || 1_000)
+// Announcing 1,000 topics on the loopback testnet takes 20-30 s a side (the DHT's pace, the same
+// for both), so two scored rounds and no warm-up keep the file near two minutes.
+const ROUNDS = Number(process.env.BENCH_PARTS_ROUNDS || 2)
+const WARMUP = Number(process.env.BENCH_PARTS_WARMUP || 0)
+const CHILD = path.join(import.meta.dirname, 'parts-child.mjs')
+
+interface ChildResult {
+  ms: number
+  rssPerDriveKiB: number
+  rssMiB: number
+}
+
+const testnet = await createTestnet(3)
+const bootstrap = JSON.stringify(testnet.bootstrap)
+
+/** One child process; resolves with what it printed. */
+function child(side: string, mode: string, dir: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      ['--expose-gc', CHILD, side, mode, dir, String(DRIVES), bootstrap],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    proc.stdout.on('data', (d: Buffer) => (out += d))
+    proc.on('error', reject)
+    proc.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
+      if (code !== 0 || !line) return reject(new Error(`${side} ${mode}: exited ${code}`))
+      resolve(JSON.parse(line.slice('RESULT '.length)) as ChildResult)
+    })
+  })
+}
+
+const prepared = { ours: makeTmpDir('bench-parts-ours'), raw: makeTmpDir('bench-parts-raw') }
+const rss: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
+const total: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
+
+/** One round of one side: a fresh copy of its drives, opened and announced; gives the ms. */
+async function round(side: 'ours' | 'raw'): Promise<number> {
+  const dir = makeTmpDir(`bench-parts-${side}-round`)
+  try {
+    // Without the CORESTORE device file, which pins a store to the inode it was made on (a copy
+    // is refused as one); the store writes a new one on open.
+    fs.cpSync(prepared[side], dir, {
+      recursive: true,
+      filter: (src) => path.basename(src) !== 'CORESTORE',
+    })
+    const r = await child(side, 'open', dir)
+    rss[side].push(r.rssPerDriveKiB)
+    total[side].push(r.rssMiB)
+    return r.ms
+  } finally {
+    await removeDir(dir)
+  }
+}
+
+try {
+  await Promise.all([
+    child('ours', 'prepare', prepared.ours),
+    child('raw', 'prepare', prepared.raw),
+  ])
+  const label = `parts: open and announce ${DRIVES} drives`
+  const pairs = await interleave(
+    { rounds: ROUNDS, warmup: WARMUP, label, unit: 'ms' },
+    () => round('ours'),
+    () => round('raw'),
+  )
+  // The warm-up rounds' figures are the first of each list: the scored rounds are the rest.
+  const rssPairs: Pair[] = pairs.map((_, i) => ({
+    ours: rss.ours[i + WARMUP],
+    baseline: rss.raw[i + WARMUP],
+  }))
+  const memPairs = rssPairs.map((p) => `${round1(p.ours)}/${round1(p.baseline)}`)
+  report('parts', [
+    pairedRow({
+      name: `parts: open + seed ${DRIVES} drives, one process (vs raw corestore+hyperdrive+hyperswarm)`,
+      pairs,
+      unit: 'ms',
+      better: 'lower',
+      target: 0.9,
+    }),
+    pairedRow({
+      name: `parts: RSS per drive, ${DRIVES} drives seeded (vs raw; ours <= 1.1x raw's)`,
+      pairs: rssPairs,
+      unit: 'KiB',
+      better: 'lower',
+      target: 1 / 1.1,
+      extra: {
+        'per-round KiB per drive (ours/raw)': memPairs.join(' '),
+        'RSS after, MiB (ours/raw, medians)': `${median1(total.ours)}/${median1(total.raw)}`,
+      },
+    }),
+  ])
+} finally {
+  await Promise.allSettled([removeDir(prepared.ours), removeDir(prepared.raw)])
+  await testnet.destroy()
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10
+}
+
+function median1(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return round1(s[s.length >> 1])
+}
