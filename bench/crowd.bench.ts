@@ -109,16 +109,17 @@ interface Reader {
 }
 
 function oursReader(key: Uint8Array): Reader {
+  const t0 = Date.now()
   const opening = createSDK({ storage: tmp('ours-reader'), bootstrap })
   const done = opening.then(async (sdk) => {
-    const t0 = Date.now()
+    const opened = Date.now() - t0
     const core = sdk.Hypercore(key)
     await core.ready()
     const t1 = Date.now()
     await core.download({ start: 0, end: BLOCKS }).done()
     if (process.env.BENCH_TRACE)
       console.log(
-        `ours reader: ready ${t1 - t0} ms, done ${Date.now() - t0} ms, peers ${core.peers().length}, net ${sdk.networker.peers.length}`,
+        `ours reader: open ${opened} ms, ready ${t1 - t0} ms, done ${Date.now() - t0} ms, peers ${core.peers().length}, net ${sdk.networker.peers.length}`,
       )
     if (core.contiguousLength < BLOCKS) throw new Error('ours: a reader is missing blocks')
   })
@@ -136,6 +137,7 @@ function rawReader(key: Uint8Array): Reader {
   const swarm = new Hyperswarm({ dht: testnet.createNode() })
   swarm.on('connection', (conn: Duplex) => replicate(store, conn))
   const core = store.get({ key })
+  const t0 = Date.now()
   const done = (async () => {
     await core.ready()
     const found = core.findingPeers()
@@ -143,7 +145,9 @@ function rawReader(key: Uint8Array): Reader {
     swarm.flush().then(found, found)
     await core.download({ start: 0, end: BLOCKS }).done()
     if (process.env.BENCH_TRACE)
-      console.log(`raw reader: peers ${core.peers.length}, net ${swarm.connections.size}`)
+      console.log(
+        `raw reader: done ${Date.now() - t0} ms, peers ${core.peers.length}, net ${swarm.connections.size}`,
+      )
     if (core.contiguousLength < BLOCKS) throw new Error('raw: a reader is missing blocks')
   })()
   return {
