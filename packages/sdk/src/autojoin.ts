@@ -50,13 +50,16 @@ export class AutoJoin {
   }
 
   /**
-   * Joins a core's discovery key (announce when writable, lookup always). A read-only part that
-   * has nothing yet waits for the first lookup, and for the peers it found to say what they have.
+   * Joins a core's discovery key, announcing it and looking it up, writable or not. A reader
+   * announces too, so that the readers of one core find each other and serve each other the
+   * blocks they hold: a flash crowd then shares the author's upload (as hyper-sdk's readers
+   * do). A read-only part that has nothing yet waits for the first lookup, and for the peers it
+   * found to say what they have.
    */
   async core(part: JoiningPart, core: Hypercore<unknown>): Promise<void> {
     if (this._closing() || !core.discoveryKey) return
     const writable = core.writable
-    const topic = this.join(part, core.discoveryKey, writable)
+    const topic = this.join(part, core.discoveryKey, true)
     // While this is held, hypercore's update() and get() wait for peers instead of giving up.
     const done = writable ? noop : core.findingPeers()
     const joined = this._flushedOrPeer(core, topic.flushed())
