@@ -8,8 +8,8 @@
 // the first put until every peer's view holds every put. Then one writer goes offline (its streams
 // are destroyed), every writer puts 200 more, and the clock runs from its reconnection until
 // every view holds them all: the time to converge after a writer returns from offline.
-// Rounds alternate ours / raw (ours first in odd rounds, raw first in even ones), after one small
-// warm-up of each. The score is the median of the per-round ratios raw ms / ours ms (bigger is
+// Rounds alternate which side goes first (bench/lib.ts `interleave`), after one small warm-up of
+// each. The score is the median of the per-round ratios raw ms / ours ms (bigger is
 // better for us); their spread and every round's figures are printed and written to the JSON.
 import type { Duplex } from 'node:stream'
 import b4a from '../packages/autobase/node_modules/b4a/index.js'
@@ -20,12 +20,12 @@ import Hyperbee from '../packages/autobase/node_modules/hyperbee/index.js'
 import { Store } from '../packages/store/dist/index.js'
 import { Base } from '../packages/autobase/dist/index.js'
 import { replicatePair, type ReplicatedPair } from '../packages/test-utils/dist/index.js'
-import { median, pairedRow, report, round as round3, time } from './lib.ts'
+import { interleave, median, pairedRow, report, round as round3, time } from './lib.ts'
 
 const WRITERS = 3
 const PUTS = Number(process.env.BENCH_AUTOBASE_PUTS || 2_000)
 const OFFLINE_PUTS = Number(process.env.BENCH_AUTOBASE_OFFLINE_PUTS || 200)
-const ROUNDS = Number(process.env.BENCH_AUTOBASE_ROUNDS || 5)
+const ROUNDS = Number(process.env.BENCH_AUTOBASE_ROUNDS || 7)
 const BATCH = Number(process.env.BENCH_AUTOBASE_BATCH || 100)
 const STALL_MS = Number(process.env.BENCH_AUTOBASE_STALL_MS || 120_000)
 const VALUE = b4a.alloc(64, 0x61)
@@ -255,42 +255,30 @@ for (const kind of ['raw', 'ours'] as const) {
   const r = await run(kind, 200, 50) // warm-up, not counted
   console.log(`warm-up ${kind}: ${Math.round(r.converge)} ms, rejoin ${Math.round(r.rejoin)} ms`)
 }
-const rounds: Array<
-  { round: number; order: string; ratio: number; rejoinRatio: number } & Record<Kind, RoundResult>
-> = []
-for (let round = 1; round <= ROUNDS; round++) {
-  const order: Kind[] = round % 2 === 1 ? ['ours', 'raw'] : ['raw', 'ours']
-  const got: Partial<Record<Kind, RoundResult>> = {}
-  for (const kind of order) {
-    got[kind] = await run(kind)
-    console.log(
-      `round ${round} ${kind}: converge ${Math.round(got[kind].converge)} ms, ` +
-        `rejoin ${Math.round(got[kind].rejoin)} ms`,
-    )
-  }
-  const ours = got.ours!
-  const raw = got.raw!
-  rounds.push({
-    round,
-    order: order.join(','),
-    ours: { converge: Math.round(ours.converge), rejoin: Math.round(ours.rejoin) },
-    raw: { converge: Math.round(raw.converge), rejoin: Math.round(raw.rejoin) },
-    ratio: round3(raw.converge / ours.converge),
-    rejoinRatio: round3(raw.rejoin / ours.rejoin),
-  })
+const rejoins: Record<Kind, number[]> = { ours: [], raw: [] }
+const side = (kind: Kind) => async () => {
+  const r = await run(kind)
+  rejoins[kind].push(r.rejoin)
+  return r.converge
 }
+const pairs = await interleave(
+  { rounds: ROUNDS, warmup: 0, label: 'autobase converge', unit: 'ms' },
+  side('ours'),
+  side('raw'),
+)
+const rejoinRatios = rejoins.ours.map((ours, i) => rejoins.raw[i] / ours)
 
 const row = pairedRow({
   name: `autobase: ${WRITERS} writers x ${PUTS / 1000}k puts converge on every peer, Base vs raw Autobase+Hyperbee`,
-  pairs: rounds.map((r) => ({ ours: r.ours.converge, baseline: r.raw.converge })),
+  pairs,
   unit: 'ms',
   better: 'lower',
   target: 0.9,
   extra: {
-    'rejoin ours ms (median)': Math.round(median(rounds.map((r) => r.ours.rejoin))),
-    'rejoin raw ms (median)': Math.round(median(rounds.map((r) => r.raw.rejoin))),
-    'rejoin ratio (median)': round3(median(rounds.map((r) => r.rejoinRatio))),
-    'rejoin per-round ratios': rounds.map((r) => round3(r.rejoinRatio)).join(' '),
+    'rejoin ours ms (median)': Math.round(median(rejoins.ours)),
+    'rejoin raw ms (median)': Math.round(median(rejoins.raw)),
+    'rejoin ratio (median)': round3(median(rejoinRatios)),
+    'rejoin per-round ratios': rejoinRatios.map(round3).join(' '),
   },
 })
 report('autobase', [row])

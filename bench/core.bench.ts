@@ -1,6 +1,7 @@
-// Appending and replicating 50,000 blocks of 1 KiB through `Core`, against the raw hypercore, in
-// the same run: two stores joined by in-process replication streams; the clock runs from the
-// first append until the reader holds every block. Blocks go in 100 per append() call (one call
+// Appending and replicating 10,000 blocks of 1 KiB (BENCH_CORE_BLOCKS for more; the row's name
+// says how many) through `Core`, against the raw hypercore, in the same run: two stores joined by
+// in-process replication streams; the clock runs from the first append until the reader holds
+// every block. Blocks go in 100 per append() call (one call
 // per block measures the storage's per-write latency, not replication: ~4x slower on both paths).
 // Many short rounds alternate ours / raw (bench/lib.ts `interleave`), and the row is scored by the
 // median of the per-pair ratios (`pairedRow`), its spread printed.

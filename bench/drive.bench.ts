@@ -10,6 +10,7 @@
 // its per-pair ratios (`pairedRow`): on these shared 2-core machines a round's wall time mostly
 // measures the other processes, and a pair run back to back shares most of that.
 import crypto from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -30,7 +31,7 @@ const Localdrive = require('localdrive') as typeof import('localdrive').default
 
 const FILES = Number(process.env.BENCH_DRIVE_FILES || 1_000)
 const TOTAL = Number(process.env.BENCH_DRIVE_BYTES || 10 * 1024 * 1024)
-const ROUNDS = Number(process.env.BENCH_DRIVE_ROUNDS || 7)
+const ROUNDS = Number(process.env.BENCH_DRIVE_ROUNDS || 9)
 const DEFAULTS_ROUNDS = Number(process.env.BENCH_DRIVE_DEFAULTS_ROUNDS || 5)
 
 /** 1,000 files of 2..18 KiB (10 MiB in all) in 10 folders, with random bytes. */
@@ -73,8 +74,8 @@ async function connectedStores(
   await Promise.all([a.ready(), b.ready()])
   const swarmA = testnet.swarm()
   const swarmB = testnet.swarm()
-  swarmA.on('connection', (conn: unknown) => a.replicate(conn as never))
-  swarmB.on('connection', (conn: unknown) => b.replicate(conn as never))
+  swarmA.on('connection', (conn: Duplex) => a.replicate(conn))
+  swarmB.on('connection', (conn: Duplex) => b.replicate(conn))
   const topic = crypto.randomBytes(32)
   await swarmA.join(topic, { server: true, client: false }).flushed()
   swarmB.join(topic, { server: false, client: true })

@@ -7,15 +7,28 @@
 // Extra: how long protomux takes to reject a channel of a protocol the hyper-sdk peer does not
 // know (opened from the same 'peer-add' on the same connection): the signal our Core's own
 // dat-sdk/ready@1 probe uses to tell a raw peer (@dat-sdk/store's ready.ts).
-// Rounds alternate ours / baseline, each on fresh cores (each round is a new 'peer-add').
+// Rounds alternate which side goes first (bench/lib.ts `interleave`), each on fresh cores (each
+// round is a new 'peer-add'), after an unscored warm-up pair.
+// The row is a budget, not a ratio: the goal is a first message within 200 ms of 'peer-add' (before
+// the dat-sdk/ready@1 probe, ours waited out the 2 s handshake timeout here: 2,001 ms p50). The
+// figure held against it is the median of ours over ROUNDS rounds; the raw path's median and the
+// median of per-pair ratios are printed beside it, for reading (ours takes one more round trip:
+// the hyper-sdk peer's rejection of the probe releases the message).
 import b4a from '../packages/sdk/node_modules/b4a/index.js'
 import * as HyperSDK from '../packages/sdk/node_modules/hyper-sdk/index.js'
 import { createSDK } from '../packages/sdk/dist/index.js'
 import type { Peer } from '../packages/core-wrapper/dist/index.js'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
-import { percentile, report, roundsOf } from './lib.ts'
+import { budgetRow, interleave, median, report, roundsOf } from './lib.ts'
 
-const ROUNDS = Number(process.env.BENCH_INTEROP_ROUNDS || 5)
+// Sub-millisecond figures, a few hundred ms a round: many rounds, so the median holds still.
+const ROUNDS = Number(process.env.BENCH_INTEROP_ROUNDS || 81)
+const BUDGET_MS = 200
+// The score is budget / figure, at most 10: a figure under a tenth of the budget (20 ms) scores 10.
+// The figure is a sub-millisecond loopback time that moves 20-30% with the machine's load from
+// one run to the next; a margin of 200x or 400x says no more than 10x, and would make the row
+// disagree with itself across runs. The figure itself is printed and kept in the JSON.
+const SCORE_CAP = 10
 const EXT = 'bench/echo'
 const PING = b4a.from('ping')
 const ROUND_TIMEOUT = 30_000
@@ -118,16 +131,19 @@ async function rawRound(i: number): Promise<number> {
   return ms
 }
 
-const oursMs: number[] = []
-const rawMs: number[] = []
 const rejectMs: number[] = []
+let i = 0
+let pairs: Awaited<ReturnType<typeof interleave>>
 try {
-  for (let i = 0; i < ROUNDS; i++) {
-    const o = await oursRound(i)
-    oursMs.push(o.rtt)
-    if (Number.isFinite(o.reject)) rejectMs.push(o.reject)
-    rawMs.push(await rawRound(i))
-  }
+  pairs = await interleave(
+    { rounds: ROUNDS, label: 'first-message RTT', unit: 'ms' },
+    async () => {
+      const o = await oursRound(i++)
+      if (Number.isFinite(o.reject)) rejectMs.push(o.reject)
+      return o.rtt
+    },
+    () => rawRound(i++),
+  )
 } finally {
   await ours.close()
   await raw.close()
@@ -136,31 +152,29 @@ try {
   for (const dir of dirs) await removeDir(dir)
 }
 
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
-const p50 = (xs: number[]) => percentile(sorted(xs), 50)
-const spread = (xs: number[]) =>
-  `${sorted(xs)[0].toFixed(1)}..${sorted(xs)[xs.length - 1].toFixed(1)}`
+const oursMs = pairs.map((p) => p.ours)
+const rawMs = pairs.map((p) => p.baseline)
+const rounds = roundsOf(pairs, 'lower')
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}..${Math.max(...xs).toFixed(2)}`
+const row = budgetRow({
+  name: `interop: first-message RTT from 'peer-add' to a hyper-sdk peer, budget ${BUDGET_MS} ms`,
+  value: median(oursMs),
+  budget: BUDGET_MS,
+  unit: 'ms',
+  extra: {
+    'raw path median ms': median(rawMs).toFixed(3),
+    'raw / ours, median of per-pair ratios': median(rounds.map((r) => r.ratio)).toFixed(3),
+    'ours min..max ms': spread(oursMs),
+    'raw min..max ms': spread(rawMs),
+    'protomux reject median ms': rejectMs.length ? median(rejectMs).toFixed(2) : 'n/a',
+    'rejects seen': `${rejectMs.length}/${ROUNDS + 1}`,
+  },
+})
 report('interop', [
   {
-    name: `interop: first-message RTT from 'peer-add' to a hyper-sdk peer (p50 of ${ROUNDS})`,
-    ours: p50(oursMs),
-    baseline: p50(rawMs),
-    unit: 'ms',
-    better: 'lower',
-    // The goal is under 200 ms, about 0.005 of the ~1 ms raw path on loopback. Before the
-    // dat-sdk/ready@1 probe, ours waited out the 2 s handshake timeout here (2,001 ms p50);
-    // now the hyper-sdk peer's rejection releases the message one round trip after 'peer-add'.
-    target: 0.005,
-    rule: `p50 of ${ROUNDS} rounds per side (ours, then raw, each round)`,
-    rounds: roundsOf(
-      oursMs.map((ours, i) => ({ ours, baseline: rawMs[i] })),
-      'lower',
-    ),
-    extra: {
-      'ours min..max ms': spread(oursMs),
-      'raw min..max ms': spread(rawMs),
-      'protomux reject p50 ms': rejectMs.length ? p50(rejectMs).toFixed(2) : 'n/a',
-      'rejects seen': `${rejectMs.length}/${ROUNDS}`,
-    },
+    ...row,
+    score: Math.min(SCORE_CAP, BUDGET_MS / row.ours),
+    rule: `budget: median of ${ROUNDS} rounds <= ${BUDGET_MS} ms (rounds alternate), score budget / figure capped at ${SCORE_CAP}`,
+    rounds,
   },
 ])

@@ -194,3 +194,46 @@ export function round(n: number): number {
 function fmt(n: number): string {
   return Number.isFinite(n) ? String(Math.round(n * 10) / 10) : String(n)
 }
+
+/** Samples taken in one slice on each side (a slice of round trips, say), back to back. */
+export interface SlicePair {
+  ours: number[]
+  baseline: number[]
+}
+
+/**
+ * Turns alternating slices of samples into pairs of one figure each, the `p`th percentile of each
+ * side's slice, for `pairedRow`: a tail figure (p99) of all samples pooled moves with whichever
+ * side a burst of load hit, while the median of per-slice ratios drops those slices.
+ */
+export function slicePairs(slices: SlicePair[], p: number): Pair[] {
+  const at = (xs: number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      p,
+    )
+  return slices.map((s) => ({ ours: at(s.ours), baseline: at(s.baseline) }))
+}
+
+/**
+ * Like `interleave`, for a round that runs both sides itself, taking turns within it (chunks of
+ * work alternating, so both meet the same load): `round(first)` returns the round's pair, and
+ * the rounds alternate which side starts, after `warmup` unscored ones.
+ */
+export async function turnRounds(
+  opts: InterleaveOptions,
+  round: (first: keyof Pair) => Promise<Pair>,
+): Promise<Pair[]> {
+  const pairs: Pair[] = []
+  const warmup = opts.warmup ?? 1
+  for (let i = -warmup; i < opts.rounds; i++) {
+    const pair = await round((i + warmup) % 2 === 0 ? 'ours' : 'baseline')
+    const tag = i < 0 ? 'warm-up' : `round ${i + 1}/${opts.rounds}`
+    console.log(
+      `${opts.label ?? 'bench'} ${tag}: ours ${fmt(pair.ours)}, baseline ${fmt(pair.baseline)}` +
+        (opts.unit ? ` ${opts.unit}` : ''),
+    )
+    if (i >= 0) pairs.push(pair)
+  }
+  return pairs
+}

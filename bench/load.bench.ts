@@ -4,15 +4,18 @@
 // discovery key, so each one connects to every other one, not only to the writer. Printed: time
 // from the first write until every SDK read both files, listed every gossip key and holds a
 // connection to each of the other SDKs; bytes sent over those connections (UDX payload); and
-// that no remote key has two connections. The row passes within 60 s (ratio = 60 s / time).
+// that no remote key has two connections. The row passes within 60 s (ratio = 60 s / time). The
+// time is the median of LOAD_RUNS (3) runs, each on a fresh testnet with fresh SDKs: one run's
+// time leans on DHT and connection timers, which a shared machine stretches now and then.
 import b4a from '../packages/sdk/node_modules/b4a/index.js'
-import { report } from './lib.ts'
+import { median, report } from './lib.ts'
 import { Networker } from '../packages/networker/dist/index.js'
 import { createTestnet, eventually } from '../packages/test-utils/dist/index.js'
 import { addSDKs, duplicatedConnections, type Mesh } from '../packages/sdk/test/helpers/mesh.ts'
 
 const N = Number(process.env.LOAD_SDKS || 32)
 const LIMIT_MS = 60_000
+const RUNS = Number(process.env.LOAD_RUNS || 3)
 const BIG = b4a.alloc(1024 * 1024, 'load ')
 
 function bytesSent(net: Networker): number {
@@ -26,70 +29,89 @@ function bytesSent(net: Networker): number {
   return sum
 }
 
-const testnet = await createTestnet(3)
-const mesh: Mesh = { sdks: [], nets: [] }
-const { sdks, nets } = mesh
-let failure = ''
-try {
-  const made = Date.now()
-  await addSDKs(mesh, testnet, N)
-  console.log(`  ${N} SDKs made in ${Date.now() - made} ms`)
-  const started = Date.now()
-  const drive = sdks[0].Hyperdrive('shared')
-  await drive.put('/hello.txt', 'hello from 0')
-  await drive.put('/big.bin', BIG)
-  const gossips = sdks.map((sdk) => sdk.Gossip())
-  gossips.forEach((g, i) => g.advertise(b4a.alloc(32, i + 1)))
-  // Every reader announces too: a full mesh, not a star around the writer.
-  const { key, discoveryKey } = drive
-  if (!key || !discoveryKey) throw new Error('the drive has no key after its first put')
-  const copies = sdks.slice(1).map((sdk) => sdk.Hyperdrive(key))
-  const topics = nets.slice(1).map((net) => net.join(discoveryKey))
-  await Promise.all(
-    copies.map(async (copy) => {
-      const hello = await copy.get('/hello.txt')
-      if (!hello || b4a.toString(hello) !== 'hello from 0') throw new Error('wrong /hello.txt')
-      const big = await copy.get('/big.bin')
-      if (!big || !b4a.equals(big, BIG)) throw new Error('wrong /big.bin')
-    }),
-  )
-  const readMs = Date.now() - started
-  await eventually(
-    () =>
-      gossips.every((g) => g.list().length === N) && nets.every((n) => n.peers.length === N - 1),
-    { timeout: LIMIT_MS },
-  ).catch(() => {
-    const conns = nets.map((n) => n.peers.length)
-    failure += `no full mesh or gossip within ${LIMIT_MS} ms (peers per SDK: ${conns.join(',')}). `
-  })
-  const ms = Date.now() - started
-  for (const i of duplicatedConnections(nets)) failure += `SDK ${i} has a duplicated connection. `
-  const conns = nets.reduce((sum, n) => sum + n.peers.length, 0) / 2
-  const bytes = nets.reduce((sum, n) => sum + bytesSent(n), 0)
-  console.log(`  converged in ${ms} ms (drive read by all in ${readMs} ms), ${conns} connections`)
-  report('load', [
-    {
-      name: `load: ${N} SDKs, one drive (1 MiB) + one gossip set, full mesh, time to converge (ms)`,
-      ours: ms,
-      baseline: LIMIT_MS,
-      unit: 'ms',
-      better: 'lower',
-      target: 1,
-      rule: `budget: converge within ${LIMIT_MS} ms, one run`,
-      extra: {
-        'drive read by all ms': readMs,
-        connections: conns,
-        'full mesh': (N * (N - 1)) / 2,
-        'MiB sent': Math.round((bytes / 1024 / 1024) * 100) / 100,
-        'KiB sent per connection': Math.round(bytes / 1024 / Math.max(1, conns)),
-      },
-    },
-  ])
-  await Promise.all(topics.map((t) => t.destroy()))
-} finally {
-  await Promise.allSettled(sdks.map((s) => s.close()))
-  await testnet.destroy()
+interface Run {
+  ms: number
+  readMs: number
+  conns: number
+  bytes: number
 }
+
+let failure = ''
+
+/** One run: N fresh SDKs on a fresh testnet, from the first write until all converge. */
+async function converge(): Promise<Run> {
+  const testnet = await createTestnet(3)
+  const mesh: Mesh = { sdks: [], nets: [] }
+  const { sdks, nets } = mesh
+  try {
+    const made = Date.now()
+    await addSDKs(mesh, testnet, N)
+    console.log(`  ${N} SDKs made in ${Date.now() - made} ms`)
+    const started = Date.now()
+    const drive = sdks[0].Hyperdrive('shared')
+    await drive.put('/hello.txt', 'hello from 0')
+    await drive.put('/big.bin', BIG)
+    const gossips = sdks.map((sdk) => sdk.Gossip())
+    gossips.forEach((g, i) => g.advertise(b4a.alloc(32, i + 1)))
+    // Every reader announces too: a full mesh, not a star around the writer.
+    const { key, discoveryKey } = drive
+    if (!key || !discoveryKey) throw new Error('the drive has no key after its first put')
+    const copies = sdks.slice(1).map((sdk) => sdk.Hyperdrive(key))
+    const topics = nets.slice(1).map((net) => net.join(discoveryKey))
+    await Promise.all(
+      copies.map(async (copy) => {
+        const hello = await copy.get('/hello.txt')
+        if (!hello || b4a.toString(hello) !== 'hello from 0') throw new Error('wrong /hello.txt')
+        const big = await copy.get('/big.bin')
+        if (!big || !b4a.equals(big, BIG)) throw new Error('wrong /big.bin')
+      }),
+    )
+    const readMs = Date.now() - started
+    await eventually(
+      () =>
+        gossips.every((g) => g.list().length === N) && nets.every((n) => n.peers.length === N - 1),
+      { timeout: LIMIT_MS },
+    ).catch(() => {
+      const conns = nets.map((n) => n.peers.length)
+      failure += `no full mesh or gossip within ${LIMIT_MS} ms (peers per SDK: ${conns.join(',')}). `
+    })
+    const ms = Date.now() - started
+    for (const i of duplicatedConnections(nets)) failure += `SDK ${i} has a duplicated connection. `
+    const conns = nets.reduce((sum, n) => sum + n.peers.length, 0) / 2
+    const bytes = nets.reduce((sum, n) => sum + bytesSent(n), 0)
+    console.log(`  converged in ${ms} ms (drive read by all in ${readMs} ms), ${conns} connections`)
+    await Promise.all(topics.map((t) => t.destroy()))
+    return { ms, readMs, conns, bytes }
+  } finally {
+    await Promise.allSettled(sdks.map((s) => s.close()))
+    await testnet.destroy()
+  }
+}
+
+const runs: Run[] = []
+for (let i = 0; i < RUNS; i++) runs.push(await converge())
+const ms = median(runs.map((r) => r.ms))
+const conns = median(runs.map((r) => r.conns))
+const bytes = median(runs.map((r) => r.bytes))
+report('load', [
+  {
+    name: `load: ${N} SDKs, one drive (1 MiB) + one gossip set, full mesh, time to converge (ms)`,
+    ours: ms,
+    baseline: LIMIT_MS,
+    unit: 'ms',
+    better: 'lower',
+    target: 1,
+    rule: `budget: converge within ${LIMIT_MS} ms, median of ${RUNS} runs`,
+    extra: {
+      'runs ms': runs.map((r) => r.ms).join(' '),
+      'drive read by all ms (median)': median(runs.map((r) => r.readMs)),
+      connections: conns,
+      'full mesh': (N * (N - 1)) / 2,
+      'MiB sent': Math.round((bytes / 1024 / 1024) * 100) / 100,
+      'KiB sent per connection': Math.round(bytes / 1024 / Math.max(1, conns)),
+    },
+  },
+])
 if (failure) {
   console.error('load: ' + failure)
   process.exitCode = 1

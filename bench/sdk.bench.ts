@@ -16,7 +16,7 @@ import type { Duplex } from 'node:stream'
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
 import { createSDK } from '../packages/sdk/dist/index.js'
-import { serveMetrics } from '../packages/cli/dist/metrics.js'
+import { serveMetrics } from '../packages/cli/dist/index.js'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
 import { interleave, pairedRow, report, time } from './lib.ts'
 
