@@ -9,3 +9,4 @@ export type {
   ClientMismatchError,
 } from './options.js'
 export { Multifeed as default } from './multifeed.js'
+export { PROTOCOL, PROTOCOL_VERSION } from './messages.js'
