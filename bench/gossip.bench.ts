@@ -16,7 +16,7 @@
 // say so in their names, since its figure there is the cap, not a measurement.
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { median, pairedRow, report, time, turnRounds, type BenchRow } from './lib.ts'
+import { median, pairedRow, report, scoreOf, time, turnRounds, type BenchRow } from './lib.ts'
 import Corestore from '../packages/gossip/node_modules/corestore/index.js'
 import {
   countingHost,
@@ -44,6 +44,9 @@ const KEYS_PER_PEER = 50
 // it sent by then is reported: a lower bound of its real figure, so our ratio is understated.
 const BASELINE_CAP_MS = 5_000
 const BASELINE_CAP_BYTES = 200e6
+/** The scores of a row whose baseline stopped at its cap (see `capAt`): 5x the bytes target, 2x the time target. */
+const BYTES_SCORE_CAP = 10
+const TIME_SCORE_CAP = 2
 const OURS_TIMEOUT_MS = 60_000
 
 /** A raw Corestore and the ring's core in it (the first node's, by key in the others). */
@@ -206,19 +209,33 @@ for (const [n, rounds, perRound] of [
       ours: figure(o),
       baseline: baseline ?? figure(runs['dat-gossip'][i]),
     }))
+  // Where dat-gossip stopped at its cap, its figure says where we stopped it (the 5 s or the
+  // 200 MB, whichever tripped first under the machine's load), not what converging costs it: the
+  // score is then capped, and says only "at least this much better".
+  const capAt = (row: BenchRow, cap: number): BenchRow =>
+    stopped === 0
+      ? row
+      : {
+          ...row,
+          score: Math.min(cap, scoreOf(row)),
+          rule: `${row.rule}, capped at ${cap} (dat-gossip stopped at its cap, not converged)`,
+        }
   const lowerBound = n * messageBytes((n - 1) * KEYS_PER_PEER)
   const label = `ring of ${n} x ${KEYS_PER_PEER} keys`
   const msgs = (kind: Kind) => median(runs[kind].map((o) => o.messages))
   const ms = (kind: Kind) => runs[kind].map((o) => o.ms)
   rows.push(
     {
-      ...pairedRow({
-        name: `gossip: bytes to converge vs dat-gossip@1.0.0, ${label}${capped}`,
-        pairs: pairsOf((o) => o.bytes),
-        unit: 'B',
-        better: 'lower',
-        target: 2,
-      }),
+      ...capAt(
+        pairedRow({
+          name: `gossip: bytes to converge vs dat-gossip@1.0.0, ${label}${capped}`,
+          pairs: pairsOf((o) => o.bytes),
+          unit: 'B',
+          better: 'lower',
+          target: 2,
+        }),
+        BYTES_SCORE_CAP,
+      ),
       extra: {
         'msgs ours': msgs('ours'),
         'msgs theirs': msgs('dat-gossip'),
@@ -240,13 +257,16 @@ for (const [n, rounds, perRound] of [
       },
     },
     {
-      ...pairedRow({
-        name: `gossip: time to converge vs dat-gossip@1.0.0, ${label}${capped}`,
-        pairs: pairsOf((o) => o.ms),
-        unit: perRound > 1 ? `ms per ${perRound} rings` : 'ms',
-        better: 'lower',
-        target: 1,
-      }),
+      ...capAt(
+        pairedRow({
+          name: `gossip: time to converge vs dat-gossip@1.0.0, ${label}${capped}`,
+          pairs: pairsOf((o) => o.ms),
+          unit: perRound > 1 ? `ms per ${perRound} rings` : 'ms',
+          better: 'lower',
+          target: 1,
+        }),
+        TIME_SCORE_CAP,
+      ),
       extra: {
         'ours min..max': `${Math.round(Math.min(...ms('ours')))}..${Math.round(Math.max(...ms('ours')))}`,
         'theirs min..max': `${Math.round(Math.min(...ms('dat-gossip')))}..${Math.round(Math.max(...ms('dat-gossip')))}`,
