@@ -1,6 +1,8 @@
 // A Drive writes files in 1 MiB blocks by default (the `blockSize` option), by `put()` and by a
 // write stream alike, whatever sizes the stream is written in; a replica reads them back whole.
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Store } from '@dat-sdk/store'
@@ -84,6 +86,25 @@ test('the blockSize option sets the block size; a bad one is a TypeError', async
         String(blockSize),
       )
     }
+  } finally {
+    await t.run()
+  }
+})
+
+test("a folder synced into a drive is stored in the drive's blocks too", async () => {
+  const t = teardown()
+  try {
+    const dir = t.tmpDir('block-size-folder')
+    const bytes = crypto.randomBytes(2 * MiB + 10)
+    fs.writeFileSync(path.join(dir, 'big.bin'), bytes)
+    const store = t.add(Store.temp())
+    const drive = t.add(new Drive(store, null, { blockSize: 512 * KiB }))
+    await drive.ready()
+    const sync = t.add(drive.syncFolder(dir, { live: false }))
+    await sync.ready()
+    // fs reads it in 64 KiB chunks; the drive stores five blocks of 512 KiB (the last short).
+    assert.is(await blocksOf(drive, '/big.bin'), 5)
+    assert.ok(Buffer.from((await drive.get('/big.bin'))!).equals(bytes))
   } finally {
     await t.run()
   }
