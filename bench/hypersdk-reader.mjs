@@ -1,8 +1,10 @@
 // The reader side of bench/hypersdk.bench.ts, one process per round: fresh storage, opens what the
 // parent's raw writer serves by its hyper:// URL over the loopback testnet, reads all of it, and
-// prints one line `RESULT {"ms":..,"bytes":..,"maxRssMiB":..}`. The clock runs from the open
+// prints one line `RESULT {"ms":..,"bytes":..,"maxRssMiB":..,"cpuMs":..}` (cpuMs: the whole process's). The clock runs from the open
 // until the last byte is read. Plain JS, so the process starts without a TypeScript loader.
-//   node bench/hypersdk-reader.mjs <ours|hyper-sdk|ceiling> <core|drive|file> <url|topic> <bootstrap JSON> <expected bytes>
+// `raw` is a plain Corestore + Hyperdrive + Hyperswarm reader with their defaults (the parts
+// hyper-sdk resolves), for rows that compare ours with the raw stack.
+//   node bench/hypersdk-reader.mjs <ours|hyper-sdk|raw|ceiling> <core|drive|file> <url|topic> <bootstrap JSON> <expected bytes>
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -17,6 +19,9 @@ const require = createRequire(
 )
 const Hyperswarm = require('hyperswarm')
 const HyperDHT = require('hyperdht')
+const Corestore = require('corestore')
+const Hyperdrive = require('hyperdrive')
+const z32 = require('z32')
 
 const [side, task, ref, bootstrapJson, expectedText] = process.argv.slice(2)
 const bootstrap = JSON.parse(bootstrapJson)
@@ -92,6 +97,29 @@ try {
     } finally {
       await sdk.close()
     }
+  } else if (side === 'raw') {
+    const store = new Corestore(dir)
+    const s = swarm()
+    s.on('connection', (conn) => store.replicate(conn))
+    try {
+      const start = performance.now()
+      const key = z32.decode(ref.slice('hyper://'.length).split('/')[0])
+      const opened = task === 'core' ? store.get({ key }) : new Hyperdrive(store, key)
+      await opened.ready()
+      // As the raw stack is used: updates wait for the swarm's first lookup, and here for the
+      // writer's connection (the only peer), so that update({ wait: true }) has a peer to ask.
+      const done = store.findingPeers()
+      const connected = new Promise((resolve) => s.once('connection', resolve))
+      s.join(opened.discoveryKey, { server: false, client: true })
+      await connected
+      s.flush().then(done, done)
+      bytes = await read(opened)
+      ms = performance.now() - start
+      await opened.close()
+    } finally {
+      await s.destroy()
+      await store.close()
+    }
   } else {
     const sdk = await HyperSDK.create({ storage: dir, swarm: swarm() })
     trace('created')
@@ -108,5 +136,7 @@ try {
 }
 if (bytes !== expected) throw new Error(`${side} ${task}: read ${bytes} bytes, not ${expected}`)
 const maxRssMiB = process.resourceUsage().maxRSS / 1024
-console.log(`RESULT ${JSON.stringify({ ms, bytes, maxRssMiB })}`)
+const cpu = process.cpuUsage()
+const cpuMs = (cpu.user + cpu.system) / 1000
+console.log(`RESULT ${JSON.stringify({ ms, bytes, maxRssMiB, cpuMs })}`)
 process.exit(0)

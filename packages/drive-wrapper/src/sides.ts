@@ -10,6 +10,7 @@ import type {
   StreamxWritable,
 } from 'hyperdrive'
 import Localdrive, { type LocaldriveEntry } from 'localdrive'
+import { DEFAULT_BLOCK_SIZE, writeInBlocks } from './blocks.js'
 
 export interface StreamFailure {
   key: string
@@ -113,10 +114,13 @@ export class LocalFolder extends Localdrive {
 export class DriveSide {
   readonly drive: Hyperdrive
   private readonly tracker: StreamTracker
+  /** The block size files are written in: the Drive's (it set its blobs'), kept by batches. */
+  private readonly blockSize: number
 
-  constructor(drive: Hyperdrive, tracker: StreamTracker) {
+  constructor(drive: Hyperdrive, tracker: StreamTracker, blockSize?: number) {
     this.drive = drive
     this.tracker = tracker
+    this.blockSize = blockSize ?? drive.blobs?.blockSize ?? DEFAULT_BLOCK_SIZE
   }
 
   /** The batch a mirror is writing into, until it is flushed. */
@@ -128,7 +132,7 @@ export class DriveSide {
 
   /** mirror-drive with `batch: true` writes into this, then flushes it: one version per pass. */
   batch(): DriveSide {
-    this._batch = new DriveSide(this.drive.batch(), this.tracker)
+    this._batch = new DriveSide(this.drive.batch(), this.tracker, this.blockSize)
     return this._batch
   }
 
@@ -184,6 +188,7 @@ export class DriveSide {
     key: string,
     opts?: { executable?: boolean; metadata?: unknown },
   ): StreamxWritable<Uint8Array> {
-    return this.tracker.track(this.drive.createWriteStream(key, opts), key, 'write')
+    const ws = writeInBlocks(this.drive.createWriteStream(key, opts), this.blockSize)
+    return this.tracker.track(ws, key, 'write')
   }
 }

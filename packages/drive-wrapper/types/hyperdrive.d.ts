@@ -114,6 +114,8 @@ declare module 'hyperdrive' {
 
   export interface Blobs {
     core: Hypercore
+    /** The block size `put()` splits a file into (hyperblobs' default: 64 KiB). */
+    blockSize: number
   }
 
   export interface DownloadHandle extends ReadyResource {

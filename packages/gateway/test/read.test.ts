@@ -16,7 +16,8 @@ const big = crypto.randomBytes(200_000) // several 64 KiB blocks, so ranges cros
 test.before(async () => {
   testnet = await createTestnet(3)
   sdk = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
-  drive = sdk.Hyperdrive()
+  // 64 KiB blocks (a Drive writes 1 MiB ones by default), so that `big` spans several.
+  drive = sdk.Hyperdrive(null, { blockSize: 64 * 1024 })
   await drive.ready()
   await drive.put('/index.html', '<h1>home</h1>')
   await drive.put('/style.css', 'h1 { color: red }')

@@ -31,7 +31,8 @@ test.after(async () => {
 })
 
 test('X-Blocks and X-Blocks-Downloaded say how much of a file is here, before and after', async () => {
-  const drive = writer.Hyperdrive()
+  // 64 KiB blocks (a Drive writes 1 MiB ones by default), so that the file has many.
+  const drive = writer.Hyperdrive(null, { blockSize: 64 * 1024 })
   await drive.put('/big.bin', crypto.randomBytes(1024 * 1024)) // 16 blocks of 64 KiB
   await drive.put('/small.txt', 'small')
   await writer.flush(drive)

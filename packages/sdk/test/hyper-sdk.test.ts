@@ -4,6 +4,7 @@
 // so nothing reaches the public DHT). hyper-sdk runs its own copy of hypercore (same 11.37.1 pin).
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import crypto from 'node:crypto'
 import b4a from 'b4a'
 import c from 'compact-encoding'
 import * as HyperSDK from 'hyper-sdk'
@@ -116,6 +117,42 @@ test('a drive written with ours opens in hyper-sdk by URL, and later files arriv
     assert.is(b4a.toString((await copy.get('/index.html'))!), '<h1>ours</h1>')
     await drive.put('/later.txt', 'later')
     await fileArrives(copy, '/later.txt', 'later')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a large file ours writes in its 1 MiB blocks clones in hyper-sdk, by stream and by put()', async () => {
+  const t = teardown()
+  try {
+    const { ours, theirs } = await pair(t)
+    const drive = ours.Hyperdrive('large')
+    await drive.ready()
+    assert.is(drive.blockSize, 1024 * 1024)
+    const bytes = crypto.randomBytes(3 * 1024 * 1024 + 1000)
+    const ws = drive.createWriteStream('/streamed.bin')
+    const stored = new Promise((resolve, reject) => {
+      ws.once('close', resolve)
+      ws.once('error', reject)
+    })
+    // In 64 KiB chunks, as a file's read stream gives them.
+    for (let at = 0; at < bytes.byteLength; at += 64 * 1024) {
+      ws.write(bytes.subarray(at, at + 64 * 1024))
+    }
+    ws.end()
+    await stored
+    await drive.put('/put.bin', bytes)
+    // Both are stored as three 1 MiB blocks and a short one (hyperblobs alone makes 49).
+    for (const path of ['/streamed.bin', '/put.bin']) {
+      assert.is((await drive.entry(path))!.value.blob!.blockLength, 4)
+    }
+    await ours.flush(drive)
+    const copy = await theirs.getDrive(drive.url!)
+    for (const path of ['/streamed.bin', '/put.bin']) {
+      const parts: Uint8Array[] = []
+      for await (const part of copy.createReadStream(path)) parts.push(part)
+      assert.ok(b4a.equals(b4a.concat(parts), bytes), path)
+    }
   } finally {
     await t.run()
   }
