@@ -22,7 +22,7 @@ import {
   removeDir,
   type LoopbackTestnet,
 } from '../packages/test-utils/dist/index.js'
-import { interleave, pairedRow, report, time } from './lib.ts'
+import { benchFiles, interleave, pairedRow, report, time } from './lib.ts'
 
 // The raw parts, resolved where drive-wrapper resolves them (typed by its declarations).
 const require = createRequire(new URL('../packages/drive-wrapper/package.json', import.meta.url))
@@ -37,16 +37,11 @@ const DEFAULTS_ROUNDS = Number(process.env.BENCH_DRIVE_DEFAULTS_ROUNDS || 5)
 /** 1,000 files of 2..18 KiB (10 MiB in all) in 10 folders, with random bytes. */
 function makeFolder(dir: string): number {
   let bytes = 0
-  const mean = TOTAL / FILES
-  for (let i = 0; i < FILES; i++) {
-    const size =
-      i === FILES - 1
-        ? TOTAL - bytes
-        : Math.round(mean * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000))
-    const file = path.join(dir, `dir${i % 10}`, `file-${String(i).padStart(4, '0')}.bin`)
+  for (const f of benchFiles(FILES, TOTAL)) {
+    const file = path.join(dir, f.path)
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    fs.writeFileSync(file, crypto.randomBytes(size))
-    bytes += size
+    fs.writeFileSync(file, f.bytes())
+    bytes += f.size
   }
   return bytes
 }

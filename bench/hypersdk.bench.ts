@@ -20,7 +20,15 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
-import { interleave, median, pairedRow, report, roundsOf, type BenchRow } from './lib.ts'
+import {
+  benchFiles,
+  interleave,
+  median,
+  pairedRow,
+  report,
+  roundsOf,
+  type BenchRow,
+} from './lib.ts'
 
 // The raw writer's parts, resolved where hyper-sdk resolves them (the hypercore pin holds for all).
 const require = createRequire(
@@ -93,16 +101,9 @@ try {
   await files.ready()
   const batch = files.batch()
   let driveBytes = 0
-  for (let i = 0; i < FILES; i++) {
-    const size =
-      i === FILES - 1
-        ? DRIVE_BYTES - driveBytes
-        : Math.round((DRIVE_BYTES / FILES) * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000))
-    await batch.put(
-      `/dir${i % 10}/file-${String(i).padStart(4, '0')}.bin`,
-      crypto.randomBytes(size),
-    )
-    driveBytes += size
+  for (const f of benchFiles(FILES, DRIVE_BYTES)) {
+    await batch.put(f.path, f.bytes())
+    driveBytes += f.size
   }
   await batch.flush()
   const big = new Hyperdrive(store.namespace('big'))

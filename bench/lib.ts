@@ -1,5 +1,6 @@
 // Shared by every benchmark: time things, run the two sides in interleaved rounds, score them by
 // the median of per-pair ratios, and report rows the runner folds into one table.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -236,4 +237,28 @@ export async function turnRounds(
     if (i >= 0) pairs.push(pair)
   }
   return pairs
+}
+
+/**
+ * The files of the benches' drive of `count` files and `total` bytes: paths in 10 folders
+ * (`/dir3/file-0003.bin`), sizes spread from 0.2x to 1.8x the mean in a fixed pattern that adds
+ * up to `total` exactly, so every run and both sides of a row get the same shape of drive. The
+ * bytes are random, made when asked.
+ */
+export function* benchFiles(
+  count: number,
+  total: number,
+): Generator<{ path: string; size: number; bytes: () => Uint8Array }> {
+  let sum = 0
+  const mean = total / count
+  for (let i = 0; i < count; i++) {
+    const size =
+      i === count - 1 ? total - sum : Math.round(mean * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000))
+    sum += size
+    yield {
+      path: `/dir${i % 10}/file-${String(i).padStart(4, '0')}.bin`,
+      size,
+      bytes: () => crypto.randomBytes(size),
+    }
+  }
 }

@@ -17,7 +17,6 @@
 //    client looks on every block it uploads and every 25 ms. A fresh drive on each side each round
 //    (written before the clock starts); both clients keep their blind-peer connection across
 //    rounds, so neither round pays for connecting but the warm-up.
-import crypto from 'node:crypto'
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -31,7 +30,7 @@ import {
   startBlindPeer,
   type BlindPeerProcess,
 } from '../packages/test-utils/dist/index.js'
-import { interleave, pairedRow, report, time } from './lib.ts'
+import { benchFiles, interleave, pairedRow, report, time } from './lib.ts'
 
 // The raw parts, resolved where the packages that wrap them resolve them.
 const requireDrive = createRequire(
@@ -48,19 +47,10 @@ const BACKUP_ROUNDS = Number(process.env.BENCH_SEEDING_BACKUP_ROUNDS || 5)
 const READER = path.join(import.meta.dirname, 'seeding-reader.mjs')
 
 /** 1,000 files of 2..18 KiB (10 MiB in all) in 10 folders, random bytes: the same in every drive. */
-const files: Array<[string, Uint8Array]> = []
-{
-  let bytes = 0
-  const mean = TOTAL / FILES
-  for (let i = 0; i < FILES; i++) {
-    const size =
-      i === FILES - 1
-        ? TOTAL - bytes
-        : Math.round(mean * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000))
-    files.push([`/dir${i % 10}/file-${String(i).padStart(4, '0')}.bin`, crypto.randomBytes(size)])
-    bytes += size
-  }
-}
+const files: Array<[string, Uint8Array]> = [...benchFiles(FILES, TOTAL)].map((f) => [
+  f.path,
+  f.bytes(),
+])
 
 type RawDrive = InstanceType<typeof Hyperdrive>
 
