@@ -185,12 +185,20 @@ export class Meter {
 
   /** What moved over each open connection, keyed by its replication stream. */
   connections(): ReadonlyMap<object, ConnectionTransfer> {
-    // Closed connections go here rather than on a 'close' listener: one stream carries many
-    // parts' cores, and a listener per Meter would pile up on it.
+    this._forgetClosed()
+    return this._connections
+  }
+
+  /**
+   * Lets go of the connections that closed. Done here and whenever a new connection is counted,
+   * rather than on a 'close' listener (one stream carries many parts' cores, and a listener per
+   * Meter would pile up on it): so the map holds the open connections and at most those that
+   * closed since the last one came, never every peer a long-lived writer ever served.
+   */
+  private _forgetClosed(): void {
     for (const stream of this._connections.keys()) {
       if (stream.destroyed) this._connections.delete(stream)
     }
-    return this._connections
   }
 
   private _connection(from: HypercorePeer): ConnectionTransfer | null {
@@ -198,6 +206,7 @@ export class Meter {
     if (typeof stream !== 'object' || stream === null) return null
     let c = this._connections.get(stream)
     if (!c) {
+      this._forgetClosed()
       c = { remotePublicKey: from.remotePublicKey, downloadedBytes: 0, uploadedBytes: 0 }
       this._connections.set(stream, c)
     }

@@ -1,8 +1,14 @@
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { eventually, teardown } from '@dat-sdk/test-utils'
-import { Meter, localBlocks, type TransferStats } from '@dat-sdk/core-wrapper'
+import { Store } from '@dat-sdk/store'
+import { eventually, replicatePair, teardown } from '@dat-sdk/test-utils'
+import { Core, Meter, localBlocks, type TransferStats } from '@dat-sdk/core-wrapper'
 import { connectPair, corePair } from './helpers.js'
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
 
 const test = suite('Core stats(): payload bytes, local blocks, throttled progress')
 
@@ -63,6 +69,42 @@ test('a Meter listens on one session per core, and a closed Meter stops counting
     await pair.b.download({ start: 2, end: 3 }).done()
     assert.is(meter.downloadedBlocks, 2, 'nothing counted after destroy()')
     assert.is(pair.b.stats().downloadedBlocks, 3, 'the Core counted on')
+  } finally {
+    await t.run()
+  }
+})
+
+test('a connection that closed is let go: a staying writer does not keep every reader it served', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['zero', 'one', 'two'] })
+    const gone: WeakRef<object>[] = []
+    // Three readers in turn, each served a block over a connection of its own, then closed.
+    for (let i = 0; i < 3; i++) {
+      const store = Store.temp()
+      const reader = Core.from(store, pair.a.key)
+      await reader.ready()
+      const streams = replicatePair(pair.storeA, store)
+      assert.is((await reader.get(i))?.toString(), ['zero', 'one', 'two'][i])
+      await eventually(() => pair.a.stats().uploadedBlocks === i + 1)
+      const served = pair.a.hypercore.peers.map((p) => p.stream)
+      assert.is(served.length, 1)
+      gone.push(new WeakRef(served[0]!))
+      await streams.close()
+      await reader.close()
+      await store.close()
+      await eventually(() => pair.a.hypercore.peers.length === 0)
+    }
+    // The first two connections closed before the third was counted: nothing may hold them.
+    await eventually(
+      async () => {
+        gc()
+        await new Promise((resolve) => setImmediate(resolve))
+        return gone[0]!.deref() === undefined && gone[1]!.deref() === undefined
+      },
+      { message: 'the closed connections were collected' },
+    )
+    assert.is(pair.a.stats().uploadedBlocks, 3)
   } finally {
     await t.run()
   }
