@@ -50,16 +50,17 @@ export class AutoJoin {
   }
 
   /**
-   * Joins a core's discovery key, announcing it and looking it up, writable or not. A reader
-   * announces too, so that the readers of one core find each other and serve each other the
-   * blocks they hold: a flash crowd then shares the author's upload (as hyper-sdk's readers
-   * do). A read-only part that has nothing yet waits for the first lookup, and for the peers it
-   * found to say what they have.
+   * Joins a core's discovery key: looks it up, and announces it when writable. A reader announces
+   * it too once it holds a block of it (see `_announceOnceHeld`), so that the readers of one core
+   * find each other and serve each other what they hold: a flash crowd then shares the author's
+   * upload (as hyper-sdk's readers, which announce, do). A read-only part that has nothing yet
+   * waits for the first lookup, and for the peers it found to say what they have.
    */
   async core(part: JoiningPart, core: Hypercore<unknown>): Promise<void> {
     if (this._closing() || !core.discoveryKey) return
     const writable = core.writable
-    const topic = this.join(part, core.discoveryKey, true)
+    const topic = this.join(part, core.discoveryKey, writable)
+    if (!writable) this._announceOnceHeld(part, core, core.discoveryKey)
     // While this is held, hypercore's update() and get() wait for peers instead of giving up.
     const done = writable ? noop : core.findingPeers()
     const joined = this._flushedOrPeer(core, topic.flushed())
@@ -73,6 +74,32 @@ export class AutoJoin {
     this._flushes.set(part, joined)
     if (writable || core.length > 0) return
     await joined
+  }
+
+  /**
+   * A reader announces the core once it holds a block: then it has something to serve, and the
+   * crowd's later announces and lookups find it. Not at once: a first announce makes the swarm
+   * start its DHT server (a round of its own on the DHT), and the reader's lookup, and with it
+   * the first block, would wait behind it (the sdk bench's URL-to-first-block row fell from 0.92
+   * to 0.73 of raw).
+   */
+  private _announceOnceHeld(part: JoiningPart, core: Hypercore<unknown>, dk: Uint8Array): void {
+    let handle: Topic | null = null
+    const announce = () => {
+      if (handle || part.closing || core.closing || this._closing()) return
+      handle = this._net.join(dk, { announce: true, lookup: true })
+    }
+    // On the turn after the block came: the read waiting for it goes first.
+    const ondownload = () => {
+      core.off('download', ondownload)
+      setImmediate(announce)
+    }
+    part.once('close', () => {
+      core.off('download', ondownload)
+      if (handle && !this._closing()) handle.destroy().catch(noop)
+    })
+    if (core.contiguousLength > 0) announce()
+    else core.on('download', ondownload)
   }
 
   /**

@@ -56,8 +56,10 @@ test('4 SDK readers of one core connect to each other once and share the upload'
     const readers = await Promise.all(Array.from({ length: READERS }, () => sdkOn(t, testnet)))
     const copies = readers.map((sdk) => sdk.Hypercore(core.key!))
     await Promise.all(copies.map((c) => c.ready()))
-    // Each reader is connected to the author and to every other reader, exactly once: readers
-    // announce the core as well as looking it up, and the swarm keeps one connection per pair.
+    // A reader announces the core once it holds a block of it: one each, then each is connected
+    // to the author and to every other reader, exactly once (the others' lookups find it, and
+    // the swarm keeps one connection per pair).
+    await Promise.all(copies.map((c) => c.get(0)))
     await eventually(() => readers.every((sdk) => sdk.networker.peers.length === READERS), {
       timeout: 20_000,
     })
