@@ -128,6 +128,16 @@ export class Seed extends ReadyResource {
   private _last = ''
   /** What the status clock calls. */
   private readonly _tick = () => this._refresh()
+  private _refreshing = false
+  /** One refresh on the next turn, however many acknowledgements arrive meanwhile. */
+  private readonly _soon = () => {
+    if (this._refreshing) return
+    this._refreshing = true
+    setImmediate(() => {
+      this._refreshing = false
+      this._refresh()
+    })
+  }
   private _status: SeedStatus
 
   /** `target` may still be opening: `ready()` waits for it (and rejects with its error). */
@@ -263,6 +273,9 @@ export class Seed extends ReadyResource {
     const session = core.session()
     const tracked: Tracked = { session, view, download: null, acks: new Map() }
     this._cores.set(id, tracked)
+    // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
+    // backedUp() resolves when the last block is acknowledged rather than up to a tick later.
+    session.on('remote-contiguous-length', this._soon)
     // A full local copy: every block there is and every block appended later (end -1 is live).
     if (this._download && !core.writable) tracked.download = session.download({ start: 0, end: -1 })
     // An Autobase's cores go to the blind peers through addAutobase (it follows its writers).
