@@ -1,3 +1,7 @@
+// `Base`: one Autobase behind the SDK's part shape (open, header check, append, view, writers,
+// invites, replicate, close). It stays one file past ~400 lines because every method reads the
+// same open state (the Autobase, its view and its key); membership, invites, pairing, the view
+// kinds and the oplog detection already live in their own modules beside it.
 import type { Duplex, Readable } from 'stream'
 import Autobase, { type AutobaseHost, type AutoStore } from 'autobase'
 import autobaseMessages from 'autobase/lib/messages.js'

@@ -1,3 +1,7 @@
+// `Bee`: one Hyperbee behind the SDK's part shape (open, header check, get/put/del, batches,
+// ranges, watch, sub-bees, replicate, close). It stays one file past ~400 lines because every
+// method goes through the same guarded, encoded access to one Hyperbee; key and value encodings
+// and the shapes of its options live beside it (encoding.ts, shapes.ts, types.ts).
 import crypto from 'crypto'
 import {
   DatSdkError,

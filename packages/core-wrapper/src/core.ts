@@ -1,3 +1,7 @@
+// `Core`: one hypercore session behind the SDK's part shape (open, append, get, streams,
+// download, stats, extensions, peers, close). It stays one file past ~400 lines because every
+// method guards the same session; peers, extensions, read-ahead, the meter and the identity
+// getters are their own modules (peer.ts, registry.ts, read-ahead.ts, meter.ts, identity.ts).
 import type { Readable, Writable } from 'node:stream'
 import type { CoreEvents as SeamCoreEvents, ExtensionHost, Listener } from '@dat-sdk/interfaces'
 import {

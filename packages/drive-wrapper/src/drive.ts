@@ -1,3 +1,7 @@
+// `Drive`: one Hyperdrive behind the SDK's part shape (open, header check, files, streams in the
+// drive's block size, download and upload with progress, folder sync, stats, close). It stays one
+// file past ~400 lines because every method guards the same Hyperdrive and its db core; the
+// transfers, folder sync, prefetch, blocks and mirror sides are their own modules beside it.
 import crypto from 'crypto'
 import fs from 'fs'
 import path from 'path'

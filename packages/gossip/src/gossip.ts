@@ -1,3 +1,7 @@
+// `Gossip`: a set of keys with deletions (a two-phase set) spread over a host's extension
+// messages, wire-compatible with dat-gossip@1. It stays one file past ~400 lines because the set,
+// what each peer is known to have, and the message handlers all read and write the same state;
+// the wire format and its errors live in messages.ts and errors.ts.
 import type {
   BinaryExtensionHandlers,
   ExtensionHost,

@@ -1,3 +1,7 @@
+// `Networker`: owns a Hyperswarm (or a swarm handed in), its topics, its peers and the
+// connection-level extension messages. It stays one file past ~400 lines as the one place that
+// holds the swarm's life cycle; topics, connections, channels, extensions and bootstrap settings
+// are their own modules beside it.
 import ReadyResource from 'ready-resource'
 import { DatSdkError, closedError, toHex, toKey, type KeyLike } from '@dat-sdk/store'
 import type {
