@@ -9,6 +9,9 @@ import HypercoreStats from 'hypercore-stats'
 import promClient, { type GaugeConfiguration } from 'prom-client'
 import type { SDK } from '@dat-sdk/sdk'
 
+/** How long one scrape's reading of the stats is reused (a scrape takes a few milliseconds). */
+const SNAPSHOT_MS = 100
+
 /** An SDK's metrics, in a registry of their own (never prom-client's global one). */
 export interface Metrics {
   /** The prom-client registry holding them. */
@@ -55,6 +58,30 @@ export function createMetrics(sdk: SDK): Metrics {
   }
   HypercoreStats.fromCorestore(sdk.store.corestore).registerPrometheusMetrics({ Gauge })
 
+  // One scrape reads each stats() once: ten gauges below share the SDK's, three share each part's
+  // (a stats() call counts the local blocks in a bitfield, milliseconds on a big core mid-download).
+  // A snapshot lives for SNAPSHOT_MS, as hypercore-stats keeps its own for a scrape.
+  let taken = -Infinity
+  let sdkStats: ReturnType<SDK['stats']> | null = null
+  let partStats = new Map<Metered, ReturnType<Metered['stats']>>()
+  const fresh = () => {
+    if (performance.now() - taken > SNAPSHOT_MS) {
+      taken = performance.now()
+      sdkStats = null
+      partStats = new Map()
+    }
+  }
+  const statsOfSdk = () => {
+    fresh()
+    return (sdkStats ??= sdk.stats())
+  }
+  const statsOf = (part: Metered) => {
+    fresh()
+    let stats = partStats.get(part)
+    if (!stats) partStats.set(part, (stats = part.stats()))
+    return stats
+  }
+
   const totals: Array<[string, string, (s: ReturnType<SDK['stats']>) => number]> = [
     ['dat_sdk_blocks', 'Blocks in every open part', (s) => s.blocks],
     ['dat_sdk_local_blocks', 'Blocks of the open parts stored here', (s) => s.localBlocks],
@@ -88,7 +115,7 @@ export function createMetrics(sdk: SDK): Metrics {
       name,
       help,
       collect() {
-        if (!sdk.closing) this.set(read(sdk.stats()))
+        if (!sdk.closing) this.set(read(statsOfSdk()))
       },
     })
   }
@@ -112,7 +139,7 @@ export function createMetrics(sdk: SDK): Metrics {
         if (sdk.closing) return
         for (const part of sdk.parts()) {
           if (!isMetered(part) || !part.url) continue
-          this.set({ kind: kindOf(part), url: part.url }, read(part.stats()))
+          this.set({ kind: kindOf(part), url: part.url }, read(statsOf(part)))
         }
       },
     })

@@ -110,7 +110,10 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     }
     this._session = hypercore
     this._closeSession = opts.closeHypercore === true
-    this.meter = new Meter({ onprogress: () => this.emit('progress', this.stats()) })
+    this.meter = new Meter({
+      // stats() counts the local blocks in the bitfield: only when someone listens.
+      onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
+    })
     this.meter.add(hypercore)
 
     this._handshake = new Handshake(

@@ -28,7 +28,10 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   private _ownsHosted = false
   private _unforward: (() => void) | null = null
   /** @internal Counts the transfers of this structure's cores (the SDK sums its parts' meters). */
-  readonly meter: Meter = new Meter({ onprogress: () => this.emit('progress', this.stats()) })
+  readonly meter: Meter = new Meter({
+    // stats() counts the local blocks in the bitfield: only when someone listens.
+    onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
+  })
 
   /** Throws (`CLOSED`) when this structure can no longer be used. */
   protected abstract _check(): void

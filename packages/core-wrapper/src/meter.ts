@@ -267,13 +267,18 @@ interface WithBitfield {
  */
 export function localBlocks(core: Hypercore<unknown>, start = 0, end = core.length): number {
   if (end <= start) return 0
+  // Every block below the contiguous length is here: only the rest needs the bitfield, whose count
+  // costs a native call per run of set bits (thousands on a core downloaded in random order).
+  const contiguous = Math.max(0, Math.min(core.contiguousLength, end) - start)
+  const from = start + contiguous
+  if (from >= end) return contiguous
   const bitfield = (core as WithBitfield).core?.bitfield
   if (bitfield && typeof bitfield.countSet === 'function') {
     try {
-      return bitfield.countSet(start, end - start)
+      return contiguous + bitfield.countSet(from, end - from)
     } catch {
       // read below
     }
   }
-  return Math.max(0, Math.min(core.contiguousLength, end) - start)
+  return contiguous
 }

@@ -50,6 +50,52 @@ test('a reader counts each block once, in payload bytes; the writer counts the s
   }
 })
 
+test('local blocks of a core held in scattered runs: the count matches has() block by block', async () => {
+  const t = teardown()
+  try {
+    const blocks = Array.from({ length: 200 }, (_, i) => `block ${i}`)
+    const pair = await corePair(t, { blocks })
+    connectPair(t, pair)
+    await pair.b.update({ wait: true })
+    // A contiguous head, then runs past it: the count below the contiguous length is taken
+    // without the bitfield, the rest from it, and the two must add up.
+    await pair.b.download({ start: 0, end: 40 }).done()
+    for (const [start, end] of [
+      [50, 55],
+      [60, 61],
+      [90, 130],
+      [199, 200],
+    ]) {
+      await pair.b.download({ start, end }).done()
+    }
+    assert.is(pair.b.hypercore.contiguousLength, 40)
+    const held = async (start: number, end: number) => {
+      let n = 0
+      for (let i = start; i < end; i++) if (await pair.b.hypercore.has(i)) n++
+      return n
+    }
+    for (const [start, end] of [
+      [0, 200],
+      [0, 40],
+      [10, 52],
+      [40, 200],
+      [45, 95],
+      [120, 200],
+      [199, 200],
+      [30, 30],
+    ]) {
+      assert.is(
+        localBlocks(pair.b.hypercore, start, end),
+        await held(start, end),
+        `[${start}, ${end})`,
+      )
+    }
+    assert.is(pair.b.stats().localBlocks, 40 + 5 + 1 + 40 + 1)
+  } finally {
+    await t.run()
+  }
+})
+
 test('a Meter listens on one session per core, and a closed Meter stops counting', async () => {
   const t = teardown()
   try {
