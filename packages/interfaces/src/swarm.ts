@@ -32,6 +32,11 @@ export interface SwarmPeerInfo {
   publicKey?: Uint8Array | null
   /** A transport name for `NetworkPeer.type` (Hyperswarm gives none: its connections are `'udx'`). */
   type?: string
+  /**
+   * The topics on which our lookups found this peer (Hyperswarm's `peerInfo.topics`, which grows
+   * as later lookups find it again). The networker counts them to tell a crowded topic.
+   */
+  readonly topics?: ReadonlyArray<Uint8Array>
 }
 
 /** A joined topic: what `SwarmLike.join()` returns (Hyperswarm's `PeerDiscoverySession`). */

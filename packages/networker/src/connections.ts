@@ -13,6 +13,11 @@ export interface Connection {
   readonly mux: Protomux
   /** Extension channels open on this connection, by name. */
   readonly channels: Map<string, ChannelEntry>
+  /** What the swarm said about the peer (Hyperswarm appends to its `topics` as lookups find it). */
+  readonly info: SwarmPeerInfo
+  /** `info.topics` as hex, and how many of them were read into it (the array only grows). */
+  readonly topics: Set<string>
+  topicsRead: number
   removed: boolean
 }
 
@@ -43,6 +48,25 @@ export class Connections {
   /** The live connections, one per remote public key. */
   values(): IterableIterator<Connection> {
     return this._byKey.values()
+  }
+
+  /**
+   * How many live connections go to peers that our lookups found on `topic` (hex). One pass over
+   * the connections: each one's topics are read into a set once, as they arrive.
+   */
+  foundOn(topic: string): number {
+    let found = 0
+    for (const conn of this._byKey.values()) {
+      const topics = conn.info.topics
+      if (Array.isArray(topics)) {
+        for (; conn.topicsRead < topics.length; conn.topicsRead++) {
+          const t: unknown = topics[conn.topicsRead]
+          if (t instanceof Uint8Array) conn.topics.add(toHex(t))
+        }
+      }
+      if (conn.topics.has(topic)) found++
+    }
+    return found
   }
 
   /** Resolves once every connection opened so far finished (or failed) its handshake. */
@@ -137,6 +161,9 @@ export class Connections {
       peer,
       mux: Protomux.from(socket),
       channels: new Map(),
+      info,
+      topics: new Set(),
+      topicsRead: 0,
       removed: false,
     }
     this._byKey.set(key, conn)

@@ -141,6 +141,7 @@ export class Networker
     this._swarmTopics = new SwarmTopics(this.swarm, {
       handshakes: () => this._connections.handshakes(),
       onflushed: (discoveryKey) => this.emit('flushed', discoveryKey),
+      foundOn: (hex) => this._connections.foundOn(hex),
     })
     this._topics = new TopicSet((topic, mode) => this._swarmTopics.set(topic, mode))
     this._channels = new ExtensionChannels({

@@ -1,6 +1,6 @@
-// The topics a Networker has joined on its swarm: one discovery session per topic, flushing, and
-// the early refreshes that let two peers joining at the same moment meet. Who holds a topic is
-// counted above this, in TopicSet.
+// The topics a Networker has joined on its swarm: one discovery session per topic, flushing, the
+// early refreshes that let two peers joining at the same moment meet, and the look-again-at-once
+// on a crowded topic. Who holds a topic is counted above this, in TopicSet.
 import type { SwarmDiscovery, SwarmLike } from '@dat-sdk/interfaces'
 import { toHex } from '@dat-sdk/store'
 import type { TopicMode } from './topic-set.js'
@@ -11,6 +11,24 @@ import type { TopicMode } from './topic-set.js'
  * would only look again ten minutes later; a few early refreshes let them meet within seconds.
  */
 const REFRESH_DELAYS = [1_000, 4_000, 15_000]
+/**
+ * A DHT node answers a lookup with at most 20 of the peers it holds on a topic, picked at random
+ * (HyperDHT's `Persistent.onlookup`). On a topic with more announcers than that, one lookup finds
+ * a sample of them: with 32 peers on a loopback testnet, a lookup missed a given peer about one
+ * time in seven, so a full mesh of 32 waited for the 4 s refresh every time, and one run in three
+ * for the 15 s one (issue 21). A topic on which at least this many connected peers were found by
+ * lookups is crowded: its lookups may have been cut short.
+ */
+const CROWDED = 20
+/**
+ * On a crowded topic, a lookup that found a peer no lookup had found before is made again as soon
+ * as its connections shook hands, up to this many times per join: each round finds most of what
+ * the last one missed, and a round that finds nobody new ends the run. (Counting new connections
+ * instead stopped too soon: two peers that missed each other both had every other connection by
+ * then, and waited for the 4 s refresh.) A quiet topic, or one with few peers, never looks up
+ * more than the schedule above.
+ */
+const MAX_EAGER_REFRESHES = 6
 /** How often a flush of the swarm that has not answered is asked again (ms). */
 const FLUSH_RECHECK = 1_000
 
@@ -21,7 +39,9 @@ interface JoinedTopic {
   lookup: boolean
   flushed: boolean
   flushing: Promise<void> | null
+  /** Scheduled refreshes done (REFRESH_DELAYS) and refreshes made at once on a crowded topic. */
   refreshes: number
+  eager: number
   timer: ReturnType<typeof setTimeout> | null
 }
 
@@ -30,6 +50,8 @@ export interface SwarmTopicsOptions {
   handshakes(): Promise<unknown>
   /** A topic was announced / looked up and its connections shook hands. */
   onflushed(discoveryKey: Uint8Array): void
+  /** How many live connections go to peers that lookups found on the topic `hex`. */
+  foundOn(hex: string): number
 }
 
 export class SwarmTopics {
@@ -75,6 +97,7 @@ export class SwarmTopics {
         flushed: false,
         flushing: null,
         refreshes: 0,
+        eager: 0,
         timer: null,
       }
       this._topics.set(hex, topic)
@@ -104,6 +127,7 @@ export class SwarmTopics {
 
   private _flush(hex: string, topic: JoinedTopic): Promise<void> {
     if (topic.flushing) return topic.flushing
+    const before = this._opts.foundOn(hex)
     topic.flushing = (async () => {
       try {
         await topic.session.flushed()
@@ -116,7 +140,7 @@ export class SwarmTopics {
       }
       if (this._topics.get(hex) !== topic || this._closed) return
       topic.flushed = true
-      this._refreshLater(hex, topic)
+      this._refreshLater(hex, topic, before)
       this._opts.onflushed(topic.discoveryKey)
     })()
     return topic.flushing
@@ -168,20 +192,43 @@ export class SwarmTopics {
     }
   }
 
-  private _refreshLater(hex: string, topic: JoinedTopic): void {
+  /**
+   * After a lookup round and its connections' handshakes: look again at once if the topic is
+   * crowded and the round found a peer not found before (`before`: the count when it began),
+   * otherwise at the next scheduled delay.
+   */
+  private _refreshLater(hex: string, topic: JoinedTopic, before: number): void {
     const session = topic.session
     if (!topic.lookup || typeof session.refresh !== 'function') return
+    if (topic.eager < MAX_EAGER_REFRESHES) {
+      const found = this._opts.foundOn(hex)
+      if (found > before && found >= CROWDED) {
+        topic.eager++
+        this._refreshNow(hex, topic)
+        return
+      }
+    }
     if (topic.refreshes >= REFRESH_DELAYS.length) return
     topic.timer = setTimeout(() => {
       topic.timer = null
       topic.refreshes++
-      if (this._topics.get(hex) !== topic || this._closed) return
-      session.refresh!().then(
-        () => this._refreshLater(hex, topic),
-        () => {}, // left or destroyed meanwhile
-      )
+      this._refreshNow(hex, topic)
     }, REFRESH_DELAYS[topic.refreshes])
     topic.timer.unref?.()
+  }
+
+  /** Announces / looks the topic up again, waits for the connections it made, and plans the next. */
+  private _refreshNow(hex: string, topic: JoinedTopic): void {
+    if (this._topics.get(hex) !== topic || this._closed) return
+    const before = this._opts.foundOn(hex)
+    topic.session.refresh!()
+      .then(async () => {
+        await this._swarmFlushed()
+        await this._opts.handshakes()
+        if (this._topics.get(hex) !== topic || this._closed) return
+        this._refreshLater(hex, topic, before)
+      })
+      .catch(noop) // left or destroyed meanwhile
   }
 }
 
@@ -194,6 +241,7 @@ function stopRefreshing(topic: JoinedTopic): void {
   if (topic.timer) clearTimeout(topic.timer)
   topic.timer = null
   topic.refreshes = REFRESH_DELAYS.length
+  topic.eager = MAX_EAGER_REFRESHES
 }
 
 function noop(): void {}
