@@ -45,8 +45,8 @@ const BLOCKS = Number(process.env.BENCH_HYPERSDK_BLOCKS || 20_000)
 const FILES = Number(process.env.BENCH_HYPERSDK_FILES || 1_000)
 const DRIVE_BYTES = Number(process.env.BENCH_HYPERSDK_DRIVE_BYTES || 10 * MiB)
 const FILE_BYTES = Number(process.env.BENCH_HYPERSDK_FILE_MIB || 256) * MiB
-const CORE_ROUNDS = Number(process.env.BENCH_HYPERSDK_CORE_ROUNDS || 9)
-const DRIVE_ROUNDS = Number(process.env.BENCH_HYPERSDK_DRIVE_ROUNDS || 7)
+const CORE_ROUNDS = Number(process.env.BENCH_HYPERSDK_CORE_ROUNDS || 13)
+const DRIVE_ROUNDS = Number(process.env.BENCH_HYPERSDK_DRIVE_ROUNDS || 11)
 const FILE_ROUNDS = Number(process.env.BENCH_HYPERSDK_FILE_ROUNDS || 4)
 const READER = path.join(import.meta.dirname, 'hypersdk-reader.mjs')
 // Which tasks run (default all: core,drive,file), and extra node flags for the reader processes

@@ -18,7 +18,7 @@ import { budgetRow, interleave, median, pairedRow, report, time } from './lib.ts
 
 const FEEDS = Number(process.env.BENCH_MULTIFEED_FEEDS || 1_000)
 const BLOCKS = Number(process.env.BENCH_MULTIFEED_BLOCKS || 10)
-const ROUNDS = Number(process.env.BENCH_MULTIFEED_ROUNDS || 5)
+const ROUNDS = Number(process.env.BENCH_MULTIFEED_ROUNDS || 9)
 const BLOCK = b4a.from('a block of a multifeed benchmark, 48 bytes long.')
 // A message's framing on the wire besides its payload: protomux's channel id and message type
 // (one byte each here) and secret-stream's 3-byte length and 17-byte authentication tag.

@@ -33,7 +33,7 @@ import {
 } from './lib.ts'
 
 const BLOCKS = Number(process.env.BENCH_NETWORKER_BLOCKS || 20_000)
-const ROUNDS = Math.max(5, Number(process.env.BENCH_NETWORKER_ROUNDS || 7))
+const ROUNDS = Math.max(5, Number(process.env.BENCH_NETWORKER_ROUNDS || 13))
 const MESSAGES = Number(process.env.BENCH_NETWORKER_MESSAGES || 10_000)
 // Message figures are short and the machine is shared: many small alternating slices even out noise.
 const MESSAGE_ROUNDS = Number(process.env.BENCH_NETWORKER_MESSAGE_ROUNDS || 20)
