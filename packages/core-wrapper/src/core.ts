@@ -26,7 +26,7 @@ import type {
   UpdateOptions,
 } from 'hypercore'
 import { CoreIdentity } from './identity.js'
-import { Meter, type TransferStats } from './meter.js'
+import { Meter, SHARED_METER, type TransferStats } from './meter.js'
 import { Peer, type PeerOwner } from './peer.js'
 import { summary } from './inspect.js'
 import { readAhead } from './read-ahead.js'
@@ -59,6 +59,11 @@ export interface CoreOptions {
    * in is not closed; `Core.from()` opens its session and so defaults to `true`).
    */
   closeHypercore?: boolean
+}
+
+/** @internal What `CoreHost` passes: a `Core`'s options, and the Meter it counts on. */
+export interface HostedCoreOptions extends CoreOptions {
+  [SHARED_METER]?: Meter
 }
 
 /** `Core.from()`'s options: a Core's, hypercore's, and the key of an encrypted core. */
@@ -98,6 +103,8 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private readonly _listeners: Array<[string, (...args: unknown[]) => void]> = []
   /** @internal Counts this core's transfers (the SDK sums its parts' meters). */
   readonly meter: Meter
+  /** The meter is this Core's own (not its host's): it stops with the Core. */
+  private readonly _ownsMeter: boolean
 
   constructor(hypercore: Hypercore<T>, opts: CoreOptions = {}) {
     super()
@@ -110,7 +117,9 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     }
     this._session = hypercore
     this._closeSession = opts.closeHypercore === true
-    this.meter = new Meter({ onprogress: () => this.emit('progress', this.stats()) })
+    const shared = SHARED_METER in opts ? (opts as HostedCoreOptions)[SHARED_METER] : undefined
+    this._ownsMeter = !shared
+    this.meter = shared ?? new Meter({ onprogress: () => this.emit('progress', this.stats()) })
     this.meter.add(hypercore)
 
     this._handshake = new Handshake(
@@ -188,7 +197,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   }
 
   private _detach(): void {
-    this.meter.destroy()
+    if (this._ownsMeter) this.meter.destroy()
     for (const [event, fn] of this._listeners) this._session.removeListener(event, fn)
     this._listeners.length = 0
     this._peers.clear()
