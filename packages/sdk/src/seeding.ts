@@ -97,9 +97,10 @@ export function partTarget(ctx: SeedContext, part: SeedablePart): SeedTarget {
 class HeldCores {
   private readonly _ctx: SeedContext
   private readonly _part: SeedablePart
-  /** The keys of the part's cores, as they were seen while it was open. */
-  private readonly _keys = new Map<string, Uint8Array>()
-  private readonly _own = new Map<string, Hypercore<unknown>>()
+  /** The part's sessions as they were last seen open (their keys outlive them). */
+  private _seen: Array<Hypercore<unknown>> = []
+  /** Sessions of the target's own, once the part has closed. */
+  private _own: Array<Hypercore<unknown>> | null = null
 
   constructor(ctx: SeedContext, part: SeedablePart) {
     this._ctx = ctx
@@ -108,25 +109,28 @@ class HeldCores {
 
   cores(sessions: Array<Hypercore<unknown>>): SeedCore[] {
     if (!this._part.closing) {
-      for (const s of sessions) if (s.key) this._keys.set(toHex(s.key), s.key)
+      this._seen = sessions
       return sessions.map(asSeedCore)
     }
+    if (this._own) return this._own.map(asSeedCore)
     if (this._ctx.closing()) return []
-    const opts = this._part.encryptionKey ? { encryption: { key: this._part.encryptionKey } } : {}
-    for (const [id, key] of this._keys) {
-      if (this._own.has(id)) continue
-      try {
-        this._own.set(id, this._ctx.store.get({ key }, opts))
-      } catch {
-        return [] // the store is closing
-      }
+    const key = this._part.encryptionKey
+    const opts = key ? { encryption: { key } } : {}
+    const own: Array<Hypercore<unknown>> = []
+    try {
+      for (const s of this._seen) if (s.key) own.push(this._ctx.store.get({ key: s.key }, opts))
+    } catch {
+      // The store is closing: let go of what was opened.
+      for (const c of own) c.close().catch(noop)
+      return []
     }
-    return [...this._own.values()].map(asSeedCore)
+    this._own = own
+    return own.map(asSeedCore)
   }
 
   async close(): Promise<void> {
-    const own = [...this._own.values()]
-    this._own.clear()
+    const own = this._own ?? []
+    this._own = []
     await Promise.allSettled(own.map((c) => c.close()))
   }
 }

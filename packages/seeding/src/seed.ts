@@ -289,7 +289,8 @@ export class Seed extends ReadyResource {
     this._cores.set(id, tracked)
     // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
     // backedUp() resolves when the last block is acknowledged rather than up to a tick later.
-    session.on('remote-contiguous-length', this._soon)
+    // (Without blind peers, no acknowledgement is counted: nothing to listen for.)
+    if (this._blindPeers.length > 0) session.on('remote-contiguous-length', this._soon)
     // A full local copy: every block there is and every block appended later (end -1 is live).
     if (this._download && !core.writable) tracked.download = session.download({ start: 0, end: -1 })
     // An Autobase's cores go to the blind peers through addAutobase (it follows its writers).
