@@ -3,9 +3,12 @@
 // prepare: makes <count> small drives in <dir> (one 64-byte file each), the side's own way, and
 //   closes them. Nothing joins the network.
 // open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
-//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"rssMiB":..}`. The clock runs from the first open
+//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"rssMiB":..}`. The clock runs from the first open
 //   until every drive is announced (the swarm's flush). RSS is taken after a GC, before the first
-//   open and after the flush; the difference divided by <count> is the RSS per drive.
+//   open and after the flush; the difference divided by <count> is the RSS per drive. The JS heap
+//   in use plus external memory is taken at the same two points, and reported beside it: RSS
+//   also holds what the GC keeps reserved (the young generation grows and shrinks by 16 MiB on
+//   V8's own heuristics, 16 KiB a drive here), which moves either side's figure from run to run.
 //   ours: one SDK; each drive `sdk.Hyperdrive(name)`, then `sdk.seed(drive)` (which records it in
 //   the seed records), then `sdk.flush()`.
 //   raw: Corestore + Hyperdrive + Hyperswarm; each drive `new Hyperdrive(store.namespace(name))`,
@@ -39,10 +42,22 @@ async function each(fn) {
 
 const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
 
-function rss() {
+/** RSS, and the JS heap in use plus external memory, after a GC. */
+function memory() {
   globalThis.gc?.()
   globalThis.gc?.()
-  return process.memoryUsage().rss
+  const m = process.memoryUsage()
+  return { rss: m.rss, heap: m.heapUsed + m.external }
+}
+
+/** The result line's figures: RSS per drive (the row), and heap + external per drive beside it. */
+function figures(ms, before, after) {
+  return {
+    ms,
+    rssPerDriveKiB: (after.rss - before.rss) / 1024 / count,
+    heapPerDriveKiB: (after.heap - before.heap) / 1024 / count,
+    rssMiB: after.rss / 2 ** 20,
+  }
 }
 
 if (mode === 'prepare') {
@@ -72,7 +87,7 @@ let result
 if (side === 'ours') {
   const sdk = await createSDK({ storage: dir, bootstrap })
   await sdk.ready()
-  const before = rss()
+  const before = memory()
   const start = performance.now()
   await each(async (i) => {
     const drive = sdk.Hyperdrive(name(i))
@@ -81,8 +96,7 @@ if (side === 'ours') {
   await sdk.flush()
   const ms = performance.now() - start
   if (sdk.seeds().length !== count) throw new Error(`ours: ${sdk.seeds().length} seeds`)
-  const after = rss()
-  result = { ms, rssPerDriveKiB: (after - before) / 1024 / count, rssMiB: after / 2 ** 20 }
+  result = figures(ms, before, memory())
   await sdk.close()
 } else {
   const store = new Corestore(dir)
@@ -92,7 +106,7 @@ if (side === 'ours') {
   swarm.on('connection', (conn) => store.replicate(conn))
   await store.ready()
   const drives = []
-  const before = rss()
+  const before = memory()
   const start = performance.now()
   await each(async (i) => {
     const drive = new Hyperdrive(store.namespace(name(i)))
@@ -103,8 +117,7 @@ if (side === 'ours') {
   await swarm.flush()
   const ms = performance.now() - start
   if (drives.length !== count) throw new Error(`raw: ${drives.length} drives`)
-  const after = rss()
-  result = { ms, rssPerDriveKiB: (after - before) / 1024 / count, rssMiB: after / 2 ** 20 }
+  result = figures(ms, before, memory())
   await swarm.destroy()
   await store.close()
 }
