@@ -7,8 +7,9 @@
 //   until every drive is announced (the swarm's flush). RSS is taken after a GC, before the first
 //   open and after the flush; the difference divided by <count> is the RSS per drive. The JS heap
 //   in use plus external memory is taken at the same two points, and reported beside it: RSS
-//   also holds what the GC keeps reserved (the young generation grows and shrinks by 16 MiB on
-//   V8's own heuristics, 16 KiB a drive here), which moves either side's figure from run to run.
+//   also holds what the GC keeps reserved. Before each reading both sides run the same warm-up
+//   (`settleYoungGeneration`), so that V8's young generation is at its maximum at both readings
+//   and its growing or shrinking (16 MiB either way, on V8's own heuristics) is not counted.
 //   ours: one SDK; each drive `sdk.Hyperdrive(name)`, then `sdk.seed(drive)` (which records it in
 //   the seed records), then `sdk.flush()`.
 //   raw: Corestore + Hyperdrive + Hyperswarm; each drive `new Hyperdrive(store.namespace(name))`,
@@ -42,8 +43,23 @@ async function each(fn) {
 
 const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
 
+/**
+ * The same young-generation warm-up on both sides, before each reading: short-lived objects that
+ * survive a scavenge or two, so that V8 has grown its young generation to its maximum at both
+ * readings. Without it, whether the young generation had grown or shrunk (V8 shrinks it at a GC
+ * when the allocation rate just before was low, but not zero) moved a side's figure by 16 KiB a
+ * drive from run to run; none of it is held by the drives. Nothing it makes outlives it.
+ */
+function settleYoungGeneration() {
+  let ring = new Array(200_000)
+  for (let i = 0; i < 3_000_000; i++) ring[i % ring.length] = { i, a: [i] }
+  ring = null
+  return ring
+}
+
 /** RSS, and the JS heap in use plus external memory, after a GC. */
 function memory() {
+  settleYoungGeneration()
   globalThis.gc?.()
   globalThis.gc?.()
   const m = process.memoryUsage()
