@@ -3,7 +3,8 @@
 // prepare: makes <count> small drives in <dir> (one 64-byte file each), the side's own way, and
 //   closes them. Nothing joins the network.
 // open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
-//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"rssMiB":..}`. The clock runs from the first open
+//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"rssMiB":..}`
+//   (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the first open
 //   until every drive is announced (the swarm's flush). RSS is taken after a GC, before the first
 //   open and after the flush; the difference divided by <count> is the RSS per drive. The JS heap
 //   in use plus external memory is taken at the same two points, and reported beside it: RSS

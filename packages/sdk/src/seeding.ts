@@ -1,7 +1,7 @@
 // `sdk.seed()`: what a seed is made of, for each kind of part. A part the caller opened is seeded
-// through its own sessions while it is open, and through sessions the seed opens on the same keys
-// once the caller closes it (the part stays the caller's, see HeldCores); a ref is seeded at the level of
-// its cores (a drive's db core names its blobs core in its header), so nothing the ref cache
+// through its own sessions while it is open, and through sessions the seed opens on the same
+// keys once the caller closes it (the part stays the caller's, see HeldCores); a ref is seeded
+// at the level of its cores (a drive's db core names its blobs core in its header), so nothing the ref cache
 // hands out is closed by `unseed()`. An Autobase is the one exception: blind-peering follows its
 // writers and views through the Autobase itself, so the SDK's instance is used.
 import Hyperbee from 'hyperbee'
