@@ -3,9 +3,14 @@
 // prepare: makes <count> small drives in <dir> (one 64-byte file each), the side's own way, and
 //   closes them. Nothing joins the network.
 // open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
-//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"rssMiB":..}`. The clock runs from the first open
+//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"rssMiB":..}`
+//   (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the first open
 //   until every drive is announced (the swarm's flush). RSS is taken after a GC, before the first
-//   open and after the flush; the difference divided by <count> is the RSS per drive.
+//   open and after the flush; the difference divided by <count> is the RSS per drive. The JS heap
+//   in use plus external memory is taken at the same two points, and reported beside it: RSS
+//   also holds what the GC keeps reserved. Before each reading both sides run the same warm-up
+//   (`settleYoungGeneration`), so that V8's young generation is at its maximum at both readings
+//   and its growing or shrinking (16 MiB either way, on V8's own heuristics) is not counted.
 //   ours: one SDK; each drive `sdk.Hyperdrive(name)`, then `sdk.seed(drive)` (which records it in
 //   the seed records), then `sdk.flush()`.
 //   raw: Corestore + Hyperdrive + Hyperswarm; each drive `new Hyperdrive(store.namespace(name))`,
@@ -39,10 +44,37 @@ async function each(fn) {
 
 const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
 
-function rss() {
+/**
+ * The same young-generation warm-up on both sides, before each reading: short-lived objects that
+ * survive a scavenge or two, so that V8 has grown its young generation to its maximum at both
+ * readings. Without it, whether the young generation had grown or shrunk (V8 shrinks it at a GC
+ * when the allocation rate just before was low, but not zero) moved a side's figure by 16 KiB a
+ * drive from run to run; none of it is held by the drives. Nothing it makes outlives it.
+ */
+function settleYoungGeneration() {
+  let ring = new Array(200_000)
+  for (let i = 0; i < 3_000_000; i++) ring[i % ring.length] = { i, a: [i] }
+  ring = null
+  return ring
+}
+
+/** RSS, and the JS heap in use plus external memory, after a GC. */
+function memory() {
+  settleYoungGeneration()
   globalThis.gc?.()
   globalThis.gc?.()
-  return process.memoryUsage().rss
+  const m = process.memoryUsage()
+  return { rss: m.rss, heap: m.heapUsed + m.external }
+}
+
+/** The result line's figures: RSS per drive (the row), and heap + external per drive beside it. */
+function figures(ms, before, after) {
+  return {
+    ms,
+    rssPerDriveKiB: (after.rss - before.rss) / 1024 / count,
+    heapPerDriveKiB: (after.heap - before.heap) / 1024 / count,
+    rssMiB: after.rss / 2 ** 20,
+  }
 }
 
 if (mode === 'prepare') {
@@ -72,7 +104,7 @@ let result
 if (side === 'ours') {
   const sdk = await createSDK({ storage: dir, bootstrap })
   await sdk.ready()
-  const before = rss()
+  const before = memory()
   const start = performance.now()
   await each(async (i) => {
     const drive = sdk.Hyperdrive(name(i))
@@ -81,8 +113,7 @@ if (side === 'ours') {
   await sdk.flush()
   const ms = performance.now() - start
   if (sdk.seeds().length !== count) throw new Error(`ours: ${sdk.seeds().length} seeds`)
-  const after = rss()
-  result = { ms, rssPerDriveKiB: (after - before) / 1024 / count, rssMiB: after / 2 ** 20 }
+  result = figures(ms, before, memory())
   await sdk.close()
 } else {
   const store = new Corestore(dir)
@@ -92,7 +123,7 @@ if (side === 'ours') {
   swarm.on('connection', (conn) => store.replicate(conn))
   await store.ready()
   const drives = []
-  const before = rss()
+  const before = memory()
   const start = performance.now()
   await each(async (i) => {
     const drive = new Hyperdrive(store.namespace(name(i)))
@@ -103,8 +134,7 @@ if (side === 'ours') {
   await swarm.flush()
   const ms = performance.now() - start
   if (drives.length !== count) throw new Error(`raw: ${drives.length} drives`)
-  const after = rss()
-  result = { ms, rssPerDriveKiB: (after - before) / 1024 / count, rssMiB: after / 2 ** 20 }
+  result = figures(ms, before, memory())
   await swarm.destroy()
   await store.close()
 }

@@ -24,6 +24,8 @@ const CHILD = path.join(import.meta.dirname, 'parts-child.mjs')
 interface ChildResult {
   ms: number
   rssPerDriveKiB: number
+  /** JS heap in use plus external memory, per drive (beside the row, not scored). */
+  heapPerDriveKiB: number
   rssMiB: number
 }
 
@@ -52,6 +54,7 @@ function child(side: string, mode: string, dir: string): Promise<ChildResult> {
 const prepared = { ours: makeTmpDir('bench-parts-ours'), raw: makeTmpDir('bench-parts-raw') }
 const rss: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 const total: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
+const heap: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 
 /** One round of one side: a fresh copy of its drives, opened and announced; gives the ms. */
 async function round(side: 'ours' | 'raw'): Promise<number> {
@@ -66,6 +69,7 @@ async function round(side: 'ours' | 'raw'): Promise<number> {
     const r = await child(side, 'open', dir)
     rss[side].push(r.rssPerDriveKiB)
     total[side].push(r.rssMiB)
+    heap[side].push(r.heapPerDriveKiB)
     return r.ms
   } finally {
     await removeDir(dir)
@@ -106,6 +110,7 @@ try {
       extra: {
         'per-round KiB per drive (ours/raw)': memPairs.join(' '),
         'RSS after, MiB (ours/raw, medians)': `${median1(total.ours)}/${median1(total.raw)}`,
+        'heap + external KiB per drive (ours/raw, medians; not scored)': `${median1(heap.ours.slice(WARMUP))}/${median1(heap.raw.slice(WARMUP))}`,
       },
     }),
   ])

@@ -26,7 +26,7 @@ import type {
   UpdateOptions,
 } from 'hypercore'
 import { CoreIdentity } from './identity.js'
-import { Meter, type TransferStats } from './meter.js'
+import { Meter, SHARED_METER, type TransferStats } from './meter.js'
 import { Peer, type PeerOwner } from './peer.js'
 import { summary } from './inspect.js'
 import { readAhead } from './read-ahead.js'
@@ -59,6 +59,11 @@ export interface CoreOptions {
    * in is not closed; `Core.from()` opens its session and so defaults to `true`).
    */
   closeHypercore?: boolean
+}
+
+/** @internal What `CoreHost` passes: a `Core`'s options, and the Meter it counts on. */
+export interface HostedCoreOptions extends CoreOptions {
+  [SHARED_METER]?: Meter
 }
 
 /** `Core.from()`'s options: a Core's, hypercore's, and the key of an encrypted core. */
@@ -98,8 +103,10 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private readonly _listeners: Array<[string, (...args: unknown[]) => void]> = []
   /** @internal Counts this core's transfers (the SDK sums its parts' meters). */
   readonly meter: Meter
+  /** The meter is this Core's own (not its host's): it stops with the Core. */
+  private readonly _ownsMeter: boolean
 
-  constructor(hypercore: Hypercore<T>, opts: CoreOptions = {}) {
+  constructor(hypercore: Hypercore<T>, opts: HostedCoreOptions = {}) {
     super()
     if (!isHypercore(hypercore)) {
       throw new TypeError('new Core() takes a hypercore (a Hypercore 11 core or session)')
@@ -110,10 +117,14 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     }
     this._session = hypercore
     this._closeSession = opts.closeHypercore === true
-    this.meter = new Meter({
-      // stats() counts the local blocks in the bitfield: only when someone listens.
-      onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
-    })
+    const shared = opts[SHARED_METER]
+    this._ownsMeter = !shared
+    this.meter =
+      shared ??
+      new Meter({
+        // stats() counts the local blocks in the bitfield: only when someone listens.
+        onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
+      })
     this.meter.add(hypercore)
 
     this._handshake = new Handshake(
@@ -191,7 +202,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   }
 
   private _detach(): void {
-    this.meter.destroy()
+    if (this._ownsMeter) this.meter.destroy()
     for (const [event, fn] of this._listeners) this._session.removeListener(event, fn)
     this._listeners.length = 0
     this._peers.clear()

@@ -1,8 +1,8 @@
 import type ReadyResource from 'ready-resource'
 import type { DatSdkError, Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
-import { Core } from './core.js'
-import { Meter, type TransferStats } from './meter.js'
+import { Core, type HostedCoreOptions } from './core.js'
+import { Meter, SHARED_METER, type TransferStats } from './meter.js'
 import { summary } from './inspect.js'
 import { CoreIdentity, type IdentitySource } from './identity.js'
 import type { Peer } from './peer.js'
@@ -59,9 +59,15 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   ): void {
     if (this._hosted) throw new Error('_hostCore() is called once')
     const owned = !(source instanceof Core)
+    // The hosted Core counts on this structure's Meter (one Meter per structure, not two).
+    const opts: HostedCoreOptions = {
+      extensions: [...extensions],
+      closeHypercore: true,
+      [SHARED_METER]: this.meter,
+    }
     const core = owned
       ? // A session of our own, so two structures over one hypercore do not collide.
-        new Core(source.session(), { extensions: [...extensions], closeHypercore: true })
+        new Core(source.session(), opts)
       : source
     this._hosted = core
     this._ownsHosted = owned

@@ -62,6 +62,15 @@ class Rate {
   }
 }
 
+/**
+ * @internal A `Core` option (this package's own, not in `CoreOptions`): count on this Meter
+ * instead of a new one. A structure hosting a Core on its core (a Drive, a Bee) already counts
+ * that session on its own Meter.
+ */
+export const SHARED_METER = Symbol('shared meter')
+
+const NO_CONNECTIONS: ReadonlyMap<object, ConnectionTransfer> = new Map()
+
 interface Counted {
   core: Hypercore<unknown>
   ondownload: (index: number, byteLength: number, from: HypercorePeer) => void
@@ -80,9 +89,11 @@ export class Meter {
   private _uploadedBlocks = 0
 
   private readonly _cores = new Map<Hypercore<unknown>, Counted>()
-  private readonly _connections = new Map<HypercorePeer['stream'], ConnectionTransfer>()
-  private readonly _down: Rate
-  private readonly _up: Rate
+  /** Made when the first block moves: a seeder's thousand idle parts hold none of these. */
+  private _connections: Map<HypercorePeer['stream'], ConnectionTransfer> | null = null
+  private _down: Rate | null = null
+  private _up: Rate | null = null
+  private readonly _window: number
   private readonly _throttle: number
   private readonly _onprogress: (() => void) | null
   private _lastProgress = 0
@@ -93,8 +104,7 @@ export class Meter {
 
   constructor(opts: MeterOptions = {}) {
     const window = opts.window ?? 5000
-    this._down = new Rate(window)
-    this._up = new Rate(window)
+    this._window = window
     this._throttle = opts.throttle ?? 250
     this._onprogress = opts.onprogress ?? null
   }
@@ -178,15 +188,15 @@ export class Meter {
       downloadedBlocks: this.downloadedBlocks,
       uploadedBlocks: this.uploadedBlocks,
       peers,
-      downloadSpeed: this._down.perSecond(now),
-      uploadSpeed: this._up.perSecond(now),
+      downloadSpeed: this._down?.perSecond(now) ?? 0,
+      uploadSpeed: this._up?.perSecond(now) ?? 0,
     }
   }
 
   /** What moved over each open connection, keyed by its replication stream. */
   connections(): ReadonlyMap<object, ConnectionTransfer> {
     this._forgetClosed()
-    return this._connections
+    return this._connections ?? NO_CONNECTIONS
   }
 
   /**
@@ -196,19 +206,22 @@ export class Meter {
    * closed since the last one came, never every peer a long-lived writer ever served.
    */
   private _forgetClosed(): void {
-    for (const stream of this._connections.keys()) {
-      if (stream.destroyed) this._connections.delete(stream)
+    const connections = this._connections
+    if (!connections) return
+    for (const stream of connections.keys()) {
+      if (stream.destroyed) connections.delete(stream)
     }
   }
 
   private _connection(from: HypercorePeer): ConnectionTransfer | null {
     const stream = from?.stream
     if (typeof stream !== 'object' || stream === null) return null
-    let c = this._connections.get(stream)
+    const connections = (this._connections ??= new Map())
+    let c = connections.get(stream)
     if (!c) {
       this._forgetClosed()
       c = { remotePublicKey: from.remotePublicKey, downloadedBytes: 0, uploadedBytes: 0 }
-      this._connections.set(stream, c)
+      connections.set(stream, c)
     }
     return c
   }
@@ -216,6 +229,7 @@ export class Meter {
   private _ondownload(byteLength: number, from: HypercorePeer): void {
     this._downloadedBytes += byteLength
     this._downloadedBlocks++
+    this._down ??= new Rate(this._window)
     this._down.add(byteLength, Date.now())
     const c = this._connection(from)
     if (c) c.downloadedBytes += byteLength
@@ -225,6 +239,7 @@ export class Meter {
   private _onupload(byteLength: number, from: HypercorePeer): void {
     this._uploadedBytes += byteLength
     this._uploadedBlocks++
+    this._up ??= new Rate(this._window)
     this._up.add(byteLength, Date.now())
     const c = this._connection(from)
     if (c) c.uploadedBytes += byteLength

@@ -245,6 +245,7 @@ export class SDK extends ReadyResource {
       seeder: this._seeder,
       announce: (discoveryKey) =>
         this._ctx.net.join(discoveryKey, { announce: true, lookup: true }),
+      closing: () => this.closing !== null,
       open: (kind, ref, encryptionKey) => this._openForSeed(kind, ref, encryptionKey),
       resolve: (domain) => this.resolveName(`hyper://${domain}`),
       onerror: (err, key) => this.emit('seed-error', err, key),

@@ -1,6 +1,7 @@
 // `sdk.seed()`: what a seed is made of, for each kind of part. A part the caller opened is seeded
-// through sessions of its own cores (the part stays the caller's); a ref is seeded at the level of
-// its cores (a drive's db core names its blobs core in its header), so nothing the ref cache
+// through its own sessions while it is open, and through sessions the seed opens on the same
+// keys once the caller closes it (the part stays the caller's, see HeldCores); a ref is seeded
+// at the level of its cores (a drive's db core names its blobs core in its header), so nothing the ref cache
 // hands out is closed by `unseed()`. An Autobase is the one exception: blind-peering follows its
 // writers and views through the Autobase itself, so the SDK's instance is used.
 import Hyperbee from 'hyperbee'
@@ -37,6 +38,8 @@ export interface SeedContext {
   store: Store
   /** Joins a discovery key, announcing it. */
   announce(discoveryKey: Uint8Array): Topic
+  /** The SDK is closing: a seed opens nothing more. */
+  closing(): boolean
 }
 
 /** The target of a part the caller opened (after its `ready()`): its cores, as they are now. */
@@ -62,22 +65,73 @@ export function partTarget(ctx: SeedContext, part: SeedablePart): SeedTarget {
   if (part instanceof Drive) {
     const drive = part.hyperdrive
     drive.getBlobs().catch(noop) // the blobs core joins cores() once the header names it
+    const held = new HeldCores(ctx, part)
     return {
       kind,
       key,
       cores: () => {
         const blobs = drive.blobs?.core
-        return blobs ? [{ core: drive.core }, { core: blobs }] : [{ core: drive.core }]
+        return held.cores(blobs ? [drive.core, blobs] : [drive.core])
       },
       announce: () => ctx.announce(drive.core.discoveryKey!),
+      close: () => held.close(),
     }
   }
   const core = part instanceof Core ? part.hypercore : part.hyperbee.core
+  const held = new HeldCores(ctx, part)
   return {
     kind,
     key,
-    cores: () => [{ core }],
+    cores: () => held.cores([core]),
     announce: () => ctx.announce(core.discoveryKey!),
+    close: () => held.close(),
+  }
+}
+
+/**
+ * The cores of a part the caller opened, as a seed reads them: the part's own sessions while it
+ * is open (a seed opens no second session of each core), and once the caller has closed it,
+ * sessions of the target's own on the same keys (opened then, closed with the seed), so that
+ * seeding goes on.
+ */
+class HeldCores {
+  private readonly _ctx: SeedContext
+  private readonly _part: SeedablePart
+  /** The part's sessions as they were last seen open (their keys outlive them). */
+  private _seen: Array<Hypercore<unknown>> = []
+  /** Sessions of the target's own, once the part has closed. */
+  private _own: Array<Hypercore<unknown>> | null = null
+
+  constructor(ctx: SeedContext, part: SeedablePart) {
+    this._ctx = ctx
+    this._part = part
+  }
+
+  cores(sessions: Array<Hypercore<unknown>>): SeedCore[] {
+    if (!this._part.closing) {
+      this._seen = sessions
+      return sessions.map(asSeedCore)
+    }
+    if (this._own) return this._own.map(asSeedCore)
+    if (this._ctx.closing()) return []
+    const key = this._part.encryptionKey
+    const opts = key ? { encryption: { key } } : {}
+    const own: Array<Hypercore<unknown>> = []
+    try {
+      for (const s of this._seen) if (s.key) own.push(this._ctx.store.get({ key: s.key }, opts))
+    } catch {
+      // The store is closing: let go of what was opened.
+      for (const c of own) c.close().catch(noop)
+      return []
+    }
+    this._own = own
+    return own.map(asSeedCore)
+  }
+
+  async close(): Promise<void> {
+    const own = this._own ?? []
+    this._own = []
+    await Promise.allSettled(own.map((c) => c.close()))
   }
 }
 

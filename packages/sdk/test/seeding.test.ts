@@ -216,6 +216,41 @@ test('a blind peer that never answers: the status says not connected, backedUp t
   assert.ok(Date.now() - start < 2000, `close() took ${Date.now() - start} ms`)
 })
 
+test('seeding an open drive (no blind peers) opens no session of its cores; when the caller closes the drive, the seed goes on with its own', async () => {
+  const sdk = await createSDK({ storage: false, bootstrap: testnet.bootstrap })
+  try {
+    const drive = sdk.Hyperdrive('site')
+    await drive.put('/a.txt', 'a')
+    const db = drive.hyperdrive.core
+    const blobs = (await drive.hyperdrive.getBlobs())!.core
+    const sessions = () => [db.sessions.length, blobs.sessions.length]
+    const before = sessions()
+    const seed = await sdk.seed(drive)
+    const blocks = db.length + blobs.length
+    // Both cores are followed (the blobs core joins once the seed looks at the drive's cores).
+    await eventually(() => seed.status().blocks === blocks, { timeout: 5_000 })
+    assert.equal(sessions(), before, 'the seed opened no session of either core')
+    await drive.close()
+    assert.ok(db.closing && blobs.closing, "the drive's sessions are closed")
+    // The seed follows sessions of its own now: a status computed since the close (each is a new
+    // object) still counts both cores, which it would not on closed sessions.
+    const stale = seed.status()
+    await eventually(
+      () => {
+        const status = seed.status()
+        return status !== stale && status.blocks === blocks && status.localBlocks === blocks
+      },
+      { timeout: 5_000, message: 'the seed went on after the drive closed' },
+    )
+    assert.equal(
+      sdk.seeds().map((s) => s.kind),
+      ['drive'],
+    )
+  } finally {
+    await sdk.close()
+  }
+})
+
 test('seeds come back after a restart on the same storage, and unseed forgets them', async () => {
   const storage = tmp()
   let sdk = await createSDK({ storage, bootstrap: testnet.bootstrap })

@@ -74,12 +74,17 @@ export interface SeedOptions {
 }
 
 interface Tracked {
-  /** The seed's own session of the core (blind-peering holds it; closed with the seed). */
+  /**
+   * The session the seed reads: the target's own (left open by the seed) when the seed has no
+   * blind peers, or a session of the seed's own (closed with it) that blind-peering holds.
+   */
   session: Hypercore<unknown>
+  /** The seed opened `session` (and closes it). */
+  owned: boolean
   view: boolean
   download: Download | null
   /** Per blind peer (hex): the contiguous length it acknowledged, kept while it is away. */
-  acks: Map<string, number>
+  acks: Map<string, number> | null
 }
 
 // Typed events (`SeedEvents` in @dat-sdk/interfaces), merged into the class below.
@@ -189,11 +194,9 @@ export class Seed extends ReadyResource {
     // gone), and closing a seed must not wait on the network (the CLI exits within 2 s of Ctrl-C);
     // the networker's own close bounds what is still in flight.
     this._announce?.destroy().catch(noop)
-    for (const tracked of this._cores.values()) {
-      tracked.download?.destroy()
-      await tracked.session.close().catch(noop)
-    }
+    const tracked = [...this._cores.values()]
     this._cores.clear()
+    for (const t of tracked) await this._untrack(t)
     await this._resolved?.close?.().catch(noop)
   }
 
@@ -269,19 +272,43 @@ export class Seed extends ReadyResource {
   private _track({ core, view = false }: SeedCore): void {
     if (!core.key || core.closing) return
     const id = toHex(core.key)
-    if (this._cores.has(id)) return
-    const session = core.session()
-    const tracked: Tracked = { session, view, download: null, acks: new Map() }
+    const known = this._cores.get(id)
+    if (known) {
+      // A target's session that closed (the caller closed the part): follow the one it gives now.
+      if (known.owned || !known.session.closing || known.session === core) return
+      this._cores.delete(id)
+      this._untrack(known).catch(noop)
+    }
+    // A session of the seed's own only when blind-peering is to hold the core (it lets go of a
+    // core when its session closes, which is how unseed() takes a part back) or for an Autobase
+    // (whose cores it may close); otherwise the target's session serves, and a seeder of 1,000
+    // parts holds no second session of each of their cores.
+    const owned = this._peers() || !!this._resolved?.autobase
+    const session = owned ? core.session() : core
+    const tracked: Tracked = { session, owned, view, download: null, acks: null }
     this._cores.set(id, tracked)
     // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
     // backedUp() resolves when the last block is acknowledged rather than up to a tick later.
-    session.on('remote-contiguous-length', this._soon)
+    // (Without blind peers, no acknowledgement is counted: nothing to listen for.)
+    if (this._blindPeers.length > 0) session.on('remote-contiguous-length', this._soon)
     // A full local copy: every block there is and every block appended later (end -1 is live).
     if (this._download && !core.writable) tracked.download = session.download({ start: 0, end: -1 })
     // An Autobase's cores go to the blind peers through addAutobase (it follows its writers).
-    if (this._peering && this._blindPeers.length > 0 && !this._resolved?.autobase) {
+    if (this._peering && this._peers() && !this._resolved?.autobase) {
       this._peering.addCoreBackground(session, this._addOptions())
     }
+  }
+
+  /** Stops following a core: its download and listener go, and its session if it is the seed's. */
+  private async _untrack(tracked: Tracked): Promise<void> {
+    tracked.download?.destroy()
+    tracked.session.off('remote-contiguous-length', this._soon)
+    if (tracked.owned) await tracked.session.close().catch(noop)
+  }
+
+  /** The seed has blind peers (and a blind-peering client to reach them). */
+  private _peers(): boolean {
+    return this._peering !== null && this._blindPeers.length > 0
   }
 
   private _compute(): SeedStatus {
@@ -303,8 +330,10 @@ export class Seed extends ReadyResource {
       const held = tracked.view ? signedLength(core) : core.contiguousLength
       localBlocks += core.contiguousLength
       for (const peer of core.peers) peers.add(toHex(peer.remotePublicKey))
+      if (perPeer.length === 0) continue
+      const acks = (tracked.acks ??= new Map<string, number>())
       for (const bp of perPeer) {
-        let ack = tracked.acks.get(bp.hex) ?? 0
+        let ack = acks.get(bp.hex) ?? 0
         let seen = false
         for (const peer of core.peers) {
           if (!b4a.equals(peer.remotePublicKey, bp.key)) continue
@@ -312,7 +341,7 @@ export class Seed extends ReadyResource {
           seen = true
         }
         ack = Math.min(ack, core.length)
-        tracked.acks.set(bp.hex, ack)
+        acks.set(bp.hex, ack)
         bp.blocks += ack
         if (ack < held) bp.backedUp = false
       }

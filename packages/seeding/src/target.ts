@@ -22,7 +22,11 @@ export interface SeedTarget {
   readonly kind: SeedKind
   /** The part's key. */
   readonly key: Uint8Array
-  /** Every core of the part as it is now (asked again as it grows: a drive's blobs, new writers). */
+  /**
+   * Every core of the part as it is now (asked again as it grows: a drive's blobs, new writers).
+   * A seed without blind peers reads these sessions as they are (it opens none of its own): when
+   * one closes, the next call should give an open session of that core.
+   */
   cores(): SeedCore[]
   /** Joins the part on the network, announcing it, until the returned handle is destroyed. */
   announce(): { destroy(): Promise<void> } | null
