@@ -13,6 +13,13 @@
 // the file near 90 s. BENCH_TRACE=1 prints each reader's peers; BENCH_CROWD_N=1,16 picks sizes.
 // Targets (ours): at N = 16 the author uploads <= 8x the data, and all are done within 4x the
 // time of N = 1 (both as medians of this run's rounds). The raw stack's figures print beside them.
+// In processes (printed, not scored): the same crowd with each reader in a process of its own
+// (bench/crowd-reader.mjs; the author stays here), one round per size and side, N = 1 and 16
+// (BENCH_CROWD_PROC_N; empty: none). In one process every reader's hashing, storing and
+// encryption share one thread; in processes they spread over the machine's cores, so the two
+// N=16 / N=1 ratios side by side tell the machine's bound from the protocol's.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import Corestore from '../packages/store/node_modules/corestore/index.js'
 import Hyperswarm from '../packages/networker/node_modules/hyperswarm/index.js'
@@ -30,6 +37,12 @@ const ROUNDS: Record<number, number> = { 1: 3, 4: 2, 8: 1, 16: 2 }
 const STALL_MS = Number(process.env.BENCH_CROWD_STALL_MS || 120_000)
 const UPLOAD_BUDGET = 8
 const TIME_BUDGET = 4
+/** Crowd sizes of the process variant (one round each), printed beside the scored rows. */
+const PROC_CROWDS = (process.env.BENCH_CROWD_PROC_N ?? '1,16')
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
+const READER = path.join(import.meta.dirname, 'crowd-reader.mjs')
 
 const testnet = await createTestnet(3)
 const bootstrap = testnet.bootstrap
@@ -187,6 +200,48 @@ async function crowd(author: Author, open: (key: Uint8Array) => Reader, n: numbe
   }
 }
 
+/** Resolves once `child` printed the line `word`; rejects if it exits first. */
+function printed(child: ChildProcess, word: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d
+      if (out.split('\n').includes(word)) resolve()
+    })
+    child.on('exit', (code) => reject(new Error(`a crowd reader exited ${code} before ${word}`)))
+  })
+}
+
+/**
+ * The process variant: each reader in a process of its own (bench/crowd-reader.mjs), the author
+ * in this one. The clock starts once every reader has loaded its modules and runs until the last
+ * holds every block.
+ */
+async function procCrowd(author: Author, side: 'ours' | 'raw', n: number): Promise<Crowd> {
+  const args = [READER, side, Buffer.from(author.key).toString('hex'), JSON.stringify(bootstrap)]
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, [...args, String(BLOCKS)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  )
+  const exited = children.map(
+    (child) => new Promise<void>((resolve) => child.once('exit', () => resolve())),
+  )
+  const timer = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), STALL_MS)
+  try {
+    await Promise.all(children.map((c) => printed(c, 'READY')))
+    const done = children.map((c) => printed(c, 'DONE'))
+    author.uploaded = 0
+    const { ms } = await time(async () => {
+      for (const child of children) child.stdin!.write('go\n')
+      await Promise.all(done)
+    })
+    return { ms, upload: author.uploaded / SIZE }
+  } finally {
+    for (const child of children) child.stdin!.end('end\n')
+    await Promise.all(exited)
+    clearTimeout(timer)
+  }
+}
+
 const authors = { ours: await oursAuthor(), raw: await rawAuthor() }
 const results = new Map<number, { time: Pair[]; upload: Pair[] }>()
 for (const n of CROWDS) {
@@ -213,6 +268,23 @@ for (const n of CROWDS) {
   results.set(n, { time: times, upload })
 }
 
+// The process variant: one round per size, the two sides alternating.
+const procs = new Map<number, { time: Pair; upload: Pair }>()
+for (const n of PROC_CROWDS) {
+  const uploads = { ours: NaN, raw: NaN }
+  const side = (kind: 'ours' | 'raw') => async () => {
+    const result = await procCrowd(authors[kind], kind, n)
+    uploads[kind] = result.upload
+    return result.ms
+  }
+  const [pair] = await interleave(
+    { rounds: 1, warmup: 0, label: `crowd in processes N=${n}`, unit: 'ms' },
+    side('ours'),
+    side('raw'),
+  )
+  procs.set(n, { time: pair, upload: { ours: uploads.ours, baseline: uploads.raw } })
+}
+
 await authors.ours.close()
 await authors.raw.close()
 await testnet.destroy()
@@ -225,6 +297,22 @@ for (const [n, r] of results) {
     `${round(med(r.time, 'ours') / 1000)} s / ${round(med(r.time, 'baseline') / 1000)} s`
   extra[`N=${n} author upload (ours / raw)`] =
     `${round(med(r.upload, 'ours'))}x / ${round(med(r.upload, 'baseline'))}x`
+}
+for (const [n, r] of procs) {
+  extra[`N=${n} in processes: all done (ours / raw)`] =
+    `${round(r.time.ours / 1000)} s / ${round(r.time.baseline / 1000)} s`
+  extra[`N=${n} in processes: author upload (ours / raw)`] =
+    `${round(r.upload.ours)}x / ${round(r.upload.baseline)}x`
+}
+/** The process variant's N=last / N=first, each side: is the bound the machine or the protocol? */
+function procRatio(): Record<string, string> {
+  const sizes = [...procs.keys()]
+  if (sizes.length < 2) return {}
+  const lo = procs.get(sizes[0])!.time
+  const hi = procs.get(sizes[sizes.length - 1])!.time
+  return {
+    [`in processes: N=${sizes[sizes.length - 1]} / N=${sizes[0]} (ours / raw)`]: `${round(hi.ours / lo.ours)} / ${round(hi.baseline / lo.baseline)}`,
+  }
 }
 const first = results.get(CROWDS[0])!
 const biggest = CROWDS[CROWDS.length - 1]
@@ -251,6 +339,7 @@ report('crowd', [
         [`raw: N=${biggest} / N=${CROWDS[0]}`]: round(
           med(big.time, 'baseline') / med(first.time, 'baseline'),
         ),
+        ...procRatio(),
       },
     }),
     rule:
