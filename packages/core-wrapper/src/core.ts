@@ -106,7 +106,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   /** The meter is this Core's own (not its host's): it stops with the Core. */
   private readonly _ownsMeter: boolean
 
-  constructor(hypercore: Hypercore<T>, opts: HostedCoreOptions = {}) {
+  constructor(hypercore: Hypercore<T>, opts: CoreOptions = {}) {
     super()
     if (!isHypercore(hypercore)) {
       throw new TypeError('new Core() takes a hypercore (a Hypercore 11 core or session)')
@@ -117,7 +117,9 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     }
     this._session = hypercore
     this._closeSession = opts.closeHypercore === true
-    const shared = opts[SHARED_METER]
+    // A hosting structure's Meter (HostedCoreOptions, internal): its Core counts on it.
+    const given = SHARED_METER in opts ? opts[SHARED_METER] : undefined
+    const shared = given instanceof Meter ? given : undefined
     this._ownsMeter = !shared
     this.meter =
       shared ??
