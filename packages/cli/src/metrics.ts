@@ -63,12 +63,12 @@ export function createMetrics(sdk: SDK): Metrics {
   // A snapshot lives for SNAPSHOT_MS, as hypercore-stats keeps its own for a scrape.
   let taken = -Infinity
   let sdkStats: ReturnType<SDK['stats']> | null = null
-  let partStats = new Map<Metered, ReturnType<Metered['stats']>>()
+  let partStats = new WeakMap<Metered, ReturnType<Metered['stats']>>()
   const fresh = () => {
     if (performance.now() - taken > SNAPSHOT_MS) {
       taken = performance.now()
       sdkStats = null
-      partStats = new Map()
+      partStats = new WeakMap()
     }
   }
   const statsOfSdk = () => {
