@@ -9,7 +9,7 @@ import type Corestore from 'corestore'
 import type Hyperbee from 'hyperbee'
 import type { BaseEvents as SeamBaseEvents, Listener } from '@dat-sdk/interfaces'
 import ReadyResource from 'ready-resource'
-import { Meter, type TransferStats } from '@dat-sdk/core-wrapper'
+import { Meter, progressOf, type TransferStats } from '@dat-sdk/core-wrapper'
 import {
   DatSdkError,
   HeaderCheck,
@@ -140,10 +140,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
   /** A session of the base's first writer log (its key is the base's), read by the check. */
   private _bootstrap: Hypercore<unknown> | null = null
   /** @internal Counts the transfers of the base's cores (the SDK sums its parts' meters). */
-  readonly meter: Meter = new Meter({
-    // stats() counts the local blocks in the bitfield: only when someone listens.
-    onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
-  })
+  readonly meter: Meter = new Meter({ onprogress: progressOf(this) })
 
   constructor(store: Store | Corestore, ref?: KeyLike | null, opts: BaseOptions<K, T, V> = {}) {
     super()

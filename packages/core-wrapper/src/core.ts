@@ -26,7 +26,7 @@ import type {
   UpdateOptions,
 } from 'hypercore'
 import { CoreIdentity } from './identity.js'
-import { Meter, SHARED_METER, type TransferStats } from './meter.js'
+import { Meter, SHARED_METER, progressOf, type TransferStats } from './meter.js'
 import { Peer, type PeerOwner } from './peer.js'
 import { summary } from './inspect.js'
 import { readAhead } from './read-ahead.js'
@@ -121,12 +121,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     const given = SHARED_METER in opts ? opts[SHARED_METER] : undefined
     const shared = given instanceof Meter ? given : undefined
     this._ownsMeter = !shared
-    this.meter =
-      shared ??
-      new Meter({
-        // stats() counts the local blocks in the bitfield: only when someone listens.
-        onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
-      })
+    this.meter = shared ?? new Meter({ onprogress: progressOf(this) })
     this.meter.add(hypercore)
 
     this._handshake = new Handshake(

@@ -2,7 +2,7 @@ import type ReadyResource from 'ready-resource'
 import type { DatSdkError, Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
 import { Core, type HostedCoreOptions } from './core.js'
-import { Meter, SHARED_METER, type TransferStats } from './meter.js'
+import { Meter, SHARED_METER, progressOf, type TransferStats } from './meter.js'
 import { summary } from './inspect.js'
 import { CoreIdentity, type IdentitySource } from './identity.js'
 import type { Peer } from './peer.js'
@@ -28,10 +28,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   private _ownsHosted = false
   private _unforward: (() => void) | null = null
   /** @internal Counts the transfers of this structure's cores (the SDK sums its parts' meters). */
-  readonly meter: Meter = new Meter({
-    // stats() counts the local blocks in the bitfield: only when someone listens.
-    onprogress: () => this.listenerCount('progress') > 0 && this.emit('progress', this.stats()),
-  })
+  readonly meter: Meter = new Meter({ onprogress: progressOf(this) })
 
   /** Throws (`CLOSED`) when this structure can no longer be used. */
   protected abstract _check(): void

@@ -14,7 +14,9 @@ export { Peer } from './peer.js'
 export {
   Meter,
   localBlocks,
+  progressOf,
   type MeterOptions,
+  type ProgressSource,
   type TransferStats,
   type ConnectionTransfer,
 } from './meter.js'

@@ -69,6 +69,26 @@ class Rate {
  */
 export const SHARED_METER = Symbol('shared meter')
 
+/** A part that reports its stats in throttled `'progress'` events. */
+export interface ProgressSource {
+  /** How many listen to `'progress'` (an EventEmitter's). */
+  listenerCount(event: 'progress'): number
+  /** Emits `'progress'` with the part's stats. */
+  emit(event: 'progress', stats: TransferStats): boolean
+  /** The part's stats, as `'progress'` carries them. */
+  stats(): TransferStats
+}
+
+/**
+ * A Meter's `onprogress` for `part`: emits `'progress'` with the part's stats, and computes them
+ * only while someone listens (stats() counts the local blocks in the bitfield).
+ */
+export function progressOf(part: ProgressSource): () => void {
+  return () => {
+    if (part.listenerCount('progress') > 0) part.emit('progress', part.stats())
+  }
+}
+
 const NO_CONNECTIONS: ReadonlyMap<object, ConnectionTransfer> = new Map()
 
 interface Counted {
