@@ -1,3 +1,6 @@
+// `SDK`: the facade `createSDK()` returns. It stays one file past ~400 lines as the one place
+// that holds the SDK's state: each method checks it and hands the work to the module that does it
+// (open-parts, open-shared, seeds, network, autojoin, stats).
 import ReadyResource from 'ready-resource'
 import type { GossipOptions } from '@dat-sdk/gossip'
 import type { MultifeedOptions } from '@dat-sdk/multifeed'
@@ -61,9 +64,6 @@ export type {
   GossipFactory,
   MultifeedFactory,
 } from './options.js'
-
-// This file is the SDK's facade and stays whole for that: each method checks the SDK's state and
-// hands the work to the module that does it (open-parts, open-shared, seeds, network, autojoin).
 
 /**
  * The Dat SDK: storage and networking set up once, and shortcuts that open cores, drives,
