@@ -2,9 +2,10 @@
 // modules, prints `READY`, and on a line `go` from its parent opens the core by key (ours: an SDK
 // reader, `createSDK()` + `Hypercore(key)` + `download()`; raw: Corestore + Hyperswarm, `join()` as
 // client and server) and downloads every block, prints `DONE`, keeps serving until a line `end`
-// (as the in-process readers stay until the whole crowd is done), then closes and exits. The
-// parent times from `go` to the last `DONE`, so process start-up is not counted. Plain JS, so the process
-// starts without a TypeScript loader.
+// (as the in-process readers stay until the whole crowd is done), prints `CPU <microseconds>`
+// (this process's CPU time, user + system, from `go` until `end`: its whole share of the round,
+// serving included), then closes and exits. The parent times from `go` to the last `DONE`, so
+// process start-up is not counted. Plain JS, so the process starts without a TypeScript loader.
 //   node bench/crowd-reader.mjs <ours|raw> <key hex> <bootstrap JSON> <blocks>
 import fs from 'node:fs'
 import os from 'node:os'
@@ -65,8 +66,11 @@ const line = (text) =>
 
 console.log('READY')
 await line('go')
+const cpu0 = process.cpuUsage()
 const close = await (side === 'ours' ? ours() : raw())
 console.log('DONE')
 await line('end')
+const cpu = process.cpuUsage(cpu0)
+console.log(`CPU ${cpu.user + cpu.system}`)
 await close()
 process.exit(0)
