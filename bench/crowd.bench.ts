@@ -336,7 +336,7 @@ interface Figures {
 }
 const pairsOf = (ours: Crowd[], raw: Crowd[], field: keyof Crowd): Pair[] =>
   ours.map((o, i) => ({ ours: o[field], baseline: raw[i][field] }))
-const s = (ms: number) => `${round(ms / 1000)} s`
+const secs = (ms: number) => `${round(ms / 1000)} s`
 
 const results = new Map<number, Figures>()
 for (const n of CROWDS) {
@@ -367,10 +367,10 @@ for (const n of CROWDS) {
     const [c, b, t, w] = [figures.cpu[i], figures.busy[i], figures.thread[i], figures.wait[i]]
     console.log(
       `crowd N=${n} upload: ours ${round(u.ours)}x, raw ${round(u.baseline)}x; ` +
-        `CPU: ours ${s(c.ours)}, raw ${s(c.baseline)}; ` +
-        `main thread busy: ours ${s(b.ours)}, raw ${s(b.baseline)}; ` +
-        `on CPU: ours ${s(t.ours)}, raw ${s(t.baseline)}; ` +
-        `waiting for a core: ours ${s(w.ours)}, raw ${s(w.baseline)}`,
+        `CPU: ours ${secs(c.ours)}, raw ${secs(c.baseline)}; ` +
+        `main thread busy: ours ${secs(b.ours)}, raw ${secs(b.baseline)}; ` +
+        `on CPU: ours ${secs(t.ours)}, raw ${secs(t.baseline)}; ` +
+        `waiting for a core: ours ${secs(w.ours)}, raw ${secs(w.baseline)}`,
     )
   })
   results.set(n, figures)
@@ -391,7 +391,7 @@ for (const n of PROC_CROWDS) {
     side('raw'),
   )
   const [ours, raw] = [rounds.ours!, rounds.raw!]
-  console.log(`crowd in processes N=${n} CPU: ours ${s(ours.cpu)}, raw ${s(raw.cpu)}`)
+  console.log(`crowd in processes N=${n} CPU: ours ${secs(ours.cpu)}, raw ${secs(raw.cpu)}`)
   procs.set(n, {
     time: pair,
     upload: { ours: ours.upload, baseline: raw.upload },
@@ -408,23 +408,24 @@ const med = (pairs: Pair[], side: keyof Pair) => median(pairs.map((p) => p[side]
 const extra: Record<string, string> = {}
 for (const [n, r] of results) {
   extra[`N=${n} all done (ours / raw)`] =
-    `${s(med(r.time, 'ours'))} / ${s(med(r.time, 'baseline'))}`
+    `${secs(med(r.time, 'ours'))} / ${secs(med(r.time, 'baseline'))}`
   extra[`N=${n} author upload (ours / raw)`] =
     `${round(med(r.upload, 'ours'))}x / ${round(med(r.upload, 'baseline'))}x`
   extra[`N=${n} CPU per round (ours / raw)`] =
-    `${s(med(r.cpu, 'ours'))} / ${s(med(r.cpu, 'baseline'))}`
+    `${secs(med(r.cpu, 'ours'))} / ${secs(med(r.cpu, 'baseline'))}`
   extra[`N=${n} main thread busy per round (ours / raw)`] =
-    `${s(med(r.busy, 'ours'))} / ${s(med(r.busy, 'baseline'))}`
+    `${secs(med(r.busy, 'ours'))} / ${secs(med(r.busy, 'baseline'))}`
   extra[`N=${n} main thread on CPU, waiting for a core per round (ours / raw)`] =
-    `${s(med(r.thread, 'ours'))}, ${s(med(r.wait, 'ours'))} / ` +
-    `${s(med(r.thread, 'baseline'))}, ${s(med(r.wait, 'baseline'))}`
+    `${secs(med(r.thread, 'ours'))}, ${secs(med(r.wait, 'ours'))} / ` +
+    `${secs(med(r.thread, 'baseline'))}, ${secs(med(r.wait, 'baseline'))}`
 }
 for (const [n, r] of procs) {
-  extra[`N=${n} in processes: all done (ours / raw)`] = `${s(r.time.ours)} / ${s(r.time.baseline)}`
+  extra[`N=${n} in processes: all done (ours / raw)`] =
+    `${secs(r.time.ours)} / ${secs(r.time.baseline)}`
   extra[`N=${n} in processes: author upload (ours / raw)`] =
     `${round(r.upload.ours)}x / ${round(r.upload.baseline)}x`
   extra[`N=${n} in processes: CPU per round (ours / raw)`] =
-    `${s(r.cpu.ours)} / ${s(r.cpu.baseline)}`
+    `${secs(r.cpu.ours)} / ${secs(r.cpu.baseline)}`
 }
 
 /** One crowd size's medians, each side; `main` is the main thread's work, in one process only. */
@@ -450,7 +451,7 @@ function bounds(label: string, lo: Size, hi: Size): Record<string, string> {
   const sides = ['ours', 'baseline'] as const
   const both = (f: (side: keyof Pair) => string) => `${f('ours')} / ${f('baseline')}`
   const asTime = (ms: number, side: keyof Pair) =>
-    `${s(ms)} = ${round(ms / lo.ms[side])}x N=${lo.n}`
+    `${secs(ms)} = ${round(ms / lo.ms[side])}x N=${lo.n}`
   const done = (side: keyof Pair) => Math.max(hi.main?.ms[side] ?? 0, hi.cpu[side] / CORES)
   const perfect = (side: keyof Pair) => (k * lo.cpu[side]) / CORES
   out[`${label}work N=${hi.n} / N=${lo.n}, CPU (ours / raw)`] = both((side) =>
