@@ -123,6 +123,8 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     super()
     let opts: BeeOptions<K, V>
     let view: ViewSource | null = null
+    // The hyperbee's core is a session this Bee made for itself alone (not a caller's hyperbee).
+    let exclusive = true
     if (isStore(source) || isCorestore(source)) {
       opts = maybeOpts ?? {}
       const corestore = isStore(source) ? source.corestore : source
@@ -155,6 +157,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
       opts = (refOrOpts as BeeOptions<K, V> | undefined) ?? {}
       view = isViewOptions(opts) ? opts[VIEW_SOURCE] : null
       this.hyperbee = source
+      exclusive = false
       if (view?.owned) this._owned.push(view.owned)
     } else if (isCore(source) || isHypercore(source)) {
       opts = (refOrOpts as BeeOptions<K, V> | undefined) ?? {}
@@ -172,8 +175,9 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
     this._steps = view ? view.steps : []
     // A view reads its parent's core: the parent's check holds for it.
     this._header = view ? view.parent._header : HeaderCheck.ofHyperbee('bee', this.hyperbee)
-    // Peers and extensions, on a session of the bee's core; a view borrows its parent's Core.
-    this._hostCore(view ? view.parent._core : this.hyperbee.core, this.extensions)
+    // Peers and extensions on the bee's core (on a session of its own when the hyperbee is the
+    // caller's); a view borrows its parent's Core.
+    this._hostCore(view ? view.parent._core : this.hyperbee.core, this.extensions, { exclusive })
     this.ready().catch(noop)
   }
 

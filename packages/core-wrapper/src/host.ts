@@ -47,24 +47,28 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   }
 
   /**
-   * Hosts a Core on a session of `source` (a hypercore: owned, closed by `_closeHostedCore()`),
-   * or borrows `source` (a Core: left open), and passes its events on.
+   * Hosts a Core on `source` and passes its events on. A hypercore is wrapped in a Core this host
+   * owns (closed by `_closeHostedCore()`): on a session of its own, or, with `exclusive` (the
+   * structure made that hypercore session and nothing else uses it), on `source` itself, which
+   * the structure closes. A Core (a checkout's or sub's parent's) is borrowed and left open.
    */
   protected _hostCore(
     source: Hypercore<unknown> | Core<unknown>,
     extensions: readonly string[],
+    { exclusive = false }: { exclusive?: boolean } = {},
   ): void {
     if (this._hosted) throw new Error('_hostCore() is called once')
     const owned = !(source instanceof Core)
     // The hosted Core counts on this structure's Meter (one Meter per structure, not two).
     const opts: HostedCoreOptions = {
       extensions: [...extensions],
-      closeHypercore: true,
+      closeHypercore: !exclusive,
       [SHARED_METER]: this.meter,
     }
     const core = owned
-      ? // A session of our own, so two structures over one hypercore do not collide.
-        new Core(source.session(), opts)
+      ? // A session of our own, so two structures over one hypercore do not collide; a session
+        // this structure made for itself alone needs no second one (a session costs ~8 KiB).
+        new Core(exclusive ? source : source.session(), opts)
       : source
     this._hosted = core
     this._ownsHosted = owned

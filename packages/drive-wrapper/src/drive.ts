@@ -247,8 +247,10 @@ export class Drive extends CoreHost {
     this.blockSize = toBlockSize(opts.blockSize)
     this.extensions = [...(opts.extensions ?? [])]
     this._header = HeaderCheck.ofHyperbee('drive', this.hyperdrive.db)
-    // Peers and extensions, on a session of the db core; a checkout borrows its drive's Core.
-    this._hostCore(parentCore ?? this.hyperdrive.core, this.extensions)
+    // Peers and extensions on the db core; a checkout borrows its drive's Core. A hyperdrive this
+    // Drive opened is its own alone, so its db core needs no second session; one handed in gets one.
+    const exclusive = this._ownsDrive && parentCore === null
+    this._hostCore(parentCore ?? this.hyperdrive.core, this.extensions, { exclusive })
     // The blobs core counts too, once hyperdrive knows it.
     this.hyperdrive.on('blobs', this._onblobs)
     this.ready().catch(noop)
