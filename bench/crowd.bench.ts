@@ -293,6 +293,8 @@ async function procCrowd(author: Author, side: 'ours' | 'raw', n: number): Promi
   const children = Array.from({ length: n }, () =>
     spawn(process.execPath, [...args, String(BLOCKS)], { stdio: ['pipe', 'pipe', 'inherit'] }),
   )
+  // A reader that already exited (a failed one) gets `end` too: its closed pipe is no second error.
+  for (const child of children) child.stdin!.on('error', () => {})
   const exited = children.map(
     (child) => new Promise<void>((resolve) => child.once('exit', () => resolve())),
   )
