@@ -28,7 +28,7 @@ const MiB = 1024 * 1024
 const CHUNK = 64 * 1024
 const FILE_BYTES = Number(process.env.BENCH_BLOCKSIZE_FILE_MIB || 256) * MiB
 // Five pairs: about one of ours' clones in six waits a second or two longer (bench/README.md),
-// and with three pairs one such round moved the median by up to 7%.
+// and with three pairs the last three full runs strayed 6.1% from their median.
 const ROUNDS = Number(process.env.BENCH_BLOCKSIZE_ROUNDS || 5)
 const READER = path.join(import.meta.dirname, 'hypersdk-reader.mjs')
 
