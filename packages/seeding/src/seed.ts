@@ -39,6 +39,17 @@ class StatusClock {
 
 const clock = new StatusClock()
 
+/** The events of a core after which what a seed's status reads of it may have moved. */
+const MOVES = [
+  'append',
+  'download',
+  'truncate',
+  'ready',
+  'close',
+  'peer-add',
+  'peer-remove',
+] as const
+
 /** What one blind peer holds of a seed. */
 export interface BlindPeerStatus {
   /** The blind peer's Noise public key. */
@@ -131,6 +142,19 @@ export class Seed extends ReadyResource {
   private _announce: { destroy(): Promise<void> } | null = null
   private _autobaseAdded = false
   private _last = ''
+  /**
+   * Something the status reads moved since it was last computed (a tracked core appended,
+   * downloaded, truncated, opened, closed, or gained or lost a peer; a core was tracked or let go).
+   * A seed without blind peers reads nothing else, so its tick skips the computing while this is
+   * false: a seeder of 1,000 idle parts does no work four times a second for each of them.
+   */
+  private _dirty = true
+  /** Marks the status as moved (the tracked sessions' events). */
+  private readonly _mark = () => {
+    this._dirty = true
+  }
+  /** Each source session's key in hex, so a tick does not spell it again for each core. */
+  private readonly _ids = new WeakMap<Hypercore<unknown>, string>()
   /** What the status clock calls. */
   private readonly _tick = () => this._refresh()
   private _refreshing = false
@@ -257,6 +281,9 @@ export class Seed extends ReadyResource {
       this._autobaseAdded = true
       this._peering.addAutobaseBackground(target.autobase, this._addOptions())
     }
+    // Blind peers' connections and an Autobase's views move without an event on the cores read.
+    if (!this._dirty && this._blindPeers.length === 0 && !target.autobase) return
+    this._dirty = false
     this._status = this._compute()
     const text = statusText(this._status)
     if (text !== this._last) {
@@ -271,7 +298,8 @@ export class Seed extends ReadyResource {
 
   private _track({ core, view = false }: SeedCore): void {
     if (!core.key || core.closing) return
-    const id = toHex(core.key)
+    let id = this._ids.get(core)
+    if (id === undefined) this._ids.set(core, (id = toHex(core.key)))
     const known = this._cores.get(id)
     if (known) {
       // A target's session that closed (the caller closed the part): follow the one it gives now.
@@ -287,6 +315,8 @@ export class Seed extends ReadyResource {
     const session = owned ? core.session() : core
     const tracked: Tracked = { session, owned, view, download: null, acks: null }
     this._cores.set(id, tracked)
+    this._dirty = true
+    for (const event of MOVES) session.on(event, this._mark)
     // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
     // backedUp() resolves when the last block is acknowledged rather than up to a tick later.
     // (Without blind peers, no acknowledgement is counted: nothing to listen for.)
@@ -302,6 +332,8 @@ export class Seed extends ReadyResource {
   /** Stops following a core: its download and listener go, and its session if it is the seed's. */
   private async _untrack(tracked: Tracked): Promise<void> {
     tracked.download?.destroy()
+    this._dirty = true
+    for (const event of MOVES) tracked.session.off(event, this._mark)
     tracked.session.off('remote-contiguous-length', this._soon)
     if (tracked.owned) await tracked.session.close().catch(noop)
   }
