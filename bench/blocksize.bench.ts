@@ -131,7 +131,7 @@ try {
     raw,
   )
   const row = pairedRow({
-    name: `write + clone one ${FILE_BYTES / MiB} MiB file: ours (1 MiB blocks) vs raw Corestore + Hyperdrive (64 KiB chunks as blocks)`,
+    name: `write + clone one ${FILE_BYTES / MiB} MiB file: ours (1 MiB blocks, 4 MiB UDP receive buffers) vs raw Corestore + Hyperdrive (64 KiB chunks as blocks)`,
     pairs,
     unit: 'ms',
     better: 'lower',

@@ -93,5 +93,38 @@ export function createHyperswarm(opts: CreateSwarmOptions): Hyperswarm {
     bootstrap,
     ...dhtSettings(bootstrap, opts.host, opts.firewalled),
   })
+  dht.ready().then(() => raiseRecvBuffers(dht), noop)
   return new Hyperswarm({ dht, ...(opts.keyPair ? { keyPair: opts.keyPair } : {}) })
 }
+
+/**
+ * The UDP receive buffer the SDK's own swarm asks for on each of its DHT node's sockets, which
+ * carry its connections too. UDX gives a socket about 1 MiB (Linux reports 2 MiB, twice what is
+ * set), less than a peer sends while a reader verifies and stores a few 1 MiB blocks: cloning a
+ * 256 MiB file over loopback, the reader's socket overflowed and dropped about 7% of the
+ * datagrams it was sent (the kernel's RcvbufErrors), and about one clone in six stalled a second
+ * or two on a retransmission timeout. With 4 MiB the bench's drops fell from about 230,000 a run
+ * to 5,000 to 9,000 and the clone took about 10% less time. The kernel caps the request at
+ * net.core.rmem_max (4 MiB on this machine; 208 KiB on many Linux installs, where this changes
+ * nothing). Nothing else in the stack sets it.
+ */
+export const RECV_BUFFER_SIZE = 4 * 1024 * 1024
+
+function raiseRecvBuffers(dht: HyperDHT): void {
+  for (const socket of [dht.io.serverSocket, dht.io.clientSocket]) {
+    try {
+      if (!socket) continue
+      const before = socket.getRecvBufferSize()
+      if (before >= RECV_BUFFER_SIZE) continue
+      socket.setRecvBufferSize(RECV_BUFFER_SIZE)
+      // Never smaller than it was (Linux reads back twice what is set).
+      if (socket.getRecvBufferSize() < before) {
+        socket.setRecvBufferSize(process.platform === 'linux' ? before / 2 : before)
+      }
+    } catch {
+      // A platform that refuses the option keeps its default: only speed depends on it.
+    }
+  }
+}
+
+function noop(): void {}

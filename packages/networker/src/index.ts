@@ -25,6 +25,7 @@ export {
   dhtSettings,
   createSwarm,
   createHyperswarm,
+  RECV_BUFFER_SIZE,
   type BootstrapNode,
   type CreateSwarmOptions,
 } from './bootstrap.js'

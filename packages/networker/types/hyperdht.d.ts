@@ -11,6 +11,14 @@ declare module 'hyperdht' {
     secretKey: Uint8Array
   }
 
+  /** A UDX socket of the DHT node, as far as this project uses it. */
+  export interface DHTSocket {
+    /** The kernel's receive buffer of the socket (Linux reports twice what was set). */
+    getRecvBufferSize(): number
+    /** Asks for a receive buffer of `size` bytes (the kernel caps it at net.core.rmem_max). */
+    setRecvBufferSize(size: number): void
+  }
+
   export interface DHTOptions {
     bootstrap?: Array<{ host: string; port: number } | string>
     /** The address the UDP socket binds (0.0.0.0 by default). */
@@ -32,6 +40,8 @@ declare module 'hyperdht' {
       opts?: { keyPair?: DHTKeyPair },
     ): import('@hyperswarm/secret-stream').default
     readonly destroyed: boolean
+    /** dht-rpc's sockets: UDX sockets, bound once the node is ready (null before). */
+    readonly io: { serverSocket: DHTSocket | null; clientSocket: DHTSocket | null }
     ready(): Promise<void>
     address(): { host: string; port: number }
     destroy(opts?: { force?: boolean }): Promise<void>
