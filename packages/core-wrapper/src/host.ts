@@ -67,7 +67,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     }
     const core = owned
       ? // A session of our own, so two structures over one hypercore do not collide; a session
-        // this structure made for itself alone needs no second one (a session costs ~8 KiB).
+        // this structure made for itself alone needs no second one (a session costs about 1 KiB).
         new Core(exclusive ? source : source.session(), opts)
       : source
     this._hosted = core

@@ -104,7 +104,7 @@ export function createHyperswarm(opts: CreateSwarmOptions): Hyperswarm {
  * 256 MiB file over loopback, the reader's socket overflowed and dropped about 7% of the
  * datagrams it was sent (the kernel's RcvbufErrors), and about one clone in six stalled a second
  * or two on a retransmission timeout. With 4 MiB the bench's drops fell from about 230,000 a run
- * to 5,000 to 9,000 and the clone took about 10% less time. The kernel caps the request at
+ * to under 100, and the clone took about 10% less time. The kernel caps the request at
  * net.core.rmem_max (4 MiB on this machine; 208 KiB on many Linux installs, where this changes
  * nothing). Nothing else in the stack sets it.
  */
