@@ -8,36 +8,7 @@ import type { Listener, SeedEvents } from '@dat-sdk/interfaces'
 import { DatSdkError, closedError, toHex, toURL, type Hypercore } from '@dat-sdk/store'
 import type { SeedKind } from './messages.js'
 import type { SeedCore, SeedTarget } from './target.js'
-
-/** How often a seed looks at its cores and its blind peers' acknowledgements (ms). */
-export const STATUS_INTERVAL = 250
-
-/**
- * The one clock every seed of the process looks at its status on: a seeder holding 1,000 parts
- * runs one timer, not 1,000. It runs while some seed is open.
- */
-class StatusClock {
-  private _timer: ReturnType<typeof setInterval> | null = null
-  private readonly _ticks = new Set<() => void>()
-
-  add(tick: () => void): void {
-    this._ticks.add(tick)
-    if (this._timer) return
-    this._timer = setInterval(() => {
-      for (const t of this._ticks) t()
-    }, STATUS_INTERVAL)
-    this._timer.unref?.()
-  }
-
-  delete(tick: () => void): void {
-    this._ticks.delete(tick)
-    if (this._ticks.size > 0 || !this._timer) return
-    clearInterval(this._timer)
-    this._timer = null
-  }
-}
-
-const clock = new StatusClock()
+import { clock } from './clock.js'
 
 /** The events of a core after which what a seed's status reads of it may have moved. */
 const MOVES = [
@@ -124,7 +95,7 @@ export interface Seed {
 
 /**
  * A seeded part. `status()` says what is held here and by each blind peer; `'status'` fires when
- * that changes (at most every {@link STATUS_INTERVAL} ms); `backedUp()` waits until every blind
+ * that changes (at most every `STATUS_INTERVAL` ms); `backedUp()` waits until every blind
  * peer holds all we hold.
  */
 export class Seed extends ReadyResource {
