@@ -255,32 +255,32 @@ async function crowd(author: Author, open: (key: Uint8Array) => Reader, n: numbe
   }
 }
 
-/** Resolves once `child` printed the line `word`; rejects if it exits first. */
-function printed(child: ChildProcess, word: string): Promise<void> {
+/**
+ * Resolves with the first whole line `child` printed that `match` accepts (by default, the line
+ * `what`); rejects once its output has ended ('close') without one.
+ */
+function printed(
+  child: ChildProcess,
+  what: string,
+  match = (line: string) => line === what,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {
       out += d
-      if (out.split('\n').includes(word)) resolve()
+      const line = out.split('\n').slice(0, -1).find(match)
+      if (line !== undefined) resolve(line)
     })
-    child.on('exit', (code) => reject(new Error(`a crowd reader exited ${code} before ${word}`)))
+    child.once('close', (code) =>
+      reject(new Error(`a crowd reader closed (${code}) before it printed ${what}`)),
+    )
   })
 }
 
-/** The CPU ms a reader printed (`CPU <microseconds>`) before it closed; rejects if none. */
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d
-    })
-    // 'close': after the child's stdout has ended, so its last line has arrived.
-    child.once('close', () => {
-      const line = out.split('\n').find((l) => l.startsWith('CPU '))
-      if (line) resolve(Number(line.slice(4)) / 1000)
-      else reject(new Error('a crowd reader closed without printing its CPU time'))
-    })
-  })
+/** The CPU ms a reader printed (`CPU <microseconds>`) before it closed. */
+async function cpuOf(child: ChildProcess): Promise<number> {
+  const cpu = await printed(child, 'its CPU time', (l) => l.startsWith('CPU '))
+  return Number(cpu.slice('CPU '.length)) / 1000
 }
 
 /**
