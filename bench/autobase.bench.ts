@@ -25,7 +25,7 @@ import { interleave, median, pairedRow, report, round as round3, time } from './
 const WRITERS = 3
 const PUTS = Number(process.env.BENCH_AUTOBASE_PUTS || 2_000)
 const OFFLINE_PUTS = Number(process.env.BENCH_AUTOBASE_OFFLINE_PUTS || 200)
-const ROUNDS = Number(process.env.BENCH_AUTOBASE_ROUNDS || 9)
+const ROUNDS = Number(process.env.BENCH_AUTOBASE_ROUNDS || 15)
 const BATCH = Number(process.env.BENCH_AUTOBASE_BATCH || 100)
 const STALL_MS = Number(process.env.BENCH_AUTOBASE_STALL_MS || 120_000)
 const VALUE = b4a.alloc(64, 0x61)

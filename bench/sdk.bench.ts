@@ -25,7 +25,7 @@ import { interleave, median, pairedRow, report, time } from './lib.ts'
 const BLOCKS = Number(process.env.BENCH_SDK_BLOCKS || 20_000)
 const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 11)
 const COUNTING_ROUNDS = Number(process.env.BENCH_SDK_COUNTING_ROUNDS || 15)
-const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 31)
+const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 201)
 const BLOCK = new Uint8Array(1024).fill(0x73)
 
 const testnet = await createTestnet(3)
