@@ -18,7 +18,7 @@ import { budgetRow, interleave, median, pairedRow, report, time } from './lib.ts
 
 const FEEDS = Number(process.env.BENCH_MULTIFEED_FEEDS || 1_000)
 const BLOCKS = Number(process.env.BENCH_MULTIFEED_BLOCKS || 10)
-const ROUNDS = Number(process.env.BENCH_MULTIFEED_ROUNDS || 9)
+const ROUNDS = Number(process.env.BENCH_MULTIFEED_ROUNDS || 10)
 // The one-feed comparison's pairs last ~1.2 s and spread ±10% (sd of the log ratio 0.074 over
 // three runs), so 9 of them moved its median by 5.8% from run to run; 15 cost ~7 s more.
 const ONE_FEED_ROUNDS = Number(process.env.BENCH_MULTIFEED_ONE_FEED_ROUNDS || 15)
