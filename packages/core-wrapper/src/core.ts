@@ -98,8 +98,13 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private readonly _session: Hypercore<T>
   private readonly _closeSession: boolean
   private readonly _peers = new Map<HypercorePeer, Peer>()
-  private readonly _registry: ExtensionRegistry
-  private readonly _handshake: Handshake
+  /**
+   * The extension registry and the `dat-sdk/ready@1` handshake are made when first needed (an
+   * extension registered, a peer added): a seeder's thousand idle cores hold neither.
+   */
+  private _registry: ExtensionRegistry | null = null
+  private _handshake: Handshake | null = null
+  private readonly _handshakeTimeout: number
   private readonly _listeners: Array<[string, (...args: unknown[]) => void]> = []
   /** @internal Counts this core's transfers (the SDK sums its parts' meters). */
   readonly meter: Meter
@@ -124,30 +129,9 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     this.meter = shared ?? new Meter({ onprogress: progressOf(this) })
     this.meter.add(hypercore)
 
-    this._handshake = new Handshake(
-      hypercore,
-      {
-        extensionNames: () => this._registry.names(),
-        admit: (raw) => this._addPeer(raw) !== null,
-        reject: (err, raw) => {
-          const peer = this._peers.get(raw)
-          if (peer) this._reportError(err, peer)
-        },
-      },
-      opts.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
-    )
-    this._registry = new ExtensionRegistry(hypercore, {
-      admit: (raw) => this._addPeer(raw),
-      sendTo: (peer, name, bytes) => this._handshake.send(this._rawOf(peer), name, bytes),
-      broadcast: (name, bytes) => {
-        for (const raw of this._peers.keys()) this._handshake.send(raw, name, bytes)
-      },
-      checkOpen: () => this._checkOpen(),
-      report: (err, peer) => this._reportError(err, peer),
-      announce: () => this._handshake.announceAll(),
-    })
+    this._handshakeTimeout = opts.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT
     for (const name of new Set(extensions)) {
-      this._registry.register<Uint8Array>(name, {
+      this._extensions().register<Uint8Array>(name, {
         onmessage: (message, peer) => {
           this.emit('extension', name, message, peer)
         },
@@ -203,8 +187,41 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     for (const [event, fn] of this._listeners) this._session.removeListener(event, fn)
     this._listeners.length = 0
     this._peers.clear()
-    this._handshake.destroy()
-    this._registry.destroy()
+    this._handshake?.destroy()
+    this._registry?.destroy()
+  }
+
+  /** The Core's handshake, made with its first peer (see `_registry`). */
+  private _hs(): Handshake {
+    this._handshake ??= new Handshake(
+      this._session,
+      {
+        extensionNames: () => this._registry?.names() ?? [],
+        admit: (raw) => this._addPeer(raw) !== null,
+        reject: (err, raw) => {
+          const peer = this._peers.get(raw)
+          if (peer) this._reportError(err, peer)
+        },
+      },
+      this._handshakeTimeout,
+    )
+    return this._handshake
+  }
+
+  /** The Core's extension registry, made with its first extension (see `_registry`). */
+  private _extensions(): ExtensionRegistry {
+    this._registry ??= new ExtensionRegistry(this._session, {
+      admit: (raw) => this._addPeer(raw),
+      sendTo: (peer, name, bytes) => this._hs().send(this._rawOf(peer), name, bytes),
+      broadcast: (name, bytes) => {
+        for (const raw of this._peers.keys()) this._hs().send(raw, name, bytes)
+      },
+      checkOpen: () => this._checkOpen(),
+      report: (err, peer) => this._reportError(err, peer),
+      // A Core without a handshake has no peers to tell yet; the first one hears every name.
+      announce: () => this._handshake?.announceAll(),
+    })
+    return this._registry
   }
 
   private _listen<A extends unknown[]>(event: string, fn: (...args: A) => void): void {
@@ -356,7 +373,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     if (this.closing) return null
     const peer = new Peer(this, raw)
     this._peers.set(raw, peer)
-    this._handshake.add(raw)
+    this._hs().add(raw)
     try {
       this.emit('peer-add', peer)
     } catch (err) {
@@ -371,7 +388,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     const peer = this._peers.get(raw)
     if (!peer) return
     this._peers.delete(raw)
-    this._handshake.remove(raw)
+    this._handshake?.remove(raw)
     try {
       this.emit('peer-remove', peer)
     } catch (err) {
@@ -412,7 +429,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     if (typeof name !== 'string' || name === '' || name === READY_EXTENSION) {
       throw new TypeError(`Bad extension name ${JSON.stringify(name)}`)
     }
-    return this._registry.register(name, handlers)
+    return this._extensions().register(name, handlers)
   }
 
   /**
@@ -421,15 +438,15 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
    */
   extension(name: string, message: unknown): void {
     this._checkOpen()
-    const bytes = encodeOrThrow(this._registry.codecOf(name), message)
-    for (const raw of this._peers.keys()) this._handshake.send(raw, name, bytes)
+    const bytes = encodeOrThrow(this._extensions().codecOf(name), message)
+    for (const raw of this._peers.keys()) this._hs().send(raw, name, bytes)
   }
 
   /** @internal Used by `Peer.extension()`. */
   sendByName(name: string, message: unknown, peer: Peer): void {
     this._checkOpen()
-    const bytes = encodeOrThrow(this._registry.codecOf(name), message)
-    this._handshake.send(this._rawOf(peer), name, bytes)
+    const bytes = encodeOrThrow(this._extensions().codecOf(name), message)
+    this._hs().send(this._rawOf(peer), name, bytes)
   }
 }
 

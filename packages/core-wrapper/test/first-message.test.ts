@@ -358,4 +358,30 @@ test('an older peer of ours (the extension announcement) still gets a late-regis
   }
 })
 
+test('an idle Core registers nothing on its session until it meets a peer, and a first message still arrives', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['x'] })
+    // A seeder's idle core: no extension, no peer, so no handshake on the session yet.
+    assert.equal([...pair.a.hypercore.extensions.keys()], [])
+    assert.equal([...pair.b.hypercore.extensions.keys()], [])
+    const extA = pair.a.registerExtension<string>('hi', { encoding: 'utf-8' })
+    assert.equal([...pair.a.hypercore.extensions.keys()], ['hi'])
+    pair.a.on('peer-add', (peer) => extA.send('from a', peer))
+    const mark = rawMark(pair.a.hypercore, pair.b.hypercore)
+    connectPair(t, pair)
+    // B registers only after the connection: the case the handshake exists for.
+    await mark()
+    const got = collector<[string, Peer]>()
+    pair.b.registerExtension<string>('hi', { encoding: 'utf-8', onmessage: got.fn })
+    await eventually(() => got.calls.length === 1, { message: 'the first message did not arrive' })
+    assert.is(got.calls[0][0], 'from a')
+    // Meeting the peer made each side's handshake.
+    assert.ok(pair.a.hypercore.extensions.has(READY_EXTENSION))
+    assert.ok(pair.b.hypercore.extensions.has(READY_EXTENSION))
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()

@@ -206,6 +206,8 @@ declare module 'hypercore' {
     findingPeers(): () => void
     /** A replication stream for the core. */
     replicate(isInitiator: boolean | Duplex, opts?: object): Duplex
+    /** The extensions registered on this session, by name. */
+    readonly extensions: Map<string, HypercoreExtension<unknown>>
     /** Registers a named extension on the core's peers. */
     registerExtension<M = Uint8Array>(
       name: string,
