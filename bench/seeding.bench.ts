@@ -43,7 +43,7 @@ const BlindPeering = requireSeeding('blind-peering') as typeof import('blind-pee
 const FILES = Number(process.env.BENCH_SEEDING_FILES || 1_000)
 const TOTAL = Number(process.env.BENCH_SEEDING_BYTES || 10 * 1024 * 1024)
 const CLONE_ROUNDS = Number(process.env.BENCH_SEEDING_CLONE_ROUNDS || 5)
-const BACKUP_ROUNDS = Number(process.env.BENCH_SEEDING_BACKUP_ROUNDS || 17)
+const BACKUP_ROUNDS = Number(process.env.BENCH_SEEDING_BACKUP_ROUNDS || 41)
 const READER = path.join(import.meta.dirname, 'seeding-reader.mjs')
 
 /** 1,000 files of 2..18 KiB (10 MiB in all) in 10 folders, random bytes: the same in every drive. */
