@@ -12,6 +12,16 @@ import type { TopicMode } from './topic-set.js'
  */
 const REFRESH_DELAYS = [1_000, 4_000, 15_000]
 /**
+ * At most this many topics run that schedule at once; a topic flushed while every slot is taken
+ * goes without it (Hyperswarm still refreshes it, and the crowded-topic lookups below still run).
+ * Peers need to meet on one topic only: a connection replicates every core both sides have open,
+ * so the first topics' refreshes connect two processes that joined a thousand topics together.
+ * Without the cap, a seeder opening 1,000 parts made 3,000 more lookups and announces in the 20 s
+ * after, four times the work of announcing them, and its RSS 30 s after read 48 to 70 KiB a part
+ * where without the refreshes it read 36 to 37 (bench/parts.bench.ts, one process).
+ */
+const MAX_EARLY_TOPICS = 64
+/**
  * A DHT node answers a lookup with at most 20 of the peers it holds on a topic, picked at random
  * (HyperDHT's `Persistent.onlookup`). On a topic with more announcers than that, one lookup finds
  * a sample of them: with 32 peers on a loopback testnet, a lookup missed a given peer about one
@@ -43,6 +53,8 @@ interface JoinedTopic {
   refreshes: number
   eager: number
   timer: ReturnType<typeof setTimeout> | null
+  /** The topic holds one of the MAX_EARLY_TOPICS slots (until its schedule ends or it leaves). */
+  early: boolean
 }
 
 export interface SwarmTopicsOptions {
@@ -62,6 +74,8 @@ export class SwarmTopics {
   /** The swarm flush running now, and the one queued behind it (each shared by every topic). */
   private _flushNow: Promise<void> | null = null
   private _flushNext: Promise<void> | null = null
+  /** Topics running the early refresh schedule now (each holds a slot). */
+  private _early = 0
 
   constructor(swarm: SwarmLike, opts: SwarmTopicsOptions) {
     this._swarm = swarm
@@ -80,7 +94,7 @@ export class SwarmTopics {
     if (!announce && !lookup) {
       if (!prev) return
       this._topics.delete(hex)
-      await leave(prev)
+      await this._leave(prev)
       return
     }
 
@@ -99,9 +113,10 @@ export class SwarmTopics {
         refreshes: 0,
         eager: 0,
         timer: null,
+        early: false,
       }
       this._topics.set(hex, topic)
-      if (prev) left = leave(prev)
+      if (prev) left = this._leave(prev)
     }
     const flushing = this._flush(hex, topic)
     await left
@@ -121,7 +136,7 @@ export class SwarmTopics {
     this._closed = true
     const topics = [...this._topics.values()]
     this._topics.clear()
-    for (const topic of topics) stopRefreshing(topic)
+    for (const topic of topics) this._stopRefreshing(topic)
     if (leaveTopics) await Promise.allSettled(topics.map((t) => t.session.destroy()))
   }
 
@@ -140,6 +155,12 @@ export class SwarmTopics {
       }
       if (this._topics.get(hex) !== topic || this._closed) return
       topic.flushed = true
+      if (this._early < MAX_EARLY_TOPICS) {
+        topic.early = true
+        this._early++
+      } else {
+        topic.refreshes = REFRESH_DELAYS.length // every slot taken: no schedule for this one
+      }
       this._refreshLater(hex, topic, before)
       this._opts.onflushed(topic.discoveryKey)
     })()
@@ -199,7 +220,7 @@ export class SwarmTopics {
    */
   private _refreshLater(hex: string, topic: JoinedTopic, before: number): void {
     const session = topic.session
-    if (!topic.lookup || typeof session.refresh !== 'function') return
+    if (!topic.lookup || typeof session.refresh !== 'function') return this._endSchedule(topic)
     if (topic.eager < MAX_EAGER_REFRESHES) {
       const found = this._opts.foundOn(hex)
       if (found > before && found >= CROWDED) {
@@ -208,7 +229,7 @@ export class SwarmTopics {
         return
       }
     }
-    if (topic.refreshes >= REFRESH_DELAYS.length) return
+    if (topic.refreshes >= REFRESH_DELAYS.length) return this._endSchedule(topic)
     topic.timer = setTimeout(() => {
       topic.timer = null
       topic.refreshes++
@@ -230,18 +251,26 @@ export class SwarmTopics {
       })
       .catch(noop) // left or destroyed meanwhile
   }
-}
 
-async function leave(topic: JoinedTopic): Promise<void> {
-  stopRefreshing(topic)
-  await topic.session.destroy()
-}
+  /** The topic's early refreshes are over: its slot goes to the next topic flushed. */
+  private _endSchedule(topic: JoinedTopic): void {
+    if (!topic.early) return
+    topic.early = false
+    this._early--
+  }
 
-function stopRefreshing(topic: JoinedTopic): void {
-  if (topic.timer) clearTimeout(topic.timer)
-  topic.timer = null
-  topic.refreshes = REFRESH_DELAYS.length
-  topic.eager = MAX_EAGER_REFRESHES
+  private async _leave(topic: JoinedTopic): Promise<void> {
+    this._stopRefreshing(topic)
+    await topic.session.destroy()
+  }
+
+  private _stopRefreshing(topic: JoinedTopic): void {
+    if (topic.timer) clearTimeout(topic.timer)
+    topic.timer = null
+    topic.refreshes = REFRESH_DELAYS.length
+    topic.eager = MAX_EAGER_REFRESHES
+    this._endSchedule(topic)
+  }
 }
 
 function noop(): void {}
