@@ -27,9 +27,9 @@ const z32 = require('z32') as { encode(bytes: Uint8Array): string }
 const MiB = 1024 * 1024
 const CHUNK = 64 * 1024
 const FILE_BYTES = Number(process.env.BENCH_BLOCKSIZE_FILE_MIB || 256) * MiB
-// Five pairs: about one of ours' clones in six waits a second or two longer (bench/README.md),
-// and with three pairs the last three full runs strayed 6.1% from their median.
-const ROUNDS = Number(process.env.BENCH_BLOCKSIZE_ROUNDS || 5)
+// Nine pairs: about one of ours' clones in six waits a second or two longer (bench/README.md);
+// with three pairs three full runs strayed 6.1% from their median, and with five 7.4%.
+const ROUNDS = Number(process.env.BENCH_BLOCKSIZE_ROUNDS || 9)
 const READER = path.join(import.meta.dirname, 'hypersdk-reader.mjs')
 
 const testnet = await createTestnet(3)

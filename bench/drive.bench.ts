@@ -32,7 +32,9 @@ const Localdrive = require('localdrive') as typeof import('localdrive').default
 const FILES = Number(process.env.BENCH_DRIVE_FILES || 1_000)
 const TOTAL = Number(process.env.BENCH_DRIVE_BYTES || 10 * 1024 * 1024)
 const ROUNDS = Number(process.env.BENCH_DRIVE_ROUNDS || 21)
-const DEFAULTS_ROUNDS = Number(process.env.BENCH_DRIVE_DEFAULTS_ROUNDS || 9)
+// Seventeen pairs for the mirror-drive-defaults row: with nine (a per-pair spread of 6%), three
+// full runs strayed 5.0% from their median.
+const DEFAULTS_ROUNDS = Number(process.env.BENCH_DRIVE_DEFAULTS_ROUNDS || 17)
 
 /** 1,000 files of 2..18 KiB (10 MiB in all) in 10 folders, with random bytes. */
 function makeFolder(dir: string): number {

@@ -3,14 +3,17 @@
 // prepare: makes <count> small drives in <dir> (one 64-byte file each), the side's own way, and
 //   closes them. Nothing joins the network.
 // open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
-//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"rssMiB":..}`
-//   (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the first open
-//   until every drive is announced (the swarm's flush). RSS is taken after a GC, before the first
-//   open and after the flush; the difference divided by <count> is the RSS per drive. The JS heap
-//   in use plus external memory is taken at the same two points, and reported beside it: RSS
-//   also holds what the GC keeps reserved. Before each reading both sides run the same warm-up
-//   (`settleYoungGeneration`), so that V8's young generation is at its maximum at both readings
-//   and its growing or shrinking (16 MiB either way, on V8's own heuristics) is not counted.
+//   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"flushRssPerDriveKiB":..,
+//   "rssMiB":..}` (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the
+//   first open until every drive is announced (the swarm's flush). RSS is taken after a GC, before
+//   the first open and SETTLE_MS after the flush (what a seeder holds once the opening's work is
+//   done, not the work in flight); the difference divided by <count> is the RSS per drive. The JS
+//   heap in use plus external memory is taken at the same two points, and reported beside it, with
+//   the RSS per drive right at the flush.
+//   parts.bench.ts starts both sides alike, so that what RSS holds besides the drives does not
+//   swing between rounds: V8's young generation pinned at its 32 MiB maximum
+//   (--min-semi-space-size=16 --max-semi-space-size=16), one malloc arena (MALLOC_ARENA_MAX=1)
+//   and fixed 128 KiB malloc mmap and trim thresholds.
 //   ours: one SDK; each drive `sdk.Hyperdrive(name)`, then `sdk.seed(drive)` (which records it in
 //   the seed records), then `sdk.flush()`.
 //   raw: Corestore + Hyperdrive + Hyperswarm; each drive `new Hyperdrive(store.namespace(name))`,
@@ -42,25 +45,18 @@ async function each(fn) {
   }
 }
 
-const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
-
 /**
- * The same young-generation warm-up on both sides, before each reading: short-lived objects that
- * survive a scavenge or two, so that V8 has grown its young generation to its maximum at both
- * readings. Without it, whether the young generation had grown or shrunk (V8 shrinks it at a GC
- * when the allocation rate just before was low, but not zero) moved a side's figure by 16 KiB a
- * drive from run to run; none of it is held by the drives. Nothing it makes outlives it.
+ * How long after the flush both sides wait before reading (ms). Right at the flush, native memory
+ * still held the opening's work in flight (20 to 30 MiB, on either side in some rounds); 20 s on,
+ * ours had settled in each round measured (its early refreshes of the first 64 topics done).
  */
-function settleYoungGeneration() {
-  let ring = new Array(200_000)
-  for (let i = 0; i < 3_000_000; i++) ring[i % ring.length] = { i, a: [i] }
-  ring = null
-  return ring
-}
+const SETTLE_MS = Number(process.env.BENCH_PARTS_SETTLE_MS ?? 20_000)
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+
+const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
 
 /** RSS, and the JS heap in use plus external memory, after a GC. */
 function memory() {
-  settleYoungGeneration()
   globalThis.gc?.()
   globalThis.gc?.()
   const m = process.memoryUsage()
@@ -68,11 +64,12 @@ function memory() {
 }
 
 /** The result line's figures: RSS per drive (the row), and heap + external per drive beside it. */
-function figures(ms, before, after) {
+function figures(ms, before, flushed, after) {
   return {
     ms,
     rssPerDriveKiB: (after.rss - before.rss) / 1024 / count,
     heapPerDriveKiB: (after.heap - before.heap) / 1024 / count,
+    flushRssPerDriveKiB: (flushed.rss - before.rss) / 1024 / count,
     rssMiB: after.rss / 2 ** 20,
   }
 }
@@ -113,7 +110,9 @@ if (side === 'ours') {
   await sdk.flush()
   const ms = performance.now() - start
   if (sdk.seeds().length !== count) throw new Error(`ours: ${sdk.seeds().length} seeds`)
-  result = figures(ms, before, memory())
+  const flushed = memory()
+  await settle()
+  result = figures(ms, before, flushed, memory())
   await sdk.close()
 } else {
   const store = new Corestore(dir)
@@ -134,7 +133,9 @@ if (side === 'ours') {
   await swarm.flush()
   const ms = performance.now() - start
   if (drives.length !== count) throw new Error(`raw: ${drives.length} drives`)
-  result = figures(ms, before, memory())
+  const flushed = memory()
+  await settle()
+  result = figures(ms, before, flushed, memory())
   await swarm.destroy()
   await store.close()
 }

@@ -6,8 +6,10 @@
 // seed records) and `sdk.flush()`; raw `new Hyperdrive(store.namespace(name))` +
 // `swarm.join(drive.discoveryKey)` and `swarm.flush()`. Both open 100 drives at a time.
 // Two rows: the time from the first open until every drive is announced (ours >= 0.9 of raw), and
-// the RSS each drive adds, after a GC (ours <= 1.1x raw's). Rounds alternate ours / raw
-// (`interleave`) and each row is scored by the median of its per-pair ratios (`pairedRow`).
+// the RSS each drive adds, after a GC, read 20 s after the flush (ours <= 1.1x raw's). Both
+// sides' processes start alike: V8's young generation pinned at its 32 MiB maximum, one malloc
+// arena and fixed malloc thresholds (see `NODE_ARGS`). Rounds alternate ours / raw (`interleave`) and each row is
+// scored by the median of its per-pair ratios (`pairedRow`).
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -16,16 +18,38 @@ import { interleave, pairedRow, report, type Pair } from './lib.ts'
 
 const DRIVES = Number(process.env.BENCH_PARTS_DRIVES || 1_000)
 // Announcing 1,000 topics on the loopback testnet takes 20-30 s a side (the DHT's pace, the same
-// for both), so two scored rounds and no warm-up keep the file near two minutes.
-const ROUNDS = Number(process.env.BENCH_PARTS_ROUNDS || 2)
+// for both), and each side then waits 20 s before its reading: three scored rounds (two left the
+// RSS row's median on one pair's noise) and no warm-up keep the file near four and a half minutes.
+const ROUNDS = Number(process.env.BENCH_PARTS_ROUNDS || 3)
 const WARMUP = Number(process.env.BENCH_PARTS_WARMUP || 0)
 const CHILD = path.join(import.meta.dirname, 'parts-child.mjs')
+/**
+ * Both sides' processes start alike, so that what RSS holds besides the drives stays put between
+ * rounds. V8 sizes its young generation (up to 2 x 16 MiB) by the allocation rate just before a
+ * GC: left to it, it was 32 MiB at one reading and 8 at the next, 24 KiB a drive either way.
+ * glibc gives each thread that allocates (RocksDB's and libuv's) an arena of its own, and keeps
+ * what they freed: native memory (RSS less V8's heap) moved by 15 to 30 MiB between rounds of
+ * the same side, with two arenas too. With one arena and fixed 128 KiB mmap and trim thresholds
+ * (glibc otherwise raises them as large blocks are freed), it read 56 to 61 MiB on both sides,
+ * 20 s after the flush, in four rounds.
+ */
+const NODE_ARGS = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16']
+const CHILD_ENV = {
+  ...process.env,
+  MALLOC_ARENA_MAX: '1',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+}
+/** The child reads RSS this long after the flush (parts-child.mjs `SETTLE_MS`). */
+const SETTLE_S = Number(process.env.BENCH_PARTS_SETTLE_MS ?? 20_000) / 1000
 
 interface ChildResult {
   ms: number
   rssPerDriveKiB: number
   /** JS heap in use plus external memory, per drive (beside the row, not scored). */
   heapPerDriveKiB: number
+  /** RSS per drive right at the flush (beside the row, not scored). */
+  flushRssPerDriveKiB: number
   rssMiB: number
 }
 
@@ -37,8 +61,8 @@ function child(side: string, mode: string, dir: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
-      ['--expose-gc', CHILD, side, mode, dir, String(DRIVES), bootstrap],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      [...NODE_ARGS, CHILD, side, mode, dir, String(DRIVES), bootstrap],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV },
     )
     let out = ''
     proc.stdout.on('data', (d: Buffer) => (out += d))
@@ -55,6 +79,7 @@ const prepared = { ours: makeTmpDir('bench-parts-ours'), raw: makeTmpDir('bench-
 const rss: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 const total: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 const heap: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
+const atFlush: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 
 /** One round of one side: a fresh copy of its drives, opened and announced; gives the ms. */
 async function round(side: 'ours' | 'raw'): Promise<number> {
@@ -70,6 +95,7 @@ async function round(side: 'ours' | 'raw'): Promise<number> {
     rss[side].push(r.rssPerDriveKiB)
     total[side].push(r.rssMiB)
     heap[side].push(r.heapPerDriveKiB)
+    atFlush[side].push(r.flushRssPerDriveKiB)
     return r.ms
   } finally {
     await removeDir(dir)
@@ -102,7 +128,7 @@ try {
       target: 0.9,
     }),
     pairedRow({
-      name: `parts: RSS per drive, ${DRIVES} drives seeded (vs raw; ours <= 1.1x raw's)`,
+      name: `parts: RSS per drive, ${DRIVES} drives seeded, read ${SETTLE_S} s after the flush (both: young generation pinned, one malloc arena, 128 KiB malloc thresholds; vs raw; ours <= 1.1x raw's)`,
       pairs: rssPairs,
       unit: 'KiB',
       better: 'lower',
@@ -111,6 +137,7 @@ try {
         'per-round KiB per drive (ours/raw)': memPairs.join(' '),
         'RSS after, MiB (ours/raw, medians)': `${median1(total.ours)}/${median1(total.raw)}`,
         'heap + external KiB per drive (ours/raw, medians; not scored)': `${median1(heap.ours.slice(WARMUP))}/${median1(heap.raw.slice(WARMUP))}`,
+        'RSS KiB per drive right at the flush (ours/raw, medians; not scored)': `${median1(atFlush.ours.slice(WARMUP))}/${median1(atFlush.raw.slice(WARMUP))}`,
       },
     }),
   ])

@@ -20,9 +20,11 @@ const started = Date.now()
 const failed = []
 for (const f of files) {
   console.log(`\n## ${f}`)
+  const fileStarted = Date.now()
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], {
     stdio: 'inherit',
   })
+  console.log(`(${f}: ${Math.round((Date.now() - fileStarted) / 1000)} s)`)
   if (r.status !== 0) failed.push(f)
 }
 const rows = []
