@@ -8,8 +8,8 @@
 // Two rows: the time from the first open until every drive is announced (ours >= 0.9 of raw), and
 // the RSS each drive adds, after a GC, read 20 s after the flush (ours <= 1.1x raw's). Both
 // sides' processes start alike: V8's young generation pinned at its 32 MiB maximum, one malloc
-// arena and fixed malloc thresholds (see `NODE_ARGS`). Rounds alternate ours / raw (`interleave`) and each row is
-// scored by the median of its per-pair ratios (`pairedRow`).
+// arena and fixed malloc thresholds (`NODE_ARGS`, `CHILD_ENV`). Rounds alternate ours / raw
+// (`interleave`) and each row is scored by the median of its per-pair ratios (`pairedRow`).
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'

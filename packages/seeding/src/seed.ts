@@ -1,5 +1,7 @@
 // One seeded part: a full local copy kept downloading, announced, and handed to the blind peers,
-// with a status that says how much of it each blind peer has acknowledged.
+// with a status that says how much of it each blind peer has acknowledged. It stays one file: the
+// status is read from the same tracked sessions, blind-peer handles and clock the seed's lifecycle
+// keeps, and split apart each half would need the other's private state.
 import b4a from 'b4a'
 import type BlindPeering from 'blind-peering'
 import type { Download } from 'hypercore'
@@ -257,8 +259,10 @@ export class Seed extends ReadyResource {
   private _refresh(): void {
     const target = this._resolved
     if (!target || this.closing) return
-    const watch =
-      this._blindPeers.length > 0 || !!target.autobase || this.listenerCount('status') > 0
+    // Blind peers' connections and an Autobase's views move without an event on the cores read,
+    // so such a seed recomputes on every tick; any other only after an event, when watched.
+    const everyTick = this._blindPeers.length > 0 || !!target.autobase
+    const watch = everyTick || this.listenerCount('status') > 0
     if (watch !== this._watching) this._watch(watch)
     for (const entry of target.cores()) this._track(entry)
     if (target.autobase && !this._autobaseAdded && this._peering && this._blindPeers.length > 0) {
@@ -266,8 +270,7 @@ export class Seed extends ReadyResource {
       this._peering.addAutobaseBackground(target.autobase, this._addOptions())
     }
     if (!this._watching) return // nobody to tell: status() computes when asked
-    // Blind peers' connections and an Autobase's views move without an event on the cores read.
-    if (!this._dirty && this._blindPeers.length === 0 && !target.autobase) return
+    if (!this._dirty && !everyTick) return
     this._dirty = false
     this._update()
   }
@@ -286,11 +289,14 @@ export class Seed extends ReadyResource {
   private _watch(on: boolean): void {
     this._watching = on
     this._dirty = true
-    for (const { session } of this._cores.values()) {
-      for (const event of MOVES) {
-        if (on) session.on(event, this._mark)
-        else session.off(event, this._mark)
-      }
+    for (const { session } of this._cores.values()) this._follow(session, on)
+  }
+
+  /** Adds (or removes) the seed's MOVES listener on one tracked session. */
+  private _follow(session: Hypercore<unknown>, on: boolean): void {
+    for (const event of MOVES) {
+      if (on) session.on(event, this._mark)
+      else session.off(event, this._mark)
     }
   }
 
@@ -318,7 +324,7 @@ export class Seed extends ReadyResource {
     const tracked: Tracked = { session, owned, view, download: null, acks: null }
     this._cores.set(id, tracked)
     this._dirty = true
-    if (this._watching) for (const event of MOVES) session.on(event, this._mark)
+    if (this._watching) this._follow(session, true)
     // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
     // backedUp() resolves when the last block is acknowledged rather than up to a tick later.
     // (Without blind peers, no acknowledgement is counted: nothing to listen for.)
@@ -335,7 +341,7 @@ export class Seed extends ReadyResource {
   private async _untrack(tracked: Tracked): Promise<void> {
     tracked.download?.destroy()
     this._dirty = true
-    for (const event of MOVES) tracked.session.off(event, this._mark)
+    this._follow(tracked.session, false)
     tracked.session.off('remote-contiguous-length', this._soon)
     if (tracked.owned) await tracked.session.close().catch(noop)
   }
