@@ -105,7 +105,16 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private _registry: ExtensionRegistry | null = null
   private _handshake: Handshake | null = null
   private readonly _handshakeTimeout: number
-  private readonly _listeners: Array<[string, (...args: unknown[]) => void]> = []
+  /**
+   * What this Core listens to on its session, one function per event in one object (a seeder's
+   * thousand cores held four arrays of pairs besides), added once open and taken off on close.
+   */
+  private readonly _onSession: SessionListeners
+  /**
+   * The structures hosting this Core (a Drive, a Bee, a checkout borrowing its drive's Core): they
+   * emit its events as their own (`_relayTo()`), with no listener of theirs on it.
+   */
+  private _relays: Relay[] | null = null
   /** @internal Counts this core's transfers (the SDK sums its parts' meters). */
   readonly meter: Meter
   /** The meter is this Core's own (not its host's): it stops with the Core. */
@@ -133,17 +142,20 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     for (const name of new Set(extensions)) {
       this._extensions().register<Uint8Array>(name, {
         onmessage: (message, peer) => {
-          this.emit('extension', name, message, peer)
+          this._say('extension', name, message, peer)
         },
       })
     }
 
-    this._listen('peer-add', (raw: HypercorePeer) => this._addPeer(raw))
-    this._listen('peer-remove', (raw: HypercorePeer) => this._removePeer(raw))
-    this._listen('append', () => this.emit('append'))
-    this._listen('close', () => {
-      this.close().catch(noop)
-    })
+    this._onSession = {
+      'peer-add': (raw: HypercorePeer) => this._addPeer(raw),
+      'peer-remove': (raw: HypercorePeer) => this._removePeer(raw),
+      append: () => this._say('append'),
+      close: () => {
+        this.close().catch(noop)
+      },
+    }
+    for (const event of SESSION_EVENTS) this._session.on(event, this._onSession[event])
 
     this.ready().catch(noop)
   }
@@ -184,8 +196,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
 
   private _detach(): void {
     if (this._ownsMeter) this.meter.destroy()
-    for (const [event, fn] of this._listeners) this._session.removeListener(event, fn)
-    this._listeners.length = 0
+    for (const event of SESSION_EVENTS) this._session.removeListener(event, this._onSession[event])
     this._peers.clear()
     this._handshake?.destroy()
     this._registry?.destroy()
@@ -224,10 +235,22 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return this._registry
   }
 
-  private _listen<A extends unknown[]>(event: string, fn: (...args: A) => void): void {
-    const listener = fn as (...args: unknown[]) => void
-    this._listeners.push([event, listener])
-    this._session.on(event, listener)
+  /**
+   * @internal `host` emits this Core's events (`'peer-add'`, `'peer-remove'`, `'extension'`,
+   * `'extension-error'`, `'append'`) as its own, after this Core's listeners; returns what undoes it.
+   */
+  _relayTo(host: Relay): () => void {
+    this._relays = [...(this._relays ?? []), host]
+    return () => {
+      const rest = this._relays?.filter((r) => r !== host) ?? []
+      this._relays = rest.length > 0 ? rest : null
+    }
+  }
+
+  /** Emits `event` here, then on each host this Core relays to. */
+  private _say<K extends RelayedEvent>(event: K, ...args: CoreEvents[K]): void {
+    this.emit(event, ...args)
+    if (this._relays) for (const host of this._relays) host.emit(event, ...args)
   }
 
   private _checkOpen(): void {
@@ -375,7 +398,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     this._peers.set(raw, peer)
     this._hs().add(raw)
     try {
-      this.emit('peer-add', peer)
+      this._say('peer-add', peer)
     } catch (err) {
       // A throwing listener is the application's bug: surface it, but not inside hypercore's
       // channel-open handler, where it would tear the replication stream down.
@@ -390,7 +413,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     this._peers.delete(raw)
     this._handshake?.remove(raw)
     try {
-      this.emit('peer-remove', peer)
+      this._say('peer-remove', peer)
     } catch (err) {
       rethrowLater(err)
     }
@@ -408,7 +431,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
 
   private _reportError(err: DatSdkError, peer: Peer): void {
     try {
-      this.emit('extension-error', err, peer)
+      this._say('extension-error', err, peer)
     } catch {
       // An 'extension-error' listener that throws has nowhere left to report to.
     }
@@ -460,6 +483,24 @@ export interface Core<T> {
   off<K extends keyof CoreEvents>(event: K, listener: Listener<CoreEvents, K>): this
   /** Emits a core event (the core's own use). */
   emit<K extends keyof CoreEvents>(event: K, ...args: CoreEvents[K]): boolean
+}
+
+/** The session events a Core listens to. */
+const SESSION_EVENTS = ['peer-add', 'peer-remove', 'append', 'close'] as const
+
+interface SessionListeners {
+  'peer-add': (raw: HypercorePeer) => void
+  'peer-remove': (raw: HypercorePeer) => void
+  append: () => void
+  close: () => void
+}
+
+/** The events a Core's hosts emit as their own. */
+type RelayedEvent = 'peer-add' | 'peer-remove' | 'extension' | 'extension-error' | 'append'
+
+/** A structure a Core relays its events to (an event emitter: a `CoreHost`). */
+export interface Relay {
+  emit(event: RelayedEvent, ...args: unknown[]): boolean
 }
 
 function noop(): void {}

@@ -1,5 +1,4 @@
-import type ReadyResource from 'ready-resource'
-import type { DatSdkError, Hypercore } from '@dat-sdk/store'
+import type { Hypercore } from '@dat-sdk/store'
 import type { ExtensionHost } from '@dat-sdk/interfaces'
 import { Core, type HostedCoreOptions } from './core.js'
 import { Meter, SHARED_METER, progressOf, type TransferStats } from './meter.js'
@@ -73,7 +72,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     this._hosted = core
     this._ownsHosted = owned
     this.meter.add(core.hypercore)
-    this._unforward = forward(core, this)
+    this._unforward = core._relayTo(this)
   }
 
   /** The hosted Core (peers and extensions); a view's is its parent's. */
@@ -138,29 +137,6 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   extension(name: string, message: unknown): void {
     this._check()
     this._core.extension(name, message)
-  }
-}
-
-/** Passes `core`'s events on as `host`'s; returns what undoes it. */
-function forward(core: Core<unknown>, host: ReadyResource): () => void {
-  const onPeerAdd = (peer: Peer) => host.emit('peer-add', peer)
-  const onPeerRemove = (peer: Peer) => host.emit('peer-remove', peer)
-  const onExtension = (name: string, message: Uint8Array, peer: Peer) =>
-    host.emit('extension', name, message, peer)
-  const onExtensionError = (err: DatSdkError, peer?: Peer) =>
-    host.emit('extension-error', err, peer)
-  const onAppend = () => host.emit('append')
-  core.on('peer-add', onPeerAdd)
-  core.on('peer-remove', onPeerRemove)
-  core.on('extension', onExtension)
-  core.on('extension-error', onExtensionError)
-  core.on('append', onAppend)
-  return () => {
-    core.off('peer-add', onPeerAdd)
-    core.off('peer-remove', onPeerRemove)
-    core.off('extension', onExtension)
-    core.off('extension-error', onExtensionError)
-    core.off('append', onAppend)
   }
 }
 

@@ -183,7 +183,8 @@ export class Drive extends CoreHost {
   readonly blockSize: number
 
   private readonly _ownsDrive: boolean
-  private readonly _syncs = new Set<FolderSync>()
+  /** The folder syncs of this drive, made with the first (most drives have none). */
+  private _syncs: Set<FolderSync> | null = null
 
   constructor(hyperdrive: Hyperdrive, opts?: DriveOptions)
   constructor(store: Store, ref: Promise<KeyLike>, opts?: DriveOptions)
@@ -286,7 +287,7 @@ export class Drive extends CoreHost {
   protected override async _close(): Promise<void> {
     this.hyperdrive.removeListener('blobs', this._onblobs)
     this._index?.destroy()
-    await Promise.allSettled([...this._syncs].map((s) => s.close()))
+    await Promise.allSettled([...(this._syncs ?? [])].map((s) => s.close()))
     await this._closeHostedCore()
     if (this._ownsDrive) await this.hyperdrive.close()
   }
@@ -531,8 +532,9 @@ export class Drive extends CoreHost {
         this._header.assert()
       },
     })
-    this._syncs.add(sync)
-    sync.once('close', () => this._syncs.delete(sync))
+    const syncs = (this._syncs ??= new Set())
+    syncs.add(sync)
+    sync.once('close', () => syncs.delete(sync))
     return sync
   }
 }

@@ -18,6 +18,8 @@ export class AutoJoin {
   private readonly _net: Joinable<NetworkerLike>
   private readonly _closing: () => boolean
   private readonly _flushes = new Map<object, Promise<unknown>>()
+  /** Each joined part's topic handle, destroyed by `release()`. */
+  private readonly _handles = new Map<object, Topic>()
 
   /** `closing()` says the SDK is closing: the networker then leaves every topic itself. */
   constructor(net: Joinable<NetworkerLike>, closing: () => boolean) {
@@ -31,22 +33,30 @@ export class AutoJoin {
     await Promise.allSettled(parts.map((p) => this._flushes.get(p)))
   }
 
-  /** Joins `topic` for `part` until it closes; `flush()` waits for `done` (default: the flush). */
+  /**
+   * Joins `topic` for `part` until `release(part)` (the SDK calls it when the part closes);
+   * `flush()` waits for the join's flush.
+   */
   join(part: JoiningPart, topic: Uint8Array, announce: boolean): Topic {
     const handle = this._net.join(topic, { announce, lookup: true })
     this._flushes.set(part, handle.flushed().catch(noop))
-    part.once('close', () => {
-      this._flushes.delete(part)
-      if (!this._closing()) handle.destroy().catch(noop)
-    })
+    this._handles.set(part, handle)
     return handle
   }
 
-  /** Makes `flush(part)` wait for `done` too (a multifeed's own join). */
+  /** Makes `flush(part)` wait for `done` too (a multifeed's own join), until `release(part)`. */
   track(part: JoiningPart, done: Promise<unknown>): void {
     done.catch(noop)
     this._flushes.set(part, done)
-    part.once('close', () => this._flushes.delete(part))
+  }
+
+  /** `part` closed: its topic is left (unless the SDK is closing, which leaves every topic). */
+  release(part: object): void {
+    this._flushes.delete(part)
+    const handle = this._handles.get(part)
+    if (!handle) return
+    this._handles.delete(part)
+    if (!this._closing()) handle.destroy().catch(noop)
   }
 
   /**

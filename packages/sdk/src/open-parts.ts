@@ -27,7 +27,7 @@ export function openCore<T>(ctx: OpenContext, ref?: SDKRef, opts: SDKCoreOptions
 
   if (parsed === null) {
     const core = new SDKCore<T>(ctx.store.get<T>(null, hypercoreOpts), coreOpts, hook)
-    return ctx.track(core, [ctx.store])
+    return ctx.track(core, [ctx.store], ctx.caches.cores, [])
   }
   if ('folder' in parsed) {
     throw new DatSdkError('INVALID_KEY', `${parsed.folder} is a folder: open it with Hyperdrive()`)
@@ -58,7 +58,12 @@ export function openDrive(ctx: OpenContext, ref?: SDKRef, opts: SDKDriveOptions 
     ctx.partOpened(drive, ctx.caches.drives, drive.hyperdrive.core as Hypercore<unknown>)
 
   if (parsed === null) {
-    return ctx.track(new SDKDrive(ctx.store, null, driveOpts, hook), [ctx.store])
+    return ctx.track(
+      new SDKDrive(ctx.store, null, driveOpts, hook),
+      [ctx.store],
+      ctx.caches.drives,
+      [],
+    )
   }
   const refs = refsOf(parsed)
   // Each kind has its own cache, so what it holds is a drive.
@@ -85,7 +90,7 @@ export function openBee<K, V>(
   const hook = (bee: SDKBee<K, V>) => ctx.partOpened(bee, ctx.caches.bees, bee.hyperbee.core)
 
   if (parsed === null) {
-    return ctx.track(new SDKBee(ctx.store, null, opts, hook), [ctx.store])
+    return ctx.track(new SDKBee(ctx.store, null, opts, hook), [ctx.store], ctx.caches.bees, [])
   }
   if ('folder' in parsed) {
     throw new DatSdkError('INVALID_KEY', `${parsed.folder} is a folder: a bee has no folder`)

@@ -1,6 +1,6 @@
 // The SDK's ref cache: the same ref gives the same open part until it closes. Every spelling of a
 // key is one ref (`key:<hex>`), and a name and the key it derives are one ref once the part knows
-// its key (`alias()`). A closed part is forgotten.
+// its key (`alias()`). A closed part is forgotten (the SDK calls `forget()` when it closes).
 import path from 'path'
 import { DatSdkError, sameEncryptionKey, toHex, type Ref } from '@dat-sdk/store'
 
@@ -26,9 +26,10 @@ export function refsOf(parsed: Ref): string[] {
 /** One kind's cache (cores, drives, bees...): refs -> the open part filed under them. */
 export class RefCache<P extends Cacheable> {
   private readonly _byRef = new Map<string, P>()
-  private readonly _refsOf = new Map<P, Set<string>>()
-  /** The encryption key each part was opened with (null: none), for parts that have one. */
-  private readonly _encryptionKeys = new Map<P, Uint8Array | null>()
+  /** The refs each part is filed under (two at most for most parts: a name and its key). */
+  private readonly _refsOf = new Map<P, string[]>()
+  /** The encryption key each part was opened with, for the parts opened with one. */
+  private readonly _encryptionKeys = new Map<P, Uint8Array>()
 
   /**
    * The open (not closing) part filed under any of `refs`, or null. With `encryptionKey` (null:
@@ -59,15 +60,18 @@ export class RefCache<P extends Cacheable> {
 
   /** Records the encryption key `part` was opened with (null: none), for `get()` to compare. */
   setEncryptionKey(part: P, encryptionKey: Uint8Array | null): void {
-    if (this._refsOf.has(part)) this._encryptionKeys.set(part, encryptionKey)
+    if (encryptionKey !== null && this._refsOf.has(part))
+      this._encryptionKeys.set(part, encryptionKey)
   }
 
-  /** Files `part` under `refs` (each one another open part does not hold); forgets it on close. */
+  /**
+   * Files `part` under `refs` (each one another open part does not hold), until `forget(part)`:
+   * the SDK calls it when the part closes (one 'close' listener for all its bookkeeping).
+   */
   add(part: P, refs: readonly string[]): void {
     if (this._refsOf.has(part)) return
-    this._refsOf.set(part, new Set())
+    this._refsOf.set(part, [])
     for (const ref of refs) this.alias(part, ref)
-    part.once('close', () => this._forget(part))
   }
 
   /** Files an added part under one more ref (the key a name derived, once it is known). */
@@ -77,10 +81,11 @@ export class RefCache<P extends Cacheable> {
     const holder = this._byRef.get(ref)
     if (holder && holder !== part && !holder.closing) return
     this._byRef.set(ref, part)
-    mine.add(ref)
+    if (!mine.includes(ref)) mine.push(ref)
   }
 
-  private _forget(part: P): void {
+  /** Forgets a part that closed: its refs then name nothing. */
+  forget(part: P): void {
     for (const ref of this._refsOf.get(part) ?? []) {
       if (this._byRef.get(ref) === part) this._byRef.delete(ref)
     }

@@ -422,9 +422,12 @@ export class SDK extends ReadyResource {
     this._parts.add(part)
     this._order.add(part, dependsOn)
     cache?.add(part, refs)
+    // One listener for all of a part's bookkeeping (a seeder's thousand parts held three each).
     part.once('close', () => {
       this._parts.delete(part)
       this._order.delete(part)
+      cache?.forget(part)
+      this._ctx.joins.release(part)
     })
     return part
   }
@@ -442,10 +445,8 @@ export class SDK extends ReadyResource {
     cache: RefCache<P> | RefCache<Cacheable>,
     core: Hypercore<unknown>,
   ): Promise<void> {
-    if (part.key) {
-      cache.add(part, []) // a part opened with no ref is cached by its key from now on
-      cache.alias(part, keyRef(part.key))
-    }
+    // Filed under its key too (a part opened with no ref is found by its key from now on).
+    if (part.key) cache.alias(part, keyRef(part.key))
     if (this.autoJoin) await this._ctx.joins.core(part, core)
   }
 }

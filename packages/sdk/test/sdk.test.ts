@@ -177,6 +177,35 @@ test('bootstrap as host:port strings; autoJoin joins a core and leaves it on clo
   }
 })
 
+test("closing a part leaves its topic, the SDK's parts and the ref cache, and no other part's", async () => {
+  const t = teardown()
+  try {
+    const sdk = await sdkOn(t)
+    const networker = sdk.networker
+    if (!(networker instanceof Networker)) throw new Error('the default networker is a Networker')
+    const named = sdk.Hyperdrive('named')
+    const fresh = sdk.Hyperdrive()
+    const kept = sdk.Hyperdrive('kept')
+    await Promise.all([named.ready(), fresh.ready(), kept.ready()])
+    assert.is(sdk.Hyperdrive(fresh.key!), fresh, 'a drive opened with no ref is found by its key')
+    assert.is(sdk.Hyperdrive(named.url!), named, 'a named drive by its URL')
+    await Promise.all([named.close(), fresh.close()])
+    for (const drive of [named, fresh]) {
+      assert.not.ok(networker.joined(drive.discoveryKey!), 'a closed drive left its topic')
+      assert.not.ok(sdk.parts().includes(drive), "and the SDK's parts")
+    }
+    assert.ok(networker.joined(kept.discoveryKey!), 'the drive left open keeps its topic')
+    assert.ok(sdk.parts().includes(kept))
+    assert.is(sdk.Hyperdrive('kept'), kept, 'and its place in the ref cache')
+    const again = sdk.Hyperdrive(fresh.key!)
+    assert.is.not(again, fresh, 'a closed drive is not handed back')
+    await again.ready()
+    assert.ok(networker.joined(fresh.discoveryKey!), 'opened again, it joins again')
+  } finally {
+    await t.run()
+  }
+})
+
 test('after close(): the shortcuts and resolveName are CLOSED, and so are the parts', async () => {
   const t = teardown()
   try {

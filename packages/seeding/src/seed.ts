@@ -23,6 +23,12 @@ const MOVES = [
   'peer-remove',
 ] as const
 
+/**
+ * Each tracked session's key in hex, so that a tick does not spell it again for each core: one
+ * table for every seed of the process (one a seed cost a seeder of 1,000 parts as many tables).
+ */
+const ids = new WeakMap<Hypercore<unknown>, string>()
+
 /** What one blind peer holds of a seed. */
 export interface BlindPeerStatus {
   /** The blind peer's Noise public key. */
@@ -135,8 +141,6 @@ export class Seed extends ReadyResource {
   private readonly _mark = () => {
     this._dirty = true
   }
-  /** Each source session's key in hex, so a tick does not spell it again for each core. */
-  private readonly _ids = new WeakMap<Hypercore<unknown>, string>()
   /** What the status clock calls. */
   private readonly _tick = () => this._refresh()
   private _refreshing = false
@@ -306,8 +310,8 @@ export class Seed extends ReadyResource {
 
   private _track({ core, view = false }: SeedCore): void {
     if (!core.key || core.closing) return
-    let id = this._ids.get(core)
-    if (id === undefined) this._ids.set(core, (id = toHex(core.key)))
+    let id = ids.get(core)
+    if (id === undefined) ids.set(core, (id = toHex(core.key)))
     const known = this._cores.get(id)
     if (known) {
       // A target's session that closed (the caller closed the part): follow the one it gives now.
