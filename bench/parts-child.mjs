@@ -4,12 +4,13 @@
 //   closes them. Nothing joins the network.
 // open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
 //   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"flushRssPerDriveKiB":..,
-//   "rssMiB":..}` (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the
-//   first open until every drive is announced (the swarm's flush). RSS is taken after a GC, before
-//   the first open and SETTLE_MS after the flush (what a seeder holds once the opening's work is
-//   done, not the work in flight); the difference divided by <count> is the RSS per drive. The JS
-//   heap in use plus external memory is taken at the same two points, and reported beside it, with
-//   the RSS per drive right at the flush.
+//   "rssMiB":..,"settleS":..}` (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the
+//   first open until every drive is announced (the swarm's flush). RSS is taken before the first
+//   open and SETTLE_MS after the flush (what a seeder holds once the opening's work is done, not
+//   the work in flight), each time the least of three readings 2 s apart, each after a GC; the
+//   difference divided by <count> is the RSS per drive. The JS heap in use plus external memory
+//   is taken at the same two points and reported beside it, with the RSS per drive right at the
+//   flush, and `settleS`, the wait before the reading.
 //   parts.bench.ts starts both sides alike, so that what RSS holds besides the drives does not
 //   swing between rounds: V8's young generation pinned at its 32 MiB maximum
 //   (--min-semi-space-size=16 --max-semi-space-size=16), one malloc arena (MALLOC_ARENA_MAX=1)
@@ -46,12 +47,18 @@ async function each(fn) {
 }
 
 /**
- * How long after the flush both sides wait before reading (ms). Right at the flush, native memory
- * still held the opening's work in flight (20 to 30 MiB, on either side in some rounds); 20 s on,
- * ours had settled in each round measured (its early refreshes of the first 64 topics done).
+ * How long after the flush both sides wait before reading (ms). Right at the flush, either side
+ * may still hold the opening's work in flight (20 to 30 MiB in some rounds); ours also looks up
+ * the first 64 topics again 15 s after their flush (the networker's early refreshes), and with
+ * a reading 20 s after the flush, some rounds caught that work still held and others did not
+ * (36 to 58 KiB a drive). 30 s on, every round measured had settled, on both sides.
  */
-const SETTLE_MS = Number(process.env.BENCH_PARTS_SETTLE_MS ?? 20_000)
-const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+const SETTLE_MS = Number(process.env.BENCH_PARTS_SETTLE_MS ?? 30_000)
+/** A reading is the least of this many, this far apart (ms): V8 commits and gives back whole
+ * 16 MiB semi-spaces as it sees fit, and one reading in a round could catch one (6 MiB more). */
+const READINGS = 3
+const READING_GAP_MS = 2_000
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const file = (i) => Buffer.from(`part ${i} `.padEnd(64, '.'))
 
@@ -63,6 +70,25 @@ function memory() {
   return { rss: m.rss, heap: m.heapUsed + m.external }
 }
 
+/** The least of READINGS readings (RSS and heap each), READING_GAP_MS apart. */
+async function leastOf() {
+  const readings = [memory()]
+  while (readings.length < READINGS) {
+    await sleep(READING_GAP_MS)
+    readings.push(memory())
+  }
+  return {
+    rss: Math.min(...readings.map((r) => r.rss)),
+    heap: Math.min(...readings.map((r) => r.heap)),
+  }
+}
+
+/** What a side holds once the flush's work is done: SETTLE_MS after it, the least of three. */
+async function settled() {
+  await sleep(SETTLE_MS)
+  return leastOf()
+}
+
 /** The result line's figures: RSS per drive (the row), and heap + external per drive beside it. */
 function figures(ms, before, flushed, after) {
   return {
@@ -71,6 +97,7 @@ function figures(ms, before, flushed, after) {
     heapPerDriveKiB: (after.heap - before.heap) / 1024 / count,
     flushRssPerDriveKiB: (flushed.rss - before.rss) / 1024 / count,
     rssMiB: after.rss / 2 ** 20,
+    settleS: SETTLE_MS / 1000,
   }
 }
 
@@ -101,7 +128,7 @@ let result
 if (side === 'ours') {
   const sdk = await createSDK({ storage: dir, bootstrap })
   await sdk.ready()
-  const before = memory()
+  const before = await leastOf()
   const start = performance.now()
   await each(async (i) => {
     const drive = sdk.Hyperdrive(name(i))
@@ -111,8 +138,7 @@ if (side === 'ours') {
   const ms = performance.now() - start
   if (sdk.seeds().length !== count) throw new Error(`ours: ${sdk.seeds().length} seeds`)
   const flushed = memory()
-  await settle()
-  result = figures(ms, before, flushed, memory())
+  result = figures(ms, before, flushed, await settled())
   await sdk.close()
 } else {
   const store = new Corestore(dir)
@@ -122,7 +148,7 @@ if (side === 'ours') {
   swarm.on('connection', (conn) => store.replicate(conn))
   await store.ready()
   const drives = []
-  const before = memory()
+  const before = await leastOf()
   const start = performance.now()
   await each(async (i) => {
     const drive = new Hyperdrive(store.namespace(name(i)))
@@ -134,8 +160,7 @@ if (side === 'ours') {
   const ms = performance.now() - start
   if (drives.length !== count) throw new Error(`raw: ${drives.length} drives`)
   const flushed = memory()
-  await settle()
-  result = figures(ms, before, flushed, memory())
+  result = figures(ms, before, flushed, await settled())
   await swarm.destroy()
   await store.close()
 }
