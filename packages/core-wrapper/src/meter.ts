@@ -91,12 +91,6 @@ export function progressOf(part: ProgressSource): () => void {
 
 const NO_CONNECTIONS: ReadonlyMap<object, ConnectionTransfer> = new Map()
 
-interface Counted {
-  core: Hypercore<unknown>
-  ondownload: (index: number, byteLength: number, from: HypercorePeer) => void
-  onupload: (index: number, byteLength: number, from: HypercorePeer) => void
-}
-
 /**
  * Counts the blocks and payload bytes that cores download and upload, per part and per
  * connection, and measures speeds. `add()` a hypercore session to count it (listening makes the
@@ -108,7 +102,16 @@ export class Meter {
   private _downloadedBlocks = 0
   private _uploadedBlocks = 0
 
-  private readonly _cores = new Map<Hypercore<unknown>, Counted>()
+  /** The sessions counted, one per core. */
+  private _cores: Array<Hypercore<unknown>> = []
+  /**
+   * The listeners on every counted session: one pair per Meter, not per core (a transfer counts
+   * the same whichever of the part's cores it was on).
+   */
+  private readonly _ondownloadEvent = (_index: number, byteLength: number, from: HypercorePeer) =>
+    this._ondownload(byteLength, from)
+  private readonly _onuploadEvent = (_index: number, byteLength: number, from: HypercorePeer) =>
+    this._onupload(byteLength, from)
   /** Made when the first block moves: a seeder's thousand idle parts hold none of these. */
   private _connections: Map<HypercorePeer['stream'], ConnectionTransfer> | null = null
   private _down: Rate | null = null
@@ -151,38 +154,33 @@ export class Meter {
 
   /** Starts counting `core`'s transfers (once per session; a closed Meter ignores it). */
   add(core: Hypercore<unknown>): void {
-    if (this._destroyed || this._cores.has(core)) return
+    if (this._destroyed || this._cores.includes(core)) return
     // Every session of a core hears its transfers: listen on one session per core.
-    if (core.id !== null) for (const c of this._cores.keys()) if (c.id === core.id) return
-    const counted: Counted = {
-      core,
-      ondownload: (_index, byteLength, from) => this._ondownload(byteLength, from),
-      onupload: (_index, byteLength, from) => this._onupload(byteLength, from),
-    }
-    this._cores.set(core, counted)
-    core.on('download', counted.ondownload)
-    core.on('upload', counted.onupload)
+    if (core.id !== null) for (const c of this._cores) if (c.id === core.id) return
+    this._cores.push(core)
+    core.on('download', this._ondownloadEvent)
+    core.on('upload', this._onuploadEvent)
   }
 
   /** The sessions counted. */
   cores(): Hypercore<unknown>[] {
-    return [...this._cores.keys()]
+    return [...this._cores]
   }
 
   /** Stops counting and stops the progress timer; the counts stay readable. */
   destroy(): void {
     this._destroyed = true
-    for (const c of this._cores.values()) {
-      c.core.removeListener('download', c.ondownload)
-      c.core.removeListener('upload', c.onupload)
+    for (const core of this._cores) {
+      core.removeListener('download', this._ondownloadEvent)
+      core.removeListener('upload', this._onuploadEvent)
     }
-    this._cores.clear()
+    this._cores = []
     if (this._timer) clearTimeout(this._timer)
     this._timer = null
   }
 
   /** The part's stats, with `peers` given by the part (it knows who replicates it). */
-  stats(peers: number, cores: Iterable<Hypercore<unknown>> = this._cores.keys()): TransferStats {
+  stats(peers: number, cores: Iterable<Hypercore<unknown>> = this._cores): TransferStats {
     const now = Date.now()
     let blocks = 0
     let local = 0

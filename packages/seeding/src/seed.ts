@@ -23,12 +23,6 @@ const MOVES = [
   'peer-remove',
 ] as const
 
-/**
- * Each tracked session's key in hex, so that a tick does not spell it again for each core: one
- * table for every seed of the process (one a seed cost a seeder of 1,000 parts as many tables).
- */
-const ids = new WeakMap<Hypercore<unknown>, string>()
-
 /** What one blind peer holds of a seed. */
 export interface BlindPeerStatus {
   /** The blind peer's Noise public key. */
@@ -64,6 +58,8 @@ export interface SeedOptions {
 }
 
 interface Tracked {
+  /** The core's key (the session's own buffer): what says two sessions are of one core. */
+  key: Uint8Array
   /**
    * The session the seed reads: the target's own (left open by the seed) when the seed has no
    * blind peers, or a session of the seed's own (closed with it) that blind-peering holds.
@@ -117,7 +113,11 @@ export class Seed extends ReadyResource {
   private readonly _peering: BlindPeering | null
   private readonly _blindPeers: Uint8Array[]
   private readonly _download: boolean
-  private readonly _cores = new Map<string, Tracked>()
+  /**
+   * The cores tracked, one entry per core (a list: a part has one or two, and a seeder of 1,000
+   * parts held a Map and two hex strings of keys for each).
+   */
+  private _cores: Tracked[] = []
   private _announce: { destroy(): Promise<void> } | null = null
   private _autobaseAdded = false
   /** The text of the status last kept (and said with `'status'`): a new one is kept when it differs. */
@@ -204,8 +204,8 @@ export class Seed extends ReadyResource {
     // gone), and closing a seed must not wait on the network (the CLI exits within 2 s of Ctrl-C);
     // the networker's own close bounds what is still in flight.
     this._announce?.destroy().catch(noop)
-    const tracked = [...this._cores.values()]
-    this._cores.clear()
+    const tracked = this._cores
+    this._cores = []
     for (const t of tracked) await this._untrack(t)
     await this._resolved?.close?.().catch(noop)
   }
@@ -293,7 +293,7 @@ export class Seed extends ReadyResource {
   private _watch(on: boolean): void {
     this._watching = on
     this._dirty = true
-    for (const { session } of this._cores.values()) this._follow(session, on)
+    for (const { session } of this._cores) this._follow(session, on)
   }
 
   /** Adds (or removes) the seed's MOVES listener on one tracked session. */
@@ -310,13 +310,14 @@ export class Seed extends ReadyResource {
 
   private _track({ core, view = false }: SeedCore): void {
     if (!core.key || core.closing) return
-    let id = ids.get(core)
-    if (id === undefined) ids.set(core, (id = toHex(core.key)))
-    const known = this._cores.get(id)
+    const key = core.key
+    // Every tick, for every core of every seed: a plain loop, no closure to allocate.
+    let known: Tracked | null = null
+    for (const t of this._cores) if (t.key === key || b4a.equals(t.key, key)) known = t
     if (known) {
       // A target's session that closed (the caller closed the part): follow the one it gives now.
       if (known.owned || !known.session.closing || known.session === core) return
-      this._cores.delete(id)
+      this._cores = this._cores.filter((t) => t !== known)
       this._untrack(known).catch(noop)
     }
     // A session of the seed's own only when blind-peering is to hold the core (it lets go of a
@@ -325,8 +326,8 @@ export class Seed extends ReadyResource {
     // parts holds no second session of each of their cores.
     const owned = this._peers() || !!this._resolved?.autobase
     const session = owned ? core.session() : core
-    const tracked: Tracked = { session, owned, view, download: null, acks: null }
-    this._cores.set(id, tracked)
+    const tracked: Tracked = { key, session, owned, view, download: null, acks: null }
+    this._cores.push(tracked)
     this._dirty = true
     if (this._watching) this._follow(session, true)
     // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
@@ -366,7 +367,7 @@ export class Seed extends ReadyResource {
       blocks: 0,
       backedUp: true,
     }))
-    for (const tracked of this._cores.values()) {
+    for (const tracked of this._cores) {
       const core = tracked.session
       if (core.closing || !core.opened) continue
       blocks += core.length
@@ -394,7 +395,7 @@ export class Seed extends ReadyResource {
       key,
       connected,
       blocks,
-      backedUp: backedUp && this._cores.size > 0,
+      backedUp: backedUp && this._cores.length > 0,
     }))
     return {
       blocks,
@@ -408,7 +409,7 @@ export class Seed extends ReadyResource {
   /** A connection to this blind peer is open: blind-peering's own, or one of the swarm's. */
   private _connected(key: Uint8Array): boolean {
     if (this._peering?.blindPeers.get(toHex(key))?.connected) return true
-    for (const tracked of this._cores.values()) {
+    for (const tracked of this._cores) {
       for (const peer of tracked.session.peers) {
         if (b4a.equals(peer.remotePublicKey, key)) return true
       }
