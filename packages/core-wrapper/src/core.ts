@@ -97,7 +97,8 @@ export interface CoreSource {
 export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, ExtensionHost<Peer> {
   private readonly _session: Hypercore<T>
   private readonly _closeSession: boolean
-  private readonly _peers = new Map<HypercorePeer, Peer>()
+  /** The peers by their raw hypercore peer, made with the first (a seeder's idle cores have none). */
+  private _peerMap: Map<HypercorePeer, Peer> | null = null
   /**
    * The extension registry and the `dat-sdk/ready@1` handshake are made when first needed (an
    * extension registered, a peer added): a seeder's thousand idle cores hold neither.
@@ -197,7 +198,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private _detach(): void {
     if (this._ownsMeter) this.meter.destroy()
     for (const event of SESSION_EVENTS) this._session.removeListener(event, this._onSession[event])
-    this._peers.clear()
+    this._peerMap = null
     this._handshake?.destroy()
     this._registry?.destroy()
   }
@@ -390,12 +391,18 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     return [...this._peers.values()]
   }
 
+  /** The peers now (an empty map before the first). */
+  private get _peers(): ReadonlyMap<HypercorePeer, Peer> {
+    return this._peerMap ?? NO_PEERS
+  }
+
   private _addPeer(raw: HypercorePeer): Peer | null {
     const known = this._peers.get(raw)
     if (known) return known
     if (this.closing) return null
     const peer = new Peer(this, raw)
-    this._peers.set(raw, peer)
+    const peers = (this._peerMap ??= new Map())
+    peers.set(raw, peer)
     this._hs().add(raw)
     try {
       this._say('peer-add', peer)
@@ -410,7 +417,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
   private _removePeer(raw: HypercorePeer): void {
     const peer = this._peers.get(raw)
     if (!peer) return
-    this._peers.delete(raw)
+    this._peerMap?.delete(raw)
     this._handshake?.remove(raw)
     try {
       this._say('peer-remove', peer)
@@ -484,6 +491,8 @@ export interface Core<T> {
   /** Emits a core event (the core's own use). */
   emit<K extends keyof CoreEvents>(event: K, ...args: CoreEvents[K]): boolean
 }
+
+const NO_PEERS: ReadonlyMap<HypercorePeer, Peer> = new Map()
 
 /** The session events a Core listens to. */
 const SESSION_EVENTS = ['peer-add', 'peer-remove', 'append', 'close'] as const

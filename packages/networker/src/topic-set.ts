@@ -19,7 +19,8 @@ export type ApplyTopic = (topic: Uint8Array, mode: TopicMode) => Promise<void>
 
 interface Entry {
   readonly topic: Uint8Array
-  readonly handles: Set<TopicHandle>
+  /** Its handles (a list: most topics have one or two, and a Set's table is 150 bytes). */
+  handles: TopicHandle[]
   /** The hold of `configure()`, the one user without a handle. */
   configured: TopicMode | null
   mode: TopicMode
@@ -46,7 +47,7 @@ export class TopicSet {
     }
     const entry = this._entry(topic)
     const handle = new TopicHandle(this, entry.topic, mode)
-    entry.handles.add(handle)
+    entry.handles.push(handle)
     this._update(entry)
     return handle
   }
@@ -90,7 +91,7 @@ export class TopicSet {
   /** @internal */
   _flushed(handle: TopicHandle): Promise<void> {
     const entry = this._entries.get(toHex(handle.topic))
-    if (!entry || !entry.handles.has(handle)) {
+    if (!entry || !entry.handles.includes(handle)) {
       return Promise.reject(new DatSdkError('CLOSED', 'This topic handle was destroyed'))
     }
     return entry.applied
@@ -99,7 +100,9 @@ export class TopicSet {
   /** @internal */
   _release(handle: TopicHandle): Promise<void> {
     const entry = this._entries.get(toHex(handle.topic))
-    if (!entry || !entry.handles.delete(handle)) return Promise.resolve()
+    const at = entry ? entry.handles.indexOf(handle) : -1
+    if (!entry || at < 0) return Promise.resolve()
+    entry.handles.splice(at, 1)
     return this._update(entry)
   }
 
@@ -112,7 +115,7 @@ export class TopicSet {
     if (!entry) {
       entry = {
         topic,
-        handles: new Set(),
+        handles: [],
         configured: null,
         mode: { announce: false, lookup: false },
         applied: Promise.resolve(),
