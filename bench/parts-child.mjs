@@ -4,13 +4,13 @@
 //   closes them. Nothing joins the network.
 // open: opens every drive in <dir> again and announces it on the loopback testnet, then prints one
 //   line `RESULT {"ms":..,"rssPerDriveKiB":..,"heapPerDriveKiB":..,"flushRssPerDriveKiB":..,
-//   "rssMiB":..,"settleS":..}` (heapPerDriveKiB: JS heap in use plus external memory). The clock runs from the
-//   first open until every drive is announced (the swarm's flush). RSS is taken before the first
-//   open and SETTLE_MS after the flush (what a seeder holds once the opening's work is done, not
-//   the work in flight), each time the least of three readings 2 s apart, each after a GC; the
-//   difference divided by <count> is the RSS per drive. The JS heap in use plus external memory
-//   is taken at the same two points and reported beside it, with the RSS per drive right at the
-//   flush, and `settleS`, the wait before the reading.
+//   "rssMiB":..,"settleS":..}` (heapPerDriveKiB: JS heap in use plus external memory). The clock
+//   runs from the first open until every drive is announced (the swarm's flush). RSS is taken
+//   before the first open and SETTLE_MS after the flush (what a seeder holds once the opening's
+//   work is done, not the work in flight), each time the least of three readings 2 s apart, each
+//   after a GC; the difference divided by <count> is the RSS per drive. The JS heap in use plus
+//   external memory is taken at the same two points and reported beside it, with the RSS per
+//   drive right at the flush, and `settleS`, the wait before the reading.
 //   parts.bench.ts starts both sides alike, so that what RSS holds besides the drives does not
 //   swing between rounds: V8's young generation pinned at its 32 MiB maximum
 //   (--min-semi-space-size=16 --max-semi-space-size=16), one malloc arena (MALLOC_ARENA_MAX=1)
@@ -54,8 +54,10 @@ async function each(fn) {
  * (36 to 58 KiB a drive). 30 s on, every round measured had settled, on both sides.
  */
 const SETTLE_MS = Number(process.env.BENCH_PARTS_SETTLE_MS ?? 30_000)
-/** A reading is the least of this many, this far apart (ms): V8 commits and gives back whole
- * 16 MiB semi-spaces as it sees fit, and one reading in a round could catch one (6 MiB more). */
+/**
+ * A reading is the least of this many, this far apart (ms): V8 commits and gives back whole
+ * 16 MiB semi-spaces as it sees fit, and one reading in a round could catch one (6 MiB more).
+ */
 const READINGS = 3
 const READING_GAP_MS = 2_000
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))

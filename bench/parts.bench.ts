@@ -21,8 +21,8 @@ import { interleave, pairedRow, report, type Pair } from './lib.ts'
 const DRIVES = Number(process.env.BENCH_PARTS_DRIVES || 1_000)
 // Announcing 1,000 topics on the loopback testnet takes 20-30 s a side (the DHT's pace, the same
 // for both), and each side then waits 30 s (and reads for 4 s) before its reading: three scored
-// rounds (two left the RSS row's median on one pair's noise) and no warm-up keep the file near six
-// minutes.
+// rounds (two left the RSS row's median on one pair's noise) and no warm-up keep the file near
+// seven minutes (415 s in three full runs).
 const ROUNDS = Number(process.env.BENCH_PARTS_ROUNDS || 3)
 const WARMUP = Number(process.env.BENCH_PARTS_WARMUP || 0)
 const CHILD = path.join(import.meta.dirname, 'parts-child.mjs')

@@ -97,7 +97,9 @@ export interface CoreSource {
 export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, ExtensionHost<Peer> {
   private readonly _session: Hypercore<T>
   private readonly _closeSession: boolean
-  /** The peers by their raw hypercore peer, made with the first (a seeder's idle cores have none). */
+  /**
+   * The peers by their raw hypercore peer, made with the first (a seeder's idle cores have none).
+   */
   private _peerMap: Map<HypercorePeer, Peer> | null = null
   /**
    * The extension registry and the `dat-sdk/ready@1` handshake are made when first needed (an
@@ -238,7 +240,8 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
 
   /**
    * @internal `host` emits this Core's events (`'peer-add'`, `'peer-remove'`, `'extension'`,
-   * `'extension-error'`, `'append'`) as its own, after this Core's listeners; returns what undoes it.
+   * `'extension-error'`, `'append'`) as its own, after this Core's listeners; returns what undoes
+   * it.
    */
   _relayTo(host: Relay): () => void {
     this._relays = [...(this._relays ?? []), host]

@@ -25,7 +25,7 @@ export interface Structure extends IdentitySource {
 export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Peer> {
   private _hosted: Core<unknown> | null = null
   private _ownsHosted = false
-  private _unforward: (() => void) | null = null
+  private _unrelay: (() => void) | null = null
   /** @internal Counts the transfers of this structure's cores (the SDK sums its parts' meters). */
   readonly meter: Meter = new Meter({ onprogress: progressOf(this) })
 
@@ -72,7 +72,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     this._hosted = core
     this._ownsHosted = owned
     this.meter.add(core.hypercore)
-    this._unforward = core._relayTo(this)
+    this._unrelay = core._relayTo(this)
   }
 
   /** The hosted Core (peers and extensions); a view's is its parent's. */
@@ -84,8 +84,8 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   /** Stops passing events on, and closes the hosted Core if this structure made it. */
   protected async _closeHostedCore(): Promise<void> {
     this.meter.destroy()
-    this._unforward?.()
-    this._unforward = null
+    this._unrelay?.()
+    this._unrelay = null
     if (this._ownsHosted) await this._core.close().catch(noop)
   }
 

@@ -154,9 +154,9 @@ export class Meter {
 
   /** Starts counting `core`'s transfers (once per session; a closed Meter ignores it). */
   add(core: Hypercore<unknown>): void {
-    if (this._destroyed || this._cores.includes(core)) return
+    if (this._destroyed) return
     // Every session of a core hears its transfers: listen on one session per core.
-    if (core.id !== null) for (const c of this._cores) if (c.id === core.id) return
+    for (const c of this._cores) if (c === core || (core.id !== null && c.id === core.id)) return
     this._cores.push(core)
     core.on('download', this._ondownloadEvent)
     core.on('upload', this._onuploadEvent)
