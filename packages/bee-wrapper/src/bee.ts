@@ -184,7 +184,7 @@ export class Bee<K = Uint8Array, V = Uint8Array> extends CoreHost {
   protected override async _open(): Promise<void> {
     if (this._parent) await this._parent.ready()
     await this.hyperbee.ready()
-    await this._core.ready()
+    await this._openHostedCore()
   }
 
   protected override async _close(): Promise<void> {

@@ -189,6 +189,14 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
     }
     if (this.closing) return
     // Peers that were connected before this Core (or its session) opened get their 'peer-add' now.
+    this._adoptPeers()
+  }
+
+  /**
+   * @internal Makes the session's connected peers this Core's peers now (each once). A host that
+   * makes its Core late (see CoreHost) calls it, so that `peers()` has them at once.
+   */
+  _adoptPeers(): void {
     for (const raw of this._session.peers) this._addPeer(raw)
   }
 
@@ -244,7 +252,7 @@ export class Core<T = Uint8Array> extends CoreIdentity implements PeerOwner, Ext
    * it.
    */
   _relayTo(host: Relay): () => void {
-    this._relays = [...(this._relays ?? []), host]
+    this._relays = (this._relays ?? []).concat([host])
     return () => {
       const rest = this._relays?.filter((r) => r !== host) ?? []
       this._relays = rest.length > 0 ? rest : null

@@ -21,9 +21,17 @@ export interface Structure extends IdentitySource {
  * A subclass calls `_hostCore()` once from its constructor: with a hypercore, the host opens a
  * session of it and closes that on `_closeHostedCore()`; with a `Core` (a checkout or sub borrowing
  * its parent's), the host only listens to it. `_check()` guards every call (it throws `CLOSED`).
+ *
+ * A structure opened without extensions makes its Core when it is first needed: at the core's
+ * first peer (so the `dat-sdk/ready@1` handshake starts with the peer, as it would have), at the
+ * first `'append'` listener, or when `peers()`, `registerExtension()`, `extension()` or a
+ * checkout asks for it. Until then it holds one listener on the core: a seeder's thousand idle
+ * drives held a Core each, with its four session listeners (about 1.2 KiB a drive).
  */
 export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Peer> {
   private _hosted: Core<unknown> | null = null
+  /** The Core not made yet: what it is to be made on (see the class comment). */
+  private _deferred: DeferredCore | null = null
   private _ownsHosted = false
   private _unrelay: (() => void) | null = null
   /** @internal Counts the transfers of this structure's cores (the SDK sums its parts' meters). */
@@ -56,37 +64,96 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     extensions: readonly string[],
     { exclusive = false }: { exclusive?: boolean } = {},
   ): void {
-    if (this._hosted) throw new Error('_hostCore() is called once')
-    const owned = !(source instanceof Core)
-    // The hosted Core counts on this structure's Meter (one Meter per structure, not two).
+    if (this._hosted || this._deferred) throw new Error('_hostCore() is called once')
+    // The structure's Meter counts the core from the start, whenever its Core is made.
+    this.meter.add(source instanceof Core ? source.hypercore : source)
+    if (source instanceof Core) {
+      this._host(source, false)
+      return
+    }
+    if (extensions.length > 0) {
+      this._host(this._makeCore(source, extensions, exclusive), true)
+      return
+    }
+    const wake = () => {
+      if (!this.closing) this._wake()
+    }
+    this._deferred = { source, exclusive, wake }
+    source.on('peer-add', wake)
+    this.on('newListener', this._onNewListener)
+  }
+
+  /**
+   * A Core on `source` counting on this structure's Meter: on a session of its own, so two
+   * structures over one hypercore do not collide, or, with `exclusive` (the structure made that
+   * session for itself alone), on `source` itself, which the structure closes (a session costs
+   * about 1 KiB).
+   */
+  private _makeCore(
+    source: Hypercore<unknown>,
+    extensions: readonly string[],
+    exclusive: boolean,
+  ): Core<unknown> {
     const opts: HostedCoreOptions = {
       extensions: [...extensions],
       closeHypercore: !exclusive,
       [SHARED_METER]: this.meter,
     }
-    const core = owned
-      ? // A session of our own, so two structures over one hypercore do not collide; a session
-        // this structure made for itself alone needs no second one (a session costs about 1 KiB).
-        new Core(exclusive ? source : source.session(), opts)
-      : source
+    return new Core(exclusive ? source : source.session(), opts)
+  }
+
+  private _host(core: Core<unknown>, owned: boolean): void {
     this._hosted = core
     this._ownsHosted = owned
-    this.meter.add(core.hypercore)
     this._unrelay = core._relayTo(this)
   }
 
-  /** The hosted Core (peers and extensions); a view's is its parent's. */
+  /**
+   * A deferred Core is made when an `'append'` listener comes (the Core relays appends). One
+   * method for every host (the emitter calls it on itself), not a closure each.
+   */
+  private _onNewListener(event: string | symbol): void {
+    if (event === 'append' && this._deferred && !this.closing) this._wake()
+  }
+
+  /** Makes the deferred Core now, with the peers its core already has. */
+  private _wake(): Core<unknown> {
+    const deferred = this._undefer()
+    if (!deferred) throw new Error('No core is hosted yet: call _hostCore() first')
+    const core = this._makeCore(deferred.source, [], deferred.exclusive)
+    this._host(core, true)
+    // Peers that came before it are its peers now, before anyone hears of a later one.
+    if (deferred.source.opened) core._adoptPeers()
+    return core
+  }
+
+  /** Takes the deferred Core's listeners off (it is being made, or will never be); returns it. */
+  private _undefer(): DeferredCore | null {
+    const deferred = this._deferred
+    if (!deferred) return null
+    this._deferred = null
+    deferred.source.removeListener('peer-add', deferred.wake)
+    this.removeListener('newListener', this._onNewListener)
+    return deferred
+  }
+
+  /** The hosted Core (peers and extensions), made now if it was deferred; a view's is its parent's. */
   protected get _core(): Core<unknown> {
-    if (!this._hosted) throw new Error('No core is hosted yet: call _hostCore() first')
-    return this._hosted
+    return this._hosted ?? this._wake()
+  }
+
+  /** Waits for the hosted Core to open, when there is one (a deferred Core opens when made). */
+  protected async _openHostedCore(): Promise<void> {
+    await this._hosted?.ready()
   }
 
   /** Stops passing events on, and closes the hosted Core if this structure made it. */
   protected async _closeHostedCore(): Promise<void> {
     this.meter.destroy()
+    this._undefer()
     this._unrelay?.()
     this._unrelay = null
-    if (this._ownsHosted) await this._core.close().catch(noop)
+    if (this._hosted && this._ownsHosted) await this._hosted.close().catch(noop)
   }
 
   /**
@@ -105,7 +172,8 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
    * bytes.
    */
   stats(): TransferStats {
-    return this.meter.stats(this._hosted ? this._core.peers().length : 0)
+    // A structure whose Core is still deferred has had no peer.
+    return this.meter.stats(this._hosted ? this._hosted.peers().length : 0)
   }
 
   /**
@@ -138,6 +206,14 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     this._check()
     this._core.extension(name, message)
   }
+}
+
+/** A Core `_hostCore()` deferred: its hypercore, how it is made, and what wakes it. */
+interface DeferredCore {
+  source: Hypercore<unknown>
+  exclusive: boolean
+  /** On the source's `'peer-add'`: makes the Core. */
+  wake: () => void
 }
 
 function noop(): void {}

@@ -273,7 +273,7 @@ export class Drive extends CoreHost {
       if (this._ownsDrive) await this._close().catch(noop)
       throw (this._openError = decryptionFailed('drive'))
     }
-    await this._core.ready()
+    await this._openHostedCore()
     if (this.hyperdrive.blobs) this._onblobs(this.hyperdrive.blobs)
     if (!this.closing) this._index = followIndex(this.hyperdrive)
   }
