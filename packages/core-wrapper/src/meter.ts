@@ -105,13 +105,20 @@ export class Meter {
   /** The sessions counted, one per core. */
   private _cores: Array<Hypercore<unknown>> = []
   /**
-   * The listeners on every counted session: one pair per Meter, not per core (a transfer counts
-   * the same whichever of the part's cores it was on).
+   * Blocks move only to and from a peer, and a core hears of its peer (`'peer-add'`) before
+   * anything moves: a session is counted from its first peer (`_count()`). Until then it holds
+   * this one listener, called on the session itself: a seeder's thousand idle drives held a pair
+   * on each of two cores, and a larger table of events on each.
    */
-  private readonly _ondownloadEvent = (_index: number, byteLength: number, from: HypercorePeer) =>
-    this._ondownload(byteLength, from)
-  private readonly _onuploadEvent = (_index: number, byteLength: number, from: HypercorePeer) =>
-    this._onupload(byteLength, from)
+  private readonly _onpeerEvent = ((meter: Meter) =>
+    function onpeer(this: Hypercore<unknown>): void {
+      meter._count(this)
+    })(this)
+  /**
+   * The listeners on every counted session, made with the first peer: one pair per Meter, not per
+   * core (a transfer counts the same whichever of the part's cores it was on).
+   */
+  private _transfers: TransferListeners | null = null
   /** Made when the first block moves: a seeder's thousand idle parts hold none of these. */
   private _connections: Map<HypercorePeer['stream'], ConnectionTransfer> | null = null
   private _down: Rate | null = null
@@ -157,9 +164,22 @@ export class Meter {
     if (this._destroyed) return
     // Every session of a core hears its transfers: listen on one session per core.
     for (const c of this._cores) if (c === core || (core.id !== null && c.id === core.id)) return
-    this._cores.push(core)
-    core.on('download', this._ondownloadEvent)
-    core.on('upload', this._onuploadEvent)
+    // concat() makes a list of its own size (push and spread reserve 16 more slots, 128 bytes).
+    this._cores = this._cores.concat([core])
+    if (core.peers.length > 0) this._count(core)
+    else core.on('peer-add', this._onpeerEvent)
+  }
+
+  /** Counts `core`'s transfers from now on (it has a peer). */
+  private _count(core: Hypercore<unknown>): void {
+    core.removeListener('peer-add', this._onpeerEvent)
+    if (this._destroyed) return
+    const listeners = (this._transfers ??= {
+      download: (_index, byteLength, from) => this._ondownload(byteLength, from),
+      upload: (_index, byteLength, from) => this._onupload(byteLength, from),
+    })
+    core.on('download', listeners.download)
+    core.on('upload', listeners.upload)
   }
 
   /** The sessions counted. */
@@ -170,9 +190,12 @@ export class Meter {
   /** Stops counting and stops the progress timer; the counts stay readable. */
   destroy(): void {
     this._destroyed = true
+    const listeners = this._transfers
     for (const core of this._cores) {
-      core.removeListener('download', this._ondownloadEvent)
-      core.removeListener('upload', this._onuploadEvent)
+      core.removeListener('peer-add', this._onpeerEvent)
+      if (!listeners) continue
+      core.removeListener('download', listeners.download)
+      core.removeListener('upload', listeners.upload)
     }
     this._cores = []
     if (this._timer) clearTimeout(this._timer)
@@ -288,6 +311,12 @@ export class Meter {
     this._lastProgress = Date.now()
     this._onprogress()
   }
+}
+
+/** A Meter's listeners on hypercore's `'download'` and `'upload'` (index, bytes, peer). */
+interface TransferListeners {
+  download: (index: number, byteLength: number, from: HypercorePeer) => void
+  upload: (index: number, byteLength: number, from: HypercorePeer) => void
 }
 
 interface WithBitfield {

@@ -120,6 +120,34 @@ test('a Meter listens on one session per core, and a closed Meter stops counting
   }
 })
 
+test('a Meter counts from the first peer: a session that already has one when added is counted at once', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['one', 'two', 'three'] })
+    // Counted from its first 'peer-add': a meter added before the peers met.
+    const early = new Meter()
+    early.add(pair.b.hypercore)
+    connectPair(t, pair)
+    await eventually(() => pair.b.hypercore.peers.length === 1)
+    // The peer is there already: no 'peer-add' will come for this meter to start on.
+    const late = new Meter()
+    const session = pair.b.hypercore.session()
+    t.add(session)
+    await session.ready()
+    late.add(session)
+    await pair.b.update({ wait: true })
+    await pair.b.download({ start: 0, end: 3 }).done()
+    const bytes = 'one'.length + 'two'.length + 'three'.length
+    assert.is(early.downloadedBytes, bytes, 'counted from the first peer')
+    assert.is(late.downloadedBytes, bytes, 'counted though its peer came before it')
+    assert.is(late.downloadedBlocks, 3)
+    early.destroy()
+    late.destroy()
+  } finally {
+    await t.run()
+  }
+})
+
 test('a connection that closed is let go: a staying writer does not keep every reader it served', async () => {
   const t = teardown()
   try {
