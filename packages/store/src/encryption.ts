@@ -81,6 +81,17 @@ export interface HeaderCheckOptions {
  */
 export type HeaderReader = (opts: HeaderCheckOptions) => Promise<boolean | null>
 
+/** A header check's reader and length, given as functions (an Autobase's). */
+class ReaderSource {
+  readonly read: HeaderReader
+  readonly length: () => number
+
+  constructor(read: HeaderReader, length: () => number) {
+    this.read = read
+    this.length = length
+  }
+}
+
 /**
  * The check that a drive, bee or Autobase was opened with the key its blocks were encrypted with:
  * block 0 must decode as the structure's header. Once known, the answer holds for the part's
@@ -90,22 +101,37 @@ export type HeaderReader = (opts: HeaderCheckOptions) => Promise<boolean | null>
 export class HeaderCheck {
   private _state: HeaderState = 'unchecked'
   private readonly _what: string
-  private readonly _read: HeaderReader
-  private readonly _length: () => number
+  /**
+   * The Hyperbee whose header is checked, or a reader and the core's length: a drive or bee holds
+   * its check for life, and a seeder's thousand drives held two closures and their context each.
+   */
+  private readonly _source: HyperbeeLike | ReaderSource
 
-  constructor(what: string, read: HeaderReader, length: () => number) {
+  constructor(what: string, read: HeaderReader, length: () => number)
+  /** @internal `HeaderCheck.ofHyperbee()`. */
+  constructor(what: string, bee: HyperbeeLike)
+  constructor(what: string, source: HeaderReader | HyperbeeLike, length?: () => number) {
     this._what = what
-    this._read = read
-    this._length = length
+    this._source =
+      typeof source === 'function' ? new ReaderSource(source, length ?? (() => 0)) : source
   }
 
   /** The check of a Hyperbee's header (`what` names the part in the error). */
   static ofHyperbee(what: string, bee: HyperbeeLike): HeaderCheck {
-    return new HeaderCheck(
-      what,
-      (opts) => readHyperbeeHeader(bee, opts),
-      () => bee.core.length,
-    )
+    return new HeaderCheck(what, bee)
+  }
+
+  /** Reads block 0 (see `HeaderReader`). */
+  private _read(opts: HeaderCheckOptions): Promise<boolean | null> {
+    const source = this._source
+    if (source instanceof ReaderSource) return source.read(opts)
+    return readHyperbeeHeader(source, opts)
+  }
+
+  /** The checked core's length. */
+  private _length(): number {
+    const source = this._source
+    return source instanceof ReaderSource ? source.length() : source.core.length
   }
 
   /** Where the check is: not yet known, valid, or failed (`DECRYPTION_FAILED`). */
