@@ -7,14 +7,30 @@ import b4a from 'b4a'
 import Hyperbee from 'hyperbee'
 import crypto from 'hypercore-crypto'
 import ReadyResource from 'ready-resource'
-import { DatSdkError, closedError, layout, toHex, type Store } from '@dat-sdk/store'
+import { DatSdkError, closedError, layout, toHex, type Hypercore, type Store } from '@dat-sdk/store'
 import { decodeRecord, encodeRecord, type SeedRecord } from './messages.js'
 
 /** The local record of what this peer seeds, so that a restart seeds it again. */
 export class SeedRecords extends ReadyResource {
   private readonly _store: Store
   private _ns: Store | null = null
+  /**
+   * The records core, open as long as the records are: each bee is made on a session of it, so
+   * the core itself never closes and opens again between two bees (a new session on a core that
+   * is closing fails its writes).
+   */
+  private _core: Hypercore<unknown> | null = null
+  /**
+   * The records bee, open while some call uses it (see `_use()`): Hyperbee keeps each node it
+   * reads or writes in its cache for as long as it is open, and a seeder that recorded 1,000
+   * parts held about 1.8 KiB of them for each. Records are read on a restart and written when a
+   * part is seeded or unseeded, not in between.
+   */
   private _bee: Hyperbee<Uint8Array, Uint8Array> | null = null
+  /** How many calls are using `_bee` now. */
+  private _users = 0
+  /** The bee closing now (the last call using it returned), if any. */
+  private _closingBee: Promise<void> | null = null
   /** Records put and not yet written, and the write they go into. */
   private _queue: Array<[Uint8Array, Uint8Array]> = []
   private _next: Promise<void> | null = null
@@ -36,23 +52,50 @@ export class SeedRecords extends ReadyResource {
     await ns.ready()
     const primaryKey = ns.corestore.primaryKey
     const key = primaryKey ? crypto.hash([primaryKey, RECORDS_KEY_CONTEXT]) : null
-    const core = ns.get({ name: layout.seedRecords }, key ? { encryption: { key } } : {})
-    this._bee = new Hyperbee<Uint8Array, Uint8Array>(core, {
-      keyEncoding: 'binary',
-      valueEncoding: 'binary',
-    })
-    await this._bee.ready()
+    this._core = ns.get({ name: layout.seedRecords }, key ? { encryption: { key } } : {})
+    // Opened once here, so that a store that cannot hold the records fails createSDK() at once.
+    await this._use(async () => {})
   }
 
   protected override async _close(): Promise<void> {
-    await this._bee?.close().catch(noop)
+    const bee = this._bee
+    this._bee = null
+    await bee?.close().catch(noop)
+    await this._closingBee
+    await this._core?.close().catch(noop)
     await this._ns?.close().catch(noop)
   }
 
-  private async _db(): Promise<Hyperbee<Uint8Array, Uint8Array>> {
+  /** Runs `fn` on the records bee once the records are open; rejects with `CLOSED` once closed. */
+  private async _db<R>(fn: (db: Hyperbee<Uint8Array, Uint8Array>) => Promise<R>): Promise<R> {
     if (this.closing) throw closedError('seed record store')
     await this.ready()
-    return this._bee!
+    return this._use(fn)
+  }
+
+  /** Runs `fn` on the records bee, opening it if no other call has it open; closes it after. */
+  private async _use<R>(fn: (db: Hyperbee<Uint8Array, Uint8Array>) => Promise<R>): Promise<R> {
+    const core = this._core
+    if (!core || this.closed) throw closedError('seed record store')
+    this._users++
+    try {
+      // A bee closing now is closed first: a new one must not open on a core being closed.
+      while (this._closingBee) await this._closingBee
+      const bee = (this._bee ??= new Hyperbee<Uint8Array, Uint8Array>(core.session(), {
+        keyEncoding: 'binary',
+        valueEncoding: 'binary',
+      }))
+      await bee.ready()
+      return await fn(bee)
+    } finally {
+      if (--this._users === 0 && this._bee) {
+        const closing = this._bee.close().catch(noop)
+        this._bee = null
+        this._closingBee = closing
+        await closing
+        if (this._closingBee === closing) this._closingBee = null
+      }
+    }
   }
 
   /**
@@ -61,10 +104,11 @@ export class SeedRecords extends ReadyResource {
    * thousand parts seeded at once, not a thousand.
    */
   async put(record: SeedRecord): Promise<void> {
-    const db = await this._db()
+    if (this.closing) throw closedError('seed record store')
+    await this.ready()
     this._queue.push([record.key, encodeRecord(record)])
     if (!this._next) {
-      const next = this._writing.then(() => this._write(db))
+      const next = this._writing.then(() => this._write())
       this._next = next
       this._writing = next.catch(noop)
     }
@@ -72,43 +116,51 @@ export class SeedRecords extends ReadyResource {
   }
 
   /** Writes the records queued so far, as one batch. */
-  private async _write(db: Hyperbee<Uint8Array, Uint8Array>): Promise<void> {
-    const entries = this._queue
-    this._queue = []
-    this._next = null
-    const batch = db.batch()
-    try {
-      for (const [key, value] of entries) await batch.put(key, value)
-      await batch.flush()
-    } finally {
-      await batch.close().catch(noop)
-    }
+  private _write(): Promise<void> {
+    return this._use(async (db) => {
+      const entries = this._queue
+      this._queue = []
+      this._next = null
+      const batch = db.batch()
+      try {
+        for (const [key, value] of entries) await batch.put(key, value)
+        await batch.flush()
+      } finally {
+        await batch.close().catch(noop)
+      }
+    })
   }
 
   /** Deletes the record for `key`, true if there was one; rejects with `CLOSED` once closed. */
   async delete(key: Uint8Array): Promise<boolean> {
-    const db = await this._db()
-    // After the puts made before it, so a record put and then deleted stays deleted.
+    if (this.closing) throw closedError('seed record store')
+    await this.ready()
+    // After the puts made before it (each queued once the records are open, as this waited), so
+    // a record put and then deleted stays deleted.
     await this._writing
-    const had = (await db.get(key)) !== null
-    if (had) await db.del(key)
-    return had
+    return this._db(async (db) => {
+      const had = (await db.get(key)) !== null
+      if (had) await db.del(key)
+      return had
+    })
   }
 
   /** The record for `key`, or null; rejects with `CLOSED` once closed. */
   async get(key: Uint8Array): Promise<SeedRecord | null> {
-    const entry = await (await this._db()).get(key)
+    const entry = await this._db((db) => db.get(key))
     return entry ? this._decode(entry.key, entry.value) : null
   }
 
   /** Every record, by key; one that does not decode is reported and skipped. */
   async list(): Promise<SeedRecord[]> {
-    const out: SeedRecord[] = []
-    for await (const entry of (await this._db()).createReadStream()) {
-      const record = this._decode(entry.key, entry.value)
-      if (record) out.push(record)
-    }
-    return out
+    return this._db(async (db) => {
+      const out: SeedRecord[] = []
+      for await (const entry of db.createReadStream()) {
+        const record = this._decode(entry.key, entry.value)
+        if (record) out.push(record)
+      }
+      return out
+    })
   }
 
   private _decode(key: Uint8Array, value: Uint8Array): SeedRecord | null {

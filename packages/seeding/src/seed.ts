@@ -108,7 +108,8 @@ export class Seed extends ReadyResource {
   /** The part's key. */
   readonly key: Uint8Array
 
-  private readonly _target: Promise<SeedTarget>
+  /** The target while it opens (let go once it has: `_resolved` holds it then). */
+  private _target: Promise<SeedTarget> | null
   private _resolved: SeedTarget | null = null
   private readonly _peering: BlindPeering | null
   private readonly _blindPeers: Uint8Array[]
@@ -137,23 +138,19 @@ export class Seed extends ReadyResource {
    * this is false: a seeder of 1,000 idle parts does no work four times a second for each of them.
    */
   private _dirty = true
-  /** Marks the status as moved (the tracked sessions' events). */
-  private readonly _mark = () => {
-    this._dirty = true
-  }
-  /** What the status clock calls. */
-  private readonly _tick = () => this._refresh()
+  /**
+   * Marks the status as moved (the tracked sessions' events): made when the seed starts watching
+   * (a seeder's idle parts hold none).
+   */
+  private _mark: (() => void) | null = null
   private _refreshing = false
-  /** One refresh on the next turn, however many acknowledgements arrive meanwhile. */
-  private readonly _soon = () => {
-    if (this._refreshing) return
-    this._refreshing = true
-    setImmediate(() => {
-      this._refreshing = false
-      this._refresh()
-    })
-  }
-  private _status: SeedStatus
+  /**
+   * One refresh on the next turn, however many acknowledgements arrive meanwhile: made for a seed
+   * with blind peers (the only one that listens for acknowledgements).
+   */
+  private _soon: (() => void) | null = null
+  /** The status last kept, computed when first asked for or watched. */
+  private _status: SeedStatus | null = null
 
   /** `target` may still be opening: `ready()` waits for it (and rejects with its error). */
   constructor(
@@ -170,7 +167,6 @@ export class Seed extends ReadyResource {
     this._peering = peering
     this._blindPeers = opts.blindPeers
     this._download = opts.download
-    this._status = this._compute()
     target.catch(noop)
     this.ready().catch(noop)
   }
@@ -189,17 +185,18 @@ export class Seed extends ReadyResource {
   }
 
   protected override async _open(): Promise<void> {
-    const target = await this._target
+    const target = await this._target!
     this._resolved = target
+    this._target = null
     if (this.closing) return
     this._announce = target.announce()
     this._refresh()
-    clock.add(this._tick)
+    clock.add(this)
   }
 
   protected override async _close(): Promise<void> {
-    clock.delete(this._tick)
-    await this._target.catch(noop)
+    clock.delete(this)
+    await this._target?.catch(noop)
     // Not awaited: leaving the topic unannounces on the DHT, which may never answer (the DHT
     // gone), and closing a seed must not wait on the network (the CLI exits within 2 s of Ctrl-C);
     // the networker's own close bounds what is still in flight.
@@ -213,7 +210,12 @@ export class Seed extends ReadyResource {
   /** What is held here and by each blind peer, now. */
   status(): SeedStatus {
     if (!this._watching && this._resolved && !this.closing) this._update()
-    return this._status
+    return (this._status ??= this._compute())
+  }
+
+  /** @internal What the status clock calls, every `STATUS_INTERVAL` ms. */
+  tick(): void {
+    this._refresh()
   }
 
   /**
@@ -228,7 +230,7 @@ export class Seed extends ReadyResource {
     }
     if (this.closing) throw closedError('seed')
     await this.ready()
-    if (this._status.backedUp) return
+    if (this.status().backedUp) return
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error) => {
         this.off('status', onstatus)
@@ -298,10 +300,29 @@ export class Seed extends ReadyResource {
 
   /** Adds (or removes) the seed's MOVES listener on one tracked session. */
   private _follow(session: Hypercore<unknown>, on: boolean): void {
+    const mark = on
+      ? (this._mark ??= () => {
+          this._dirty = true
+        })
+      : this._mark
+    if (!mark) return
     for (const event of MOVES) {
-      if (on) session.on(event, this._mark)
-      else session.off(event, this._mark)
+      if (on) session.on(event, mark)
+      else session.off(event, mark)
     }
+  }
+
+  /** The refresh on the next turn (see `_soon`). */
+  private _refreshSoon(): () => void {
+    this._soon ??= () => {
+      if (this._refreshing) return
+      this._refreshing = true
+      setImmediate(() => {
+        this._refreshing = false
+        this._refresh()
+      })
+    }
+    return this._soon
   }
 
   private _addOptions() {
@@ -327,13 +348,14 @@ export class Seed extends ReadyResource {
     const owned = this._peers() || !!this._resolved?.autobase
     const session = owned ? core.session() : core
     const tracked: Tracked = { key, session, owned, view, download: null, acks: null }
-    this._cores.push(tracked)
+    // concat() makes a list of its own size (push and spread reserve 16 more slots, 128 bytes).
+    this._cores = this._cores.concat([tracked])
     this._dirty = true
     if (this._watching) this._follow(session, true)
     // A blind peer's acknowledgement moved: look now, not at the next tick of the clock, so that
     // backedUp() resolves when the last block is acknowledged rather than up to a tick later.
     // (Without blind peers, no acknowledgement is counted: nothing to listen for.)
-    if (this._blindPeers.length > 0) session.on('remote-contiguous-length', this._soon)
+    if (this._blindPeers.length > 0) session.on('remote-contiguous-length', this._refreshSoon())
     // A full local copy: every block there is and every block appended later (end -1 is live).
     if (this._download && !core.writable) tracked.download = session.download({ start: 0, end: -1 })
     // An Autobase's cores go to the blind peers through addAutobase (it follows its writers).
@@ -347,7 +369,7 @@ export class Seed extends ReadyResource {
     tracked.download?.destroy()
     this._dirty = true
     this._follow(tracked.session, false)
-    tracked.session.off('remote-contiguous-length', this._soon)
+    if (this._soon) tracked.session.off('remote-contiguous-length', this._soon)
     if (tracked.owned) await tracked.session.close().catch(noop)
   }
 

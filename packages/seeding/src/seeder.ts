@@ -97,6 +97,22 @@ export class Seeder extends ReadyResource {
     await this.records.close()
   }
 
+  /**
+   * The one `'close'` listener of every seed (a seed closes once): the emitter calls it on the
+   * seed itself, so a seeder of 1,000 parts holds one, not a `once` wrapper, closure and context
+   * for each.
+   */
+  private readonly _onSeedClose = ((seeder: Seeder) =>
+    function onSeedClose(this: Seed): void {
+      seeder._forget(this)
+    })(this)
+
+  /** A seed closed: it is no longer the seed of its key. */
+  private _forget(seed: Seed): void {
+    const id = toHex(seed.key)
+    if (this._seeds.get(id) === seed) this._seeds.delete(id)
+  }
+
   /** The records of what was seeded before (what a restart seeds again). */
   async stored(): Promise<SeedRecord[]> {
     await this.ready()
@@ -135,9 +151,7 @@ export class Seeder extends ReadyResource {
       download: req.download !== false,
     })
     this._seeds.set(id, seed)
-    seed.once('close', () => {
-      if (this._seeds.get(id) === seed) this._seeds.delete(id)
-    })
+    seed.on('close', this._onSeedClose)
     try {
       await seed.ready()
     } catch (err) {
