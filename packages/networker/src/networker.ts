@@ -143,7 +143,7 @@ export class Networker
       onflushed: (discoveryKey) => this.emit('flushed', discoveryKey),
       foundOn: (hex) => this._connections.foundOn(hex),
     })
-    this._topics = new TopicSet((topic, mode) => this._swarmTopics.set(topic, mode))
+    this._topics = new TopicSet((topic, mode, hex) => this._swarmTopics.set(topic, mode, hex))
     this._channels = new ExtensionChannels({
       registered: (name) => this._extensions.has(name),
       names: () => this._extensions.keys(),

@@ -39,6 +39,8 @@ const CROWDED = 20
  * more than the schedule above.
  */
 const MAX_EAGER_REFRESHES = 6
+/** A topic's `flushing` once its flush is done. */
+const FLUSHED: Promise<void> = Promise.resolve()
 /** How often a flush of the swarm that has not answered is asked again (ms). */
 const FLUSH_RECHECK = 1_000
 
@@ -84,11 +86,11 @@ export class SwarmTopics {
 
   /**
    * Joins `discoveryKey` as `mode` (both false: leaves it); resolves once it was flushed. The
-   * change takes effect before the first await, so calls apply in the order they are made.
+   * change takes effect before the first await, so calls apply in the order they are made. `hex`
+   * is the key in hex, when the caller has it (TopicSet does: one copy serves both).
    */
-  async set(discoveryKey: Uint8Array, mode: TopicMode): Promise<void> {
+  async set(discoveryKey: Uint8Array, mode: TopicMode, hex = toHex(discoveryKey)): Promise<void> {
     const { announce, lookup } = mode
-    const hex = toHex(discoveryKey)
     const prev = this._topics.get(hex)
 
     if (!announce && !lookup) {
@@ -143,7 +145,7 @@ export class SwarmTopics {
   private _flush(hex: string, topic: JoinedTopic): Promise<void> {
     if (topic.flushing) return topic.flushing
     const before = this._opts.foundOn(hex)
-    topic.flushing = (async () => {
+    const flushing = (async () => {
       try {
         await topic.session.flushed()
         await this._swarmFlushed()
@@ -164,7 +166,13 @@ export class SwarmTopics {
       this._refreshLater(hex, topic, before)
       this._opts.onflushed(topic.discoveryKey)
     })()
-    return topic.flushing
+    topic.flushing = flushing
+    // Once done, the topic holds the shared settled promise rather than its own (a seeder's
+    // thousand topics each kept one): a later flush of it resolves at once either way.
+    flushing.then(() => {
+      if (topic.flushing === flushing) topic.flushing = FLUSHED
+    }, noop)
+    return flushing
   }
 
   /**

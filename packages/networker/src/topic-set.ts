@@ -13,12 +13,15 @@ export interface TopicMode {
 
 /**
  * Makes the network join `topic` as `mode` (both false: leave it), resolving once it was announced
- * / looked up. Calls for one topic come in order and must take effect in that order.
+ * / looked up. Calls for one topic come in order and must take effect in that order. `hex` is the
+ * topic in hex, the key the set files it under (a seeder keeps one copy of it for each topic).
  */
-export type ApplyTopic = (topic: Uint8Array, mode: TopicMode) => Promise<void>
+export type ApplyTopic = (topic: Uint8Array, mode: TopicMode, hex: string) => Promise<void>
 
 interface Entry {
   readonly topic: Uint8Array
+  /** The topic in hex: its key here and in what `apply` keeps. */
+  readonly hex: string
   /** Its handles (a list: most topics have one or two, and a Set's table is 150 bytes). */
   handles: TopicHandle[]
   /** The hold of `configure()`, the one user without a handle. */
@@ -47,7 +50,8 @@ export class TopicSet {
     }
     const entry = this._entry(topic)
     const handle = new TopicHandle(this, entry.topic, mode)
-    entry.handles.push(handle)
+    // concat() makes a list of its own size (push and spread reserve 16 more slots, 128 bytes).
+    entry.handles = entry.handles.concat([handle])
     this._update(entry)
     return handle
   }
@@ -113,13 +117,7 @@ export class TopicSet {
     const hex = toHex(topic)
     let entry = this._entries.get(hex)
     if (!entry) {
-      entry = {
-        topic,
-        handles: [],
-        configured: null,
-        mode: { announce: false, lookup: false },
-        applied: Promise.resolve(),
-      }
+      entry = { topic, hex, handles: [], configured: null, mode: LEFT, applied: APPLIED }
       this._entries.set(hex, entry)
     }
     return entry
@@ -127,20 +125,25 @@ export class TopicSet {
 
   /** Applies the union of `entry`'s users if it changed; leaves the topic when none is left. */
   private _update(entry: Entry): Promise<void> {
-    const mode: TopicMode = { announce: false, lookup: false }
+    let announce = false
+    let lookup = false
     for (const user of [entry.configured, ...entry.handles]) {
       if (!user) continue
-      mode.announce ||= user.announce
-      mode.lookup ||= user.lookup
+      announce ||= user.announce
+      lookup ||= user.lookup
     }
-    if (mode.announce === entry.mode.announce && mode.lookup === entry.mode.lookup) {
-      return entry.applied
-    }
+    const mode = modeFor(announce, lookup)
+    if (mode === entry.mode) return entry.applied
     entry.mode = mode
-    if (!mode.announce && !mode.lookup) this._entries.delete(toHex(entry.topic))
-    entry.applied = call(this._apply, entry.topic, mode)
-    entry.applied.catch(noop) // each caller that waits sees the error
-    return entry.applied
+    if (mode === LEFT) this._entries.delete(entry.hex)
+    const applied = call(this._apply, entry, mode)
+    entry.applied = applied
+    // Once it is done, the topic holds the shared settled promise rather than its own (a
+    // seeder's thousand topics each kept one); each caller that waits sees an error.
+    applied.then(() => {
+      if (entry.applied === applied) entry.applied = APPLIED
+    }, noop)
+    return applied
   }
 }
 
@@ -199,12 +202,28 @@ export function withTopicHandles<N extends NetworkerLike>(networker: N): Joinabl
 }
 
 function modeOf(opts: JoinOptions): TopicMode {
-  return { announce: opts.announce !== false, lookup: opts.lookup !== false }
+  return modeFor(opts.announce !== false, opts.lookup !== false)
 }
 
-function call(apply: ApplyTopic, topic: Uint8Array, mode: TopicMode): Promise<void> {
+/** The four modes, one object each (a topic holds its mode for as long as it is joined). */
+const LEFT: TopicMode = Object.freeze({ announce: false, lookup: false })
+const MODES: readonly TopicMode[] = [
+  LEFT,
+  Object.freeze({ announce: false, lookup: true }),
+  Object.freeze({ announce: true, lookup: false }),
+  Object.freeze({ announce: true, lookup: true }),
+]
+
+function modeFor(announce: boolean, lookup: boolean): TopicMode {
+  return MODES[(announce ? 2 : 0) + (lookup ? 1 : 0)]!
+}
+
+/** A topic's `applied` once its last change took effect. */
+const APPLIED: Promise<void> = Promise.resolve()
+
+function call(apply: ApplyTopic, entry: Entry, mode: TopicMode): Promise<void> {
   try {
-    return Promise.resolve(apply(topic, mode))
+    return Promise.resolve(apply(entry.topic, mode, entry.hex))
   } catch (err) {
     return Promise.reject(err)
   }
