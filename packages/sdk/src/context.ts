@@ -8,7 +8,12 @@ import type { ClosingOrder, Closable } from './closing.js'
 import type { RefCache, Cacheable } from './refs.js'
 
 /** What the SDK opens for a caller: it opens, closes, and says when it is closing. */
-export type Part = Cacheable & Closable & { ready(): Promise<unknown> }
+export type Part = Cacheable &
+  Closable & {
+    ready(): Promise<unknown>
+    /** Listens for the part's `'close'` (it emits it once); the listener is called on the part. */
+    on(event: 'close', listener: (this: Part) => void): unknown
+  }
 
 /** One cache per kind: cores, drives, bees, stores, multifeeds and bases live apart. */
 export interface Caches {

@@ -81,7 +81,8 @@ export class RefCache<P extends Cacheable> {
     const holder = this._byRef.get(ref)
     if (holder && holder !== part && !holder.closing) return
     this._byRef.set(ref, part)
-    if (!mine.includes(ref)) mine.push(ref)
+    // concat() makes a list of its own size (push and spread reserve 16 more slots, 128 bytes).
+    if (!mine.includes(ref)) this._refsOf.set(part, mine.concat([ref]))
   }
 
   /** Forgets a part that closed: its refs then name nothing. */

@@ -422,14 +422,27 @@ export class SDK extends ReadyResource {
     this._parts.add(part)
     this._order.add(part, dependsOn)
     cache?.add(part, refs)
-    // One listener for all of a part's bookkeeping (a seeder's thousand parts held three each).
-    part.once('close', () => {
-      this._parts.delete(part)
-      this._order.delete(part)
-      cache?.forget(part)
-      this._ctx.joins.release(part)
-    })
+    part.on('close', this._onPartClose)
     return part
+  }
+
+  /**
+   * The one `'close'` listener of every tracked part, for all its bookkeeping (a part closes
+   * once). The emitter calls it on the part itself, so a seeder's thousand parts share it: they
+   * held three each, then one closure and its context each.
+   */
+  private readonly _onPartClose = ((sdk: SDK) =>
+    function onPartClose(this: Part): void {
+      sdk._untrack(this)
+    })(this)
+
+  /** Forgets a part that closed: it leaves the SDK's parts, its ref cache and its topics. */
+  private _untrack(part: Part): void {
+    this._parts.delete(part)
+    this._order.delete(part)
+    // The cache it was filed in, if any: forgetting a part another cache never held is a no-op.
+    for (const cache of Object.values(this._caches)) cache.forget(part)
+    this._ctx.joins.release(part)
   }
 
   /** The key URL a domain ref resolves to, as a promise the part opens on (errors come from its `ready()`). */

@@ -62,76 +62,84 @@ export function partTarget(ctx: SeedContext, part: SeedablePart): SeedTarget {
       },
     }
   }
-  if (part instanceof Drive) {
-    const drive = part.hyperdrive
-    drive.getBlobs().catch(noop) // the blobs core joins cores() once the header names it
-    const held = new HeldCores(ctx, part)
-    return {
-      kind,
-      key,
-      cores: () => {
-        const blobs = drive.blobs?.core
-        return held.cores(blobs ? [drive.core, blobs] : [drive.core])
-      },
-      announce: () => ctx.announce(drive.core.discoveryKey!),
-      close: () => held.close(),
-    }
-  }
-  const core = part instanceof Core ? part.hypercore : part.hyperbee.core
-  const held = new HeldCores(ctx, part)
-  return {
-    kind,
-    key,
-    cores: () => held.cores([core]),
-    announce: () => ctx.announce(core.discoveryKey!),
-    close: () => held.close(),
-  }
+  if (part instanceof Drive) part.hyperdrive.getBlobs().catch(noop) // cores() has it once read
+  return new PartTarget(ctx, part, kind, key)
 }
 
 /**
- * The cores of a part the caller opened, as a seed reads them: the part's own sessions while it
- * is open (a seed opens no second session of each core), and once the caller has closed it,
- * sessions of the target's own on the same keys (opened then, closed with the seed), so that
- * seeding goes on.
+ * The target of a core, drive or bee the caller opened: its cores are the part's own sessions
+ * while it is open (a seed opens no second session of each core), and once the caller has closed
+ * it, sessions of the target's own on the same keys (opened then, closed with the seed), so that
+ * seeding goes on. One object, with no closure of its own: a seeder holds one for each part.
  */
-class HeldCores {
+class PartTarget implements SeedTarget {
+  readonly kind: SeedKind
+  readonly key: Uint8Array
   private readonly _ctx: SeedContext
-  private readonly _part: SeedablePart
-  /** The part's sessions as they were last seen open (their keys outlive them). */
-  private _seen: Array<Hypercore<unknown>> = []
+  private readonly _part: Core<unknown> | Drive | Bee<unknown, unknown>
+  /**
+   * The part's cores as they were last seen open (their keys outlive them), as the seed reads
+   * them: the same list while they stay the same (the seed asks four times a second).
+   */
+  private _seen: SeedCore[] = []
   /** Sessions of the target's own, once the part has closed. */
-  private _own: Array<Hypercore<unknown>> | null = null
+  private _own: SeedCore[] | null = null
 
-  constructor(ctx: SeedContext, part: SeedablePart) {
+  constructor(
+    ctx: SeedContext,
+    part: Core<unknown> | Drive | Bee<unknown, unknown>,
+    kind: SeedKind,
+    key: Uint8Array,
+  ) {
     this._ctx = ctx
     this._part = part
+    this.kind = kind
+    this.key = key
   }
 
-  cores(sessions: Array<Hypercore<unknown>>): SeedCore[] {
+  /** The part's first core: the one it is announced by. */
+  private get _first(): Hypercore<unknown> {
+    const part = this._part
+    if (part instanceof Core) return part.hypercore
+    if (part instanceof Drive) return part.hyperdrive.core
+    return part.hyperbee.core
+  }
+
+  cores(): SeedCore[] {
     if (!this._part.closing) {
-      this._seen = sessions
-      return sessions.map(asSeedCore)
+      const first = this._first
+      const blobs = this._part instanceof Drive ? this._part.hyperdrive.blobs?.core : undefined
+      const seen = this._seen
+      const same = seen[0]?.core === first && seen[1]?.core === blobs
+      if (!same) this._seen = blobs ? [{ core: first }, { core: blobs }] : [{ core: first }]
+      return this._seen
     }
-    if (this._own) return this._own.map(asSeedCore)
+    if (this._own) return this._own
     if (this._ctx.closing()) return []
     const key = this._part.encryptionKey
     const opts = key ? { encryption: { key } } : {}
-    const own: Array<Hypercore<unknown>> = []
+    const own: SeedCore[] = []
     try {
-      for (const s of this._seen) if (s.key) own.push(this._ctx.store.get({ key: s.key }, opts))
+      for (const { core } of this._seen) {
+        if (core.key) own.push({ core: this._ctx.store.get({ key: core.key }, opts) })
+      }
     } catch {
       // The store is closing: let go of what was opened.
-      for (const c of own) c.close().catch(noop)
+      for (const { core } of own) core.close().catch(noop)
       return []
     }
     this._own = own
-    return own.map(asSeedCore)
+    return own
+  }
+
+  announce(): Topic {
+    return this._ctx.announce(this._first.discoveryKey!)
   }
 
   async close(): Promise<void> {
     const own = this._own ?? []
     this._own = []
-    await Promise.allSettled(own.map((c) => c.close()))
+    await Promise.allSettled(own.map(({ core }) => core.close()))
   }
 }
 
