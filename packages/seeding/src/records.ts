@@ -16,8 +16,7 @@ export class SeedRecords extends ReadyResource {
   private _ns: Store | null = null
   /**
    * The records core, open as long as the records are: each bee is made on a session of it, so
-   * the core itself never closes and opens again between two bees (a new session on a core that
-   * is closing fails its writes).
+   * the core stays open between two bees instead of closing and opening again with each.
    */
   private _core: Hypercore<unknown> | null = null
   /**
@@ -79,7 +78,7 @@ export class SeedRecords extends ReadyResource {
     if (!core || this.closed) throw closedError('seed record store')
     this._users++
     try {
-      // A bee closing now is closed first: a new one must not open on a core being closed.
+      // One bee at a time: a call that comes while the last one's bee closes waits for that.
       while (this._closingBee) await this._closingBee
       const bee = (this._bee ??= new Hyperbee<Uint8Array, Uint8Array>(core.session(), {
         keyEncoding: 'binary',
