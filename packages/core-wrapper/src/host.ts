@@ -26,7 +26,7 @@ export interface Structure extends IdentitySource {
  * first peer (so the `dat-sdk/ready@1` handshake starts with the peer, as it would have), at the
  * first `'append'` listener, or when `peers()`, `registerExtension()`, `extension()` or a
  * checkout asks for it. Until then it holds one listener on the core: a seeder's thousand idle
- * drives held a Core each, with its four session listeners (about 1.2 KiB a drive).
+ * drives held a Core each, with its four session listeners (about 1.5 KiB a drive).
  */
 export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Peer> {
   private _hosted: Core<unknown> | null = null
@@ -119,7 +119,10 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   /** Makes the deferred Core now, with the peers its core already has. */
   private _wake(): Core<unknown> {
     const deferred = this._undefer()
-    if (!deferred) throw new Error('No core is hosted yet: call _hostCore() first')
+    if (!deferred) {
+      this._check() // closed: CLOSED, not the message below
+      throw new Error('No core is hosted yet: call _hostCore() first')
+    }
     const core = this._makeCore(deferred.source, [], deferred.exclusive)
     this._host(core, true)
     // Peers that came before it are its peers now, before anyone hears of a later one.
