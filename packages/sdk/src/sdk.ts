@@ -18,6 +18,7 @@ import {
   closedError,
   hasShape,
   parseRef,
+  sharedListener,
   toKey,
   type Hypercore,
   type KeyLike,
@@ -431,10 +432,11 @@ export class SDK extends ReadyResource {
    * once). The emitter calls it on the part itself, so a seeder's thousand parts share it: they
    * held three each, then one closure and its context each.
    */
-  private readonly _onPartClose = ((sdk: SDK) =>
-    function onPartClose(this: Part): void {
-      sdk._untrack(this)
-    })(this)
+  private readonly _onPartClose = sharedListener(this, SDK._partClosed)
+
+  private static _partClosed(sdk: SDK, part: Part): void {
+    sdk._untrack(part)
+  }
 
   /** Forgets a part that closed: it leaves the SDK's parts, its ref cache and its topics. */
   private _untrack(part: Part): void {

@@ -23,6 +23,7 @@ export {
   type Codec,
 } from './encoding.js'
 export { asBadMessage, dispatchMessage, type DispatchHandlers } from './dispatch.js'
+export { sharedListener } from './listener.js'
 export {
   READY_PROTOCOL,
   MAX_NAMES,
