@@ -25,8 +25,10 @@ export interface Structure extends IdentitySource {
  * A structure opened without extensions makes its Core when it is first needed: at the core's
  * first peer (so the `dat-sdk/ready@1` handshake starts with the peer, as it would have), at the
  * first `'append'` listener, or when `peers()`, `registerExtension()`, `extension()` or a
- * checkout asks for it. Until then it holds one listener on the core: a seeder's thousand idle
- * drives held a Core each, with its four session listeners (about 1.5 KiB a drive).
+ * checkout asks for it. Until then it holds no listener of its own on the core: its Meter, which
+ * counts the core from its first peer, says when that peer came (`_meterFirstPeer`). A seeder's
+ * thousand idle drives held a Core each, with its four session listeners (about 1.5 KiB a drive),
+ * and then a second `'peer-add'` listener beside the Meter's (a list of two, 176 bytes).
  */
 export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Peer> {
   private _hosted: Core<unknown> | null = null
@@ -35,7 +37,7 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
   private _ownsHosted = false
   private _unrelay: (() => void) | null = null
   /** @internal Counts the transfers of this structure's cores (the SDK sums its parts' meters). */
-  readonly meter: Meter = new Meter({ onprogress: progressOf(this) })
+  readonly meter: Meter = new Meter({ onprogress: progressOf(this), owner: this })
 
   /** Throws (`CLOSED`) when this structure can no longer be used. */
   protected abstract _check(): void
@@ -71,16 +73,22 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
       this._host(source, false)
       return
     }
-    if (extensions.length > 0) {
+    // A core that already has peers (its Meter counts it at once, with no listener to say when
+    // the first came): the Core now, which adopts them as it opens.
+    if (extensions.length > 0 || source.peers.length > 0) {
       this._host(this._makeCore(source, extensions, exclusive), true)
       return
     }
-    const wake = () => {
-      if (!this.closing) this._wake()
-    }
-    this._deferred = { source, exclusive, wake }
-    source.on('peer-add', wake)
+    this._deferred = { source, exclusive }
     this.on('newListener', this._onNewListener)
+  }
+
+  /**
+   * @internal The Meter's word that one of its cores met its first peer: a deferred Core on that
+   * core is made now, so that its handshake starts with the peer.
+   */
+  _meterFirstPeer(core: Hypercore<unknown>): void {
+    if (core === this._deferred?.source && !this.closing) this._wake()
   }
 
   /**
@@ -130,12 +138,11 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
     return core
   }
 
-  /** Takes the deferred Core's listeners off (it is being made, or will never be); returns it. */
+  /** Takes the deferred Core's listener off (it is being made, or will never be); returns it. */
   private _undefer(): DeferredCore | null {
     const deferred = this._deferred
     if (!deferred) return null
     this._deferred = null
-    deferred.source.removeListener('peer-add', deferred.wake)
     this.removeListener('newListener', this._onNewListener)
     return deferred
   }
@@ -215,8 +222,6 @@ export abstract class CoreHost extends CoreIdentity implements ExtensionHost<Pee
 interface DeferredCore {
   source: Hypercore<unknown>
   exclusive: boolean
-  /** On the source's `'peer-add'`: makes the Core. */
-  wake: () => void
 }
 
 function noop(): void {}

@@ -3,7 +3,7 @@
 // answers `stats()`. Bytes are block payload bytes as hypercore reports them (its byteLength,
 // without encryption padding), not wire bytes: framing, proofs and the handshake are not in them.
 import type { ConnectionTransfer, TransferStats } from '@dat-sdk/interfaces'
-import type { Hypercore, HypercorePeer } from '@dat-sdk/store'
+import { sharedListener, type Hypercore, type HypercorePeer } from '@dat-sdk/store'
 
 export type { ConnectionTransfer, TransferStats }
 
@@ -15,6 +15,18 @@ export interface MeterOptions {
   throttle?: number
   /** Called, throttled, while blocks download (and once after the last). */
   onprogress?: () => void
+  /**
+   * @internal Told when a core the Meter counts meets its first peer, from the Meter's own
+   * `'peer-add'` listener: a structure that makes its Core at that moment (see `CoreHost`) then
+   * holds one listener on the core, not two.
+   */
+  owner?: FirstPeerOwner
+}
+
+/** @internal What `MeterOptions.owner` is: told of each counted core's first peer. */
+export interface FirstPeerOwner {
+  /** `core` (a session the Meter counts) met its first peer: called from its `'peer-add'`. */
+  _meterFirstPeer(core: Hypercore<unknown>): void
 }
 
 /** The speed over a sliding window: samples of (time, bytes), dropped as they age out. */
@@ -110,10 +122,14 @@ export class Meter {
    * this one listener, called on the session itself: a seeder's thousand idle drives held a pair
    * on each of two cores, and a larger table of events on each.
    */
-  private readonly _onpeerEvent = ((meter: Meter) =>
-    function onpeer(this: Hypercore<unknown>): void {
-      meter._count(this)
-    })(this)
+  private readonly _onpeerEvent = sharedListener(this, Meter._onpeer)
+
+  /** A counted session met its first peer: count it, and tell the owner. */
+  private static _onpeer(meter: Meter, core: Hypercore<unknown>): void {
+    meter._count(core)
+    meter._owner?._meterFirstPeer(core)
+  }
+
   /**
    * The listeners on every counted session, made with the first peer: one pair per Meter, not per
    * core (a transfer counts the same whichever of the part's cores it was on).
@@ -126,6 +142,7 @@ export class Meter {
   private readonly _window: number
   private readonly _throttle: number
   private readonly _onprogress: (() => void) | null
+  private readonly _owner: FirstPeerOwner | null
   private _lastProgress = 0
   private _timer: ReturnType<typeof setTimeout> | null = null
   /** downloadedBlocks as of the last `onprogress`. */
@@ -137,6 +154,7 @@ export class Meter {
     this._window = window
     this._throttle = opts.throttle ?? 250
     this._onprogress = opts.onprogress ?? null
+    this._owner = opts.owner ?? null
   }
 
   /** Payload bytes downloaded since the Meter started (not wire bytes). */

@@ -88,4 +88,25 @@ test('stats() counts what moved before anyone asked for peers, both ways', async
   }
 })
 
+test("a Drive on a core that already has a peer makes its Core at once: its 'peer-add' listener hears that peer", async () => {
+  const t = teardown()
+  try {
+    const { storeA, storeB, b } = await pair(t)
+    const streams = replicatePair(storeA, storeB)
+    t.add(() => streams.close())
+    await eventually(() => b.hyperdrive.core.peers.length === 1, { timeout: 10_000 })
+    // A second Drive over the same hyperdrive: its core's peer came before it. Its Meter counts
+    // that core at once, with no 'peer-add' listener to wake a deferred Core later.
+    const c = t.add(new Drive(b.hyperdrive))
+    const added: Peer[] = []
+    c.on('peer-add', (peer) => added.push(peer))
+    await c.ready()
+    await eventually(() => added.length === 1, { timeout: 10_000 })
+    assert.is(added[0]!.remotePublicKey.length, 32)
+    assert.is(c.stats().peers, 1, 'stats() sees the Core and its peer')
+  } finally {
+    await t.run()
+  }
+})
+
 test.run()
