@@ -97,15 +97,10 @@ export class Seeder extends ReadyResource {
     await this.records.close()
   }
 
-  /**
-   * The one `'close'` listener of every seed (a seed closes once): the emitter calls it on the
-   * seed itself, so a seeder of 1,000 parts holds one, not a `once` wrapper, closure and context
-   * for each.
-   */
-  private readonly _onSeedClose = ((seeder: Seeder) =>
-    function onSeedClose(this: Seed): void {
-      seeder._forget(this)
-    })(this)
+  /** What every seed calls once it has closed (`SeedOptions.onclose`): one for the seeder. */
+  private readonly _onSeedClose = (seed: Seed): void => {
+    this._forget(seed)
+  }
 
   /** A seed closed: it is no longer the seed of its key. */
   private _forget(seed: Seed): void {
@@ -149,9 +144,9 @@ export class Seeder extends ReadyResource {
     const seed = new Seed(req.kind, req.key, req.target, this._blindPeering(), {
       blindPeers: blindPeers ?? this.blindPeers,
       download: req.download !== false,
+      onclose: this._onSeedClose,
     })
     this._seeds.set(id, seed)
-    seed.on('close', this._onSeedClose)
     try {
       await seed.ready()
     } catch (err) {
