@@ -3,6 +3,7 @@
 // on a crowded topic. Who holds a topic is counted above this, in TopicSet.
 import type { SwarmDiscovery, SwarmLike } from '@dat-sdk/interfaces'
 import { toHex } from '@dat-sdk/store'
+import { holdWhilePending } from './settled.js'
 import type { TopicMode } from './topic-set.js'
 
 /**
@@ -39,8 +40,6 @@ const CROWDED = 20
  * more than the schedule above.
  */
 const MAX_EAGER_REFRESHES = 6
-/** A topic's `flushing` once its flush is done. */
-const FLUSHED: Promise<void> = Promise.resolve()
 /** How often a flush of the swarm that has not answered is asked again (ms). */
 const FLUSH_RECHECK = 1_000
 
@@ -166,12 +165,9 @@ export class SwarmTopics {
       this._refreshLater(hex, topic, before)
       this._opts.onflushed(topic.discoveryKey)
     })()
-    topic.flushing = flushing
-    // Once done, the topic holds the shared settled promise rather than its own (a seeder's
-    // thousand topics each kept one): a later flush of it resolves at once either way.
-    flushing.then(() => {
-      if (topic.flushing === flushing) topic.flushing = FLUSHED
-    }, noop)
+    // Once done, the topic holds the shared settled promise: a later flush of it resolves at
+    // once either way.
+    holdWhilePending(topic, 'flushing', flushing)
     return flushing
   }
 

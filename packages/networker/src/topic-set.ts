@@ -2,6 +2,7 @@
 // over a custom `NetworkerLike` that has `configure()` but no `join()`.
 import type { JoinOptions, NetworkerLike, Topic } from '@dat-sdk/interfaces'
 import { DatSdkError, toHex } from '@dat-sdk/store'
+import { SETTLED, holdWhilePending } from './settled.js'
 
 /** How a topic is joined: the union of what its users asked for. */
 export interface TopicMode {
@@ -117,7 +118,7 @@ export class TopicSet {
     const hex = toHex(topic)
     let entry = this._entries.get(hex)
     if (!entry) {
-      entry = { topic, hex, handles: [], configured: null, mode: LEFT, applied: APPLIED }
+      entry = { topic, hex, handles: [], configured: null, mode: LEFT, applied: SETTLED }
       this._entries.set(hex, entry)
     }
     return entry
@@ -137,12 +138,9 @@ export class TopicSet {
     entry.mode = mode
     if (mode === LEFT) this._entries.delete(entry.hex)
     const applied = call(this._apply, entry, mode)
-    entry.applied = applied
-    // Once it is done, the topic holds the shared settled promise rather than its own (a
-    // seeder's thousand topics each kept one); each caller that waits sees an error.
-    applied.then(() => {
-      if (entry.applied === applied) entry.applied = APPLIED
-    }, noop)
+    // Once it is done, the topic holds the shared settled promise (a failed one stays, so each
+    // caller that waits sees its error).
+    holdWhilePending(entry, 'applied', applied)
     return applied
   }
 }
@@ -218,9 +216,6 @@ function modeFor(announce: boolean, lookup: boolean): TopicMode {
   return MODES[(announce ? 2 : 0) + (lookup ? 1 : 0)]!
 }
 
-/** A topic's `applied` once its last change took effect. */
-const APPLIED: Promise<void> = Promise.resolve()
-
 function call(apply: ApplyTopic, entry: Entry, mode: TopicMode): Promise<void> {
   try {
     return Promise.resolve(apply(entry.topic, mode, entry.hex))
@@ -228,5 +223,3 @@ function call(apply: ApplyTopic, entry: Entry, mode: TopicMode): Promise<void> {
     return Promise.reject(err)
   }
 }
-
-function noop(): void {}
