@@ -17,6 +17,10 @@ export interface JoiningPart {
 export class AutoJoin {
   private readonly _net: Joinable<NetworkerLike>
   private readonly _closing: () => boolean
+  /**
+   * What `flush()` waits for, per part, while it is pending: a settled join leaves nothing to
+   * wait for, and a seeder's thousand parts each kept a settled promise here (see `_pending`).
+   */
   private readonly _flushes = new Map<object, Promise<unknown>>()
   /** Each joined part's topic handle, destroyed by `release()`. */
   private readonly _handles = new Map<object, Topic>()
@@ -39,15 +43,23 @@ export class AutoJoin {
    */
   join(part: JoiningPart, topic: Uint8Array, announce: boolean): Topic {
     const handle = this._net.join(topic, { announce, lookup: true })
-    this._flushes.set(part, handle.flushed().catch(noop))
+    this._pending(part, handle.flushed().catch(noop))
     this._handles.set(part, handle)
     return handle
   }
 
   /** Makes `flush(part)` wait for `done` too (a multifeed's own join), until `release(part)`. */
   track(part: JoiningPart, done: Promise<unknown>): void {
-    done.catch(noop)
+    this._pending(part, done)
+  }
+
+  /** `flush()` waits for `done` for `part` (instead of what it waited for before) until it settles. */
+  private _pending(part: object, done: Promise<unknown>): void {
     this._flushes.set(part, done)
+    const settled = () => {
+      if (this._flushes.get(part) === done) this._flushes.delete(part)
+    }
+    done.then(settled, settled)
   }
 
   /** `part` closed: its topic is left (unless the SDK is closing, which leaves every topic). */
@@ -81,7 +93,7 @@ export class AutoJoin {
         if (!writable && core.peers.length > 0 && !core.closing) await core.update().catch(noop)
       })
       .finally(done)
-    this._flushes.set(part, joined)
+    this._pending(part, joined)
     if (writable || core.length > 0) return
     await joined
   }
