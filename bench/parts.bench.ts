@@ -20,10 +20,11 @@ import { interleave, pairedRow, report, type Pair } from './lib.ts'
 
 const DRIVES = Number(process.env.BENCH_PARTS_DRIVES || 1_000)
 // Announcing 1,000 topics on the loopback testnet takes 20-30 s a side (the DHT's pace, the same
-// for both), and each side then waits 30 s (and reads for 4 s) before its reading: three scored
-// rounds (two left the RSS row's median on one pair's noise) and no warm-up keep the file near
-// seven minutes (415 s in three full runs).
-const ROUNDS = Number(process.env.BENCH_PARTS_ROUNDS || 3)
+// for both), and each side then waits 30 s (and reads for 4 s) before its reading. Five scored
+// rounds and no warm-up: about twelve minutes. With three (415 s in three full runs), one pair's
+// RSS moved the median: the RSS row read 0.746, 0.822, 0.892 in three full runs, and a side's
+// RSS per drive moves 3 to 4 KiB between its own rounds (two left it on one pair's noise).
+const ROUNDS = Number(process.env.BENCH_PARTS_ROUNDS || 5)
 const WARMUP = Number(process.env.BENCH_PARTS_WARMUP || 0)
 const CHILD = path.join(import.meta.dirname, 'parts-child.mjs')
 /**

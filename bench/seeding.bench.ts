@@ -42,7 +42,9 @@ const BlindPeering = requireSeeding('blind-peering') as typeof import('blind-pee
 
 const FILES = Number(process.env.BENCH_SEEDING_FILES || 1_000)
 const TOTAL = Number(process.env.BENCH_SEEDING_BYTES || 10 * 1024 * 1024)
-const CLONE_ROUNDS = Number(process.env.BENCH_SEEDING_CLONE_ROUNDS || 5)
+// 11 pairs: with 5, the clone row read 1.080, 1.010, 1.025 in three full runs (per-pair ratios
+// 0.95 to 1.18 in one run); a pair takes about 3 s.
+const CLONE_ROUNDS = Number(process.env.BENCH_SEEDING_CLONE_ROUNDS || 11)
 const BACKUP_ROUNDS = Number(process.env.BENCH_SEEDING_BACKUP_ROUNDS || 41)
 const READER = path.join(import.meta.dirname, 'seeding-reader.mjs')
 
