@@ -6,9 +6,10 @@
 // drive this peer writes has nothing to download) and `sdk.flush()`; raw
 // `new Hyperdrive(store.namespace(name))` + `swarm.join(drive.discoveryKey)` and `swarm.flush()`.
 // Both open 100 drives at a time. Two rows: the time from the first open until every drive is
-// announced (ours >= 0.9 of raw), and the RSS each drive adds, read before the first open and
-// 30 s after the flush, each time the least of three readings 2 s apart after a GC (ours <= 1.1x
-// raw's). Both sides' processes start alike: V8's young generation pinned at its 32 MiB maximum,
+// announced (ours >= 0.9 of raw), and the RSS each drive adds, less V8's young generation (empty
+// after a GC, its pages resident or not as V8 sees fit: see parts-child.mjs `memory()`), read
+// before the first open and 30 s after the flush, each time the least of three readings 2 s
+// apart after a GC (ours <= 1.1x raw's); plain RSS is printed beside it. Both sides' processes start alike: V8's young generation pinned at its 32 MiB maximum,
 // one malloc arena and fixed malloc thresholds (`NODE_ARGS`, `CHILD_ENV`). Rounds alternate
 // ours / raw (`interleave`) and each row is scored by the median of its per-pair ratios
 // (`pairedRow`).
@@ -47,7 +48,10 @@ const CHILD_ENV = {
 
 interface ChildResult {
   ms: number
+  /** RSS less V8's young generation's resident pages, per drive (the row; parts-child.mjs `memory()`). */
   rssPerDriveKiB: number
+  /** Plain RSS per drive (beside the row, not scored). */
+  plainRssPerDriveKiB: number
   /** JS heap in use plus external memory, per drive (beside the row, not scored). */
   heapPerDriveKiB: number
   /** RSS per drive right at the flush (beside the row, not scored). */
@@ -84,6 +88,7 @@ const rss: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 const total: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 const heap: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 const atFlush: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
+const plain: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] }
 let settleS = 0
 
 /** One round of one side: a fresh copy of its drives, opened and announced; gives the ms. */
@@ -101,6 +106,7 @@ async function round(side: 'ours' | 'raw'): Promise<number> {
     total[side].push(r.rssMiB)
     heap[side].push(r.heapPerDriveKiB)
     atFlush[side].push(r.flushRssPerDriveKiB)
+    plain[side].push(r.plainRssPerDriveKiB)
     settleS = r.settleS
     return r.ms
   } finally {
@@ -134,7 +140,7 @@ try {
       target: 0.9,
     }),
     pairedRow({
-      name: `parts: RSS per drive, ${DRIVES} drives seeded, read ${settleS} s after the flush, the least of 3 readings 2 s apart (both: young generation pinned, one malloc arena, 128 KiB malloc thresholds; vs raw; ours <= 1.1x raw's)`,
+      name: `parts: RSS per drive less V8's young generation, ${DRIVES} drives seeded, read ${settleS} s after the flush, the least of 3 readings 2 s apart (both: young generation pinned, one malloc arena, 128 KiB malloc thresholds; vs raw; ours <= 1.1x raw's)`,
       pairs: rssPairs,
       unit: 'KiB',
       better: 'lower',
@@ -142,6 +148,11 @@ try {
       extra: {
         'per-round KiB per drive (ours/raw)': memPairs.join(' '),
         'RSS after, MiB (ours/raw, medians)': `${median1(total.ours)}/${median1(total.raw)}`,
+        'plain RSS KiB per drive, young generation included (ours/raw, per round; not scored)':
+          plain.ours
+            .slice(WARMUP)
+            .map((o, i) => `${round1(o)}/${round1(plain.raw[i + WARMUP])}`)
+            .join(' '),
         'heap + external KiB per drive (ours/raw, medians; not scored)': `${median1(heap.ours.slice(WARMUP))}/${median1(heap.raw.slice(WARMUP))}`,
         'RSS KiB per drive right at the flush (ours/raw, medians; not scored)': `${median1(atFlush.ours.slice(WARMUP))}/${median1(atFlush.raw.slice(WARMUP))}`,
       },
