@@ -208,10 +208,12 @@ export async function keyTarget(
     }
     if (detected === 'drive' && blobs) owned.push(ctx.store.get({ key: blobs }, opts))
     const held = topic
+    // The same list on every tick (the seed asks four times a second): the cores are all here.
+    const cores = owned.map(asSeedCore)
     return {
       kind: detected,
       key,
-      cores: () => owned.map(asSeedCore),
+      cores: () => cores,
       // The topic joined above is the seed's: handed over, destroyed when the seed closes.
       announce: () => held,
       close,
