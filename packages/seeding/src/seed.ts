@@ -59,6 +59,7 @@ export interface SeedOptions {
    * Called with the seed once it has closed, before `'close'`: how the seeder forgets it. One
    * function the seeder passes to every seed, called with the seed, where a shared `'close'`
    * listener had to be a function the emitter calls on the seed (`this`), made by a wrapper.
+   * A seed whose opening failed is closed without it (it never ran): its opener forgets it.
    */
   onclose?: ((seed: Seed) => void) | undefined
 }

@@ -151,6 +151,9 @@ export class Seeder extends ReadyResource {
       await seed.ready()
     } catch (err) {
       await seed.close()
+      // A seed that never opened is not closed through its `_close()`, so it never calls
+      // `onclose`: forget it here.
+      this._forget(seed)
       throw err
     }
     // Recorded once it runs: a ref that could not be opened is not brought back by a restart.
