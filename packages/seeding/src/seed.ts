@@ -55,13 +55,6 @@ export interface SeedOptions {
   blindPeers: Uint8Array[]
   /** Keep a full local copy: every block, now and as it is appended. */
   download: boolean
-  /**
-   * Called with the seed once it has closed, before `'close'`: how the seeder forgets it. One
-   * function the seeder passes to every seed, called with the seed, where a shared `'close'`
-   * listener had to be a function the emitter calls on the seed (`this`), made by a wrapper.
-   * A seed whose opening failed is closed without it (it never ran): its opener forgets it.
-   */
-  onclose?: ((seed: Seed) => void) | undefined
 }
 
 interface Tracked {
@@ -121,7 +114,6 @@ export class Seed extends ReadyResource {
   private readonly _peering: BlindPeering | null
   private readonly _blindPeers: Uint8Array[]
   private readonly _download: boolean
-  private readonly _onclose: ((seed: Seed) => void) | null
   /**
    * The cores tracked, one entry per core (a list: a part has one or two, and a seeder of 1,000
    * parts held a Map and two hex strings of keys for each).
@@ -175,7 +167,6 @@ export class Seed extends ReadyResource {
     this._peering = peering
     this._blindPeers = opts.blindPeers
     this._download = opts.download
-    this._onclose = opts.onclose ?? null
     target.catch(noop)
     this.ready().catch(noop)
   }
@@ -204,20 +195,16 @@ export class Seed extends ReadyResource {
   }
 
   protected override async _close(): Promise<void> {
-    try {
-      clock.delete(this)
-      await this._target?.catch(noop)
-      // Not awaited: leaving the topic unannounces on the DHT, which may never answer (the DHT
-      // gone), and closing a seed must not wait on the network (the CLI exits within 2 s of
-      // Ctrl-C); the networker's own close bounds what is still in flight.
-      this._announce?.destroy().catch(noop)
-      const tracked = this._cores
-      this._cores = []
-      for (const t of tracked) await this._untrack(t)
-      await this._resolved?.close?.().catch(noop)
-    } finally {
-      this._onclose?.(this)
-    }
+    clock.delete(this)
+    await this._target?.catch(noop)
+    // Not awaited: leaving the topic unannounces on the DHT, which may never answer (the DHT
+    // gone), and closing a seed must not wait on the network (the CLI exits within 2 s of Ctrl-C);
+    // the networker's own close bounds what is still in flight.
+    this._announce?.destroy().catch(noop)
+    const tracked = this._cores
+    this._cores = []
+    for (const t of tracked) await this._untrack(t)
+    await this._resolved?.close?.().catch(noop)
   }
 
   /** What is held here and by each blind peer, now. */

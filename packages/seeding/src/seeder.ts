@@ -4,6 +4,7 @@ import BlindPeering, { type BlindPeeringDHT } from 'blind-peering'
 import ReadyResource from 'ready-resource'
 import {
   closedError,
+  sharedListener,
   toHex,
   toKey,
   type DatSdkError,
@@ -97,9 +98,14 @@ export class Seeder extends ReadyResource {
     await this.records.close()
   }
 
-  /** What every seed calls once it has closed (`SeedOptions.onclose`): one for the seeder. */
-  private readonly _onSeedClose = (seed: Seed): void => {
-    this._forget(seed)
+  /**
+   * The one `'close'` listener of every seed (ready-resource emits it whether or not the seed
+   * opened): each seed calls it on itself, so a seeder of 1,000 parts holds one function.
+   */
+  private readonly _onSeedClose = sharedListener(this, Seeder._seedClosed)
+
+  private static _seedClosed(seeder: Seeder, seed: Seed): void {
+    seeder._forget(seed)
   }
 
   /** A seed closed: it is no longer the seed of its key. */
@@ -144,16 +150,13 @@ export class Seeder extends ReadyResource {
     const seed = new Seed(req.kind, req.key, req.target, this._blindPeering(), {
       blindPeers: blindPeers ?? this.blindPeers,
       download: req.download !== false,
-      onclose: this._onSeedClose,
     })
     this._seeds.set(id, seed)
+    seed.on('close', this._onSeedClose)
     try {
       await seed.ready()
     } catch (err) {
       await seed.close()
-      // A seed that never opened is not closed through its `_close()`, so it never calls
-      // `onclose`: forget it here.
-      this._forget(seed)
       throw err
     }
     // Recorded once it runs: a ref that could not be opened is not brought back by a restart.
