@@ -9,10 +9,10 @@
 // announced (ours >= 0.9 of raw), and the RSS each drive adds, less V8's young generation (empty
 // after a GC, its pages resident or not as V8 sees fit: see parts-child.mjs `memory()`), read
 // before the first open and 30 s after the flush, each time the least of three readings 2 s
-// apart after a GC (ours <= 1.1x raw's); plain RSS is printed beside it. Both sides' processes start alike: V8's young generation pinned at its 32 MiB maximum,
-// one malloc arena and fixed malloc thresholds (`NODE_ARGS`, `CHILD_ENV`). Rounds alternate
-// ours / raw (`interleave`) and each row is scored by the median of its per-pair ratios
-// (`pairedRow`).
+// apart after a GC (ours <= 1.1x raw's); plain RSS is printed beside it. Both sides' processes
+// start alike: V8's young generation pinned at its 32 MiB maximum, one malloc arena and fixed
+// malloc thresholds (`NODE_ARGS`, `CHILD_ENV`). Rounds alternate ours / raw (`interleave`) and
+// each row is scored by the median of its per-pair ratios (`pairedRow`).
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
