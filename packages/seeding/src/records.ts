@@ -37,6 +37,10 @@ export class SeedRecords extends ReadyResource {
   private _writing: Promise<void> = Promise.resolve()
   /** Called with each stored record that does not decode (it is skipped, never a crash). */
   private readonly _onbad: (err: DatSdkError) => void
+  /** Calls of put, delete, get and list under way: `close()` lets them finish first. */
+  private _calls = 0
+  /** Resolves `close()`'s wait once the last call under way finished. */
+  private _drained: (() => void) | null = null
 
   constructor(store: Store, onbad: (err: DatSdkError) => void = noop) {
     super()
@@ -57,6 +61,10 @@ export class SeedRecords extends ReadyResource {
   }
 
   protected override async _close(): Promise<void> {
+    // A call made before close() gets its answer: a put is written (a part seeded just before
+    // the SDK closed is seeded again after a restart), a read reads, instead of failing with
+    // the bee's SESSION_CLOSED halfway.
+    if (this._calls > 0) await new Promise<void>((resolve) => (this._drained = resolve))
     const bee = this._bee
     this._bee = null
     await bee?.close().catch(noop)
@@ -65,11 +73,16 @@ export class SeedRecords extends ReadyResource {
     await this._ns?.close().catch(noop)
   }
 
-  /** Runs `fn` on the records bee once the records are open; rejects with `CLOSED` once closed. */
-  private async _db<R>(fn: (db: Hyperbee<Uint8Array, Uint8Array>) => Promise<R>): Promise<R> {
+  /** One call of the API, once the records are open; rejects with `CLOSED` once closing. */
+  private async _call<R>(fn: () => Promise<R>): Promise<R> {
     if (this.closing) throw closedError('seed record store')
-    await this.ready()
-    return this._use(fn)
+    this._calls++
+    try {
+      await this.ready()
+      return await fn()
+    } finally {
+      if (--this._calls === 0) this._drained?.()
+    }
   }
 
   /** Runs `fn` on the records bee, opening it if no other call has it open; closes it after. */
@@ -102,16 +115,16 @@ export class SeedRecords extends ReadyResource {
    * way go into the next write together, as one batch: one append of the records core for a
    * thousand parts seeded at once, not a thousand.
    */
-  async put(record: SeedRecord): Promise<void> {
-    if (this.closing) throw closedError('seed record store')
-    await this.ready()
-    this._queue.push([record.key, encodeRecord(record)])
-    if (!this._next) {
-      const next = this._writing.then(() => this._write())
-      this._next = next
-      this._writing = next.catch(noop)
-    }
-    return this._next
+  put(record: SeedRecord): Promise<void> {
+    return this._call(() => {
+      this._queue.push([record.key, encodeRecord(record)])
+      if (!this._next) {
+        const next = this._writing.then(() => this._write())
+        this._next = next
+        this._writing = next.catch(noop)
+      }
+      return this._next
+    })
   }
 
   /** Writes the records queued so far, as one batch. */
@@ -131,34 +144,46 @@ export class SeedRecords extends ReadyResource {
   }
 
   /** Deletes the record for `key`, true if there was one; rejects with `CLOSED` once closed. */
-  async delete(key: Uint8Array): Promise<boolean> {
-    if (this.closing) throw closedError('seed record store')
-    await this.ready()
-    // After the puts made before it (each queued once the records are open, as this waited), so
-    // a record put and then deleted stays deleted.
-    await this._writing
-    return this._db(async (db) => {
-      const had = (await db.get(key)) !== null
-      if (had) await db.del(key)
-      return had
+  delete(key: Uint8Array): Promise<boolean> {
+    return this._call(async () => {
+      // After the puts made before it (each queued once the records are open, as this waited),
+      // so a record put and then deleted stays deleted.
+      await this._writing
+      return this._use(async (db) => {
+        const had = (await db.get(key)) !== null
+        if (had) await db.del(key)
+        return had
+      })
     })
   }
 
-  /** The record for `key`, or null; rejects with `CLOSED` once closed. */
-  async get(key: Uint8Array): Promise<SeedRecord | null> {
-    const entry = await this._db((db) => db.get(key))
-    return entry ? this._decode(entry.key, entry.value) : null
+  /**
+   * The record for `key`, the puts made before this included, or null; rejects with `CLOSED` once
+   * closed.
+   */
+  get(key: Uint8Array): Promise<SeedRecord | null> {
+    return this._call(async () => {
+      await this._writing
+      const entry = await this._use((db) => db.get(key))
+      return entry ? this._decode(entry.key, entry.value) : null
+    })
   }
 
-  /** Every record, by key; one that does not decode is reported and skipped. */
-  async list(): Promise<SeedRecord[]> {
-    return this._db(async (db) => {
-      const out: SeedRecord[] = []
-      for await (const entry of db.createReadStream()) {
-        const record = this._decode(entry.key, entry.value)
-        if (record) out.push(record)
-      }
-      return out
+  /**
+   * Every record, by key, the puts made before this included; one that does not decode is
+   * reported and skipped.
+   */
+  list(): Promise<SeedRecord[]> {
+    return this._call(async () => {
+      await this._writing
+      return this._use(async (db) => {
+        const out: SeedRecord[] = []
+        for await (const entry of db.createReadStream()) {
+          const record = this._decode(entry.key, entry.value)
+          if (record) out.push(record)
+        }
+        return out
+      })
     })
   }
 

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert'
 import fc from 'fast-check'
 import { Store, layout, toHex } from '@dat-sdk/store'
 import {
+  assertRejectsCode,
   assertThrowsCode,
   codeOf,
   filesHolding,
@@ -107,6 +108,38 @@ test('records survive closing and opening the store again; delete forgets one', 
       ['core', 'drive', 'autobase'],
     )
     assert.equal(norm(await db.get(key(2))), norm(records[1]))
+    await db.close()
+    await store.close()
+  } finally {
+    await removeDir(dir)
+  }
+})
+
+test('close() lets the calls made before it finish: their records are there after a restart', async () => {
+  const dir = makeTmpDir()
+  try {
+    let store = new Store(dir)
+    let db = new SeedRecords(store)
+    await db.put(records[0])
+    // Four puts, a delete and a read under way when close() is called.
+    const puts = records.slice(1).map((r) => db.put(r))
+    const deleted = db.delete(records[0].key)
+    const read = db.get(records[2].key)
+    const closing = db.close()
+    await Promise.all(puts)
+    assert.is(await deleted, true)
+    assert.equal(norm(await read), norm(records[2]))
+    await closing
+    await assertRejectsCode(db.put(records[0]), 'CLOSED')
+    await assertRejectsCode(db.list(), 'CLOSED')
+    await store.close()
+
+    store = new Store(dir)
+    db = new SeedRecords(store)
+    assert.equal(
+      (await db.list()).map((r) => r.kind),
+      ['drive', 'bee', 'autobase'],
+    )
     await db.close()
     await store.close()
   } finally {
