@@ -519,16 +519,14 @@ function procRatio(): Record<string, string> {
 }
 const rounds = (n: number) => results.get(n)!.time.length
 report('crowd', [
-  {
-    ...budgetRow({
-      name: `crowd: author upload with ${biggest} readers of 10 MiB, as a multiple of the data`,
-      value: med(big.upload, 'ours'),
-      budget: UPLOAD_BUDGET,
-      unit: 'x data',
-      extra,
-    }),
-    rule: `budget: <= ${UPLOAD_BUDGET}x data, median of ${rounds(biggest)} rounds`,
-  },
+  budgetRow({
+    name: `crowd: author upload with ${biggest} readers of 10 MiB, as a multiple of the data`,
+    value: med(big.upload, 'ours'),
+    budget: UPLOAD_BUDGET,
+    unit: 'x data',
+    taken: `median of ${rounds(biggest)} rounds`,
+    extra,
+  }),
   {
     ...budgetRow({
       name: `crowd: all ${biggest} readers done, as a multiple of one reader's time`,

@@ -27,7 +27,7 @@ import { createTestnet } from '../packages/test-utils/dist/index.js'
 import { interleave, median, pairedRow, report, type Pair } from './lib.ts'
 
 const SIZE = Number(process.env.BENCH_GATEWAY_MIB || 256) * 1024 * 1024
-const ROUNDS = Math.max(5, Number(process.env.BENCH_GATEWAY_ROUNDS || 10))
+const ROUNDS = Math.max(5, Number(process.env.BENCH_GATEWAY_ROUNDS || 20))
 const MiB = 1024 * 1024
 // The gateway's read-ahead (packages/gateway/src/read.ts), which the floor's server uses too.
 const READ_AHEAD = 4 * MiB

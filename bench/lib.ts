@@ -136,15 +136,23 @@ export function pairedRow(
 
 /**
  * A row that holds one figure against a fixed budget (bytes, MiB...), not against a baseline:
- * it passes when the figure is at most the budget.
+ * it passes when the figure is at most the budget. With `scoreCap`, the score (budget / figure)
+ * stops there: a row that asks "within budget?" says nothing more at 25x under it than at 10x,
+ * and its figure's run-to-run drift should not read as the row's. The figure itself is printed.
  */
 export function budgetRow(row: {
   name: string
   value: number
   budget: number
   unit: string
+  /** How the figure was taken ('median of 11 runs'), printed in the rule. */
+  taken?: string
+  scoreCap?: number
   extra?: Record<string, number | string>
 }): BenchRow {
+  const taken = row.taken ? `, ${row.taken}` : ''
+  const capped =
+    row.scoreCap === undefined ? '' : `, score budget / figure capped at ${row.scoreCap}`
   return {
     name: row.name,
     ours: row.value,
@@ -152,7 +160,10 @@ export function budgetRow(row: {
     unit: row.unit,
     better: 'lower',
     target: 1,
-    rule: `budget: <= ${row.budget} ${row.unit}`,
+    rule: `budget: <= ${row.budget} ${row.unit}${taken}${capped}`,
+    ...(row.scoreCap === undefined
+      ? {}
+      : { score: Math.min(row.scoreCap, row.budget / row.value) }),
     extra: row.extra,
   }
 }
@@ -237,6 +248,50 @@ export async function turnRounds(
     if (i >= 0) pairs.push(pair)
   }
   return pairs
+}
+
+/**
+ * One round of two sides that each fetch the same `total` items (blocks of a core, say), taking
+ * turns every `chunk` items: side A fetches [0, chunk), then side B does, then B fetches
+ * [chunk, 2 * chunk) and A does, and so on, `first` starting. Returns each side's summed time in
+ * ms. This machine's CPU speed drifts by ~12% over seconds (bench/README.md, "Steadiness"), so
+ * two sides timed one after the other for seconds each meet different machines; taking turns
+ * every ~100 ms they meet the same one. `fetch` must fetch exactly its range (`rangeFetcher`).
+ */
+export async function chunkTurns(
+  total: number,
+  chunk: number,
+  first: keyof Pair,
+  fetch: Record<keyof Pair, (start: number, end: number) => Promise<void>>,
+): Promise<Pair> {
+  const ms: Pair = { ours: 0, baseline: 0 }
+  const other: keyof Pair = first === 'ours' ? 'baseline' : 'ours'
+  for (let start = 0, turn = 0; start < total; start += chunk, turn++) {
+    const end = Math.min(total, start + chunk)
+    for (const side of turn % 2 === 0 ? [first, other] : [other, first]) {
+      ms[side] += (await time(() => fetch[side](start, end))).ms
+    }
+  }
+  return ms
+}
+
+/** The part of a hypercore `rangeFetcher` uses. */
+export interface RangeReader {
+  readonly contiguousLength: number
+  download(range: { start: number; end: number }): { done(): Promise<void> }
+}
+
+/**
+ * A `chunkTurns` fetch for one reader of a core: downloads exactly [start, end), and fails if the
+ * reader already held blocks past `start`, which would mean it fetched ahead of its turn (outside
+ * its clock).
+ */
+export function rangeFetcher(core: RangeReader): (start: number, end: number) => Promise<void> {
+  return async (start, end) => {
+    const held = core.contiguousLength
+    if (held !== start) throw new Error(`a reader held ${held} blocks before its turn at ${start}`)
+    await core.download({ start, end }).done()
+  }
 }
 
 /**

@@ -1,11 +1,13 @@
 // The networker against the raw Holepunch path, in the same run, on a loopback testnet:
 // 1. Replication of 20,000 blocks of 1 KiB from one corestore to a fresh one through two
 //    Networkers, against two raw Hyperswarms whose connections go straight into
-//    `corestore.replicate()`. The clock runs from the reader's join until it holds every block.
+//    `corestore.replicate()`. Each round joins one fresh reader of each kind, then the two take
+//    turns downloading 1,000 blocks at a time (bench/lib.ts `chunkTurns`), so both meet the same
+//    machine; each side's clock sums its turns. The joins are timed apart (printed, not scored).
 // 2. Connection-level extension messages of 64 bytes on one connection: a StreamExtension against
 //    a protomux channel opened by hand on the same mux. Throughput: 10,000 messages one way, the
 //    clock runs until the last arrives. Round trip: 40,000 sequential ping / pongs, p50 and p99.
-// Rounds alternate ours / raw (bench/lib.ts `interleave`), and every row is scored by the median
+// Rounds alternate ours / raw (bench/lib.ts `interleave`, `turnRounds`), and every row is scored by the median
 // of per-pair ratios. Round trips are taken in slices of RTT_SLICE per side; within a slice the
 // two sides take turns every RTT_TURN round trips (a round trip is ~20 µs, so a slice lasts tens
 // of ms and both sides meet the same load in it), and each slice gives its own p50 and p99 per
@@ -23,17 +25,24 @@ import c from '../packages/networker/node_modules/compact-encoding/index.js'
 import { Networker, type NetworkPeer } from '../packages/networker/dist/index.js'
 import { createTestnet, makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
 import {
+  chunkTurns,
   interleave,
+  median,
   pairedRow,
+  rangeFetcher,
   percentile,
   report,
   slicePairs,
   time,
+  turnRounds,
+  type Pair,
   type SlicePair,
 } from './lib.ts'
 
 const BLOCKS = Number(process.env.BENCH_NETWORKER_BLOCKS || 20_000)
 const ROUNDS = Math.max(5, Number(process.env.BENCH_NETWORKER_ROUNDS || 13))
+// Replication takes turns every TURN_BLOCKS blocks (~150 ms a turn here; see `chunkTurns`).
+const TURN_BLOCKS = Number(process.env.BENCH_NETWORKER_TURN_BLOCKS || 1000)
 const MESSAGES = Number(process.env.BENCH_NETWORKER_MESSAGES || 10_000)
 // Message figures are short and the machine is shared: many small alternating slices even out noise.
 const MESSAGE_ROUNDS = Number(process.env.BENCH_NETWORKER_MESSAGE_ROUNDS || 20)
@@ -55,19 +64,27 @@ function tmp(label: string): string {
 
 // --- 1. replication ---
 
-const source = new Corestore(tmp('bench-nw-source'))
-const core = source.get({ name: 'bench' })
-await core.ready()
-if (!core.key || !core.discoveryKey) throw new Error('the source core has no key after ready()')
-const sourceKey: Uint8Array = core.key
-const sourceTopic: Uint8Array = core.discoveryKey
-for (let i = 0; i < BLOCKS; i += 1000) {
-  await core.append(new Array<Uint8Array>(Math.min(1000, BLOCKS - i)).fill(BLOCK))
+// One source per side, the same 20,000 blocks under two keys, so that each side's reader finds
+// only its own writer (both readers stay joined through a round).
+async function makeSource(label: string) {
+  const store = new Corestore(tmp(`bench-nw-source-${label}`))
+  const core = store.get({ name: 'bench' })
+  await core.ready()
+  if (!core.key || !core.discoveryKey) throw new Error('the source core has no key after ready()')
+  for (let i = 0; i < BLOCKS; i += 1000) {
+    await core.append(new Array<Uint8Array>(Math.min(1000, BLOCKS - i)).fill(BLOCK))
+  }
+  return { store, core, key: core.key, topic: core.discoveryKey }
 }
+type Source = Awaited<ReturnType<typeof makeSource>>
+const sources = { ours: await makeSource('ours'), baseline: await makeSource('raw') }
 
-type Join = (reader: Corestore) => Promise<{ join(): Promise<void>; close(): Promise<void> }>
+type Join = (
+  reader: Corestore,
+  source: Source,
+) => Promise<{ join(): Promise<void>; close(): Promise<void> }>
 
-const viaNetworker: Join = async (reader) => {
+const viaNetworker: Join = async (reader, { store: source, topic: sourceTopic }) => {
   const writer = new Networker(source, { bootstrap: testnet.bootstrap })
   const networker = new Networker(reader, { bootstrap: testnet.bootstrap })
   await writer.configure(sourceTopic, { announce: true, lookup: false })
@@ -80,7 +97,7 @@ const viaNetworker: Join = async (reader) => {
   }
 }
 
-const viaRawSwarm: Join = async (reader) => {
+const viaRawSwarm: Join = async (reader, { store: source, topic: sourceTopic }) => {
   const writer = new Hyperswarm({ dht: testnet.createNode() })
   const swarm = new Hyperswarm({ dht: testnet.createNode() })
   writer.on('connection', (conn: NetworkPeer['stream']) => source.replicate(conn))
@@ -98,48 +115,84 @@ const viaRawSwarm: Join = async (reader) => {
   }
 }
 
-async function replicate(how: Join): Promise<number> {
+interface OpenReader {
+  clone: ReturnType<Corestore['get']>
+  /** From the join until the reader sees the source's length. */
+  joinMs: number
+  close(): Promise<void>
+}
+
+/** A fresh reader of the source core, joined through `how` and holding no block yet. */
+async function openReader(how: Join, source: Source): Promise<OpenReader> {
   const dir = tmp('bench-nw-reader')
   const reader = new Corestore(dir)
-  const clone = reader.get({ key: sourceKey })
+  const clone = reader.get({ key: source.key })
   await clone.ready()
-  const path = await how(reader)
-  let timer: ReturnType<typeof setTimeout> | undefined
-  try {
-    const { ms } = await time(() =>
-      Promise.race([
-        (async () => {
-          const done = clone.findingPeers()
-          await path.join()
-          done()
-          await clone.update({ wait: true })
-          if (clone.length !== BLOCKS) throw new Error(`the reader sees ${clone.length} blocks`)
-          await clone.download({ start: 0, end: BLOCKS }).done()
-        })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('replication stalled for 2 minutes')), 120_000)
-        }),
-      ]),
-    )
-    if (clone.contiguousLength !== BLOCKS) throw new Error('the reader is missing blocks')
-    return ms
-  } finally {
-    clearTimeout(timer)
+  const path = await how(reader, source)
+  const close = async () => {
     await path.close()
     await clone.close()
     await reader.close()
     await removeDir(dir)
   }
+  try {
+    const { ms } = await time(async () => {
+      const done = clone.findingPeers()
+      await path.join()
+      done()
+      await clone.update({ wait: true })
+    })
+    if (clone.length !== BLOCKS) throw new Error(`the reader sees ${clone.length} blocks`)
+    return { clone, joinMs: ms, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
 }
 
+const joinMs = { ours: [] as number[], baseline: [] as number[] }
 const mbps = (ms: number) => (BLOCKS * BLOCK.byteLength) / 1e6 / (ms / 1000)
-const repl = await interleave(
+const repl = await turnRounds(
   { rounds: ROUNDS, label: 'replication', unit: 'MB/s' },
-  async () => mbps(await replicate(viaNetworker)),
-  async () => mbps(await replicate(viaRawSwarm)),
+  async (first) => {
+    const readers: Partial<Record<keyof Pair, OpenReader>> = {}
+    try {
+      // Opened one after the other, the round's first side first; both stay joined.
+      for (const side of first === 'ours'
+        ? (['ours', 'baseline'] as const)
+        : (['baseline', 'ours'] as const)) {
+        readers[side] = await openReader(
+          side === 'ours' ? viaNetworker : viaRawSwarm,
+          sources[side],
+        )
+      }
+      const ours = readers.ours!
+      const raw = readers.baseline!
+      joinMs.ours.push(ours.joinMs)
+      joinMs.baseline.push(raw.joinMs)
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const ms = await Promise.race([
+        chunkTurns(BLOCKS, TURN_BLOCKS, first, {
+          ours: rangeFetcher(ours.clone),
+          baseline: rangeFetcher(raw.clone),
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('replication stalled for 2 minutes')), 120_000)
+        }),
+      ]).finally(() => clearTimeout(timer))
+      for (const r of [ours, raw]) {
+        if (r.clone.contiguousLength !== BLOCKS) throw new Error('a reader is missing blocks')
+      }
+      return { ours: mbps(ms.ours), baseline: mbps(ms.baseline) }
+    } finally {
+      for (const r of Object.values(readers)) await r.close()
+    }
+  },
 )
-await core.close()
-await source.close()
+for (const { core, store } of Object.values(sources)) {
+  await core.close()
+  await store.close()
+}
 
 // --- 2. extension messages on one connection ---
 
@@ -257,11 +310,14 @@ const rttRow = (p: number) => ({
 })
 report('networker', [
   pairedRow({
-    name: `networker: replicate ${BLOCKS / 1000}k x 1 KiB over Hyperswarm`,
+    name: `networker: replicate ${BLOCKS / 1000}k x 1 KiB over Hyperswarm, both readers joined, taking turns every ${TURN_BLOCKS} blocks`,
     pairs: repl,
     unit: 'MB/s',
     better: 'higher',
     target: 0.95,
+    extra: {
+      'join until the length is seen, ms (median, ours / raw)': `${Math.round(median(joinMs.ours))} / ${Math.round(median(joinMs.baseline))}`,
+    },
   }),
   pairedRow({
     name: `networker: extension throughput, ${MESSAGES / 1000}k x 64 B`,
