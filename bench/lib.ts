@@ -254,7 +254,7 @@ export async function turnRounds(
  * One round of two sides that each fetch the same `total` items (blocks of a core, say), taking
  * turns every `chunk` items: side A fetches [0, chunk), then side B does, then B fetches
  * [chunk, 2 * chunk) and A does, and so on, `first` starting. Returns each side's summed time in
- * ms. This machine's CPU speed drifts by ~12% over seconds (bench/README.md, "Steadiness"), so
+ * ms. This machine's CPU speed drifts by 5-12% over seconds (bench/README.md, "Steady rows"), so
  * two sides timed one after the other for seconds each meet different machines; taking turns
  * every ~100 ms they meet the same one. `fetch` must fetch exactly its range (`rangeFetcher`).
  */
