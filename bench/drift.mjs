@@ -5,7 +5,7 @@
 // pieces are (autocorrelation by lag). On a quiet machine the cv falls as 1/sqrt(window); where it
 // stays high at windows of a second or more, two sides of a bench timed one after the other meet
 // different machines, and only sides that take turns within a round meet the same one (bench/
-// README.md, "Steadiness").
+// README.md, "Steady rows").
 //   node bench/drift.mjs [seconds, default 20]
 import crypto from 'node:crypto'
 

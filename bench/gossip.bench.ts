@@ -181,7 +181,7 @@ async function turns(n: number, count: number, first: Kind): Promise<Record<Kind
 const rows: BenchRow[] = []
 for (const [n, rounds, perRound] of [
   // 61 rounds of the ring of 8: its per-round ratios spread ~10% (sd; this machine's CPU speed
-  // drifts by about that over seconds, bench/README.md "Steadiness"), so 21 left the median's
+  // drifts by about that over seconds, bench/README.md "Steady rows"), so 21 left the median's
   // error near 3% and three full runs strayed 6.9%; 61 bring it near 1.6%, for ~30 s more.
   [8, Number(process.env.BENCH_GOSSIP_ROUNDS_8 || 61), 5],
   [32, Number(process.env.BENCH_GOSSIP_ROUNDS_32 || 3), 1],

@@ -61,6 +61,11 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/** Both sides of a pair, `first` first: the order a round or a turn runs them in. */
+export function sidesFrom(first: keyof Pair): [keyof Pair, keyof Pair] {
+  return first === 'ours' ? ['ours', 'baseline'] : ['baseline', 'ours']
+}
+
 export interface InterleaveOptions {
   /** Scored rounds; each runs both sides back to back. */
   rounds: number
@@ -86,9 +91,8 @@ export async function interleave(
   const warmup = opts.warmup ?? 1
   for (let round = -warmup; round < opts.rounds; round++) {
     const pair: Pair = { ours: NaN, baseline: NaN }
-    const oursFirst = (round + warmup) % 2 === 0
-    for (const side of oursFirst ? ['ours', 'baseline'] : ['baseline', 'ours']) {
-      pair[side as keyof Pair] = await (side === 'ours' ? ours : baseline)()
+    for (const side of sidesFrom((round + warmup) % 2 === 0 ? 'ours' : 'baseline')) {
+      pair[side] = await (side === 'ours' ? ours : baseline)()
     }
     const tag = round < 0 ? 'warm-up' : `round ${round + 1}/${opts.rounds}`
     console.log(
@@ -265,10 +269,10 @@ export async function chunkTurns(
   fetch: Record<keyof Pair, (start: number, end: number) => Promise<void>>,
 ): Promise<Pair> {
   const ms: Pair = { ours: 0, baseline: 0 }
-  const other: keyof Pair = first === 'ours' ? 'baseline' : 'ours'
+  const [, other] = sidesFrom(first)
   for (let start = 0, turn = 0; start < total; start += chunk, turn++) {
     const end = Math.min(total, start + chunk)
-    for (const side of turn % 2 === 0 ? [first, other] : [other, first]) {
+    for (const side of sidesFrom(turn % 2 === 0 ? first : other)) {
       ms[side] += (await time(() => fetch[side](start, end))).ms
     }
   }

@@ -7,11 +7,11 @@
 // 2. Connection-level extension messages of 64 bytes on one connection: a StreamExtension against
 //    a protomux channel opened by hand on the same mux. Throughput: 10,000 messages one way, the
 //    clock runs until the last arrives. Round trip: 40,000 sequential ping / pongs, p50 and p99.
-// Rounds alternate ours / raw (bench/lib.ts `interleave`, `turnRounds`), and every row is scored by the median
-// of per-pair ratios. Round trips are taken in slices of RTT_SLICE per side; within a slice the
-// two sides take turns every RTT_TURN round trips (a round trip is ~20 µs, so a slice lasts tens
-// of ms and both sides meet the same load in it), and each slice gives its own p50 and p99 per
-// side (`slicePairs`). The tail of a shared machine is its pauses: pooled, or in long one-side
+// Rounds alternate ours / raw (bench/lib.ts `interleave`, `turnRounds`), and every row is scored
+// by the median of per-pair ratios. Round trips are taken in slices of RTT_SLICE per side;
+// within a slice the two sides take turns every RTT_TURN round trips (a round trip is ~20 µs, so
+// a slice lasts tens of ms and both sides meet the same load in it), and each slice gives its own
+// p50 and p99 per side (`slicePairs`). The tail of a shared machine is its pauses: pooled, or in long one-side
 // slices, whichever side a pause hit moves the p99; paired per slice, a pause hits both alike or
 // moves one pair, which the median drops. The tail here is two-humped: most round trips take
 // ~20 µs, and 1-2% stall for ~1 ms (on both paths alike, it is the loopback and the event loop,
@@ -32,6 +32,7 @@ import {
   rangeFetcher,
   percentile,
   report,
+  sidesFrom,
   slicePairs,
   time,
   turnRounds,
@@ -158,9 +159,7 @@ const repl = await turnRounds(
     const readers: Partial<Record<keyof Pair, OpenReader>> = {}
     try {
       // Opened one after the other, the round's first side first; both stay joined.
-      for (const side of first === 'ours'
-        ? (['ours', 'baseline'] as const)
-        : (['baseline', 'ours'] as const)) {
+      for (const side of sidesFrom(first)) {
         readers[side] = await openReader(
           side === 'ours' ? viaNetworker : viaRawSwarm,
           sources[side],

@@ -13,8 +13,8 @@
 //    second, against the same download unwatched, in MiB per CPU-second of this process (see
 //    `countingRound`). The counting itself (each part's Meter) always runs; this measures reading
 //    it and serving it.
-// Rounds alternate ours / raw (bench/lib.ts `interleave`, `turnRounds`), each row scored by the median of its
-// per-pair ratios. The writer is set up once, outside the clock.
+// Rounds alternate ours / raw (bench/lib.ts `interleave`, `turnRounds`), each row scored by the
+// median of its per-pair ratios. The writer is set up once, outside the clock.
 import http from 'node:http'
 import type { Duplex } from 'node:stream'
 import Corestore from '../packages/store/node_modules/corestore/index.js'
@@ -29,6 +29,7 @@ import {
   pairedRow,
   rangeFetcher,
   report,
+  sidesFrom,
   time,
   turnRounds,
   type Pair,
@@ -38,7 +39,7 @@ import {
 const BLOCKS = Number(process.env.BENCH_SDK_BLOCKS || 20_000)
 const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS || 11)
 const COUNTING_ROUNDS = Number(process.env.BENCH_SDK_COUNTING_ROUNDS || 15)
-// The download takes turns every TURN_BLOCKS blocks (~100 ms a turn here; see `chunkTurns`).
+// The download takes turns every TURN_BLOCKS blocks (~150 ms a turn here; see `chunkTurns`).
 const TURN_BLOCKS = Number(process.env.BENCH_SDK_TURN_BLOCKS || 1000)
 const LATENCY_ROUNDS = Number(process.env.BENCH_SDK_LATENCY_ROUNDS || 201)
 const BLOCK = new Uint8Array(1024).fill(0x73)
@@ -130,9 +131,7 @@ const throughput = await turnRounds(
     try {
       // Opened one after the other, the round's first side first: a fresh peer finds the writer
       // and sees the core's length. Timed apart, printed beside the row.
-      for (const side of first === 'ours'
-        ? (['ours', 'baseline'] as const)
-        : (['baseline', 'ours'] as const)) {
+      for (const side of sidesFrom(first)) {
         const { ms } = await time(async () => {
           const o = await (side === 'ours' ? ours : raw).open(big.key!)
           opened[side] = o
