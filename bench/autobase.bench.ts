@@ -11,6 +11,9 @@
 // Rounds alternate which side goes first (bench/lib.ts `interleave`), after one small warm-up of
 // each. The score is the median of the per-round ratios raw ms / ours ms (bigger is
 // better for us); their spread and every round's figures are printed and written to the JSON.
+// Beside them, per round and side: the view blocks the peers' reorders took back while
+// converging (`rewinds`), and the correlation of each side's round times with them: how much
+// of a round's time is its own reordering, which the three writers' interleaving decides.
 import type { Duplex } from 'node:stream'
 import b4a from '../packages/autobase/node_modules/b4a/index.js'
 import c, { type Encoder } from '../packages/autobase/node_modules/compact-encoding/index.js'
@@ -42,6 +45,8 @@ interface Peer {
   addWriter(key: Uint8Array): Promise<void>
   /** Blocks in the view's Hyperbee: its header and one per put applied. */
   viewLength(): number
+  /** The view's core, to count the blocks a reorder takes back (see `rewinds`). */
+  viewCore(): ViewCore
   /** The view's entries as `key=<value length>`, in key order. */
   entries(): Promise<string[]>
   replicate(isInitiator: boolean): Duplex
@@ -67,6 +72,7 @@ function oursPeer(store: Store, key: Uint8Array | null): Peer {
     put: (k, v) => base.put(k, v),
     addWriter: (k) => base.addWriter(k),
     viewLength: () => bee().core.length,
+    viewCore: () => bee().core,
     async entries() {
       const out: string[] = []
       for await (const e of base.createReadStream()) out.push(`${e.key}=${e.value.byteLength}`)
@@ -145,6 +151,7 @@ function rawPeer(store: Store, key: Uint8Array | null): Peer {
       await autobase.append({ type: ADD_WRITER, key: k, value: EMPTY })
     },
     viewLength: () => autobase.view.core.length,
+    viewCore: () => autobase.view.core,
     async entries() {
       const out: string[] = []
       for await (const e of autobase.view.createReadStream()) {
@@ -155,6 +162,34 @@ function rawPeer(store: Store, key: Uint8Array | null): Peer {
     replicate: (isInitiator) => autobase.replicate(isInitiator),
     close: () => autobase.close(),
   }
+}
+
+// -- what a round's time follows ---------------------------------------------------------------
+
+/** What `rewinds` needs of a view's core. */
+interface ViewCore {
+  readonly length: number
+  on(event: 'append', listener: () => void): unknown
+  on(event: 'truncate', listener: (ancestors: number) => void): unknown
+}
+
+/**
+ * Counts the view blocks a peer's reorders take back: when a writer's entries arrive that sort
+ * before ones already applied, Autobase truncates the view and applies again from there. How much
+ * of that a round does depends on how the three writers' appends and replication interleave
+ * (printed per round, beside the correlation of round time with it).
+ */
+function rewinds(core: ViewCore): () => number {
+  let seen = core.length
+  let rewound = 0
+  core.on('append', () => {
+    seen = core.length
+  })
+  core.on('truncate', (ancestors) => {
+    rewound += Math.max(0, seen - ancestors)
+    seen = core.length
+  })
+  return () => rewound
 }
 
 // -- one round ---------------------------------------------------------------------------------
@@ -182,6 +217,8 @@ async function putMany(peer: Peer, writer: number, from: number, count: number):
 interface RoundResult {
   converge: number
   rejoin: number
+  /** View blocks taken back by reorders on all peers while converging (see `rewinds`). */
+  rewound: number
 }
 
 async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise<RoundResult> {
@@ -202,6 +239,8 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
     for (let i = 0; i < WRITERS; i++) for (let j = i + 1; j < WRITERS; j++) connect(i, j)
     for (const p of peers.slice(1)) await peers[0].addWriter(p.localKey)
     await until(() => peers.every((p) => p.writable), 'writers added')
+    const counters = peers.map((p) => rewinds(p.viewCore()))
+    const rewound = () => counters.reduce((sum, n) => sum + n(), 0)
 
     // Every writer puts at once; the clock stops when every view holds every put.
     const all = 1 + WRITERS * puts
@@ -209,6 +248,7 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
       await Promise.all(peers.map((p, i) => putMany(p, i, 0, puts)))
       await until(() => peers.every((p) => p.viewLength() === all), `${kind}: ${all} blocks`)
     })
+    const rewoundConverging = rewound()
     await sameViews(kind, peers, WRITERS * puts)
 
     // The last writer goes offline; everyone writes; it comes back.
@@ -231,7 +271,7 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
       await until(() => peers.every((p) => p.viewLength() === total), `${kind}: rejoin`)
     })
     await sameViews(kind, peers, WRITERS * (puts + offlinePuts))
-    return { converge, rejoin }
+    return { converge, rejoin, rewound: rewoundConverging }
   } finally {
     for (const pair of pairs.values()) await pair.close()
     for (const p of peers) await p.close().catch(() => {})
@@ -256,9 +296,11 @@ for (const kind of ['raw', 'ours'] as const) {
   console.log(`warm-up ${kind}: ${Math.round(r.converge)} ms, rejoin ${Math.round(r.rejoin)} ms`)
 }
 const rejoins: Record<Kind, number[]> = { ours: [], raw: [] }
+const rewound: Record<Kind, number[]> = { ours: [], raw: [] }
 const side = (kind: Kind) => async () => {
   const r = await run(kind)
   rejoins[kind].push(r.rejoin)
+  rewound[kind].push(r.rewound)
   return r.converge
 }
 const pairs = await interleave(
@@ -267,6 +309,19 @@ const pairs = await interleave(
   side('raw'),
 )
 const rejoinRatios = rejoins.ours.map((ours, i) => rejoins.raw[i] / ours)
+
+/** Pearson's correlation of two equally long series. */
+function correlation(xs: number[], ys: number[]): number {
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length
+  const [mx, my] = [mean(xs), mean(ys)]
+  let [sxy, sxx, syy] = [0, 0, 0]
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my)
+    sxx += (xs[i] - mx) ** 2
+    syy += (ys[i] - my) ** 2
+  }
+  return sxx && syy ? sxy / Math.sqrt(sxx * syy) : 0
+}
 
 const row = pairedRow({
   name: `autobase: ${WRITERS} writers x ${PUTS / 1000}k puts converge on every peer, Base vs raw Autobase+Hyperbee`,
@@ -279,6 +334,25 @@ const row = pairedRow({
     'rejoin raw ms (median)': Math.round(median(rejoins.raw)),
     'rejoin ratio (median)': round3(median(rejoinRatios)),
     'rejoin per-round ratios': rejoinRatios.map(round3).join(' '),
+    'view blocks rewound per round, ours': rewound.ours.join(' '),
+    'view blocks rewound per round, raw': rewound.raw.join(' '),
+    'correlation of round time with blocks rewound (ours / raw)': `${round3(
+      correlation(
+        pairs.map((p) => p.ours),
+        rewound.ours,
+      ),
+    )} / ${round3(
+      correlation(
+        pairs.map((p) => p.baseline),
+        rewound.raw,
+      ),
+    )}`,
+    'correlation of ours with raw in the same round': round3(
+      correlation(
+        pairs.map((p) => p.ours),
+        pairs.map((p) => p.baseline),
+      ),
+    ),
   },
 })
 report('autobase', [row])
