@@ -240,7 +240,7 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
     for (const p of peers.slice(1)) await peers[0].addWriter(p.localKey)
     await until(() => peers.every((p) => p.writable), 'writers added')
     const counters = peers.map((p) => rewinds(p.viewCore()))
-    const rewound = () => counters.reduce((sum, n) => sum + n(), 0)
+    const rewoundSoFar = () => counters.reduce((sum, n) => sum + n(), 0)
 
     // Every writer puts at once; the clock stops when every view holds every put.
     const all = 1 + WRITERS * puts
@@ -248,7 +248,7 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
       await Promise.all(peers.map((p, i) => putMany(p, i, 0, puts)))
       await until(() => peers.every((p) => p.viewLength() === all), `${kind}: ${all} blocks`)
     })
-    const rewoundConverging = rewound()
+    const rewoundConverging = rewoundSoFar()
     await sameViews(kind, peers, WRITERS * puts)
 
     // The last writer goes offline; everyone writes; it comes back.

@@ -12,7 +12,8 @@
 // Rounds: 9 at N = 1 (after an unscored warm-up pair), 2 at N = 4, 1 at N = 8, 3 at N = 16, to keep
 // the file near 150 s. N = 1 is the time-row's denominator and its rounds are cheap (~0.3 s): with
 // 3, they were still speeding up as the process warmed (349, 329, 305 ms; 296, 281, 274 in the
-// next run), and the median moved 15% between runs while N = 16's moved 3%. BENCH_TRACE=1 prints each reader's peers; BENCH_CROWD_N=1,16 picks sizes.
+// next run), and the median moved 15% between runs while N = 16's moved 3%. BENCH_TRACE=1 prints
+// each reader's peers; BENCH_CROWD_N=1,16 picks sizes.
 // Targets (ours): at N = 16 the author uploads <= 8x the data, and all are done within 4x the
 // time of N = 1 (both as medians of this run's rounds). The raw stack's figures print beside them.
 // In processes (printed, not scored): the same crowd with each reader in a process of its own
