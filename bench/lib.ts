@@ -178,14 +178,42 @@ export function scoreOf(row: BenchRow): number {
 }
 
 /**
- * Prints this benchmark's rows and writes them to bench/results/<file>.json, which
+ * Which of a file's processes this is, when `bench/run.mjs` runs the file in several
+ * (`BENCH_PROCESS=<i>/<count>`, see its `PROCESSES`): each process takes its `share()` of the
+ * file's rounds and `report()`s its rows as part `i`, and the runner pools the parts' rounds into
+ * one row. A whole process can run faster or slower than the next one (JIT decisions, heap
+ * layout), moving every round of it alike; pooled over processes, that shift averages out the way
+ * a round's noise does over rounds. Run on its own, a file is one process of one.
+ */
+export const benchProcess = processOf(process.env.BENCH_PROCESS)
+
+function processOf(spec: string | undefined): { index: number; count: number } {
+  if (!spec) return { index: 1, count: 1 }
+  const m = /^(\d+)\/(\d+)$/.exec(spec)
+  const index = Number(m?.[1])
+  const count = Number(m?.[2])
+  if (!m || !(count >= 1) || !(index >= 1 && index <= count)) {
+    throw new TypeError(`BENCH_PROCESS must be <i>/<count> with 1 <= i <= count, not ${spec}`)
+  }
+  return { index, count }
+}
+
+/** This process's share of `rounds`: all of them alone, else `rounds / count` rounded up. */
+export function share(rounds: number): number {
+  return Math.max(1, Math.ceil(rounds / benchProcess.count))
+}
+
+/**
+ * Prints this benchmark's rows and writes them to bench/results/<file>.json (or, as one of
+ * several processes, bench/results/<file>.part-<i>.json, which the runner pools), which
  * `pnpm bench` collects into one table of ratios.
  */
 export function report(file: string, rows: BenchRow[]): void {
   const dir = path.join(import.meta.dirname, 'results')
   fs.mkdirSync(dir, { recursive: true })
   const scored = rows.map((r) => ({ ...r, ratio: scoreOf(r), pass: scoreOf(r) >= r.target }))
-  fs.writeFileSync(path.join(dir, `${file}.json`), JSON.stringify(scored, null, 2) + '\n')
+  const part = benchProcess.count > 1 ? `.part-${benchProcess.index}` : ''
+  fs.writeFileSync(path.join(dir, `${file}${part}.json`), JSON.stringify(scored, null, 2) + '\n')
   for (const r of scored) {
     console.log(`\n${r.name}\n  scored by: ${r.rule}`)
     const shown: Record<string, string | number> = {

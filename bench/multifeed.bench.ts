@@ -14,14 +14,15 @@ import Protomux from '../packages/multifeed/node_modules/protomux/index.js'
 import { Store } from '../packages/store/dist/index.js'
 import { Multifeed, PROTOCOL } from '../packages/multifeed/dist/index.js'
 import { makeTmpDir, removeDir } from '../packages/test-utils/dist/index.js'
-import { budgetRow, interleave, median, pairedRow, report, time } from './lib.ts'
+import { budgetRow, interleave, median, pairedRow, report, share, time } from './lib.ts'
 
 const FEEDS = Number(process.env.BENCH_MULTIFEED_FEEDS || 1_000)
 const BLOCKS = Number(process.env.BENCH_MULTIFEED_BLOCKS || 10)
-const ROUNDS = Number(process.env.BENCH_MULTIFEED_ROUNDS || 10)
+// Each is this process's share of the rounds (`bench/run.mjs` runs this file in three processes).
+const ROUNDS = share(Number(process.env.BENCH_MULTIFEED_ROUNDS || 12))
 // The one-feed comparison's pairs last ~1.2 s and spread ±10% (sd of the log ratio 0.074 over
 // three runs), so 9 of them moved its median by 5.8% from run to run; 15 cost ~7 s more.
-const ONE_FEED_ROUNDS = Number(process.env.BENCH_MULTIFEED_ONE_FEED_ROUNDS || 15)
+const ONE_FEED_ROUNDS = share(Number(process.env.BENCH_MULTIFEED_ONE_FEED_ROUNDS || 15))
 const BLOCK = b4a.from('a block of a multifeed benchmark, 48 bytes long.')
 // A message's framing on the wire besides its payload: protomux's channel id and message type
 // (one byte each here) and secret-stream's 3-byte length and 17-byte authentication tag.

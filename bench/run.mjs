@@ -6,6 +6,16 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { pool } from './pool.mjs'
+
+/**
+ * Files run in several processes, each with its share of the rounds, their rows pooled
+ * (bench/lib.ts `benchProcess`, bench/pool.mjs). These are the files whose sides both run in the
+ * bench's own process, and whose rows moved from run to run by a shift of that whole process
+ * (bench/README.md, "Steady rows"). `BENCH_PROCESSES=1` runs every file in one process.
+ */
+const PROCESSES = { 'core.bench.ts': 3, 'gateway.bench.ts': 3, 'multifeed.bench.ts': 3 }
+const processesOf = (f) => Number(process.env.BENCH_PROCESSES || PROCESSES[f] || 1)
 
 const dir = import.meta.dirname
 const filters = process.argv.slice(2)
@@ -21,18 +31,40 @@ const failed = []
 for (const f of files) {
   console.log(`\n## ${f}`)
   const fileStarted = Date.now()
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], {
-    stdio: 'inherit',
-  })
+  const count = processesOf(f)
+  for (let i = 1; i <= count; i++) {
+    if (count > 1) console.log(`\n### ${f}: process ${i} of ${count}`)
+    const env = count > 1 ? { ...process.env, BENCH_PROCESS: `${i}/${count}` } : process.env
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], {
+      stdio: 'inherit',
+      env,
+    })
+    if (r.status !== 0) failed.push(count > 1 ? `${f} (process ${i})` : f)
+  }
   console.log(`(${f}: ${Math.round((Date.now() - fileStarted) / 1000)} s)`)
-  if (r.status !== 0) failed.push(f)
 }
 const rows = []
 if (fs.existsSync(results)) {
-  for (const f of fs.readdirSync(results).sort()) {
-    if (f === 'all.json' || fs.statSync(path.join(results, f)).mtimeMs < started) continue
-    for (const row of JSON.parse(fs.readFileSync(path.join(results, f), 'utf8')))
-      rows.push({ file: f, ...row })
+  // This run's files: <file>.json, or <file>.part-<i>.json from a file run in several processes,
+  // pooled here into <file>.json.
+  const fresh = fs
+    .readdirSync(results)
+    .filter((f) => f.endsWith('.json') && f !== 'all.json')
+    .filter((f) => fs.statSync(path.join(results, f)).mtimeMs >= started)
+    .sort()
+  const byFile = new Map()
+  for (const f of fresh) {
+    const base = f.replace(/\.part-\d+\.json$/, '.json')
+    if (!byFile.has(base)) byFile.set(base, [])
+    byFile.get(base).push(JSON.parse(fs.readFileSync(path.join(results, f), 'utf8')))
+    if (base !== f) fs.rmSync(path.join(results, f))
+  }
+  for (const [f, parts] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    const pooled = pool(parts)
+    if (parts.length > 1) {
+      fs.writeFileSync(path.join(results, f), JSON.stringify(pooled, null, 2) + '\n')
+    }
+    for (const row of pooled) rows.push({ file: f, ...row })
   }
 }
 const r3 = (n) => Math.round(n * 1000) / 1000
