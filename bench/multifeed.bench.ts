@@ -18,7 +18,8 @@ import { budgetRow, interleave, median, pairedRow, report, share, time } from '.
 
 const FEEDS = Number(process.env.BENCH_MULTIFEED_FEEDS || 1_000)
 const BLOCKS = Number(process.env.BENCH_MULTIFEED_BLOCKS || 10)
-// Each is this process's share of the rounds (`bench/run.mjs` runs this file in three processes).
+// Each is this process's share of the rounds when `bench/run.mjs` runs this file in several
+// processes (it runs it in one: see bench/README.md, "Several processes").
 const ROUNDS = share(Number(process.env.BENCH_MULTIFEED_ROUNDS || 12))
 // The one-feed comparison's pairs last ~1.2 s and spread ±10% (sd of the log ratio 0.074 over
 // three runs), so 9 of them moved its median by 5.8% from run to run; 15 cost ~7 s more.

@@ -10,11 +10,11 @@ import { pool } from './pool.mjs'
 
 /**
  * Files run in several processes, each with its share of the rounds, their rows pooled
- * (bench/lib.ts `benchProcess`, bench/pool.mjs). These are the files whose sides both run in the
+ * (bench/lib.ts `benchProcess`, bench/pool.mjs). These are files whose sides both run in the
  * bench's own process, and whose rows moved from run to run by a shift of that whole process
  * (bench/README.md, "Steady rows"). `BENCH_PROCESSES=1` runs every file in one process.
  */
-const PROCESSES = { 'core.bench.ts': 3, 'gateway.bench.ts': 3, 'multifeed.bench.ts': 3 }
+const PROCESSES = { 'core.bench.ts': 3, 'gateway.bench.ts': 3 }
 const processesOf = (f) => Number(process.env.BENCH_PROCESSES || PROCESSES[f] || 1)
 
 const dir = import.meta.dirname
