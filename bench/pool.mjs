@@ -6,7 +6,8 @@
 //   parts' scores, and its rule says so.
 // A row missing from some part fails: a process that did not report it is not averaged away.
 
-const median = (xs) => {
+/** The median (the mean of the middle two for an even count), as bench/lib.ts `median`. */
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2

@@ -6,6 +6,7 @@
 //   node bench/steadiness.mjs [--tolerance 0.05] [run.json ...]
 import fs from 'node:fs'
 import path from 'node:path'
+import { median } from './pool.mjs'
 
 const args = process.argv.slice(2)
 let tolerance = 0.05
@@ -33,11 +34,6 @@ if (files.length < 2) {
 
 const runs = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')))
 const names = [...new Set(runs.flatMap((rows) => rows.map((r) => r.name)))]
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 const r3 = (n) => Math.round(n * 1000) / 1000
 const table = []
 const unsteady = []
