@@ -32,6 +32,32 @@ function extras(rows) {
   return out
 }
 
+/** A paired row: every part's rounds together, scored by the median of all their ratios. */
+function pooledRounds(rows, from) {
+  const rounds = rows.flatMap((r) => r.rounds)
+  const ratios = rounds.map((r) => r.ratio)
+  return {
+    ours: median(rounds.map((r) => r.ours)),
+    baseline: median(rounds.map((r) => r.baseline)),
+    rule: rows[0].rule.replace(PAIRED, `median of ${rounds.length} per-pair ratios from ${from}`),
+    score: median(ratios),
+    spread: [Math.min(...ratios), Math.max(...ratios)],
+    rounds,
+  }
+}
+
+/** Any other row: the median of the parts' scores (and of their figures, for reading). */
+function medianScore(rows, from) {
+  return {
+    ours: median(rows.map((r) => r.ours)),
+    baseline: median(rows.map((r) => r.baseline)),
+    rule: `median over ${from} of each one's ${rows[0].rule}`,
+    score: median(rows.map((r) => r.ratio)),
+    spread: undefined,
+    rounds: undefined,
+  }
+}
+
 /**
  * @param {Array<Array<Record<string, any>>>} parts each process's rows, as `report()` wrote them
  * @returns {Array<Record<string, any>>} one row per name, scored as described above
@@ -50,35 +76,13 @@ export function pool(parts) {
         pass: false,
       }
     }
-    if (rows.every(pairedScore)) {
-      const rounds = rows.flatMap((r) => r.rounds)
-      const ratios = rounds.map((r) => r.ratio)
-      const score = median(ratios)
-      return {
-        ...first,
-        ours: median(rounds.map((r) => r.ours)),
-        baseline: median(rounds.map((r) => r.baseline)),
-        rule: first.rule.replace(PAIRED, `median of ${rounds.length} per-pair ratios from ${from}`),
-        score,
-        spread: [Math.min(...ratios), Math.max(...ratios)],
-        rounds,
-        extra: extras(rows),
-        ratio: score,
-        pass: score >= first.target,
-      }
-    }
-    const score = median(rows.map((r) => r.ratio))
+    const scored = rows.every(pairedScore) ? pooledRounds(rows, from) : medianScore(rows, from)
     return {
       ...first,
-      ours: median(rows.map((r) => r.ours)),
-      baseline: median(rows.map((r) => r.baseline)),
-      rule: `median over ${from} of each one's ${first.rule}`,
-      score,
-      spread: undefined,
-      rounds: undefined,
+      ...scored,
       extra: extras(rows),
-      ratio: score,
-      pass: score >= first.target,
+      ratio: scored.score,
+      pass: scored.score >= first.target,
     }
   })
 }
