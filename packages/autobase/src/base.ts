@@ -226,11 +226,8 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
       valueEncoding: 'binary',
       ackInterval: this._opts.ackInterval,
       ...(this._encryptionKey ? { encryptionKey: this._encryptionKey } : {}),
-      open: (viewStore, host) => {
-        // Autobase opens its writers' cores before its view: count them from here on.
-        this._meterCores()
-        return this._custom ? this._opts.open!(viewStore, host) : openKvView(viewStore)
-      },
+      open: (viewStore, host) =>
+        this._custom ? this._opts.open!(viewStore, host) : openKvView(viewStore),
       apply: async (nodes, view, host) => {
         if (this._custom) await applyCustom(nodes, view as V, host, this._opts.apply!, this._values)
         else await applyKv(nodes, view as Hyperbee, host)
@@ -240,6 +237,9 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
         else await (view as Hyperbee).close()
       },
     })
+    // The system core's session exists from here on, and a reader can fast-forward it (download
+    // it whole) before ready() resolves: count it from now, not from the first update.
+    this._meterCores()
     this.autobase.on('update', () => {
       this._meterCores()
       this.emit('update')
@@ -288,6 +288,7 @@ export class Base<K = Uint8Array, T = Uint8Array, V = unknown> extends ReadyReso
     if (!base) return []
     const cores: Hypercore<unknown>[] = []
     if (this._bootstrap) cores.push(this._bootstrap)
+    if (base.core) cores.push(base.core)
     if (base.local) cores.push(base.local)
     for (const w of base.activeWriters ?? []) if (w.core) cores.push(w.core)
     if (base.system?.db?.core) cores.push(base.system.db.core)
