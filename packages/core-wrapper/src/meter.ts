@@ -180,12 +180,32 @@ export class Meter {
   /** Starts counting `core`'s transfers (once per session; a closed Meter ignores it). */
   add(core: Hypercore<unknown>): void {
     if (this._destroyed) return
-    // Every session of a core hears its transfers: listen on one session per core.
-    for (const c of this._cores) if (c === core || (core.id !== null && c.id === core.id)) return
+    // Every open session of a core hears its transfers: listen on one session per core. A closed
+    // one hears nothing more (Autobase closes an idle writer's core and opens it again later):
+    // the new session takes its place.
+    let closed: Hypercore<unknown> | null = null
+    for (const c of this._cores) {
+      if (c !== core && (core.id === null || c.id !== core.id)) continue
+      if (c === core || c.closing === null) return
+      closed = c
+    }
+    if (closed) {
+      this._detach(closed)
+      this._cores = this._cores.filter((c) => c !== closed)
+    }
     // concat() makes a list of its own size (push and spread reserve 16 more slots, 128 bytes).
     this._cores = this._cores.concat([core])
     if (core.peers.length > 0) this._count(core)
     else core.on('peer-add', this._onpeerEvent)
+  }
+
+  /** Stops listening on `core`. */
+  private _detach(core: Hypercore<unknown>): void {
+    core.removeListener('peer-add', this._onpeerEvent)
+    const listeners = this._transfers
+    if (!listeners) return
+    core.removeListener('download', listeners.download)
+    core.removeListener('upload', listeners.upload)
   }
 
   /** Counts `core`'s transfers from now on (it has a peer). */
@@ -208,13 +228,7 @@ export class Meter {
   /** Stops counting and stops the progress timer; the counts stay readable. */
   destroy(): void {
     this._destroyed = true
-    const listeners = this._transfers
-    for (const core of this._cores) {
-      core.removeListener('peer-add', this._onpeerEvent)
-      if (!listeners) continue
-      core.removeListener('download', listeners.download)
-      core.removeListener('upload', listeners.upload)
-    }
+    for (const core of this._cores) this._detach(core)
     this._cores = []
     if (this._timer) clearTimeout(this._timer)
     this._timer = null

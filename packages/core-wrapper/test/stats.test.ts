@@ -120,6 +120,33 @@ test('a Meter listens on one session per core, and a closed Meter stops counting
   }
 })
 
+test('a session closed and opened again is counted again: the new session takes the place of the closed one', async () => {
+  const t = teardown()
+  try {
+    const pair = await corePair(t, { blocks: ['one', 'two', 'three'] })
+    const meter = t.add(new Meter())
+    const first = pair.b.hypercore.session()
+    await first.ready()
+    meter.add(first)
+    connectPair(t, pair)
+    await pair.b.update({ wait: true })
+    await pair.b.download({ start: 0, end: 1 }).done()
+    assert.is(meter.downloadedBlocks, 1)
+    // Autobase closes an idle writer's session and opens a new one on the same core later.
+    await first.close()
+    const second = pair.b.hypercore.session()
+    t.add(second)
+    await second.ready()
+    meter.add(second)
+    assert.equal(meter.cores(), [second], 'the closed session gave way')
+    await pair.b.download({ start: 1, end: 3 }).done()
+    assert.is(meter.downloadedBlocks, 3, 'the blocks after the reopening counted')
+    assert.is(meter.downloadedBytes, 'one'.length + 'two'.length + 'three'.length)
+  } finally {
+    await t.run()
+  }
+})
+
 test('a Meter counts from the first peer: a session that already has one when added is counted at once', async () => {
   const t = teardown()
   try {
