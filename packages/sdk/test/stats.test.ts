@@ -187,7 +187,10 @@ test('a bee and a base: what the reader downloads, the writer uploaded', async (
     // Every block the writer sent, the reader counted: a reader fast-forwards the system core
     // (downloads it whole) while it opens, and those blocks count too.
     const counted = () => [base.stats().uploadedBytes, baseCopy.stats().downloadedBytes]
-    await eventually(() => counted()[0] === counted()[1]).catch(() => {})
+    await eventually(() => {
+      const [sent, got] = counted()
+      return sent === got
+    }).catch(() => {})
     const [uploaded, downloaded] = counted()
     assert.is(downloaded, uploaded, `the reader counted ${downloaded} B of the ${uploaded} B sent`)
     const total = b.stats()
