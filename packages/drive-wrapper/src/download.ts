@@ -5,6 +5,7 @@ import path from 'path'
 import type Hyperdrive from 'hyperdrive'
 import type { HyperdriveWatcher } from 'hyperdrive'
 import { TEMP_FILE } from './ignore.js'
+import { fetchIndex, type IndexDownload } from './prefetch.js'
 import { DriveSide, LocalFolder } from './sides.js'
 import { followChanges, noop, type SyncContext, type SyncStrategy } from './strategy.js'
 
@@ -13,6 +14,7 @@ export class Download implements SyncStrategy {
   private _watch: HyperdriveWatcher | null = null
   private readonly _checkouts = new Set<Hyperdrive>()
   private _fullPassDone = false
+  private _index: IndexDownload | null = null
 
   constructor(sync: SyncContext) {
     this._sync = sync
@@ -44,6 +46,7 @@ export class Download implements SyncStrategy {
 
   abort(): void {
     this._watch?.close().catch(noop)
+    this._index?.destroy()
     for (const c of this._checkouts) c.close().catch(noop)
   }
 
@@ -76,6 +79,9 @@ export class Download implements SyncStrategy {
     const checkout = snapshot ?? this._checkout(drive.version)
     try {
       const src = new DriveSide(checkout, sync.tracker)
+      await checkout.ready()
+      await fetchIndex(drive.core, checkout.core.length, (range) => (this._index = range))
+      sync.checkOpen()
       const sizes = new Map<string, number>()
       for await (const entry of checkout.list('/', { ignore: sync.ignore })) {
         if (entry.value.linkname !== null) continue

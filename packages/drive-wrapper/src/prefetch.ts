@@ -34,6 +34,39 @@ export function followIndex(drive: IndexedDrive): IndexDownload | null {
   return range
 }
 
+/** What `fetchIndex` needs of a drive's db core. */
+export interface IndexCore {
+  readonly length: number
+  readonly contiguousLength: number
+  readonly peers: readonly { readonly remoteContiguousLength: number }[]
+  download(range: { start: number; end: number }): IndexDownload
+}
+
+/**
+ * Before a pass that lists a whole remote drive: the db core's first `length` blocks (its index
+ * as of that version), fetched as one range and waited for. A listing of a checkout walks the
+ * tree one node at a time, each a round trip, and blocks that other requests bring in do not
+ * shorten that walk: on a loopback testnet, listing a checkout of 1,000 files took ~550 ms, the
+ * range ~130 ms and the listing after it ~60 ms. Only when a connected peer holds every one of
+ * those blocks (a range of blocks nobody has would never end); otherwise the listing fetches
+ * what it walks, as before. `track` receives the range, for a close to stop it.
+ */
+export async function fetchIndex(
+  core: IndexCore,
+  length: number,
+  track: (range: IndexDownload | null) => void,
+): Promise<void> {
+  if (core.contiguousLength >= length) return
+  if (!core.peers.some((peer) => peer.remoteContiguousLength >= length)) return
+  const range = core.download({ start: 0, end: length })
+  track(range)
+  try {
+    await range.done()
+  } finally {
+    track(null)
+  }
+}
+
 /** Files up to this size are fetched ahead by a listing; bigger ones when they are read. */
 export const PREFETCH_FILE_BYTES = 1024 * 1024
 /** At most this many bytes fetched ahead per listing, and this many files in flight at once. */

@@ -4,6 +4,7 @@ import { Store } from '@dat-sdk/store'
 import { teardown, eventually, replicatePair, type Teardown } from '@dat-sdk/test-utils'
 import { Drive } from '@dat-sdk/drive-wrapper'
 import { binary } from './helpers.js'
+import { fetchIndex, type IndexDownload } from '../src/prefetch.js'
 
 const test = suite('Drive prefetch of a remote drive')
 
@@ -81,6 +82,68 @@ test('a listing of a drive we write is the plain listing', async () => {
     const listed: string[] = []
     for await (const entry of writer.list('/small', { recursive: false })) listed.push(entry.key)
     assert.equal(listed.sort(), SMALL)
+  } finally {
+    await t.run()
+  }
+})
+
+/**
+ * A core of ten blocks, its writer, and a reader that reaches it only through a peer in the
+ * middle which holds the first `held` blocks (the writer is gone by then).
+ */
+async function relayed(t: Teardown, held: number) {
+  const writerStore = t.add(Store.temp())
+  const writerCore = writerStore.corestore.get({ name: 'index' })
+  await writerCore.ready()
+  for (let i = 0; i < 10; i++) await writerCore.append(Buffer.from(`block ${i}`))
+  const middleStore = t.add(Store.temp())
+  const middle = middleStore.corestore.get({ key: writerCore.key! })
+  const first = replicatePair(writerStore, middleStore)
+  await middle.update({ wait: true })
+  await middle.download({ start: 0, end: held }).done()
+  await first.close()
+  const readerStore = t.add(Store.temp())
+  const reader = readerStore.corestore.get({ key: writerCore.key! })
+  const second = replicatePair(middleStore, readerStore)
+  t.add(() => second.close())
+  await reader.update({ wait: true })
+  // The middle's holdings as the reader sees them, before fetchIndex looks at them.
+  await eventually(() => reader.peers[0]?.remoteContiguousLength === held)
+  return reader
+}
+
+test('fetchIndex: a peer holds the whole index, so it arrives as one range, waited for', async () => {
+  const t = teardown()
+  try {
+    const reader = await relayed(t, 10)
+    const tracked: (IndexDownload | null)[] = []
+    await fetchIndex(reader, 10, (range) => tracked.push(range))
+    assert.is(reader.contiguousLength, 10)
+    assert.is(tracked.length, 2, 'the range was handed out, then taken back')
+    assert.ok(tracked[0] !== null && tracked[1] === null)
+  } finally {
+    await t.run()
+  }
+})
+
+test('fetchIndex: no peer holds the whole index, so it returns without a range that could never end', async () => {
+  const t = teardown()
+  try {
+    const reader = await relayed(t, 5)
+    const tracked: (IndexDownload | null)[] = []
+    // Waiting for blocks 5..9, which nobody has, would never end: this must return.
+    let timer: NodeJS.Timeout | undefined
+    const stuck = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('stuck'), 10_000)
+    })
+    const done = fetchIndex(reader, 10, (range) => tracked.push(range)).then(() => 'returned')
+    assert.is(await Promise.race([done, stuck]), 'returned')
+    clearTimeout(timer)
+    assert.is(tracked.length, 0)
+    // The listing still reads what the peer has.
+    const block = await reader.get(4, { timeout: 10_000 })
+    assert.ok(block instanceof Uint8Array)
+    assert.is(Buffer.from(block).toString(), 'block 4')
   } finally {
     await t.run()
   }
