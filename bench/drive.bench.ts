@@ -3,9 +3,11 @@
 // mirror-drive doing the same, in the same run. The two swarms connect before the clock starts
 // (on a topic of their own, replicating their whole stores), so the figure is the sync itself:
 // the clock runs from the first file read on the writer until the reader's folder is complete.
-// The raw side mirrors into its drive with the same options ours uses (`batch: true`: one signed
-// append for the whole pass); a second row runs it with mirror-drive's defaults (batch off, one
-// signed append per file), which is what a user wiring the parts by hand gets.
+// The raw side runs with the options ours uses: `batch: true` into its drive (one signed append
+// for the whole pass) and `atomic: true` out of it (localdrive writes each file under a temporary
+// name and renames it, so no partial file is ever seen under its name: ours always does). A second
+// row runs it with mirror-drive's and localdrive's defaults (batch off, one signed append per file;
+// files written in place), which is what a user wiring the parts by hand gets.
 // Rounds alternate ours / raw (bench/lib.ts `interleave`) and each row is scored by the median of
 // its per-pair ratios (`pairedRow`): on these shared 2-core machines a round's wall time mostly
 // measures the other processes, and a pair run back to back shares most of that.
@@ -107,15 +109,15 @@ async function raw(
   dst: string,
   a: Store,
   b: Store,
-  opts: { batch: boolean },
+  opts: { sameOptions: boolean },
 ): Promise<void> {
   const writer = new Hyperdrive(a.corestore.namespace(crypto.randomBytes(32)))
   await writer.ready()
-  await new Localdrive(src).mirror(writer, opts).done()
+  await new Localdrive(src).mirror(writer, { batch: opts.sameOptions }).done()
   const reader = new Hyperdrive(b.corestore.session(), writer.key)
   await reader.ready()
   await reader.update({ wait: true })
-  await reader.mirror(new Localdrive(dst)).done()
+  await reader.mirror(new Localdrive(dst, { atomic: opts.sameOptions })).done()
   await reader.close()
   await writer.close()
 }
@@ -134,7 +136,7 @@ try {
       const { ms } = await time(() =>
         kind === 'ours'
           ? ours(src, dst, stores.a, stores.b)
-          : raw(src, dst, stores.a, stores.b, { batch: kind === 'raw' }),
+          : raw(src, dst, stores.a, stores.b, { sameOptions: kind === 'raw' }),
       )
       if (!sameFolders(src, dst))
         throw new Error(`${kind}: the reader's folder differs from the writer's`)
@@ -153,7 +155,7 @@ try {
     return { ...r, extra: { 'ours MB/s': mbps(r.ours), 'raw MB/s': mbps(r.baseline) } }
   }
   const same = await interleave(
-    { rounds: ROUNDS, label: 'drive vs raw (batch: true)', unit: 'ms' },
+    { rounds: ROUNDS, label: 'drive vs raw (batch, atomic)', unit: 'ms' },
     () => run('ours'),
     () => run('raw'),
   )
@@ -163,7 +165,7 @@ try {
     () => run('raw-defaults'),
   )
   report('drive', [
-    row(`drive: folder -> folder, ${label}, vs raw with the same mirror options`, same),
+    row(`drive: folder -> folder, ${label}, vs raw with the same options (batch, atomic)`, same),
     row(`drive: folder -> folder, ${label}, vs raw with mirror-drive defaults`, defaults),
   ])
 } finally {
