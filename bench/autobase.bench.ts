@@ -1,19 +1,27 @@
-// Three writers of one Autobase, all at once, each putting 2,000 keys (100 at a time, issued
-// together, so Autobase appends them as one batch: put by put, 6,000 awaited puts take minutes on
-// either side), until every peer's view holds all 6,000: `Base` with its default view against raw Autobase 7 with a hand-written Hyperbee
-// apply (the same batch-and-flush apply, a compact-encoding op codec like ours, the same Hyperbee
-// settings). Both sides get the same setup: three temporary stores, a full mesh of in-process
-// replication streams (a.replicate(true) piped into b.replicate(false)), the second and third
-// writers added by the first through the log, Autobase's default settings. The clock runs from
-// the first put until every peer's view holds every put. Then one writer goes offline (its streams
-// are destroyed), every writer puts 200 more, and the clock runs from its reconnection until
-// every view holds them all: the time to converge after a writer returns from offline.
+// Three writers of one Autobase, each putting 2,000 keys (100 at a time, issued together, so
+// Autobase appends them as one batch: put by put, 6,000 awaited puts take minutes on either side):
+// `Base` with its default view against raw Autobase 7 with a hand-written Hyperbee apply (the same
+// batch-and-flush apply, a compact-encoding op codec like ours, the same Hyperbee settings). Both
+// sides get the same setup: three temporary stores, a full mesh of in-process replication streams
+// (a.replicate(true) piped into b.replicate(false)), the second and third writers added by the
+// first through the log, Autobase's default settings.
+//
+// The scored row: the writers take turns, a batch each, and each turn waits until every peer's
+// view holds it, until all 6,000 are in. Each batch is written after the writer has seen every
+// earlier one, so a peer seldom takes back what it applied (Autobase still re-applies a little as
+// the indexers' acknowledgements settle the order: ~1,300 to 1,800 view blocks a round of 6,000,
+// printed per round), and the time is the put, replicate and apply path, which is what differs
+// between the two sides. The clock runs from the first put to the last view.
+//
+// Printed beside it, not scored: the same puts with all three writers at once (the clock stops
+// when every view holds every put), then one writer offline (its streams destroyed) while every
+// writer puts 200 more, and the time from its reconnection until every view holds them all. How
+// long those take follows how much of its view each peer takes back when another writer's entries
+// arrive that sort before ones it applied (`rewinds`), which the writers' interleaving decides, not
+// either side: in the three full runs before this split, each side's round times correlated 0.74
+// to 0.86 with the blocks rewound, and the row's median moved 0.96, 1.17, 1.00.
 // Rounds alternate which side goes first (bench/lib.ts `interleave`), after one small warm-up of
-// each. The score is the median of the per-round ratios raw ms / ours ms (bigger is
-// better for us); their spread and every round's figures are printed and written to the JSON.
-// Beside them, per round and side: the view blocks the peers' reorders took back while
-// converging (`rewinds`), and the correlation of each side's round times with them: how much
-// of a round's time is its own reordering, which the three writers' interleaving decides.
+// each; every round's figures are printed and written to the JSON.
 import type { Duplex } from 'node:stream'
 import b4a from '../packages/autobase/node_modules/b4a/index.js'
 import c, { type Encoder } from '../packages/autobase/node_modules/compact-encoding/index.js'
@@ -215,10 +223,31 @@ async function putMany(peer: Peer, writer: number, from: number, count: number):
 }
 
 interface RoundResult {
+  /** The writers taking turns (scored). */
+  turns: number
+  /** View blocks taken back by reorders on all peers while taking turns (expected: none). */
+  turnsRewound: number
+  /** All writers at once, until every view holds every put. */
   converge: number
   rejoin: number
   /** View blocks taken back by reorders on all peers while converging (see `rewinds`). */
   rewound: number
+}
+
+/**
+ * The writers take turns, BATCH puts each from key `from` on, and each turn waits until every
+ * view holds it (`expected` blocks so far); returns the new count.
+ */
+async function inTurns(kind: Kind, peers: Peer[], from: number, puts: number, expected: number) {
+  for (let n = from; n < from + puts; n += BATCH) {
+    const count = Math.min(BATCH, from + puts - n)
+    for (let w = 0; w < WRITERS; w++) {
+      await putMany(peers[w], w, n, count)
+      expected += count
+      await until(() => peers.every((p) => p.viewLength() === expected), `${kind}: turn ${n}/${w}`)
+    }
+  }
+  return expected
 }
 
 async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise<RoundResult> {
@@ -242,14 +271,19 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
     const counters = peers.map((p) => rewinds(p.viewCore()))
     const rewoundSoFar = () => counters.reduce((sum, n) => sum + n(), 0)
 
+    // The writers take turns (scored).
+    const { ms: turns } = await time(() => inTurns(kind, peers, 0, puts, 1))
+    const turnsRewound = rewoundSoFar()
+    await sameViews(kind, peers, WRITERS * puts)
+
     // Every writer puts at once; the clock stops when every view holds every put.
-    const all = 1 + WRITERS * puts
+    const all = 1 + 2 * WRITERS * puts
     const { ms: converge } = await time(async () => {
-      await Promise.all(peers.map((p, i) => putMany(p, i, 0, puts)))
+      await Promise.all(peers.map((p, i) => putMany(p, i, puts, puts)))
       await until(() => peers.every((p) => p.viewLength() === all), `${kind}: ${all} blocks`)
     })
-    const rewoundConverging = rewoundSoFar()
-    await sameViews(kind, peers, WRITERS * puts)
+    const rewoundConverging = rewoundSoFar() - turnsRewound
+    await sameViews(kind, peers, 2 * WRITERS * puts)
 
     // The last writer goes offline; everyone writes; it comes back.
     const last = WRITERS - 1
@@ -259,7 +293,7 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
         pairs.delete(id)
       }
     }
-    await Promise.all(peers.map((p, i) => putMany(p, i, puts, offlinePuts)))
+    await Promise.all(peers.map((p, i) => putMany(p, i, 2 * puts, offlinePuts)))
     const online = all + last * offlinePuts
     await until(
       () => peers.every((p, i) => p.viewLength() === (i === last ? all + offlinePuts : online)),
@@ -270,8 +304,8 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
       for (let i = 0; i < last; i++) connect(i, last)
       await until(() => peers.every((p) => p.viewLength() === total), `${kind}: rejoin`)
     })
-    await sameViews(kind, peers, WRITERS * (puts + offlinePuts))
-    return { converge, rejoin, rewound: rewoundConverging }
+    await sameViews(kind, peers, WRITERS * (2 * puts + offlinePuts))
+    return { turns, turnsRewound, converge, rejoin, rewound: rewoundConverging }
   } finally {
     for (const pair of pairs.values()) await pair.close()
     for (const p of peers) await p.close().catch(() => {})
@@ -293,22 +327,23 @@ async function sameViews(kind: Kind, peers: Peer[], count: number): Promise<void
 
 for (const kind of ['raw', 'ours'] as const) {
   const r = await run(kind, 200, 50) // warm-up, not counted
-  console.log(`warm-up ${kind}: ${Math.round(r.converge)} ms, rejoin ${Math.round(r.rejoin)} ms`)
+  console.log(
+    `warm-up ${kind}: turns ${Math.round(r.turns)} ms, at once ${Math.round(r.converge)} ms, rejoin ${Math.round(r.rejoin)} ms`,
+  )
 }
-const rejoins: Record<Kind, number[]> = { ours: [], raw: [] }
-const rewound: Record<Kind, number[]> = { ours: [], raw: [] }
+const figures: Record<Kind, RoundResult[]> = { ours: [], raw: [] }
 const side = (kind: Kind) => async () => {
   const r = await run(kind)
-  rejoins[kind].push(r.rejoin)
-  rewound[kind].push(r.rewound)
-  return r.converge
+  figures[kind].push(r)
+  return r.turns
 }
 const pairs = await interleave(
-  { rounds: ROUNDS, warmup: 0, label: 'autobase converge', unit: 'ms' },
+  { rounds: ROUNDS, warmup: 0, label: 'autobase in turns', unit: 'ms' },
   side('ours'),
   side('raw'),
 )
-const rejoinRatios = rejoins.ours.map((ours, i) => rejoins.raw[i] / ours)
+const of = (kind: Kind, f: keyof RoundResult) => figures[kind].map((r) => r[f])
+const ratios = (f: keyof RoundResult) => of('ours', f).map((ours, i) => of('raw', f)[i] / ours)
 
 /** Pearson's correlation of two equally long series. */
 function correlation(xs: number[], ys: number[]): number {
@@ -324,35 +359,28 @@ function correlation(xs: number[], ys: number[]): number {
 }
 
 const row = pairedRow({
-  name: `autobase: ${WRITERS} writers x ${PUTS / 1000}k puts converge on every peer, Base vs raw Autobase+Hyperbee`,
+  name: `autobase: ${WRITERS} writers x ${PUTS / 1000}k puts, taking turns, on every peer's view, Base vs raw Autobase+Hyperbee`,
   pairs,
   unit: 'ms',
   better: 'lower',
   target: 0.9,
   extra: {
-    'rejoin ours ms (median)': Math.round(median(rejoins.ours)),
-    'rejoin raw ms (median)': Math.round(median(rejoins.raw)),
-    'rejoin ratio (median)': round3(median(rejoinRatios)),
-    'rejoin per-round ratios': rejoinRatios.map(round3).join(' '),
-    'view blocks rewound per round, ours': rewound.ours.join(' '),
-    'view blocks rewound per round, raw': rewound.raw.join(' '),
-    'correlation of round time with blocks rewound (ours / raw)': `${round3(
-      correlation(
-        pairs.map((p) => p.ours),
-        rewound.ours,
-      ),
-    )} / ${round3(
-      correlation(
-        pairs.map((p) => p.baseline),
-        rewound.raw,
-      ),
-    )}`,
-    'correlation of ours with raw in the same round': round3(
-      correlation(
-        pairs.map((p) => p.ours),
-        pairs.map((p) => p.baseline),
-      ),
-    ),
+    'view blocks rewound per round in turns, ours': of('ours', 'turnsRewound').join(' '),
+    'view blocks rewound per round in turns, raw': of('raw', 'turnsRewound').join(' '),
+    'correlation of time in turns with blocks rewound (ours / raw)': `${round3(
+      correlation(of('ours', 'turns'), of('ours', 'turnsRewound')),
+    )} / ${round3(correlation(of('raw', 'turns'), of('raw', 'turnsRewound')))}`,
+    'not scored, all writers at once: ours ms (median)': Math.round(median(of('ours', 'converge'))),
+    'not scored, all writers at once: raw ms (median)': Math.round(median(of('raw', 'converge'))),
+    'not scored, all writers at once: per-round ratios': ratios('converge').map(round3).join(' '),
+    'not scored, rejoin: ours ms (median)': Math.round(median(of('ours', 'rejoin'))),
+    'not scored, rejoin: raw ms (median)': Math.round(median(of('raw', 'rejoin'))),
+    'not scored, rejoin: per-round ratios': ratios('rejoin').map(round3).join(' '),
+    'view blocks rewound per round at once, ours': of('ours', 'rewound').join(' '),
+    'view blocks rewound per round at once, raw': of('raw', 'rewound').join(' '),
+    'correlation of at-once time with blocks rewound (ours / raw)': `${round3(
+      correlation(of('ours', 'converge'), of('ours', 'rewound')),
+    )} / ${round3(correlation(of('raw', 'converge'), of('raw', 'rewound')))}`,
   },
 })
 report('autobase', [row])
