@@ -36,7 +36,6 @@ export function followIndex(drive: IndexedDrive): IndexDownload | null {
 
 /** What `fetchIndex` needs of a drive's db core. */
 export interface IndexCore {
-  readonly length: number
   readonly contiguousLength: number
   readonly peers: readonly { readonly remoteContiguousLength: number }[]
   download(range: { start: number; end: number }): IndexDownload
