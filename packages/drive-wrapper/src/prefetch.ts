@@ -45,10 +45,11 @@ export interface IndexCore {
  * Before a pass that lists a whole remote drive: the db core's first `length` blocks (its index
  * as of that version), fetched as one range and waited for. A listing of a checkout walks the
  * tree one node at a time, each a round trip, and blocks that other requests bring in do not
- * shorten that walk: on a loopback testnet, listing a checkout of 1,000 files took ~550 ms, the
- * range ~130 ms and the listing after it ~60 ms. Only when a connected peer holds every one of
- * those blocks (a range of blocks nobody has would never end); otherwise the listing fetches
- * what it walks, as before. `track` receives the range, for a close to stop it.
+ * shorten that walk: on a loopback testnet, listing a checkout of 1,000 files took ~550 to 600
+ * ms; the range took ~150 ms and the listing after it ~110 ms (a folder sync's pass, medians).
+ * Only when a connected peer holds every one of those blocks (a range of blocks nobody has would
+ * never end); otherwise the listing fetches what it walks, as before. `track` receives the
+ * range, for a close to stop it.
  */
 export async function fetchIndex(
   core: IndexCore,
