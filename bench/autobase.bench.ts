@@ -9,7 +9,7 @@
 // The scored row: the writers take turns, a batch each, and each turn waits until every peer's
 // view holds it, until all 6,000 are in. Each batch is written after the writer has seen every
 // earlier one, so a peer seldom takes back what it applied (Autobase still re-applies a little as
-// the indexers' acknowledgements settle the order: ~1,300 to 1,800 view blocks a round of 6,000,
+// the indexers' acknowledgements settle the order: ~1,200 to 1,900 view blocks a round of 6,000,
 // printed per round), and the time is the put, replicate and apply path, which is what differs
 // between the two sides. The clock runs from the first put to the last view.
 //
