@@ -14,7 +14,7 @@ import { pool } from './pool.mjs'
  * bench's own process, and whose rows moved from run to run by a shift of that whole process
  * (bench/README.md, "Steady rows"). `BENCH_PROCESSES=1` runs every file in one process.
  */
-const PROCESSES = { 'core.bench.ts': 3, 'gateway.bench.ts': 3 }
+const PROCESSES = { 'core.bench.ts': 3, 'gateway.bench.ts': 6 }
 const processesOf = (f) => Number(process.env.BENCH_PROCESSES || PROCESSES[f] || 1)
 
 const dir = import.meta.dirname
