@@ -13,10 +13,11 @@
 // printed per round), and the time is the put, replicate and apply path, which is what differs
 // between the two sides. The clock runs from the first put to the last view.
 //
-// Printed beside it, not scored: the same puts with all three writers at once (the clock stops
-// when every view holds every put), then one writer offline (its streams destroyed) while every
-// writer puts 200 more, and the time from its reconnection until every view holds them all. How
-// long those take follows how much of its view each peer takes back when another writer's entries
+// Printed beside it, not scored, in the first 5 rounds of each side (BENCH_AUTOBASE_AT_ONCE_ROUNDS;
+// in all 15 they took half the file's ~7 minutes): the same puts with all three writers at once
+// (the clock stops when every view holds every put), then one writer offline (its streams
+// destroyed) while every writer puts 200 more, and the time from its reconnection until every
+// view holds them all. How long those take follows how much of its view each peer takes back when another writer's entries
 // arrive that sort before ones it applied (`rewinds`), which the writers' interleaving decides, not
 // either side: in the three full runs before this split, each side's round times correlated 0.74
 // to 0.86 with the blocks rewound, and the row's median moved 0.96, 1.17, 1.00.
@@ -38,6 +39,8 @@ const PUTS = Number(process.env.BENCH_AUTOBASE_PUTS || 2_000)
 const OFFLINE_PUTS = Number(process.env.BENCH_AUTOBASE_OFFLINE_PUTS || 200)
 const ROUNDS = Number(process.env.BENCH_AUTOBASE_ROUNDS || 15)
 const BATCH = Number(process.env.BENCH_AUTOBASE_BATCH || 100)
+/** The rounds (of each side, from the first) that also run the unscored phases. */
+const AT_ONCE_ROUNDS = Number(process.env.BENCH_AUTOBASE_AT_ONCE_ROUNDS ?? 5)
 const STALL_MS = Number(process.env.BENCH_AUTOBASE_STALL_MS || 120_000)
 const VALUE = b4a.alloc(64, 0x61)
 
@@ -227,7 +230,7 @@ interface RoundResult {
   turns: number
   /** View blocks taken back by reorders on all peers while taking turns (few, not none). */
   turnsRewound: number
-  /** All writers at once, until every view holds every put. */
+  /** All writers at once, until every view holds every put (NaN in a round that skipped it). */
   converge: number
   rejoin: number
   /** View blocks taken back by reorders on all peers while converging (see `rewinds`). */
@@ -247,7 +250,13 @@ async function inTurns(kind: Kind, peers: Peer[], puts: number): Promise<void> {
   }
 }
 
-async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise<RoundResult> {
+/** One round of `kind`; with `unscored`, the at-once and rejoin phases after the turns. */
+async function run(
+  kind: Kind,
+  unscored: boolean,
+  puts = PUTS,
+  offlinePuts = OFFLINE_PUTS,
+): Promise<RoundResult> {
   const stores = Array.from({ length: WRITERS }, () => Store.temp())
   const open = kind === 'ours' ? oursPeer : rawPeer
   const peers: Peer[] = []
@@ -272,6 +281,7 @@ async function run(kind: Kind, puts = PUTS, offlinePuts = OFFLINE_PUTS): Promise
     const { ms: turns } = await time(() => inTurns(kind, peers, puts))
     const turnsRewound = rewoundSoFar()
     await sameViews(kind, peers, WRITERS * puts)
+    if (!unscored) return { turns, turnsRewound, converge: NaN, rejoin: NaN, rewound: NaN }
 
     // Every writer puts at once; the clock stops when every view holds every put.
     const all = 1 + 2 * WRITERS * puts
@@ -323,14 +333,14 @@ async function sameViews(kind: Kind, peers: Peer[], count: number): Promise<void
 // -- rounds --------------------------------------------------------------------------------------
 
 for (const kind of ['raw', 'ours'] as const) {
-  const r = await run(kind, 200, 50) // warm-up, not counted
+  const r = await run(kind, true, 200, 50) // warm-up, not counted
   console.log(
     `warm-up ${kind}: turns ${Math.round(r.turns)} ms, at once ${Math.round(r.converge)} ms, rejoin ${Math.round(r.rejoin)} ms`,
   )
 }
 const figures: Record<Kind, RoundResult[]> = { ours: [], raw: [] }
 const side = (kind: Kind) => async () => {
-  const r = await run(kind)
+  const r = await run(kind, figures[kind].length < AT_ONCE_ROUNDS)
   figures[kind].push(r)
   return r.turns
 }
@@ -339,7 +349,9 @@ const pairs = await interleave(
   side('ours'),
   side('raw'),
 )
-const of = (kind: Kind, f: keyof RoundResult) => figures[kind].map((r) => r[f])
+/** Each round's `f` (of the rounds that ran it: the unscored phases ran in the first ones). */
+const of = (kind: Kind, f: keyof RoundResult) =>
+  figures[kind].map((r) => r[f]).filter((x) => !Number.isNaN(x))
 const ratios = (f: keyof RoundResult) => {
   const raw = of('raw', f)
   return of('ours', f).map((ours, i) => raw[i] / ours)
