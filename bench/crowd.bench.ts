@@ -9,13 +9,21 @@
 // two sides alternate round by round (bench/lib.ts `interleave`); each side keeps one author for
 // the whole run, and every round has fresh readers. The author's upload is counted from its
 // session's 'upload' events, the same way on both sides.
-// Rounds: 9 at N = 1 (after an unscored warm-up pair), 2 at N = 4, 1 at N = 8, 3 at N = 16, to keep
-// the file near 150 s. N = 1 is the time-row's denominator and its rounds are cheap (~0.3 s): with
+// Rounds: 9 at N = 1 (after an unscored warm-up pair), 2 at N = 4, 1 at N = 8, 9 at N = 16 (the
+// file runs ~5 minutes). N = 16's rounds spread ±7% (15.7 to 19.7 s for ours), so with 3 the
+// all-done row moved 4% (sd) between full runs (0.051 to 0.058 in five); 9 bring that to ~3%. N = 1 is the time-row's denominator and its rounds are cheap (~0.3 s): with
 // 3, they were still speeding up as the process warmed (349, 329, 305 ms; 296, 281, 274 in the
 // next run), and the median moved 15% between runs while N = 16's moved 3%. BENCH_TRACE=1 prints
 // each reader's peers; BENCH_CROWD_N=1,16 picks sizes.
 // Targets (ours): at N = 16 the author uploads <= 8x the data, and all are done within 4x the
 // time of N = 1 (both as medians of this run's rounds). The raw stack's figures print beside them.
+// Copies (printed, not scored): every block any peer sent, the author's and the readers', over the
+// blocks the crowd needed (N x 640), and each reader's peers on the core when it was done. A
+// reader with several peers that have the block asks a second one when the first is slow
+// (hypercore's hotswap), so a crowd in which every reader meets every other one receives many
+// blocks twice. Raw, full mesh (printed, one round at N = 16, BENCH_CROWD_MESH_N): raw readers
+// that look the topic up again 1 s and 4 s after joining, as the SDK's networker does (two peers
+// that join at the same moment meet that way), so that they meet every reader as ours do.
 // In processes (printed, not scored): the same crowd with each reader in a process of its own
 // (bench/crowd-reader.mjs; the author stays here), one round per size and side, N = 1 and 16
 // (BENCH_CROWD_PROC_N; empty: none). In one process every reader's hashing, storing and
@@ -46,7 +54,7 @@ const BLOCKS = Number(process.env.BENCH_CROWD_BLOCKS || 640)
 const SIZE = BLOCKS * BLOCK_SIZE
 const CROWDS = (process.env.BENCH_CROWD_N || '1,4,8,16').split(',').map(Number)
 /** Scored rounds per crowd size: fewer for the big crowds, which take longest. */
-const ROUNDS: Record<number, number> = { 1: 9, 4: 2, 8: 1, 16: 3 }
+const ROUNDS: Record<number, number> = { 1: 9, 4: 2, 8: 1, 16: 9 }
 /** A round that has not finished by then fails the benchmark. */
 const STALL_MS = Number(process.env.BENCH_CROWD_STALL_MS || 120_000)
 const UPLOAD_BUDGET = 8
@@ -57,6 +65,10 @@ const PROC_CROWDS = (process.env.BENCH_CROWD_PROC_N ?? '1,16')
   .filter(Boolean)
   .map(Number)
 const READER = path.join(import.meta.dirname, 'crowd-reader.mjs')
+/** Crowd sizes of the raw full-mesh variant (one round each), printed beside the scored rows. */
+const MESH_CROWDS = (process.env.BENCH_CROWD_MESH_N ?? '16').split(',').filter(Boolean).map(Number)
+/** When the full-mesh raw readers look their topic up again (ms after joining), as ours do. */
+const MESH_REFRESHES = [1_000, 4_000]
 
 const testnet = await createTestnet(3)
 const bootstrap = testnet.bootstrap
@@ -129,11 +141,14 @@ function replicate(store: Corestore, conn: Duplex): void {
   store.replicate(conn)
 }
 
-/** One reader: opens the core by key and resolves once it holds every block. */
+/** One reader: opens the core by key and resolves, with its peers on the core, once it holds every block. */
 interface Reader {
-  done: Promise<void>
+  done: Promise<number>
   close(): Promise<void>
 }
+
+/** The bytes this round's readers uploaded to each other, reset by `crowd()`. */
+const readersSent = { uploaded: 0 }
 
 function oursReader(key: Uint8Array): Reader {
   const t0 = Date.now()
@@ -142,6 +157,7 @@ function oursReader(key: Uint8Array): Reader {
     const opened = Date.now() - t0
     const core = sdk.Hypercore(key)
     await core.ready()
+    countUploads(core.hypercore, readersSent)
     const t1 = Date.now()
     await core.download({ start: 0, end: BLOCKS }).done()
     if (process.env.BENCH_TRACE)
@@ -149,6 +165,7 @@ function oursReader(key: Uint8Array): Reader {
         `ours reader: open ${opened} ms, ready ${t1 - t0} ms, done ${Date.now() - t0} ms, peers ${core.peers().length}, net ${sdk.networker.peers.length}`,
       )
     if (core.contiguousLength < BLOCKS) throw new Error('ours: a reader is missing blocks')
+    return core.peers().length
   })
   return {
     done,
@@ -159,7 +176,7 @@ function oursReader(key: Uint8Array): Reader {
   }
 }
 
-function rawReader(key: Uint8Array): Reader {
+function rawReader(key: Uint8Array, refreshes: number[] = []): Reader {
   const store = new Corestore(tmp('raw-reader'))
   const swarm = new Hyperswarm({ dht: testnet.createNode() })
   swarm.on('connection', (conn: Duplex) => replicate(store, conn))
@@ -167,15 +184,20 @@ function rawReader(key: Uint8Array): Reader {
   const t0 = Date.now()
   const done = (async () => {
     await core.ready()
+    countUploads(core, readersSent)
     const found = core.findingPeers()
-    swarm.join(core.discoveryKey!)
+    const discovery = swarm.join(core.discoveryKey!)
     swarm.flush().then(found, found)
+    for (const ms of refreshes) {
+      setTimeout(() => discovery.refresh().catch(() => {}), ms).unref()
+    }
     await core.download({ start: 0, end: BLOCKS }).done()
     if (process.env.BENCH_TRACE)
       console.log(
         `raw reader: done ${Date.now() - t0} ms, peers ${core.peers.length}, net ${swarm.connections.size}`,
       )
     if (core.contiguousLength < BLOCKS) throw new Error('raw: a reader is missing blocks')
+    return core.peers.length
   })()
   return {
     done,
@@ -201,10 +223,15 @@ interface Work {
   wait: number
 }
 
-/** The figures of one round: all-done time (ms), the author's upload over SIZE, and its work. */
+/**
+ * The figures of one round: all-done time (ms), the author's upload over SIZE, every copy sent
+ * (author's and readers') over the copies needed, the median reader's peers, and its work.
+ */
 interface Crowd extends Work {
   ms: number
   upload: number
+  copies: number
+  peers: number
 }
 
 /** The main thread's time on a core and waiting for one, in ns (Linux), or NaNs. */
@@ -237,8 +264,10 @@ function work(): () => Work {
 
 async function crowd(author: Author, open: (key: Uint8Array) => Reader, n: number): Promise<Crowd> {
   author.uploaded = 0
+  readersSent.uploaded = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   const readers: Reader[] = []
+  let peers: number[] = []
   try {
     const stalled = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -249,9 +278,10 @@ async function crowd(author: Author, open: (key: Uint8Array) => Reader, n: numbe
     const spent = work()
     const { ms } = await time(async () => {
       for (let i = 0; i < n; i++) readers.push(open(author.key))
-      await Promise.race([Promise.all(readers.map((r) => r.done)), stalled])
+      peers = await Promise.race([Promise.all(readers.map((r) => r.done)), stalled])
     })
-    return { ms, upload: author.uploaded / SIZE, ...spent() }
+    const copies = (author.uploaded + readersSent.uploaded) / (n * SIZE)
+    return { ms, upload: author.uploaded / SIZE, copies, peers: median(peers), ...spent() }
   } finally {
     clearTimeout(timer)
     await Promise.allSettled(readers.map((r) => r.close()))
@@ -320,7 +350,8 @@ async function procCrowd(author: Author, side: 'ours' | 'raw', n: number): Promi
     const readers = await Promise.all(cpus)
     const cpu = parent.cpu + readers.reduce((a, b) => a + b, 0)
     // The parent's main-thread figures: the readers' JS runs on threads of their own.
-    return { ...parent, ms, upload: author.uploaded / SIZE, cpu }
+    // The readers' own uploads are in their processes: copies and peers are not counted here.
+    return { ...parent, ms, upload: author.uploaded / SIZE, copies: NaN, peers: NaN, cpu }
   } finally {
     for (const child of children) if (!child.stdin!.writableEnded) child.stdin!.end('end\n')
     await Promise.all(exited)
@@ -334,6 +365,8 @@ const authors = { ours: await oursAuthor(), raw: await rawAuthor() }
 interface Figures {
   time: Pair[]
   upload: Pair[]
+  copies: Pair[]
+  peers: Pair[]
   cpu: Pair[]
   busy: Pair[]
   thread: Pair[]
@@ -363,6 +396,8 @@ for (const n of CROWDS) {
   const figures = {
     time: times,
     upload: pairsOf(ours, raw, 'upload'),
+    copies: pairsOf(ours, raw, 'copies'),
+    peers: pairsOf(ours, raw, 'peers'),
     cpu: pairsOf(ours, raw, 'cpu'),
     busy: pairsOf(ours, raw, 'busy'),
     thread: pairsOf(ours, raw, 'thread'),
@@ -372,6 +407,8 @@ for (const n of CROWDS) {
     const [c, b, t, w] = [figures.cpu[i], figures.busy[i], figures.thread[i], figures.wait[i]]
     console.log(
       `crowd N=${n} upload: ours ${round(u.ours)}x, raw ${round(u.baseline)}x; ` +
+        `copies sent per copy needed: ours ${round(figures.copies[i].ours)}, raw ${round(figures.copies[i].baseline)}; ` +
+        `peers per reader: ours ${figures.peers[i].ours}, raw ${figures.peers[i].baseline}; ` +
         `CPU: ours ${secs(c.ours)}, raw ${secs(c.baseline)}; ` +
         `main thread busy: ours ${secs(b.ours)}, raw ${secs(b.baseline)}; ` +
         `on CPU: ours ${secs(t.ours)}, raw ${secs(t.baseline)}; ` +
@@ -404,6 +441,17 @@ for (const n of PROC_CROWDS) {
   })
 }
 
+// The raw full-mesh variant: one round per size, after the scored rounds, on raw's author.
+const meshes = new Map<number, Crowd>()
+for (const n of MESH_CROWDS) {
+  const result = await crowd(authors.raw, (key) => rawReader(key, MESH_REFRESHES), n)
+  console.log(
+    `crowd N=${n} raw, full mesh: ${Math.round(result.ms)} ms, upload ${round(result.upload)}x, ` +
+      `copies sent per copy needed ${round(result.copies)}, peers per reader ${result.peers}, CPU ${secs(result.cpu)}`,
+  )
+  meshes.set(n, result)
+}
+
 await authors.ours.close()
 await authors.raw.close()
 await testnet.destroy()
@@ -416,6 +464,10 @@ for (const [n, r] of results) {
     `${secs(med(r.time, 'ours'))} / ${secs(med(r.time, 'baseline'))}`
   extra[`N=${n} author upload (ours / raw)`] =
     `${round(med(r.upload, 'ours'))}x / ${round(med(r.upload, 'baseline'))}x`
+  extra[`N=${n} copies sent per copy needed (ours / raw)`] =
+    `${round(med(r.copies, 'ours'))} / ${round(med(r.copies, 'baseline'))}`
+  extra[`N=${n} peers per reader (ours / raw)`] =
+    `${med(r.peers, 'ours')} / ${med(r.peers, 'baseline')}`
   extra[`N=${n} CPU per round (ours / raw)`] =
     `${secs(med(r.cpu, 'ours'))} / ${secs(med(r.cpu, 'baseline'))}`
   extra[`N=${n} main thread busy per round (ours / raw)`] =
@@ -423,6 +475,11 @@ for (const [n, r] of results) {
   extra[`N=${n} main thread on CPU, waiting for a core per round (ours / raw)`] =
     `${secs(med(r.thread, 'ours'))}, ${secs(med(r.wait, 'ours'))} / ` +
     `${secs(med(r.thread, 'baseline'))}, ${secs(med(r.wait, 'baseline'))}`
+}
+for (const [n, r] of meshes) {
+  extra[
+    `N=${n} raw, full mesh (lookups again at 1 s and 4 s, as ours): all done, copies sent per copy needed, peers per reader, CPU`
+  ] = `${secs(r.ms)}, ${round(r.copies)}, ${r.peers}, ${secs(r.cpu)}`
 }
 for (const [n, r] of procs) {
   extra[`N=${n} in processes: all done (ours / raw)`] =
