@@ -182,6 +182,8 @@ function rawReader(key: Uint8Array, refreshes: number[] = []): Reader {
   swarm.on('connection', (conn: Duplex) => replicate(store, conn))
   const core = store.get({ key })
   const t0 = Date.now()
+  // The later lookups (the full-mesh variant), stopped when the reader closes.
+  const timers: Array<ReturnType<typeof setTimeout>> = []
   const done = (async () => {
     await core.ready()
     countUploads(core, readersSent)
@@ -189,7 +191,7 @@ function rawReader(key: Uint8Array, refreshes: number[] = []): Reader {
     const discovery = swarm.join(core.discoveryKey!)
     swarm.flush().then(found, found)
     for (const ms of refreshes) {
-      setTimeout(() => discovery.refresh().catch(() => {}), ms).unref()
+      timers.push(setTimeout(() => discovery.refresh().catch(() => {}), ms))
     }
     await core.download({ start: 0, end: BLOCKS }).done()
     if (process.env.BENCH_TRACE)
@@ -202,6 +204,7 @@ function rawReader(key: Uint8Array, refreshes: number[] = []): Reader {
   return {
     done,
     close: async () => {
+      for (const timer of timers) clearTimeout(timer)
       await swarm.destroy()
       await store.close()
     },
