@@ -28,8 +28,8 @@ import { interleave, median, pairedRow, report, share, type Pair } from './lib.t
 
 const SIZE = Number(process.env.BENCH_GATEWAY_MIB || 256) * 1024 * 1024
 // This process's share of 42 rounds (`bench/run.mjs` runs this file in six processes, 7 rounds
-// each: in three of 7, the subdomain row read 0.861 to 0.969 over five full runs, a shift of the
-// whole process that three of them did not average out; in six, 0.943, 0.946 and 0.922).
+// each). In three processes of 7 rounds, the subdomain row read 0.861 to 0.969 over five full
+// runs, a shift of the whole process that three did not average out; in six, 0.943, 0.946, 0.922.
 const ROUNDS = share(Math.max(5, Number(process.env.BENCH_GATEWAY_ROUNDS || 42)))
 const MiB = 1024 * 1024
 // The gateway's read-ahead (packages/gateway/src/read.ts), which the floor's server uses too.

@@ -4,8 +4,8 @@
 // scored by a median of per-pair ratios, how far its rounds alone would move that median from run
 // to run (about 1.25 σ/√n of the log ratios, σ their spread within a run, averaged over the runs):
 // a row that strays much further than that moved with its whole run, which more rounds in the
-// same run do not average out. Without arguments it reads
-// the last three runs that `bench/run.mjs` kept in bench/results/runs/; or name the JSON files.
+// same run do not average out. Without arguments it reads the last three runs that
+// `bench/run.mjs` kept in bench/results/runs/; or name the JSON files.
 // Exits non-zero when a row strays further, or appears in some runs only.
 //   node bench/steadiness.mjs [--tolerance 0.05] [run.json ...]
 import fs from 'node:fs'
@@ -84,8 +84,8 @@ function roundsNoise(perRun) {
 
 console.log(`# ${files.length} runs: ${files.map((f) => path.basename(f)).join(', ')}`)
 // One line a row, the row's name last (names run long): steady, worst vs median, rounds alone, the
-// runs' ratios.
-const cols = ['steady', 'worst vs median', 'rounds alone (sd)', 'ratios']
+// median, the runs' ratios.
+const cols = ['steady', 'worst vs median', 'rounds alone (sd)', 'median', 'ratios']
 const width = (c) => Math.max(c.length, ...table.map((t) => String(t[c] ?? '').length))
 const line = (t) => cols.map((c) => String(t[c] ?? '').padEnd(width(c))).join('  ') + '  ' + t.row
 console.log(line(Object.fromEntries([...cols, 'row'].map((c) => [c, c]))))
