@@ -17,10 +17,11 @@
 // in all 15 they took half the file's ~7 minutes): the same puts with all three writers at once
 // (the clock stops when every view holds every put), then one writer offline (its streams
 // destroyed) while every writer puts 200 more, and the time from its reconnection until every
-// view holds them all. How long those take follows how much of its view each peer takes back when another writer's entries
-// arrive that sort before ones it applied (`rewinds`), which the writers' interleaving decides, not
-// either side: in the three full runs before this split, each side's round times correlated 0.74
-// to 0.86 with the blocks rewound, and the row's median moved 0.96, 1.17, 1.00.
+// view holds them all. How long those take follows how much of its view each peer takes back
+// when another writer's entries arrive that sort before ones it applied (`rewinds`), which the
+// writers' interleaving decides, not either side: in the three full runs before this split, each
+// side's round times correlated 0.74 to 0.86 with the blocks rewound, and the row's median moved
+// 0.96, 1.17, 1.00.
 // Rounds alternate which side goes first (bench/lib.ts `interleave`), after one small warm-up of
 // each; every round's figures are printed and written to the JSON.
 import type { Duplex } from 'node:stream'

@@ -11,9 +11,10 @@
 // session's 'upload' events, the same way on both sides.
 // Rounds: 9 at N = 1 (after an unscored warm-up pair), 2 at N = 4, 1 at N = 8, 9 at N = 16 (the
 // file runs ~5 minutes). N = 16's rounds spread ±7% (15.7 to 19.7 s for ours), so with 3 the
-// all-done row moved 4% (sd) between full runs (0.051 to 0.058 in five); 9 bring that to ~3%. N = 1 is the time-row's denominator and its rounds are cheap (~0.3 s): with
-// 3, they were still speeding up as the process warmed (349, 329, 305 ms; 296, 281, 274 in the
-// next run), and the median moved 15% between runs while N = 16's moved 3%. BENCH_TRACE=1 prints
+// all-done row moved 4% (sd) between full runs (0.051 to 0.058 in five); 9 bring that to ~3%.
+// N = 1 is the time-row's denominator and its rounds are cheap (~0.3 s): with 3, they were still
+// speeding up as the process warmed (349, 329, 305 ms; 296, 281, 274 in the next run), and the
+// median moved 15% between runs while N = 16's moved 3%. BENCH_TRACE=1 prints
 // each reader's peers; BENCH_CROWD_N=1,16 picks sizes.
 // Targets (ours): at N = 16 the author uploads <= 8x the data, and all are done within 4x the
 // time of N = 1 (both as medians of this run's rounds). The raw stack's figures print beside them.
@@ -141,7 +142,10 @@ function replicate(store: Corestore, conn: Duplex): void {
   store.replicate(conn)
 }
 
-/** One reader: opens the core by key and resolves, with its peers on the core, once it holds every block. */
+/**
+ * One reader: opens the core by key and resolves, with its peers on the core, once it holds every
+ * block.
+ */
 interface Reader {
   done: Promise<number>
   close(): Promise<void>

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Holds full runs of `pnpm bench` against each other: for every row, each run's ratio against
 // the median of the runs, and whether all of them lie within ±5% of it. Beside it, for a row
-// scored by a median of per-pair ratios, how far its rounds alone would move that median from run
-// to run (about 1.25 σ/√n of the log ratios, σ their spread within a run, averaged over the runs):
+// scored by a median of per-pair ratios, how far its rounds alone would move that median from
+// run to run (about 1.25 σ/√n of the log ratios, σ their spread within a run, averaged over the
+// runs):
 // a row that strays much further than that moved with its whole run, which more rounds in the
 // same run do not average out. Without arguments it reads the last three runs that
 // `bench/run.mjs` kept in bench/results/runs/; or name the JSON files.
