@@ -61,15 +61,17 @@ const STALL_MS = Number(process.env.BENCH_CROWD_STALL_MS || 120_000)
 const UPLOAD_BUDGET = 8
 const TIME_BUDGET = 4
 /** Crowd sizes of the process variant (one round each), printed beside the scored rows. */
-const PROC_CROWDS = (process.env.BENCH_CROWD_PROC_N ?? '1,16')
-  .split(',')
-  .filter(Boolean)
-  .map(Number)
+const PROC_CROWDS = sizesOf(process.env.BENCH_CROWD_PROC_N ?? '1,16')
 const READER = path.join(import.meta.dirname, 'crowd-reader.mjs')
 /** Crowd sizes of the raw full-mesh variant (one round each), printed beside the scored rows. */
-const MESH_CROWDS = (process.env.BENCH_CROWD_MESH_N ?? '16').split(',').filter(Boolean).map(Number)
+const MESH_CROWDS = sizesOf(process.env.BENCH_CROWD_MESH_N ?? '16')
 /** When the full-mesh raw readers look their topic up again (ms after joining), as ours do. */
 const MESH_REFRESHES = [1_000, 4_000]
+
+/** Crowd sizes from a comma-separated list (empty: none). */
+function sizesOf(list: string): number[] {
+  return list.split(',').filter(Boolean).map(Number)
+}
 
 const testnet = await createTestnet(3)
 const bootstrap = testnet.bootstrap
