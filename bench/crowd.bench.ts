@@ -53,7 +53,7 @@ import { budgetRow, interleave, median, report, round, time, type Pair } from '.
 const BLOCK_SIZE = 16 * 1024
 const BLOCKS = Number(process.env.BENCH_CROWD_BLOCKS || 640)
 const SIZE = BLOCKS * BLOCK_SIZE
-const CROWDS = (process.env.BENCH_CROWD_N || '1,4,8,16').split(',').map(Number)
+const CROWDS = sizesOf(process.env.BENCH_CROWD_N || '1,4,8,16')
 /** Scored rounds per crowd size: fewer for the big crowds, which take longest. */
 const ROUNDS: Record<number, number> = { 1: 9, 4: 2, 8: 1, 16: 9 }
 /** A round that has not finished by then fails the benchmark. */
